@@ -1,0 +1,74 @@
+"""The Ninja API at /api/v1/: one instance, JSON errors `{code, message, details}`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jianguan.core.api_auth import api_auth
+from jianguan.core.errors import DomainError
+
+api = NinjaAPI(
+    title="建管云 JianGuan API",
+    version="1",
+    description="大兴区工程建设管理平台接口。错误统一返回 `{code, message, details}`。",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+def error(status: int, code: str, message: str, details: object = None) -> JsonResponse:
+    return JsonResponse(
+        {"code": code, "message": message, "details": details},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain(request: HttpRequest, exc: DomainError) -> JsonResponse:
+    return error(exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> JsonResponse:
+    details = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": e.get("msg"), "type": e.get("type")}
+        for e in exc.errors
+    ]
+    return error(400, "validation_error", "请求参数不正确，请检查后重试", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:
+    return error(401, "unauthenticated", "请先登录或提供有效的 API 令牌")
+
+
+@api.exception_handler(HttpError)
+def _http(request: HttpRequest, exc: HttpError) -> JsonResponse:
+    return error(exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def _404(request: HttpRequest, exc: Http404) -> JsonResponse:
+    return error(404, "not_found", "请求的资源不存在")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _403(request: HttpRequest, exc: DjangoPermissionDenied) -> JsonResponse:
+    return error(403, "permission_denied", "无权执行此操作")
+
+
+def _register_routers() -> None:
+    from jianguan.accounts.api import router as accounts_router
+    from jianguan.ledger.api import router as ledger_router
+    from jianguan.rules.api import router as rules_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/rules", rules_router)
+    api.add_router("/ledger", ledger_router)
+
+
+_register_routers()

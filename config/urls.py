@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from config.api import api
+from jianguan.web import views as web_views
+
+handler400 = "jianguan.web.views.bad_request"
+handler403 = "jianguan.web.views.permission_denied"
+handler404 = "jianguan.web.views.page_not_found"
+handler500 = "jianguan.web.views.server_error"
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", web_views.api_not_found),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("jianguan.accounts.urls")),
+    path("rules/", include("jianguan.rules.urls")),
+    path("ledger/", include("jianguan.ledger.urls")),
+    path("", include("jianguan.web.urls")),
+]

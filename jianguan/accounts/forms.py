@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+
+from jianguan.accounts import credit_code as cc
+from jianguan.accounts.backends import AccountLocked
+from jianguan.accounts.models import OrganisationKind, Town
+from jianguan.core.forms import StyledFormMixin
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        username, password = data.get("username"), data.get("password")
+        if not username or not password:
+            return data
+        try:
+            user = authenticate(self.request, username=username, password=password)
+        except AccountLocked as locked:
+            if locked.just_locked:
+                msg = f"密码连续输错次数过多，账户已锁定 {locked.minutes} 分钟，请稍后再试"
+            else:
+                msg = f"账户已锁定，请 {locked.minutes} 分钟后再试"
+            raise ValidationError(msg, code="account_locked") from None
+        if user is None:
+            raise ValidationError("用户名或密码错误", code="invalid_login")
+        self.user = user
+        return data
+
+
+class OrganisationForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="机构名称", max_length=200)
+    kind = forms.ChoiceField(label="机构类型", choices=OrganisationKind.choices)
+    credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=18, min_length=18, help_text="18 位，GB 32100 校验"
+    )
+    legal_representative = forms.CharField(label="法定代表人", max_length=50)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    town = forms.ModelChoiceField(
+        label="所在乡镇街道", queryset=Town.objects.all(), required=False, empty_label="（未指定）"
+    )
+
+    def clean_credit_code(self) -> str:
+        try:
+            return cc.validate(self.cleaned_data["credit_code"])
+        except cc.CreditCodeError as exc:
+            raise ValidationError(str(exc), code="invalid_credit_code") from None
+
+
+class OrganisationFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="名称或信用代码", required=False)
+    kind = forms.ChoiceField(
+        label="机构类型", choices=[("", "全部类型"), *OrganisationKind.choices], required=False
+    )
+    town = forms.ModelChoiceField(
+        label="乡镇街道", queryset=Town.objects.all(), required=False, empty_label="全部乡镇街道"
+    )

@@ -1,0 +1,135 @@
+"""Organisations, users, memberships with roles, and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from jianguan.core.models import BaseModel
+
+
+class OrganisationKind(models.TextChoices):
+    REGULATOR = "regulator", "行政监督部门"
+    OWNER = "owner", "建设单位"
+    GENERAL_CONTRACTOR = "general_contractor", "施工总承包单位"
+    SPECIALIST_SUBCONTRACTOR = "specialist_subcontractor", "专业分包单位"
+    LABOUR_SUBCONTRACTOR = "labour_subcontractor", "劳务分包单位"
+    SUPERVISOR = "supervisor", "监理单位"
+    DESIGNER = "designer", "设计单位"
+    SURVEYOR = "surveyor", "勘察单位"
+    FINANCE_BUREAU = "finance_bureau", "财政部门"
+    AUDITOR = "auditor", "第三方审计机构"
+    TENDER_AGENCY = "tender_agency", "招标代理机构"
+    INSURER = "insurer", "保险公司"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "管理员"
+    STAFF = "staff", "经办人"
+    REVIEWER = "reviewer", "审核人"
+    SIGNER = "signer", "签章人"
+    INSPECTOR = "inspector", "监督检查员"
+    EXPERT = "expert", "评标专家"
+    BIDDER = "bidder", "投标经办人"
+
+
+class TownKind(models.TextChoices):
+    TOWN = "town", "镇"
+    SUBDISTRICT = "subdistrict", "街道"
+    AREA = "area", "地区/功能区"
+
+
+class Town(BaseModel):
+    """A town or subdistrict of the district (乡镇/街道)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=TownKind.choices)
+    division_code = models.CharField("行政区划代码", max_length=12, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = "乡镇街道"
+        verbose_name_plural = "乡镇街道"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(BaseModel):
+    """Every party (企业/机构) on the platform, distinguished by `kind`."""
+
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("机构类型", max_length=40, choices=OrganisationKind.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    legal_representative = models.CharField("法定代表人", max_length=50)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    town = models.ForeignKey(
+        Town, verbose_name="所在乡镇街道", null=True, blank=True, on_delete=models.PROTECT
+    )
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person. Lock-out state lives here so that it survives restarts and workers."""
+
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(User, related_name="memberships", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, related_name="memberships", on_delete=models.PROTECT
+    )
+    roles = models.JSONField("角色", default=list)
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "成员关系"
+        verbose_name_plural = "成员关系"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="uniq_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+class ApiToken(BaseModel):
+    """Bearer token for /api/v1. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, related_name="api_tokens", on_delete=models.CASCADE)
+    name = models.CharField("用途", max_length=100, blank=True)
+    prefix = models.CharField("前缀", max_length=12, db_index=True)
+    key_hash = models.CharField("摘要", max_length=64, unique=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,20 @@
+"""Grants for the accounts app (deny by default: anything not listed is refused)."""
+
+from jianguan.core.permissions import register
+
+register("accounts.organisation.view", "查看机构名录", [("*", "*")])
+register(
+    "accounts.organisation.create",
+    "登记机构",
+    [("regulator", "admin"), ("regulator", "staff")],
+)
+register(
+    "accounts.organisation.update",
+    "修改机构信息",
+    [("regulator", "admin"), ("regulator", "staff")],
+)
+register("accounts.membership.manage", "管理成员与角色", [("regulator", "admin")])
+register("accounts.user.create", "创建用户", [("regulator", "admin")])
+register("rules.view", "查看规则库", [("*", "*")])
+register("rules.manage", "维护规则与工作日历", [("regulator", "admin")])
+register("dashboard.view", "查看工作台", [("*", "*")])

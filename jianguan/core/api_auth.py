@@ -1,0 +1,47 @@
+"""API authentication: Bearer tokens (scripts) or the browser session (pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from jianguan.accounts.actors import actor_for
+        from jianguan.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        if user is None:
+            return None
+        org_id = request.headers.get("X-Organisation")
+        request.actor = actor_for(user, int(org_id) if org_id and org_id.isdigit() else None)
+        return request.actor
+
+
+class Session(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if not user:
+            return None
+        return request.actor
+
+
+class OptionalAuth(HttpBearer):
+    """For public routes that show more to a signed-in actor: never refuses."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        auth = request.headers.get("Authorization", "")
+        if auth.lower().startswith("bearer "):
+            actor = BearerToken().authenticate(request, auth[7:].strip())
+            if actor is not None:
+                return actor
+        return getattr(request, "actor", None) or True
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
+        return None
+
+
+api_auth = [BearerToken(), Session()]

@@ -1,0 +1,137 @@
+"""Reads of the log: entries visible to an actor, proofs, history of one object."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jianguan.ledger import merkle, signing
+from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, SigningKey, TreeHead
+from jianguan.ledger.visibility import can_see
+
+MAX_INDEX = 2**55
+
+
+def _tree_size() -> tuple[int, str]:
+    state = LedgerState.objects.filter(pk=1).first()
+    return (state.tree_size, state.hash_alg) if state else (0, "sm3")
+
+
+def fetch_nodes(ids: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    if not ids:
+        return {}
+    keys = [LedgerNode.make_key(lv, ix) for lv, ix in ids]
+    rows = LedgerNode.objects.filter(key__in=keys).values_list("level", "index", "hash")
+    return {(lv, ix): bytes(h) for lv, ix, h in rows}
+
+
+def inclusion_proof(*, index: int, tree_size: int) -> list[bytes]:
+    size, alg = _tree_size()
+    if tree_size < 1 or tree_size > size:
+        raise ValidationFailed(f"tree_size 超出范围：应在 1 到 {size} 之间", code="bad_tree_size")
+    if index < 0 or index >= tree_size:
+        raise ValidationFailed("index 必须小于 tree_size 且不能为负", code="bad_index")
+    need = merkle.inclusion_proof_nodes(index, tree_size)
+    return merkle.inclusion_proof(index, tree_size, fetch_nodes(need), alg)
+
+
+def consistency_proof(*, first: int, second: int) -> list[bytes]:
+    size, alg = _tree_size()
+    if second > size:
+        raise ValidationFailed(f"second 超出日志大小 {size}", code="bad_tree_size")
+    if first < 1:
+        raise ValidationFailed("first 必须大于 0（空树无需一致性证明）", code="bad_tree_size")
+    if first > second:
+        raise ValidationFailed("first 不能大于 second", code="bad_tree_size")
+    need = merkle.consistency_proof_nodes(first, second)
+    return merkle.consistency_proof(first, second, fetch_nodes(need), alg)
+
+
+def entry_get_visible_to(*, actor: Actor, index: int) -> LedgerEntry:
+    if index < 0 or index > MAX_INDEX:
+        raise NotFound("存证记录不存在", code="entry_not_found")
+    entry = LedgerEntry.objects.filter(index=index).first()
+    if entry is None:
+        raise NotFound("存证记录不存在", code="entry_not_found")
+    if not can_see(actor, entry.object_app, entry.object_model, entry.object_id):
+        raise PermissionDenied("无权查看该存证记录", code="permission_denied")
+    return entry
+
+
+def entry_document(entry: LedgerEntry) -> dict[str, Any]:
+    return json.loads(bytes(entry.leaf_input))
+
+
+def entry_leaf_b64(entry: LedgerEntry) -> str:
+    return base64.b64encode(bytes(entry.leaf_input)).decode("ascii")
+
+
+def entries_for_object(obj: models.Model) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(
+        object_app=obj._meta.app_label, object_model=obj._meta.model_name, object_id=str(obj.pk)
+    ).order_by("index")
+
+
+def entries_search(
+    *,
+    actor: Actor,
+    object_app: str = "",
+    object_model: str = "",
+    object_id: str = "",
+    type: str = "",
+) -> QuerySet[LedgerEntry]:
+    if not actor.can("ledger.view_all"):
+        raise PermissionDenied("无权查看全部存证记录", code="permission_denied")
+    qs = LedgerEntry.objects.all().order_by("-index")
+    if object_app:
+        qs = qs.filter(object_app=object_app)
+    if object_model:
+        qs = qs.filter(object_model=object_model)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if type:
+        qs = qs.filter(type__startswith=type)
+    return qs
+
+
+@dataclass(frozen=True)
+class VerifiedEntry:
+    entry: LedgerEntry
+    document: dict[str, Any]
+    verified: bool
+
+
+def head_signature_ok(head: TreeHead) -> bool:
+    key = SigningKey.objects.filter(key_id=head.key_id).first()
+    if key is None:
+        return False
+    head_dict = {k: getattr(head, k) for k in signing.HEAD_FIELDS}
+    return signing.verify_head(key.public_key, head.sig_alg, head_dict, head.signature)
+
+
+def history_verified(obj: models.Model, head: TreeHead | None) -> list[VerifiedEntry]:
+    """Entries of `obj`, each checked on the server by an inclusion proof to the signed head."""
+    entries = list(entries_for_object(obj))
+    if not entries:
+        return []
+    sig_ok = head is not None and head_signature_ok(head)
+    root = bytes.fromhex(head.root_hash) if head else b""
+    out = []
+    for entry in entries:
+        leaf_input = bytes(entry.leaf_input)
+        ok = False
+        if sig_ok and entry.index < head.tree_size:
+            path = inclusion_proof(index=entry.index, tree_size=head.tree_size)
+            leaf = merkle.leaf_hash(leaf_input, head.hash_alg)
+            ok = merkle.verify_inclusion(
+                head.hash_alg, leaf, entry.index, head.tree_size, path, root
+            )
+        out.append(VerifiedEntry(entry, json.loads(leaf_input), ok))
+    return out

@@ -1,0 +1,211 @@
+"""Writing to the log. `record()` runs inside the caller's transaction: the entry exists
+if and only if the change it records does.
+
+Sequencing: one row (`LedgerState`) is locked for the append, so indices are gapless even
+with many concurrent writers (PostgreSQL row lock; SQLite serialises writers anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+
+from jianguan.core.actor import Actor
+from jianguan.core.timeutil import iso_utc, now
+from jianguan.ledger import merkle, signing
+from jianguan.ledger.canonical import canonical_json
+from jianguan.ledger.keys import load_private, register_public
+from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, TreeHead
+
+HEAD_MAX_AGE = dt.timedelta(hours=1)
+
+
+class LedgerUsageError(RuntimeError):
+    """A programming error: record() outside a transaction, or an unserialisable payload."""
+
+
+def jsonable(value: Any) -> Any:
+    """Make a payload representable in RFC 8785 JSON (no floats for money, no NaN)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        raise LedgerUsageError("浮点数不能写入存证：金额请使用 Decimal")
+    if isinstance(value, dt.datetime):
+        return iso_utc(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if isinstance(value, models.Model):
+        return {"model": value._meta.label_lower, "id": str(value.pk)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    raise LedgerUsageError(f"无法写入存证的数据类型：{type(value).__name__}")
+
+
+def _file_refs(files: Iterable[Any]) -> list[dict[str, str]]:
+    refs = []
+    for item in files:
+        if isinstance(item, Mapping):
+            refs.append({"name": str(item["name"]), "sm3": str(item["sm3"]).lower()})
+            continue
+        name, content = item
+        digest = hashlib.new("sm3")
+        if isinstance(content, bytes | bytearray):
+            digest.update(content)
+        else:
+            while chunk := content.read(1 << 20):
+                digest.update(chunk)
+            if hasattr(content, "seek"):
+                content.seek(0)
+        refs.append({"name": str(name), "sm3": digest.hexdigest()})
+    return refs
+
+
+def _frontier_map(state: LedgerState) -> dict[tuple[int, int], bytes]:
+    out = {}
+    for key, value in state.frontier.items():
+        level, index = key.split(":")
+        out[(int(level), int(index))] = bytes.fromhex(value)
+    return out
+
+
+def _locked_state() -> LedgerState:
+    state = LedgerState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        LedgerState.objects.get_or_create(pk=1, defaults={"hash_alg": settings.LEDGER_HASH_ALG})
+        state = LedgerState.objects.select_for_update().get(pk=1)
+    return state
+
+
+def record(
+    *,
+    actor: Actor,
+    type: str,
+    obj: models.Model,
+    payload: Mapping[str, Any],
+    files: Iterable[Any] = (),
+) -> LedgerEntry:
+    """Append one entry describing a decision about `obj`, in the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise LedgerUsageError("ledger.record() 必须在业务服务的事务内调用")
+    if obj.pk is None:
+        raise LedgerUsageError("存证对象尚未保存")
+    org = actor.organisation
+    time = now()
+    document = {
+        "type": type,
+        "object": {
+            "app": obj._meta.app_label,
+            "model": obj._meta.model_name,
+            "id": str(obj.pk),
+        },
+        "actor": {
+            "user": actor.username or None,
+            "organisation": getattr(org, "credit_code", None) if org is not None else None,
+        },
+        "time": iso_utc(time),
+        "payload": jsonable(dict(payload)),
+        "files": _file_refs(files),
+    }
+    leaf_input = canonical_json(document)
+    state = _locked_state()
+    alg = state.hash_alg
+    index = state.tree_size
+    frontier = _frontier_map(state)
+    new_nodes = merkle.append_nodes(index, merkle.leaf_hash(leaf_input, alg), frontier, alg)
+    entry = LedgerEntry.objects.create(
+        index=index,
+        leaf_input=leaf_input,
+        type=type,
+        object_app=document["object"]["app"],
+        object_model=document["object"]["model"],
+        object_id=document["object"]["id"],
+        actor_user=document["actor"]["user"] or "",
+        actor_organisation=document["actor"]["organisation"] or "",
+        time=time,
+    )
+    LedgerNode.objects.bulk_create(
+        LedgerNode(key=LedgerNode.make_key(lv, ix), level=lv, index=ix, hash=h)
+        for lv, ix, h in new_nodes
+    )
+    for lv, ix, h in new_nodes:
+        frontier[(lv, ix)] = h
+    size = index + 1
+    state.tree_size = size
+    state.frontier = {
+        f"{lv}:{ix}": frontier[(lv, ix)].hex() for lv, ix in merkle.perfect_subtrees(0, size)
+    }
+    state.save(update_fields=["tree_size", "frontier"])
+    return entry
+
+
+@dataclass(frozen=True)
+class TreeState:
+    size: int
+    root: bytes
+    hash_alg: str
+
+
+def current_tree() -> TreeState:
+    state = LedgerState.objects.filter(pk=1).first()
+    if state is None:
+        alg = settings.LEDGER_HASH_ALG
+        return TreeState(0, merkle.empty_root(alg), alg)
+    root = merkle.root_hash(state.tree_size, _frontier_map(state), state.hash_alg)
+    return TreeState(state.tree_size, root, state.hash_alg)
+
+
+def latest_head() -> TreeHead | None:
+    return TreeHead.objects.order_by("-id").first()
+
+
+def tree_head_sign(*, force: bool = False) -> TreeHead:
+    """Sign the current tree head unless the latest head already covers it and is fresh."""
+    with transaction.atomic():
+        state = _locked_state()
+        last = latest_head()
+        fresh = last is not None and now() - last.created_at < HEAD_MAX_AGE
+        if last is not None and last.tree_size == state.tree_size and fresh and not force:
+            return last
+        private = load_private()
+        register_public(private)
+        root = merkle.root_hash(state.tree_size, _frontier_map(state), state.hash_alg)
+        head = signing.make_head(state.tree_size, root, now(), state.hash_alg)
+        signature, kid, sig_alg = signing.sign_head(private, head)
+        return TreeHead.objects.create(
+            tree_size=head["tree_size"],
+            root_hash=head["root_hash"],
+            timestamp=head["timestamp"],
+            hash_alg=head["hash_alg"],
+            signature=signature,
+            key_id=kid,
+            sig_alg=sig_alg,
+        )
+
+
+def head_for_serving() -> TreeHead:
+    """The head `/head` serves: re-signed when the log has grown since the last one."""
+    last = latest_head()
+    state = LedgerState.objects.filter(pk=1).only("tree_size").first()
+    size = state.tree_size if state else 0
+    if last is None or last.tree_size < size or now() - last.created_at >= HEAD_MAX_AGE:
+        return tree_head_sign()
+    return last

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import template
+
+from jianguan.ledger import selectors
+from jianguan.ledger.models import TreeHead
+
+register = template.Library()
+
+
+@register.inclusion_tag("ledger/history_panel.html", takes_context=True)
+def ledger_history(context, obj):
+    head = TreeHead.objects.order_by("-id").first()
+    return {"items": selectors.history_verified(obj, head), "head": head}

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jianguan.core.forms import StyledFormMixin
+from jianguan.core.permissions import permission_required
+from jianguan.ledger import selectors, services
+
+
+class EntrySearchForm(StyledFormMixin, forms.Form):
+    object_model = forms.CharField(label="对象类型", required=False, max_length=80)
+    object_id = forms.CharField(label="对象编号", required=False, max_length=64)
+    type = forms.CharField(label="事件类型", required=False, max_length=80)
+
+
+@permission_required("ledger.view_all")
+def ledger_home(request: HttpRequest) -> HttpResponse:
+    head = services.head_for_serving()
+    form = EntrySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.entries_search(
+        actor=request.actor,
+        object_model=filters.get("object_model", ""),
+        object_id=filters.get("object_id", ""),
+        type=filters.get("type", ""),
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/home.html",
+        {
+            "head": head,
+            "signature_ok": selectors.head_signature_ok(head),
+            "form": form,
+            "page": page,
+        },
+    )

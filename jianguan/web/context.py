@@ -1,0 +1,31 @@
+"""Template context: the actor, its organisations and the sidebar it may see."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from jianguan.web import nav
+
+
+def navigation(request: HttpRequest) -> dict:
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_authenticated:
+        return {"nav_items": [], "actor": actor}
+    entries = []
+    path = request.path
+    for item in nav.items():
+        if not actor.can(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        entries.append({"item": item, "url": url, "active": active})
+    memberships = []
+    if actor.user is not None:
+        from jianguan.accounts.selectors import memberships_of
+
+        memberships = list(memberships_of(user=actor.user))
+    return {"nav_items": entries, "actor": actor, "actor_memberships": memberships}

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+from jianguan.accounts.selectors import organisation_counts_by_kind
+from jianguan.core.permissions import permission_required
+
+
+@permission_required("dashboard.view")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    counts = organisation_counts_by_kind(actor=request.actor)
+    chart = {
+        "labels": [c["label"] for c in counts],
+        "values": [c["count"] for c in counts],
+    }
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "counts": counts,
+            "total": sum(c["count"] for c in counts),
+            "chart": chart,
+        },
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not healthy"
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "detail": type(exc).__name__},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"code": code, "message": message, "details": None},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(
+        request, f"errors/{status}.html", {"message": message, "status": status}, status=status
+    )
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "bad_request", "请求无法处理，请检查后重试")
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "您无权访问此页面"
+    return _error(request, 403, "permission_denied", message)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "not_found", "页面不存在或已被移除")
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return _error(request, 500, "server_error", "服务器内部错误，请稍后再试")
+    # No context processors that touch the database: the fault may be the database.
+    from django.template import loader
+
+    body = loader.get_template("errors/500.html").render({"status": 500})
+    return HttpResponse(body, status=500)
+
+
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse(
+        {"code": "not_found", "message": "接口不存在", "details": {"path": request.path}},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

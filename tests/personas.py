@@ -1,0 +1,99 @@
+"""Shared fixtures (loaded from the root conftest): database checks, the ledger guard for flushes, and named personas."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from jianguan.core.actor import SYSTEM
+
+
+def pytest_configure(config):
+    os.environ.setdefault("TESTING", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_what_ci_asked_for(django_db_setup, django_db_blocker):
+    """REQUIRE_POSTGRES=1 turns a silent SQLite fallback into a failure."""
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        from django.db import connection
+
+        assert connection.vendor == "postgresql", (
+            "REQUIRE_POSTGRES=1 but the suite runs on " + connection.vendor
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _signing_key(tmp_path_factory):
+    path = tmp_path_factory.mktemp("keys") / "ledger.pem"
+    settings.LEDGER_SIGNING_KEY = str(path)
+    from jianguan.ledger.keys import ensure_key
+
+    ensure_key()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _ledger_unlocked_for_flush(request):
+    """Transactional tests end with a flush; let it empty the append-only tables."""
+    from jianguan.ledger import dbguard
+
+    dbguard.set_unlocked(False)
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    yield
+    if transactional:
+        dbguard.set_unlocked(True)
+
+
+@pytest.fixture
+def system_actor():
+    return SYSTEM
+
+
+def _persona(username: str, org_kind: str, roles: list[str], org_name: str | None = None):
+    from jianguan.accounts import services
+    from jianguan.accounts.actors import actor_for
+    from jianguan.accounts.tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(kind=org_kind, **({"name": org_name} if org_name else {}))
+    user = services.user_create(
+        actor=SYSTEM, username=username, password=PASSWORD, display_name=username
+    )
+    services.membership_grant(actor=SYSTEM, user=user, organisation=org, roles=roles)
+    return actor_for(user)
+
+
+PASSWORD = "Persona-pass-2026"
+
+
+@pytest.fixture
+def regulator(db):
+    """A regulator administrator (大兴区工程建设管理中心)."""
+    return _persona("reg", "regulator", ["admin", "staff", "inspector"], "测试监管中心")
+
+
+@pytest.fixture
+def regulator_staff(db):
+    return _persona("reg_staff", "regulator", ["staff"])
+
+
+@pytest.fixture
+def contractor(db):
+    return _persona("gc", "general_contractor", ["admin", "staff"])
+
+
+@pytest.fixture
+def owner(db):
+    return _persona("own", "owner", ["admin", "staff", "signer"])
+
+
+@pytest.fixture
+def auditor(db):
+    return _persona("aud", "auditor", ["staff", "reviewer"])
+
+
+@pytest.fixture
+def persona_password():
+    return PASSWORD
