@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jianguan.core.api_auth import api_auth
 from jianguan.core.errors import DomainError
+from jianguan.core.middleware import MESSAGES
 
 api = NinjaAPI(
     title="建管云 JianGuan API",
@@ -48,7 +49,11 @@ def _auth(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:
 
 @api.exception_handler(HttpError)
 def _http(request: HttpRequest, exc: HttpError) -> JsonResponse:
-    return error(exc.status_code, "http_error", str(exc))
+    detail = str(exc)
+    if "parse request body" in detail:
+        return error(400, "bad_request_body", "请求体无法解析，请提交有效的 JSON", detail)
+    code, message = MESSAGES.get(exc.status_code, ("error", "请求失败"))
+    return error(exc.status_code, code, message, detail)
 
 
 @api.exception_handler(Http404)

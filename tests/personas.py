@@ -35,16 +35,19 @@ def _signing_key(tmp_path_factory):
     return path
 
 
-@pytest.fixture(autouse=True)
-def _ledger_unlocked_for_flush(request):
-    """Transactional tests end with a flush; let it empty the append-only tables."""
+@pytest.fixture(scope="session", autouse=True)
+def _ledger_unlocked_for_flush():
+    """Transactional tests end with a flush; let that flush (only) empty the append-only tables.
+
+    The guard is opened inside Django's flush itself, so it does not depend on the order in
+    which pytest tears fixtures down (`transactional_db`, the `transaction=True` marker and
+    `live_server` all flush after every autouse fixture of ours has run its teardown).
+    """
     from jianguan.ledger import dbguard
 
     dbguard.set_unlocked(False)
-    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
-    yield
-    if transactional:
-        dbguard.set_unlocked(True)
+    with dbguard.test_flush_allowed():
+        yield
 
 
 @pytest.fixture

@@ -21,6 +21,9 @@ class CreditCodeError(ValueError):
 
 
 def check_character(first17: str) -> str:
+    bad = sorted({ch for ch in first17 if ch not in _VALUE})
+    if bad:
+        raise CreditCodeError("统一社会信用代码含有不允许的字符：" + "、".join(bad))
     total = sum(_VALUE[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
@@ -33,7 +34,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
         e.code == "account_locked" for e in form.errors.as_data()["__all__"]
     ):
         status = 423
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    policy = {
+        "max_failures": settings.LOGIN_MAX_FAILURES,
+        "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
+        "idle_minutes": settings.SESSION_IDLE_MINUTES,
+    }
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "policy": policy},
+        status=status,
+    )
 
 
 @require_POST

@@ -47,6 +47,31 @@ def set_unlocked(value: bool) -> None:
     _unlocked = value
 
 
+@contextlib.contextmanager
+def test_flush_allowed() -> Iterator[None]:
+    """Test suites only: let Django's flush empty the ledger tables, and nothing else.
+
+    Transactional tests end with a flush (``DELETE FROM`` on SQLite), which the triggers
+    refuse. Wrapping the flush itself, rather than unlocking around a test's teardown,
+    does not depend on the order in which pytest tears fixtures down, and keeps the guard
+    closed for everything the test body does. (PostgreSQL flushes with ``TRUNCATE``,
+    which row triggers do not see.)
+    """
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with unlock_for_test_flush():
+            return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    try:
+        yield
+    finally:
+        BaseDatabaseOperations.execute_sql_flush = original
+
+
 def sqlite_trigger_sql(table: str) -> list[str]:
     out = []
     for op in ("UPDATE", "DELETE"):

@@ -361,8 +361,10 @@ def verify_inclusion(
     try:
         h = hash_function(hash_alg)
         size = digest_size(hash_alg)
-        if not _all_hashes([leaf_hash, root_hash, *audit_path], size):
+        path = list(audit_path)
+        if not _all_hashes([leaf_hash, root_hash, *path], size):
             return False
+        path = [bytes(p) for p in path]
         _check_int("index", index)
         _check_int("tree_size", tree_size)
     except (ValueError, TypeError):
@@ -375,7 +377,7 @@ def verify_inclusion(
     # 3. r = hash.
     r = bytes(leaf_hash)
     # 4. For each p in inclusion_path:
-    for p in audit_path:
+    for p in path:
         # a. sn == 0 -> fail (path too long).
         if sn == 0:
             return False
@@ -473,8 +475,10 @@ def verify_consistency(
     try:
         h = hash_function(hash_alg)
         size = digest_size(hash_alg)
-        if not _all_hashes([first_root, second_root, *consistency_path], size):
+        path = list(consistency_path)
+        if not _all_hashes([first_root, second_root, *path], size):
             return False
+        path = [bytes(p) for p in path]
         _check_int("first", first)
         _check_int("second", second)
     except (ValueError, TypeError):
@@ -482,11 +486,10 @@ def verify_consistency(
     if first == 0 or first > second:
         return False
     if first == second:
-        return len(consistency_path) == 0 and first_root == second_root
+        return not path and first_root == second_root
     # 1. An empty consistency_path fails.
-    if not consistency_path:
+    if not path:
         return False
-    path = [bytes(p) for p in consistency_path]
     # 2. If first is an exact power of 2, prepend first_hash.
     if first & (first - 1) == 0:
         path.insert(0, bytes(first_root))

@@ -79,6 +79,7 @@ a fork or rollback.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -394,8 +395,6 @@ def make_bundle(
 
     For the exporting management command and the tests, so the layout lives in one place.
     """
-    import base64
-
     return {
         "format": BUNDLE_FORMAT,
         "hash_alg": hash_alg,
@@ -501,8 +500,9 @@ def _report_divergence(
 
     Entries below ``last_good_size`` are vouched for by a matching signed head, so the
     first altered entry is in ``[last_good_size, size)``. If an entry in that range already
-    failed its own checks it is the culprit; otherwise (leaf_input and leaf_hash rewritten
-    together) the lower bound is the best a verifier can say, exact when the range is 1.
+    failed its own checks, that index is named (it is a confirmed failure); otherwise
+    (leaf_input and leaf_hash rewritten together) the lower bound is the best a verifier can
+    say without more signed heads, and it is exact when the range has one entry.
     """
     where = f"head #{pos} (tree_size {size})"
     if size == 0:
@@ -512,8 +512,10 @@ def _report_divergence(
     known = [i for i in bad_entries if lo <= i < size]
     if known:
         report.fail(
-            f"root differs from signed head #{pos} (tree_size {size}), explained by this entry",
-            f"根哈希与第 {pos} 号签名树头（记录数 {size}）不符，原因是此条记录",
+            f"root differs from signed head #{pos} (tree_size {size}); altered entries lie in "
+            f"[{lo}, {size}), which includes this entry that failed its own check",
+            f"根哈希与第 {pos} 号签名树头（记录数 {size}）不符；被改动的记录在索引 {lo} 至 "
+            f"{size - 1} 之间，其中包括本条未通过自身校验的记录",
             index=known[0],
         )
     elif size - lo == 1:
@@ -538,7 +540,7 @@ def _check_entry(pos: int, entry: object, hash_alg: str, report: Report) -> byte
     if not isinstance(entry, dict):
         report.fail("entry is not an object", "记录格式错误", index=pos)
         return None
-    if entry.get("index") != pos or isinstance(entry.get("index"), bool):
+    if type(entry.get("index")) is not int or entry.get("index") != pos:
         report.fail(
             f"entry at position {pos} has index {entry.get('index')!r}: gap, duplicate or reorder",
             f"第 {pos} 个位置的记录索引为 {entry.get('index')!r}：存在缺号、重复或顺序错乱",
@@ -671,13 +673,15 @@ def verify_online(
     except (ValueError, OSError) as exc:
         report.fail(str(exc), "本地状态文件无法读取", where="state")
         return
-    log_state = state["logs"].setdefault(base, {"heads": []})
-    for old in log_state.get("heads", []):
+    log_state = state["logs"].setdefault(base, {})
+    earlier = log_state.setdefault("heads", [])
+    for old in earlier:
         _check_against_old_head(old, head, get, report)
+    checked = len(earlier)
 
     if report.ok:
-        if not any(_same_head(old, head) for old in log_state["heads"]):
-            log_state["heads"].append({k: head[k] for k in SIGNED_HEAD_FIELDS})
+        if not any(_same_head(old, head) for old in earlier):
+            earlier.append({k: head[k] for k in SIGNED_HEAD_FIELDS})
         try:
             _save_state(state_file, state)
         except OSError as exc:
@@ -685,7 +689,7 @@ def verify_online(
             return
         report.info(
             f"OK head signature, {size if check_entries else 0} inclusion proofs, "
-            f"{len(log_state['heads']) - 1} earlier head(s) consistent; state {state_file}"
+            f"{checked} earlier head(s) consistent; state {state_file}"
         )
 
 

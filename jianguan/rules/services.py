@@ -103,6 +103,7 @@ def rule_override_set(
         raise ValidationFailed(f"未知的规则编码：{code}", code="unknown_rule")
     if region not in Region.values:
         raise ValidationFailed(f"未知的地区：{region}", code="unknown_region")
+    region = Region(region).value
     if not (reference or "").strip():
         raise ValidationFailed("请填写依据（文件名称及条款）", code="missing_reference")
     spec = ruledata.RuleSpec(
@@ -115,8 +116,8 @@ def rule_override_set(
         effective_to=None,
         verified=True,
         note=note,
-        region=region,
-        source="admin",
+        region=str(region),
+        source=f"{region}.json",  # validated as if it were a line of that region's file
     )
     problems = ruledata.validate([spec])
     if problems:

@@ -266,6 +266,14 @@ def test_forged_consistency_proofs_fail(alg: str) -> None:
                         assert not verify_consistency(alg, f2, s2, roots[f2], roots[s2], proof) or (
                             f2 == s2 and not proof
                         )
+            # Same roots, other claimed sizes: rejected whenever the proof has the wrong
+            # length for them (the RFC's final "sn is 0" check).
+            for s2 in range(first, n_max + 1):
+                if len(consistency_proof_ranges(first, s2)) != len(proof):
+                    assert not verify_consistency(alg, first, s2, r1, r2, proof)
+            for f2 in range(1, second + 1):
+                if len(consistency_proof_ranges(f2, second)) != len(proof):
+                    assert not verify_consistency(alg, f2, second, r1, r2, proof)
             # Rollback: swapping the sizes / roots.
             if first < second:
                 assert not verify_consistency(alg, second, first, r2, r1, proof)
