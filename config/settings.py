@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jianguan.rules",
     "jianguan.ledger",
     "jianguan.accounts",
+    "jianguan.projects",
     "jianguan.web",
 ]
 
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jianguan.accounts.middleware.ActorMiddleware",
+    "jianguan.web.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

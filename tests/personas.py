@@ -46,7 +46,7 @@ def _ledger_unlocked_for_flush():
     from jianguan.ledger import dbguard
 
     dbguard.set_unlocked(False)
-    with dbguard.test_flush_allowed():
+    with dbguard.flush_allowed_for_tests():
         yield
 
 
@@ -100,3 +100,36 @@ def auditor(db):
 @pytest.fixture
 def persona_password():
     return PASSWORD
+
+
+@pytest.fixture
+def supervisor(db):
+    return _persona("sup", "supervisor", ["admin", "staff", "signer"])
+
+
+@pytest.fixture
+def bearer(db):
+    """`bearer(actor)` -> request headers carrying a fresh API token for that persona."""
+    from jianguan.accounts.models import User
+    from jianguan.accounts.services import api_token_create
+
+    def make(actor) -> dict[str, str]:
+        user = User.objects.get(pk=actor.user_id)
+        _, secret = api_token_create(actor=SYSTEM, user=user, name="test")
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, persona_password):
+    """`login_as(actor)` -> the test client, signed in through the real login page."""
+
+    def make(actor):
+        response = client.post(
+            "/accounts/login/", {"username": actor.username, "password": persona_password}
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return make

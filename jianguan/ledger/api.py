@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -64,16 +65,33 @@ ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 LIMIT = 2**62
 
 
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
 def _int(name: str, raw: str | None) -> int:
-    """Parse by hand so that every bad value is a 400 with our error shape."""
-    if raw is None or raw == "":
-        raise ValidationFailed(f"缺少参数 {name}", code="missing_parameter")
+    """Parse by hand so that every bad value is a 400 with our error shape.
+
+    ASCII digits only: ``str.isdigit`` also accepts "²" or "١", which ``int()`` then
+    rejects or reads differently (that was a 500), and "--5" slipped past ``lstrip("-")``.
+    """
+    if raw is None or raw.strip() == "":
+        raise ValidationFailed(
+            f"缺少参数 {name}", code="missing_parameter", details={"parameter": name}
+        )
     text = raw.strip()
-    if not text.lstrip("-").isdigit() or len(text) > 19:
-        raise ValidationFailed(f"参数 {name} 必须是整数", code="bad_integer")
+    if not _INTEGER.fullmatch(text):
+        raise ValidationFailed(
+            f"参数 {name} 必须是十进制整数",
+            code="bad_integer",
+            details={"parameter": name, "value": raw[:40]},
+        )
     value = int(text)
     if value < 0 or value > LIMIT:
-        raise ValidationFailed(f"参数 {name} 超出范围", code="bad_integer")
+        raise ValidationFailed(
+            f"参数 {name} 超出范围：应在 0 到 {LIMIT} 之间",
+            code="out_of_range",
+            details={"parameter": name, "value": raw[:40]},
+        )
     return value
 
 

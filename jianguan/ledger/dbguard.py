@@ -48,7 +48,7 @@ def set_unlocked(value: bool) -> None:
 
 
 @contextlib.contextmanager
-def test_flush_allowed() -> Iterator[None]:
+def flush_allowed_for_tests() -> Iterator[None]:
     """Test suites only: let Django's flush empty the ledger tables, and nothing else.
 
     Transactional tests end with a flush (``DELETE FROM`` on SQLite), which the triggers
@@ -112,7 +112,9 @@ def install(schema_editor) -> None:
         for table in PROTECTED_TABLES:
             statements += sqlite_trigger_sql(table)
     for sql in statements:
-        schema_editor.execute(sql)
+        # params=None: the plpgsql body contains RAISE's "%" placeholders, which psycopg
+        # would otherwise read as query parameters (the migration failed on PostgreSQL).
+        schema_editor.execute(sql, params=None)
 
 
 def drop_sql(vendor: str, table: str) -> list[str]:

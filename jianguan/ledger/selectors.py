@@ -34,22 +34,35 @@ def fetch_nodes(ids: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
 
 def inclusion_proof(*, index: int, tree_size: int) -> list[bytes]:
     size, alg = _tree_size()
+    details = {"index": index, "tree_size": tree_size, "log_size": size}
     if tree_size < 1 or tree_size > size:
-        raise ValidationFailed(f"tree_size 超出范围：应在 1 到 {size} 之间", code="bad_tree_size")
+        message = (
+            "日志为空，尚无包含性证明"
+            if size == 0
+            else f"tree_size 超出范围：应在 1 到 {size} 之间"
+        )
+        raise ValidationFailed(message, code="bad_tree_size", details=details)
     if index < 0 or index >= tree_size:
-        raise ValidationFailed("index 必须小于 tree_size 且不能为负", code="bad_index")
+        raise ValidationFailed(
+            "index 必须小于 tree_size 且不能为负", code="bad_index", details=details
+        )
     need = merkle.inclusion_proof_nodes(index, tree_size)
     return merkle.inclusion_proof(index, tree_size, fetch_nodes(need), alg)
 
 
 def consistency_proof(*, first: int, second: int) -> list[bytes]:
     size, alg = _tree_size()
+    details = {"first": first, "second": second, "log_size": size}
     if second > size:
-        raise ValidationFailed(f"second 超出日志大小 {size}", code="bad_tree_size")
+        raise ValidationFailed(
+            f"second 超出日志大小 {size}", code="bad_tree_size", details=details
+        )
     if first < 1:
-        raise ValidationFailed("first 必须大于 0（空树无需一致性证明）", code="bad_tree_size")
+        raise ValidationFailed(
+            "first 必须大于 0（空树无需一致性证明）", code="bad_tree_size", details=details
+        )
     if first > second:
-        raise ValidationFailed("first 不能大于 second", code="bad_tree_size")
+        raise ValidationFailed("first 不能大于 second", code="bad_tree_size", details=details)
     need = merkle.consistency_proof_nodes(first, second)
     return merkle.consistency_proof(first, second, fetch_nodes(need), alg)
 

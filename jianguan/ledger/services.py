@@ -108,25 +108,36 @@ def record(
         raise LedgerUsageError("ledger.record() 必须在业务服务的事务内调用")
     if obj.pk is None:
         raise LedgerUsageError("存证对象尚未保存")
+    max_type = LedgerEntry._meta.get_field("type").max_length
+    if not isinstance(type, str) or not type or len(type) > max_type:
+        raise LedgerUsageError(f"事件类型必须是 1 到 {max_type} 个字符的字符串")
     org = actor.organisation
+    obj_ref = {
+        "app": obj._meta.app_label,
+        "model": obj._meta.model_name,
+        "id": str(obj.pk),
+    }
+    actor_ref = {
+        "user": actor.username or None,
+        "organisation": getattr(org, "credit_code", None) if org is not None else None,
+    }
+    body = jsonable(dict(payload))
+    refs = _file_refs(files)
+    # Lock first, then read the clock: entry times never go backwards along the index.
+    state = _locked_state()
     time = now()
     document = {
         "type": type,
-        "object": {
-            "app": obj._meta.app_label,
-            "model": obj._meta.model_name,
-            "id": str(obj.pk),
-        },
-        "actor": {
-            "user": actor.username or None,
-            "organisation": getattr(org, "credit_code", None) if org is not None else None,
-        },
+        "object": obj_ref,
+        "actor": actor_ref,
         "time": iso_utc(time),
-        "payload": jsonable(dict(payload)),
-        "files": _file_refs(files),
+        "payload": body,
+        "files": refs,
     }
-    leaf_input = canonical_json(document)
-    state = _locked_state()
+    try:
+        leaf_input = canonical_json(document)
+    except ValueError as exc:  # e.g. an integer beyond 2**53, which JSON cannot carry exactly
+        raise LedgerUsageError(f"存证内容无法规范化为 RFC 8785 JSON：{exc}") from exc
     alg = state.hash_alg
     index = state.tree_size
     frontier = _frontier_map(state)

@@ -48,38 +48,42 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+ERROR_TEMPLATES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html"}
+
+
+def error_page(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse(
             {"code": code, "message": message, "details": None},
             status=status,
             json_dumps_params={"ensure_ascii": False},
         )
-    return render(
-        request, f"errors/{status}.html", {"message": message, "status": status}, status=status
-    )
+    template = ERROR_TEMPLATES.get(status, "errors/400.html")
+    return render(request, template, {"message": message, "status": status}, status=status)
+
+
 
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "bad_request", "请求无法处理，请检查后重试")
+    return error_page(request, 400, "bad_request", "请求无法处理，请检查后重试")
 
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else "您无权访问此页面"
-    return _error(request, 403, "permission_denied", message)
+    return error_page(request, 403, "permission_denied", message)
 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "not_found", "页面不存在或已被移除")
+    return error_page(request, 404, "not_found", "页面不存在或已被移除")
 
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
-        return _error(request, 500, "server_error", "服务器内部错误，请稍后再试")
+        return error_page(request, 500, "server_error", "服务器内部错误，请稍后再试")
     # No context processors that touch the database: the fault may be the database.
     from django.template import loader
 

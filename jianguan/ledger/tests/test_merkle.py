@@ -295,7 +295,8 @@ def test_verifiers_reject_malformed_input_without_raising() -> None:
     assert not verify_inclusion("sha256", leaf, -1, 10, proof, root)
     assert not verify_inclusion("sha256", leaf, True, 10, proof, root)  # type: ignore[arg-type]
     assert not verify_inclusion("sha256", leaf[:-1], 3, 10, proof, root)
-    assert not verify_inclusion("sha256", leaf, 3, 10, [p.hex() for p in proof], root)  # type: ignore[misc]
+    hex_path: list = [p.hex() for p in proof]
+    assert not verify_inclusion("sha256", leaf, 3, 10, hex_path, root)
     assert not verify_inclusion("sha256", leaf, 3, 10, None, root)  # type: ignore[arg-type]
     assert not verify_consistency("sha256", 5, 3, root, root, [])
     assert not verify_consistency("sha256", "3", 10, root, root, [])  # type: ignore[arg-type]

@@ -1,0 +1,96 @@
+"""Reads of the register, always scoped to what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.projects.models import Participant, Project
+
+SORTS = {
+    "code": "code",
+    "-code": "-code",
+    "name": "name",
+    "-name": "-name",
+    "budget": "budget",
+    "-budget": "-budget",
+    "warning": "warning_level",
+    "-warning": "-warning_level",
+    "stage": "stage",
+    "-stage": "-stage",
+    "created": "created_at",
+    "-created": "-created_at",
+}
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    q: str = ""
+    town: int | None = None
+    stage: str = ""
+    type: str = ""
+    funding: str = ""
+    owner: int | None = None
+    warning_level: int | None = None
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    sort: str = "-code"
+
+
+def project_list_visible_to(
+    *, actor: Actor, filters: ProjectFilter | None = None
+) -> QuerySet[Project]:
+    if not actor.is_authenticated:
+        raise PermissionDenied("请先登录", code="unauthenticated")
+    qs = Project.objects.select_related("town", "owner")
+    if not actor.can("projects.view_all"):
+        if not actor.can("projects.view_own") or actor.organisation_id is None:
+            return qs.none()
+        ids = Participant.objects.filter(
+            organisation_id=actor.organisation_id, is_active=True
+        ).values("project_id")
+        qs = qs.filter(pk__in=ids)
+    return apply_filters(qs, filters or ProjectFilter())
+
+
+def apply_filters(qs: QuerySet[Project], f: ProjectFilter) -> QuerySet[Project]:
+    if f.q:
+        qs = qs.filter(Q(code__icontains=f.q) | Q(name__icontains=f.q))
+    if f.town:
+        qs = qs.filter(town_id=f.town)
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.type:
+        qs = qs.filter(type=f.type)
+    if f.funding:
+        qs = qs.filter(funding=f.funding)
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.warning_level is not None:
+        qs = qs.filter(warning_level=f.warning_level)
+    if f.created_from:
+        qs = qs.filter(created_at__date__gte=f.created_from)
+    if f.created_to:
+        qs = qs.filter(created_at__date__lte=f.created_to)
+    return qs.order_by(SORTS.get(f.sort, "-code"), "pk")
+
+
+def project_get_visible_to(*, actor: Actor, pk: int) -> Project:
+    if not 0 < pk < 2**62:
+        raise NotFound("项目不存在", code="project_not_found")
+    try:
+        return project_list_visible_to(actor=actor).get(pk=pk)
+    except Project.DoesNotExist:
+        raise NotFound("项目不存在或无权查看", code="project_not_found") from None
+
+
+def project_list_public(*, filters: ProjectFilter | None = None) -> QuerySet[Project]:
+    """What the public sees without login: published basic information only."""
+    return apply_filters(
+        Project.objects.filter(is_public=True).select_related("town", "owner"),
+        filters or ProjectFilter(),
+    )

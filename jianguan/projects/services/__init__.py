@@ -1,0 +1,11 @@
+"""The only writes to the project register (a package: one module per concern)."""
+
+from jianguan.projects.services.register import (  # noqa: F401
+    completion_sign,
+    key_node_inspect,
+    lead_file,
+    participant_add,
+    project_create,
+    project_transition,
+    project_update,
+)

@@ -1,0 +1,28 @@
+"""Pages answer a DomainError (NotFound, PermissionDenied, ValidationFailed, Conflict) that a
+view let through with the Chinese error page of its status, never with a 500.
+
+The API has its own handlers (config/api.py); this only sees exceptions from page views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from jianguan.core.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        from jianguan.web.views import error_page
+
+        return error_page(request, exception.status, exception.code, exception.message)
