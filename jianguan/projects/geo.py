@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -45,7 +45,8 @@ def check_point(longitude: Decimal | float, latitude: Decimal | float) -> tuple[
     west, south, east, north = CHINA_BOUNDS
     if not (west <= lon <= east and south <= lat <= north):
         raise GeoError(f"坐标（经度 {lon}，纬度 {lat}）不在中国境内，请检查经纬度是否填反")
-    return lon.quantize(Decimal("0.000001")), lat.quantize(Decimal("0.000001"))
+    q = Decimal("0.000001")
+    return lon.quantize(q, rounding=ROUND_HALF_UP), lat.quantize(q, rounding=ROUND_HALF_UP)
 
 
 def check_polygon(geojson: Any) -> dict:
