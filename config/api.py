@@ -69,11 +69,15 @@ def _403(request: HttpRequest, exc: DjangoPermissionDenied) -> JsonResponse:
 def _register_routers() -> None:
     from jianguan.accounts.api import router as accounts_router
     from jianguan.ledger.api import router as ledger_router
+    from jianguan.projects.api import public_router as projects_public_router
+    from jianguan.projects.api import router as projects_router
     from jianguan.rules.api import router as rules_router
 
     api.add_router("/", accounts_router)
     api.add_router("/rules", rules_router)
     api.add_router("/ledger", ledger_router)
+    api.add_router("/projects", projects_router)
+    api.add_router("/public", projects_public_router)
 
 
 _register_routers()

@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jianguan.web.context.navigation",
             ],
+            # {% partialdef %} everywhere without {% load partials %}, as in Django 6.
+            "builtins": ["template_partials.templatetags.partials"],
         },
     },
 ]
@@ -122,6 +124,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["jianguan.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "jianguan.web.views.csrf_failure"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,5 +17,7 @@ urlpatterns = [
     path("accounts/", include("jianguan.accounts.urls")),
     path("rules/", include("jianguan.rules.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
+    path("projects/", include("jianguan.projects.urls")),
+    path("public/projects/", include("jianguan.projects.urls_public")),
     path("", include("jianguan.web.urls")),
 ]

@@ -108,6 +108,29 @@ def supervisor(db):
 
 
 @pytest.fixture
+def make_persona(db):
+    """`make_persona(username, kind, roles, organisation=None)` -> Actor.
+
+    With `organisation`, the user joins that existing organisation (e.g. the signer of a
+    surveyor already on a project); otherwise a new organisation of `kind` is made."""
+    from jianguan.accounts import services
+    from jianguan.accounts.actors import actor_for
+
+    def make(username: str, kind: str = "", roles=("staff",), organisation=None):
+        if organisation is None:
+            return _persona(username, kind, list(roles))
+        user = services.user_create(
+            actor=SYSTEM, username=username, password=PASSWORD, display_name=username
+        )
+        services.membership_grant(
+            actor=SYSTEM, user=user, organisation=organisation, roles=list(roles)
+        )
+        return actor_for(user, organisation.pk)
+
+    return make
+
+
+@pytest.fixture
 def bearer(db):
     """`bearer(actor)` -> request headers carrying a fresh API token for that persona."""
     from jianguan.accounts.models import User

@@ -31,6 +31,21 @@ def _check(response) -> None:
         assert CJK.search(body["message"]), body
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI app, whose request signals close "old" connections:
+    on PostgreSQL that closed the test's own connection mid-transaction (autocommit off reads
+    as obsolete). Django's test client disconnects these signals the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def regulator_token(regulator):
     from jianguan.accounts.services import api_token_create

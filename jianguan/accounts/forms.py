@@ -42,7 +42,7 @@ class OrganisationForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label="机构名称", max_length=200)
     kind = forms.ChoiceField(label="机构类型", choices=OrganisationKind.choices)
     credit_code = forms.CharField(
-        label="统一社会信用代码", max_length=18, min_length=18, help_text="18 位，GB 32100 校验"
+        label="统一社会信用代码", max_length=40, help_text="18 位，GB 32100 校验"
     )
     legal_representative = forms.CharField(label="法定代表人", max_length=50)
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)

@@ -47,8 +47,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        # Logging out changes state, so it takes a POST; a GET gets a confirmation page.
+        return render(request, "accounts/logout_confirm.html")
     logout(request)
     messages.info(request, "您已安全退出")
     return redirect("accounts:login")

@@ -17,7 +17,9 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         org_id = request.headers.get("X-Organisation")
-        request.actor = actor_for(user, int(org_id) if org_id and org_id.isdigit() else None)
+        # ASCII digits only: "²".isdigit() is True but int("²") fails (that was a 500).
+        chosen = int(org_id) if org_id and org_id.isascii() and org_id.isdigit() else None
+        request.actor = actor_for(user, chosen)
         return request.actor
 
 

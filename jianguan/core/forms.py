@@ -6,13 +6,27 @@ from django import forms
 
 
 class StyledFormMixin:
+    """Adds form-control/form-select/form-check-input to widgets, and is-invalid after cleaning.
+
+    The invalid marks are set in full_clean(), not in __init__: reading self.errors in
+    __init__ would validate the form before a subclass has finished adjusting its fields
+    (querysets, extra fields), and that stale result would then be cached.
+    """
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or ():  # type: ignore[attr-defined]
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = (
+                    field.widget.attrs.get("class", "") + " is-invalid"
+                ).strip()

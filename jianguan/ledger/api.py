@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from jianguan.core.errors import ValidationFailed
+from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.ledger import selectors, services
 from jianguan.ledger.models import SigningKey
 
@@ -95,9 +96,17 @@ def _int(name: str, raw: str | None) -> int:
     return value
 
 
-@router.get("/head", response={200: HeadOut}, auth=None, summary="最新签名树头")
+class LedgerUnsigned(DomainError):
+    status = 503
+    code = "ledger_unsigned"
+
+
+@router.get("/head", response={200: HeadOut, 503: ErrorOut}, auth=None, summary="最新签名树头")
 def head(request: HttpRequest):
-    return services.head_for_serving().as_dict()
+    try:
+        return services.head_for_serving().as_dict()
+    except ImproperlyConfigured as exc:
+        raise LedgerUnsigned("尚无签名树头：服务器未配置存证签名私钥", details=str(exc)) from exc
 
 
 @router.get("/keys", response={200: KeysOut}, auth=None, summary="树头签名公钥")

@@ -54,9 +54,7 @@ def consistency_proof(*, first: int, second: int) -> list[bytes]:
     size, alg = _tree_size()
     details = {"first": first, "second": second, "log_size": size}
     if second > size:
-        raise ValidationFailed(
-            f"second 超出日志大小 {size}", code="bad_tree_size", details=details
-        )
+        raise ValidationFailed(f"second 超出日志大小 {size}", code="bad_tree_size", details=details)
     if first < 1:
         raise ValidationFailed(
             "first 必须大于 0（空树无需一致性证明）", code="bad_tree_size", details=details
@@ -130,21 +128,31 @@ def head_signature_ok(head: TreeHead) -> bool:
 
 
 def history_verified(obj: models.Model, head: TreeHead | None) -> list[VerifiedEntry]:
-    """Entries of `obj`, each checked on the server by an inclusion proof to the signed head."""
+    """Entries of `obj`, each checked on the server by an inclusion proof to the signed head.
+
+    The leaf hash is recomputed from the stored leaf input, the audit path built from the
+    stored nodes (all of them fetched in one query) and checked against the head's signed
+    root; anything missing or inconsistent simply leaves the entry unverified ("待签").
+    """
     entries = list(entries_for_object(obj))
     if not entries:
         return []
-    sig_ok = head is not None and head_signature_ok(head)
-    root = bytes.fromhex(head.root_hash) if head else b""
-    out = []
-    for entry in entries:
-        leaf_input = bytes(entry.leaf_input)
-        ok = False
-        if sig_ok and entry.index < head.tree_size:
-            path = inclusion_proof(index=entry.index, tree_size=head.tree_size)
-            leaf = merkle.leaf_hash(leaf_input, head.hash_alg)
-            ok = merkle.verify_inclusion(
-                head.hash_alg, leaf, entry.index, head.tree_size, path, root
-            )
-        out.append(VerifiedEntry(entry, json.loads(leaf_input), ok))
-    return out
+    size = head.tree_size if head is not None else 0
+    covered = [e for e in entries if e.index < size]
+    ok_indices: set[int] = set()
+    if covered and head_signature_ok(head):
+        root = bytes.fromhex(head.root_hash)
+        need = {n for e in covered for n in merkle.inclusion_proof_nodes(e.index, size)}
+        nodes = fetch_nodes(list(need))
+        for entry in covered:
+            try:
+                path = merkle.inclusion_proof(entry.index, size, nodes, head.hash_alg)
+            except (KeyError, ValueError):
+                continue
+            leaf = merkle.leaf_hash(bytes(entry.leaf_input), head.hash_alg)
+            if merkle.verify_inclusion(head.hash_alg, leaf, entry.index, size, path, root):
+                ok_indices.add(entry.index)
+    return [
+        VerifiedEntry(entry, json.loads(bytes(entry.leaf_input)), entry.index in ok_indices)
+        for entry in entries
+    ]

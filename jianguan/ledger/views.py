@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +19,10 @@ class EntrySearchForm(StyledFormMixin, forms.Form):
 
 @permission_required("ledger.view_all")
 def ledger_home(request: HttpRequest) -> HttpResponse:
-    head = services.head_for_serving()
+    try:
+        head = services.head_for_serving()
+    except ImproperlyConfigured:  # no signing key configured and nothing signed yet
+        head = None
     form = EntrySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.entries_search(
@@ -33,7 +37,7 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
         "ledger/home.html",
         {
             "head": head,
-            "signature_ok": selectors.head_signature_ok(head),
+            "signature_ok": head is not None and selectors.head_signature_ok(head),
             "form": form,
             "page": page,
         },

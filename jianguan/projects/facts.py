@@ -13,11 +13,25 @@ from jianguan.projects.models import CompletionSignature, Finding, KeyNode, Proj
 from jianguan.projects.workflow import completion_date
 
 Provider = Callable[[Project], dict[str, Any]]
+BatchProvider = Callable[[list[Project]], dict[int, dict[str, Any]]]
 _PROVIDERS: list[Provider] = []
+_BATCH_PROVIDERS: list[BatchProvider] = []
 
 
-def register_provider(provider: Provider) -> None:
+def register_provider(provider: Provider, *, batch: BatchProvider | None = None) -> None:
+    """`provider(project) -> facts`; `batch(projects) -> {project.pk: facts}` (optional) lets
+    the warnings recompute gather the same facts for thousands of projects in a few queries."""
     _PROVIDERS.append(provider)
+    _BATCH_PROVIDERS.append(batch or (lambda projects: {p.pk: provider(p) for p in projects}))
+
+
+def provided_facts(projects: list[Project]) -> dict[int, dict[str, Any]]:
+    """The facts every registered provider adds, for many projects at once."""
+    out: dict[int, dict[str, Any]] = {p.pk: {} for p in projects}
+    for batch in _BATCH_PROVIDERS:
+        for pk, facts in batch(projects).items():
+            out.setdefault(pk, {}).update(facts)
+    return out
 
 
 def project_facts(project: Project) -> dict[str, Any]:

@@ -22,6 +22,9 @@ Value conventions (see ``UNITS``):
   string such as ``"0.02"``, or a range of them; loaded as :class:`decimal.Decimal`. A ``ratio``
   may also be an exact fraction ``"2/3"``, loaded as :class:`fractions.Fraction` (0.6667 would
   wrongly reject 6 experts out of 9);
+* warning levels (integer or decimal units): ``{"blue": 7, "yellow": 15, "orange": 30,
+  "red": 60}`` — one threshold per early-warning level (some may be left out), monotonic
+  (rising for "late by", falling for "days left");
 * ``time_range``: ``{"start": "22:00", "end": "06:00"}`` (may cross midnight);
 * ``bool``: ``true``/``false``; ``text``: a non-empty string.
 
@@ -79,6 +82,7 @@ REQUIRED_KEYS = frozenset(
 )
 OPTIONAL_KEYS = frozenset({"note", "region"})
 RANGE_KEYS = frozenset({"min", "max"})
+LEVEL_KEYS = ("blue", "yellow", "orange", "red")  # early-warning levels 蓝/黄/橙/红
 
 
 class RuleDataError(ValueError):
@@ -280,6 +284,8 @@ def _check_spec(spec: RuleSpec) -> list[str]:
 def _check_value(value: Any, unit: str) -> list[str]:
     if unit in INTEGER_UNITS or unit in DECIMAL_UNITS:
         if isinstance(value, dict):
+            if value and set(value) <= set(LEVEL_KEYS):
+                return _check_levels(value, unit)
             return _check_range(value, unit)
         return _check_number(value, unit)
     if unit == "time_range":
@@ -313,6 +319,17 @@ def _check_range(value: dict[str, Any], unit: str) -> list[str]:
     problems = _check_number(value["min"], unit) + _check_number(value["max"], unit)
     if not problems and value["min"] > value["max"]:
         problems.append(f"range min {value['min']} is greater than max {value['max']}")
+    return problems
+
+
+def _check_levels(value: dict[str, Any], unit: str) -> list[str]:
+    problems = [p for key in LEVEL_KEYS if key in value for p in _check_number(value[key], unit)]
+    if problems:
+        return problems
+    ordered = [value[key] for key in LEVEL_KEYS if key in value]
+    pairs = list(zip(ordered, ordered[1:], strict=False))
+    if not (all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs)):
+        problems.append(f"warning levels {value!r} must rise or fall from blue to red")
     return problems
 
 

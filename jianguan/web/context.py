@@ -21,11 +21,24 @@ def navigation(request: HttpRequest) -> dict:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = path == url if url == "/" else path.startswith(url)
-        entries.append({"item": item, "url": url, "active": active})
+        matches = path == url if url == "/" else path.startswith(url)
+        entries.append({"item": item, "url": url, "active": matches})
+    # Only the most specific entry is active (/projects/map/ is not also /projects/).
+    longest = max((len(e["url"]) for e in entries if e["active"]), default=0)
+    for e in entries:
+        e["active"] = e["active"] and len(e["url"]) == longest
     memberships = []
     if actor.user is not None:
         from jianguan.accounts.selectors import memberships_of
 
         memberships = list(memberships_of(user=actor.user))
-    return {"nav_items": entries, "actor": actor, "actor_memberships": memberships}
+    from jianguan.accounts.models import Role
+
+    labels = dict(Role.choices)
+    role_labels = [labels.get(r, r) for r in sorted(actor.roles)]
+    return {
+        "nav_items": entries,
+        "actor": actor,
+        "actor_memberships": memberships,
+        "actor_role_labels": role_labels,
+    }

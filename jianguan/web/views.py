@@ -62,8 +62,6 @@ def error_page(request: HttpRequest, status: int, code: str, message: str) -> Ht
     return render(request, template, {"message": message, "status": status}, status=status)
 
 
-
-
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 400, "bad_request", "请求无法处理，请检查后重试")
@@ -97,3 +95,7 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
         status=404,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, 403, "csrf_failed", "页面已过期或来源不可信，请刷新页面后重试")

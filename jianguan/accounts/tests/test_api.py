@@ -152,7 +152,12 @@ def test_session_post_needs_a_csrf_token(regulator, persona_password):
         {"username": "reg", "password": persona_password, "csrfmiddlewaretoken": csrf},
     )
     before = _state()
-    payload = {"name": "跨站提交", "kind": "owner", "credit_code": _code(3), "legal_representative": "李"}
+    payload = {
+        "name": "跨站提交",
+        "kind": "owner",
+        "credit_code": _code(3),
+        "legal_representative": "李",
+    }
     response = client.post("/api/v1/organisations", payload, content_type="application/json")
     assert response.status_code in (401, 403)
     assert _state() == before
@@ -295,7 +300,10 @@ def test_bad_payloads_are_400_json_and_write_nothing(client, regulator, bearer, 
 def test_non_json_body_is_400(client, regulator, bearer):
     before = _state()
     response = client.post(
-        "/api/v1/organisations", "{not json", content_type="application/json", headers=bearer(regulator)
+        "/api/v1/organisations",
+        "{not json",
+        content_type="application/json",
+        headers=bearer(regulator),
     )
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request_body"

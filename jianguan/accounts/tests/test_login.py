@@ -167,10 +167,11 @@ def test_logged_in_user_visiting_login_goes_to_dashboard(client, contractor, per
     assert response["Location"] == reverse("web:dashboard")
 
 
-def test_logout_is_post_only(client, contractor, persona_password):
+def test_logout_needs_a_post_a_get_only_asks_to_confirm(client, contractor, persona_password):
     _login(client, "gc", persona_password)
     response = client.get(reverse("accounts:logout"))
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "确认退出登录" in response.content.decode()
     assert "_auth_user_id" in client.session
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302

@@ -21,7 +21,8 @@ def test_short_passwords_are_refused(password):
 
 
 @pytest.mark.parametrize(
-    "password", ["aaaaaaaaaaaa", "123456789012", "ABCDEFGHIJKL", "!@#$%^&*()_+", "建设工程管理平台系统"]
+    "password",
+    ["aaaaaaaaaaaa", "123456789012", "ABCDEFGHIJKL", "!@#$%^&*()_+", "建设工程管理平台系统"],
 )
 def test_one_character_class_is_refused(password):
     with pytest.raises(ValidationError) as info:

@@ -1,5 +1,6 @@
 """The only writes to the project register (a package: one module per concern)."""
 
+from jianguan.projects.services.map import district_boundary_upload  # noqa: F401
 from jianguan.projects.services.register import (  # noqa: F401
     completion_sign,
     key_node_inspect,
@@ -9,3 +10,4 @@ from jianguan.projects.services.register import (  # noqa: F401
     project_transition,
     project_update,
 )
+from jianguan.projects.services.warnings import warnings_recompute  # noqa: F401

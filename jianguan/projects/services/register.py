@@ -30,6 +30,7 @@ from jianguan.projects.models import (
     ProjectType,
     WarrantyClock,
 )
+from jianguan.projects.services.warnings import recompute_after_commit
 from jianguan.projects.templates_data import TEMPLATES
 from jianguan.rules.lookup import rule
 
@@ -183,6 +184,7 @@ def project_create(
         )
     Participant.objects.create(project=project, organisation=owner, role="owner")
     record(actor=actor, type="project.created", obj=project, payload=_payload(project))
+    recompute_after_commit(project.pk)
     return project
 
 
@@ -210,6 +212,7 @@ def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project
     if diff:
         project.save()
         record(actor=actor, type="project.updated", obj=project, payload={"changes": diff})
+        recompute_after_commit(project.pk)
     return project
 
 
@@ -293,6 +296,7 @@ def project_transition(*, actor: Actor, project: Project, target: str) -> Projec
         obj=project,
         payload={"from": previous, "to": target, "warranty": [c.scope for c in clocks]},
     )
+    recompute_after_commit(project.pk)
     return project
 
 
@@ -520,6 +524,7 @@ def key_node_inspect(
             "outcome": outcome,
         },
     )
+    recompute_after_commit(project.pk)
     return node
 
 

@@ -8,9 +8,10 @@ from jianguan.accounts import demo as accounts_demo
 from jianguan.accounts.models import Organisation
 from jianguan.ledger.keys import ensure_key
 from jianguan.ledger.services import tree_head_sign
+from jianguan.projects import demo as projects_demo
 from jianguan.rules.services import rules_sync_from_data
 
-SEEDERS = [("accounts", accounts_demo.seed)]
+SEEDERS = [("accounts", accounts_demo.seed), ("projects", projects_demo.seed)]
 
 
 class Command(BaseCommand):

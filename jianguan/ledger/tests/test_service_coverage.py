@@ -1,0 +1,340 @@
+"""Every service that changes a regulated model writes a ledger entry (DESIGN.md, "Ledger").
+
+How the check works (static, so it covers code paths no other test reaches):
+
+1. Import every ``jianguan.<app>.services`` module, and every submodule when ``services``
+   is a package (DESIGN.md: files past ~500 lines become packages).
+2. For each public function *defined* in that module (re-exports are checked where they
+   are defined), parse its source and follow the calls it makes to other functions of the
+   services modules (private helpers, other services; names are resolved through the
+   module's real namespace, so ``from x import record as r`` or ``ledger.record`` work too).
+3. A function *writes* when it, or anything it reaches, runs in ``transaction.atomic`` or
+   calls an ORM write (``save``, ``delete``, ``create``, ``bulk_create``, ``bulk_update``,
+   ``get_or_create``, ``update_or_create``, or ``update`` on a queryset/manager).
+4. A writing function must reach ``jianguan.ledger.services.record`` - or be listed in
+   ``NOT_REGULATED`` below, with the reason. Listed functions must still exist and still
+   write without recording, so the list cannot go stale.
+
+The self-tests at the bottom run the same checker on small synthetic modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import inspect
+import pkgutil
+import sys
+import textwrap
+import types
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import jianguan
+from jianguan.ledger.services import record as LEDGER_RECORD
+
+# Writes that are not decisions about a regulated object. Each needs its reason.
+NOT_REGULATED: dict[str, str] = {
+    # Ledger internals: the log itself and its signed heads are what entries are written to.
+    "jianguan.ledger.services.record": "the ledger append itself",
+    "jianguan.ledger.services.tree_head_sign": "signs a tree head; heads are ledger metadata",
+    "jianguan.ledger.services.head_for_serving": "re-signs the head for /head (ledger internal)",
+    # Credentials and login bookkeeping: security state, not regulated decisions.
+    "jianguan.accounts.services.api_token_create": "API token: a credential, not a decision",
+    "jianguan.accounts.services.api_token_revoke": "API token: a credential, not a decision",
+    "jianguan.accounts.services.api_token_authenticate": "touches the token's last_used_at",
+    "jianguan.accounts.services.login_failure_record": "failed-login counter and lockout",
+    "jianguan.accounts.services.login_success_record": "resets the failed-login counter",
+}
+
+ORM_WRITES = frozenset(
+    {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+)
+QUERYSET_METHODS = frozenset(
+    {
+        "objects",
+        "filter",
+        "exclude",
+        "all",
+        "select_for_update",
+        "select_related",
+        "prefetch_related",
+        "only",
+        "defer",
+        "order_by",
+        "using",
+        "annotate",
+    }
+)
+
+
+# --- the checker ---------------------------------------------------------------------------------
+
+
+def service_modules() -> list[types.ModuleType]:
+    """jianguan.<app>.services, and its submodules when it is a package."""
+    out = []
+    for app in sorted(m.name for m in pkgutil.iter_modules(jianguan.__path__) if m.ispkg):
+        name = f"jianguan.{app}.services"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        out.append(module)
+        if hasattr(module, "__path__"):
+            for sub in pkgutil.walk_packages(module.__path__, prefix=name + "."):
+                out.append(importlib.import_module(sub.name))
+    return out
+
+
+def public_functions(module: types.ModuleType) -> list[types.FunctionType]:
+    return [
+        obj
+        for name, obj in sorted(vars(module).items())
+        if not name.startswith("_")
+        and inspect.isfunction(inspect.unwrap(obj))
+        and inspect.unwrap(obj).__module__ == module.__name__
+    ]
+
+
+@cache
+def _module_ast(module_name: str) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    module = sys.modules[module_name]
+    tree = ast.parse(Path(inspect.getsourcefile(module)).read_text(encoding="utf-8"))
+    return {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def _resolve(namespace: dict, expr: ast.expr):
+    """The object a call target names: `f`, `module.f` or `pkg.module.f`."""
+    if isinstance(expr, ast.Name):
+        return namespace.get(expr.id)
+    if isinstance(expr, ast.Attribute):
+        base = _resolve(namespace, expr.value)
+        if isinstance(base, types.ModuleType):
+            return getattr(base, expr.attr, None)
+    return None
+
+
+def _is_atomic(expr: ast.expr) -> bool:
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    return (isinstance(target, ast.Attribute) and target.attr == "atomic") or (
+        isinstance(target, ast.Name) and target.id == "atomic"
+    )
+
+
+def _queryset_receiver(expr: ast.expr) -> bool:
+    """`X.objects...`, `qs.filter(...)...`: a manager or queryset, not a dict."""
+    while True:
+        if isinstance(expr, ast.Attribute):
+            if expr.attr in QUERYSET_METHODS:
+                return True
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            expr = expr.func
+        else:
+            return False
+
+
+@dataclass
+class Facts:
+    writes: list[str] = field(default_factory=list)  # why it counts as a write
+    records: bool = False
+
+
+def _own_facts(fn: types.FunctionType, follow: set[str]) -> tuple[Facts, list]:
+    node = _module_ast(fn.__module__).get(fn.__name__)
+    assert node is not None, f"no source for {fn.__module__}.{fn.__name__}"
+    namespace = vars(sys.modules[fn.__module__])
+    facts, callees = Facts(), []
+    for deco in node.decorator_list:
+        if _is_atomic(deco):
+            facts.writes.append("@transaction.atomic")
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.With | ast.AsyncWith):
+            if any(_is_atomic(item.context_expr) for item in sub.items):
+                facts.writes.append("with transaction.atomic()")
+        if not isinstance(sub, ast.Call):
+            continue
+        func = sub.func
+        target = _resolve(namespace, func)
+        if target is not None and inspect.unwrap(target) is inspect.unwrap(LEDGER_RECORD):
+            facts.records = True
+            continue
+        if isinstance(func, ast.Attribute):
+            if func.attr in ORM_WRITES:
+                facts.writes.append(f".{func.attr}()")
+            elif func.attr == "update" and _queryset_receiver(func.value):
+                facts.writes.append(".update() on a queryset")
+        if target is not None and inspect.isfunction(inspect.unwrap(target)):
+            callee = inspect.unwrap(target)
+            if callee.__module__ in follow:
+                callees.append(callee)
+    return facts, callees
+
+
+def analyse(fn: types.FunctionType, follow: set[str]) -> Facts:
+    """Facts of `fn` and of every function of the `follow` modules it reaches."""
+    total, seen, todo = Facts(), set(), [inspect.unwrap(fn)]
+    while todo:
+        current = todo.pop()
+        key = (current.__module__, current.__qualname__)
+        if key in seen:
+            continue
+        seen.add(key)
+        facts, callees = _own_facts(current, follow)
+        total.writes += [f"{current.__name__}: {w}" for w in facts.writes]
+        total.records |= facts.records
+        todo.extend(callees)
+    return total
+
+
+def unledgered_writes(modules: list[types.ModuleType]) -> dict[str, list[str]]:
+    """{"module.function": [why it writes]} for writing functions that record nothing."""
+    follow = {m.__name__ for m in modules}
+    out = {}
+    for module in modules:
+        for fn in public_functions(module):
+            facts = analyse(fn, follow)
+            if facts.writes and not facts.records:
+                out[f"{module.__name__}.{fn.__name__}"] = facts.writes
+    return out
+
+
+# --- the rule ------------------------------------------------------------------------------------
+
+
+def test_every_writing_service_records_a_ledger_entry():
+    modules = service_modules()
+    names = {m.__name__ for m in modules}
+    assert {
+        "jianguan.accounts.services",
+        "jianguan.rules.services",
+        "jianguan.ledger.services",
+    } <= names, names
+    offenders = {
+        name: why for name, why in unledgered_writes(modules).items() if name not in NOT_REGULATED
+    }
+    assert not offenders, (
+        "These services change data but write no ledger entry. Call "
+        "jianguan.ledger.services.record(...) in the same transaction, or, if the write is "
+        "not a regulated decision, add it to NOT_REGULATED with the reason:\n"
+        + "\n".join(f"  {name}: {', '.join(why[:3])}" for name, why in sorted(offenders.items()))
+    )
+
+
+def test_the_allow_list_is_not_stale():
+    modules = service_modules()
+    unledgered = unledgered_writes(modules)
+    for name, reason in NOT_REGULATED.items():
+        assert reason.strip(), name
+        module_name, _, function = name.rpartition(".")
+        assert module_name in sys.modules and hasattr(sys.modules[module_name], function), (
+            f"{name} is in NOT_REGULATED but no longer exists: remove it"
+        )
+        assert name in unledgered, (
+            f"{name} is in NOT_REGULATED but now records an entry or writes nothing: remove it"
+        )
+
+
+def test_the_walk_finds_the_known_services():
+    """Guard against a checker that silently finds nothing."""
+    modules = service_modules()
+    found = {f"{m.__name__}.{f.__name__}" for m in modules for f in public_functions(m)}
+    for name in (
+        "jianguan.accounts.services.organisation_create",
+        "jianguan.accounts.services.membership_grant",
+        "jianguan.rules.services.rule_override_set",
+        "jianguan.ledger.services.record",
+    ):
+        assert name in found
+    follow = {m.__name__ for m in modules}
+    create = analyse(sys.modules["jianguan.accounts.services"].organisation_create, follow)
+    assert create.records and "organisation_create: @transaction.atomic" in create.writes
+
+
+# --- the checker on synthetic modules ------------------------------------------------------------
+
+SYNTHETIC = """
+from django.db import transaction
+from jianguan.ledger import services as ledger
+from jianguan.ledger.services import record
+from jianguan.ledger.services import record as append_entry
+
+
+class Thing:
+    objects = None
+
+
+@transaction.atomic
+def thing_create(*, actor, **data):
+    thing = Thing.objects.create(**data)
+    record(actor=actor, type="thing.created", obj=thing, payload={})
+    return thing
+
+
+@transaction.atomic
+def thing_forget(*, actor, thing):
+    thing.delete()
+
+
+def thing_rename(*, actor, thing, name):
+    with transaction.atomic():
+        Thing.objects.filter(pk=thing.pk).update(name=name)
+        _log(actor, thing)
+
+
+def _log(actor, thing):
+    ledger.record(actor=actor, type="thing.renamed", obj=thing, payload={})
+
+
+def thing_touch(*, thing):
+    Thing.objects.filter(pk=thing.pk).update(seen=True)
+
+
+def thing_close(*, actor, thing):
+    thing.closed = True
+    thing.save()
+    append_entry(actor=actor, type="thing.closed", obj=thing, payload={})
+
+
+def thing_bulk(*, actor, rows):
+    for row in rows:
+        thing_create(actor=actor, **row)
+
+
+def thing_summary(*, thing):
+    data = {"name": thing.name}
+    data.update(extra=1)
+    return data
+"""
+
+
+@pytest.fixture
+def synthetic(tmp_path, monkeypatch):
+    path = tmp_path / "fake_services.py"
+    path.write_text(textwrap.dedent(SYNTHETIC), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("jianguan_fake_services", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    yield module
+    _module_ast.cache_clear()
+
+
+def test_checker_on_a_synthetic_module(synthetic):
+    found = unledgered_writes([synthetic])
+    assert set(found) == {
+        "jianguan_fake_services.thing_forget",  # deletes, records nothing
+        "jianguan_fake_services.thing_touch",  # queryset update, no transaction, no entry
+    }
+    assert any(".delete()" in why for why in found["jianguan_fake_services.thing_forget"])
+    # thing_rename records through a private helper via `ledger.record`; thing_close
+    # through an alias; thing_bulk through another service; thing_summary only reads
+    # (dict.update is not a queryset update).

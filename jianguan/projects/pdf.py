@@ -1,0 +1,184 @@
+"""The permanent responsibility sign (永久性标牌) as a Chinese PDF (reportlab, STSong-Light).
+
+《北京市建设工程质量条例》第五十三条: after completion acceptance the owner sets up a permanent
+sign at a conspicuous place naming the project, its completion date, and the owner, surveyor,
+designer, contractor and supervisor with their project leads.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from jianguan.core.timeutil import today_local
+from jianguan.projects.models import CompletionSignature, Participant, Project, ProjectLead
+from jianguan.projects.workflow import FIVE_PARTIES, completion_date
+
+FONT = "STSong-Light"
+PARTY_LABELS = {
+    "owner": "建设单位",
+    "surveyor": "勘察单位",
+    "designer": "设计单位",
+    "general_contractor": "施工单位",
+    "supervisor": "监理单位",
+}
+INK = colors.HexColor("#1d3557")
+
+
+@lru_cache(maxsize=1)
+def _font() -> str:
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def _style(
+    size: float, *, centre: bool = False, leading: float | None = None, **kw
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"s{size}{centre}",
+        fontName=_font(),
+        fontSize=size,
+        leading=leading or size * 1.35,
+        alignment=TA_CENTER if centre else 0,
+        wordWrap="CJK",
+        textColor=kw.pop("color", INK),
+        **kw,
+    )
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sign_facts(project: Project) -> dict:
+    """What the sign shows: plain strings, also useful to tests and the page."""
+    leads = {
+        lead.party: lead
+        for lead in ProjectLead.objects.filter(project=project, ended_on__isnull=True)
+        .select_related("person", "organisation")
+        .order_by("started_on", "pk")
+    }
+    orgs = {
+        p.role: p.organisation.name
+        for p in Participant.objects.filter(
+            project=project, role__in=FIVE_PARTIES, is_active=True
+        ).select_related("organisation")
+    }
+    parties = []
+    for party in FIVE_PARTIES:
+        lead = leads.get(party)
+        parties.append(
+            (
+                PARTY_LABELS[party],
+                lead.organisation.name if lead else orgs.get(party, "（未登记）"),
+                lead.person.name if lead else "（未备案）",
+            )
+        )
+    done = project.completion_date or completion_date(
+        dict(CompletionSignature.objects.filter(project=project).values_list("party", "signed_on"))
+    )
+    location = (
+        f"北京市大兴区{project.town.name}（东经 {project.longitude}°，北纬 {project.latitude}°）"
+    )
+    return {
+        "name": project.name,
+        "code": project.code,
+        "location": location,
+        "completion": f"{done:%Y年%m月%d日}" if done else "（尚未竣工验收）",
+        "parties": parties,
+    }
+
+
+def _frame(canvas, doc) -> None:
+    width, height = landscape(A4)
+    canvas.saveState()
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(3)
+    canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
+    canvas.setLineWidth(0.8)
+    canvas.rect(13 * mm, 13 * mm, width - 26 * mm, height - 26 * mm)
+    canvas.setFont(_font(), 8)
+    canvas.setFillColor(colors.HexColor("#6b7280"))
+    canvas.drawRightString(
+        width - 16 * mm,
+        15.5 * mm,
+        f"依据《北京市建设工程质量条例》第五十三条设置　建管云 {today_local():%Y-%m-%d} 生成",
+    )
+    canvas.restoreState()
+
+
+def responsibility_sign(project: Project) -> bytes:
+    facts = sign_facts(project)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4),
+        leftMargin=22 * mm,
+        rightMargin=22 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=f"{facts['code']} 工程质量责任永久性标牌",
+        author="建管云",
+        subject=facts["name"],
+    )
+    label = _style(16)
+    value = _style(16)
+    head = _style(16, centre=True, color=colors.white)
+    story = [
+        Paragraph("建设工程质量责任永久性标牌", _style(34, centre=True, leading=44)),
+        Spacer(1, 2 * mm),
+        Paragraph("五方责任主体及项目负责人　依法承担工程质量终身责任", _style(14, centre=True)),
+        Spacer(1, 7 * mm),
+    ]
+    basics = [
+        ("工程名称", facts["name"]),
+        ("项目编号", facts["code"]),
+        ("工程地点", facts["location"]),
+        ("竣工日期", facts["completion"]),
+    ]
+    table = Table(
+        [[Paragraph(k, label), Paragraph(_esc(v), value)] for k, v in basics],
+        colWidths=[36 * mm, 217 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, INK),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef7")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 5 * mm)]
+    rows = [[Paragraph(h, head) for h in ("责任主体", "单位名称", "项目负责人")]]
+    rows += [
+        [Paragraph(k, label), Paragraph(_esc(org), value), Paragraph(_esc(person), value)]
+        for k, org, person in facts["parties"]
+    ]
+    parties = Table(rows, colWidths=[36 * mm, 167 * mm, 50 * mm])
+    parties.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, INK),
+                ("BACKGROUND", (0, 0), (-1, 0), INK),
+                ("BACKGROUND", (0, 1), (0, -1), colors.HexColor("#e8eef7")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    story.append(parties)
+    doc.build(story, onFirstPage=_frame, onLaterPages=_frame)
+    return buf.getvalue()

@@ -1,0 +1,174 @@
+"""A regulator filters the register (台账) in a real browser, opens a project and reads why it
+is red; the one map draws the visible projects. Same Chromium launch as test_login_browser."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from jianguan.accounts.tests.factories import OrganisationFactory, TownFactory
+from jianguan.core.actor import SYSTEM
+from jianguan.core.timeutil import now
+
+CHROMIUM = "/usr/bin/chromium"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+REASON = "施工阶段计划 2026-03-01 完成，已滞后 95 天，超过红色预警阈值 90 天"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def chromium_path():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but Chromium not found at {CHROMIUM}")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    return CHROMIUM
+
+
+def _projects():
+    from jianguan.projects import services
+    from jianguan.projects.models import Project, ProjectWarning, WarningEvent
+
+    owner = OrganisationFactory(kind="owner", name="北京大兴投资建设有限公司")
+    huangcun = TownFactory(name="黄村镇", latitude=Decimal("39.72"), longitude=Decimal("116.31"))
+    jiugong = TownFactory(name="旧宫镇", latitude=Decimal("39.81"), longitude=Decimal("116.45"))
+    made = {}
+    for key, name, town, lon, lat in [
+        ("school", "旧宫镇第二中学新建工程", jiugong, "116.452", "39.801"),
+        ("road", "黄村镇兴华大街改造工程", huangcun, "116.331", "39.729"),
+        ("park", "黄村镇念坛公园提升工程", huangcun, "116.345", "39.715"),
+    ]:
+        made[key] = services.project_create(
+            actor=SYSTEM,
+            name=name,
+            type="building" if key == "school" else "road",
+            funding="government",
+            budget=Decimal("45600000.00"),
+            town=town,
+            longitude=lon,
+            latitude=lat,
+            owner=owner,
+        )
+    school = made["school"]
+    at = now()
+    warning = ProjectWarning.objects.create(
+        project=school, rule_code="schedule_slip", level=4, reason=REASON, raised_at=at
+    )
+    WarningEvent.objects.create(
+        warning=warning, kind="raised", level=2, reason="滞后 35 天，黄色预警", at=at
+    )
+    WarningEvent.objects.create(warning=warning, kind="escalated", level=4, reason=REASON, at=at)
+    Project.objects.filter(pk=school.pk).update(warning_level=4)
+    Project.objects.filter(pk=made["park"].pk).update(warning_level=2)
+    return made, jiugong
+
+
+def _save(page, tmp_path, name):
+    shot = tmp_path / name
+    page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("SCREENSHOT_DIR"):
+        Path(os.environ["SCREENSHOT_DIR"], name).write_bytes(shot.read_bytes())
+    return shot
+
+
+def test_regulator_filters_opens_a_project_and_reads_its_warning(
+    transactional_db, live_server, chromium_path, tmp_path, monkeypatch, regulator, persona_password
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    made, jiugong = _projects()
+    school = made["school"]
+    requested: list[str] = []
+    failed: list[str] = []
+    console_errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+            page.on("request", lambda request: requested.append(request.url))
+            page.on(
+                "response",
+                lambda r: (
+                    failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
+            page.on(
+                "console",
+                lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
+            )
+            page.goto(live_server.url + "/accounts/login/?next=/projects/")
+            page.fill("#id_username", regulator.username)
+            page.fill("#id_password", persona_password)
+            page.click("button[type=submit]")
+            page.wait_for_url(live_server.url + "/projects/")
+            expect(page.locator("h2.page-title")).to_have_text("项目台账")
+            rows = page.locator("#register-table tbody tr[data-project]")
+            expect(rows).to_have_count(3)
+            expect(page.locator("#stage-chart canvas")).to_have_count(1)
+
+            # Filter by town: htmx swaps the results and pushes the URL.
+            page.select_option("#id_town", str(jiugong.pk))
+            expect(rows).to_have_count(1)
+            page.wait_for_function("() => location.search.includes('town=" + str(jiugong.pk) + "')")
+            expect(page.locator("#register-total")).to_have_text("1")
+            expect(rows.first).to_contain_text(school.name)
+            expect(rows.first.locator(".jg-warning")).to_have_text("红色预警")
+            expect(page.locator("#level-chart canvas")).to_have_count(1)  # redrawn after swap
+
+            # Then search by name within the town: still the school; a miss shows the empty row.
+            page.fill("#id_q", "公园")
+            expect(page.get_by_text("没有符合条件的项目")).to_be_visible()
+            page.fill("#id_q", "中学")
+            expect(rows).to_have_count(1)
+            _save(page, tmp_path, "register.png")
+
+            rows.first.locator("a").first.click()
+            page.wait_for_url(f"{live_server.url}/projects/{school.pk}/")
+            expect(page.locator("#project-code")).to_have_text(school.code)
+            why = page.locator("#warnings")
+            expect(why.locator(".card-title")).to_have_text("为什么是红色？")
+            expect(why.locator(".jg-warning-reason")).to_have_text(REASON)
+            expect(why.locator("#warning-events")).to_contain_text("升级")
+            expect(page.locator('[data-testid="ledger-history"]')).to_contain_text(
+                "project.created"
+            )
+            shot = _save(page, tmp_path, "project.png")
+            assert shot.stat().st_size > 30_000
+
+            # The one map draws every visible project, clustered and coloured.
+            page.goto(live_server.url + "/projects/map/")
+            page.wait_for_function("() => document.getElementById('map').dataset.loaded === '3'")
+            expect(page.locator("#map-legend")).to_contain_text("红色预警")
+            expect(page.locator("#map-count")).to_have_text("共 3 个项目")
+            # Point + radius query: click beside the school's pin (the pin itself takes its own
+            # clicks for its popup); the list shows the school, and only it.
+            page.click("#tool-near")
+            point = page.evaluate(
+                "() => JGProjectMap.map.latLngToContainerPoint([39.801, 116.452])"
+            )
+            page.locator("#map").click(position={"x": point["x"] + 25, "y": point["y"] + 10})
+            results = page.locator("#query-results [data-code]")
+            expect(results).to_have_count(1)
+            expect(results.first).to_have_attribute("data-code", school.code)
+            expect(page.locator("#query-count")).to_have_text("1 个")
+            _save(page, tmp_path, "map.png")
+        finally:
+            browser.close()
+
+    hosts = {urlsplit(u).hostname for u in requested if urlsplit(u).scheme in ("http", "https")}
+    assert hosts <= LOCAL_HOSTS, f"requests left the machine: {sorted(hosts - LOCAL_HOSTS)}"
+    assert failed == []
+    # HTTP failures are checked above (a missing favicon is the only one allowed).
+    assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []
