@@ -196,3 +196,9 @@ LOGGING = {
 if TESTING:
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- map ----------------------------------------------------------------------------------
+# Basemap tiles (e.g. 天地图 EPSG:3857 layers with the district's key); empty = plain background.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
 
@@ -20,8 +21,9 @@ MAX_INDEX = 2**55
 
 
 def _tree_size() -> tuple[int, str]:
-    state = LedgerState.objects.filter(pk=1).first()
-    return (state.tree_size, state.hash_alg) if state else (0, "sm3")
+    # values_list: the frontier JSON in the same row is not needed for a proof.
+    row = LedgerState.objects.filter(pk=1).values_list("tree_size", "hash_alg").first()
+    return row if row else (0, settings.LEDGER_HASH_ALG)
 
 
 def fetch_nodes(ids: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:

@@ -16,7 +16,7 @@ from jianguan.core.timeutil import to_local
 from jianguan.projects.models import FundingSource, Project, ProjectType, WarningLevel
 from jianguan.projects.workflow import STAGE_LABELS
 
-# (header, width, model field or callable key)
+# (header, column width)
 COLUMNS: list[tuple[str, int]] = [
     ("项目编号", 16),
     ("项目名称", 40),
@@ -92,22 +92,25 @@ def register_workbook(qs: QuerySet[Project]) -> IO[bytes]:
         header.append(cell)
     ws.append(header)
     budget_col = HEADERS.index("批复概算（元）")
+    formats = {
+        budget_col: MONEY_FORMAT,
+        HEADERS.index("竣工日期"): "yyyy-mm-dd",
+        HEADERS.index("登记时间"): "yyyy-mm-dd hh:mm",
+    }
     for values in _rows(qs):
-        row = list(values)
-        money = WriteOnlyCell(ws, value=row[budget_col])
+        row: list = list(values)
         if isinstance(row[budget_col], Decimal):
-            money.value = row[budget_col].quantize(Decimal("0.01"))
-        money.number_format = MONEY_FORMAT
-        row[budget_col] = money
-        for col in (11,):  # completion date
-            if row[col] is not None:
-                cell = WriteOnlyCell(ws, value=row[col])
-                cell.number_format = "yyyy-mm-dd"
+            row[budget_col] = row[budget_col].quantize(Decimal("0.01"))
+        for col, value in enumerate(row):
+            if col in formats and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = formats[col]
                 row[col] = cell
-        if row[12] is not None:
-            cell = WriteOnlyCell(ws, value=row[12])
-            cell.number_format = "yyyy-mm-dd hh:mm"
-            row[12] = cell
+            elif isinstance(value, str) and value.startswith("="):
+                # Text, never a formula: a project named "=HYPERLINK(...)" stays a name.
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                row[col] = cell
         ws.append(row)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     wb.save(out)

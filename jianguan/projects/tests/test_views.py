@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from jianguan.accounts.tests.factories import OrganisationFactory
 from jianguan.core.actor import SYSTEM
-from jianguan.core.timeutil import now
+from jianguan.core.timeutil import now, today_local
 from jianguan.ledger.models import LedgerEntry
 from jianguan.projects import services
 from jianguan.projects.exports import HEADERS
@@ -28,10 +28,8 @@ from jianguan.projects.models import (
     WarningEvent,
 )
 from jianguan.projects.tests import views_fixtures as fx
-from jianguan.projects.tests.views_fixtures import (  # noqa: F401
+from jianguan.projects.tests.views_fixtures import (
     HUANGCUN,
-    JIUGONG,
-    LIXIAN,
     PDF,
     REGISTER,
     _codes,
@@ -153,7 +151,8 @@ def test_export_has_chinese_headers_and_only_the_filtered_rows(regulator, login_
     response = login_as(regulator).get("/projects/export.xlsx", {"owner": world["owner_a"].pk})
     disposition = response["Content-Disposition"]
     assert "attachment" in disposition and ".xlsx" in disposition
-    assert dt.date.today().strftime("%Y%m%d") in disposition or "filename*=utf-8''" in disposition
+    assert f"_{today_local():%Y%m%d}.xlsx" in disposition  # 项目台账_YYYYMMDD.xlsx
+    assert "filename*=utf-8''%E9%A1%B9%E7%9B%AE%E5%8F%B0%E8%B4%A6_" in disposition
     ws = _workbook(response)
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
@@ -167,6 +166,14 @@ def test_export_has_chinese_headers_and_only_the_filtered_rows(regulator, login_
     budget_cell = ws.cell(row=2, column=col + 1)
     assert budget_cell.number_format == "#,##0.00"
     assert isinstance(budget_cell.value, int | float)
+
+
+def test_export_writes_a_formula_like_name_as_text(regulator, login_as, world):
+    Project.objects.filter(pk=world["b"].pk).update(name='=HYPERLINK("http://x.example","点我")')
+    ws = _workbook(login_as(regulator).get("/projects/export.xlsx", {"q": world["b"].code}))
+    cell = ws.cell(row=2, column=HEADERS.index("项目名称") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x.example","点我")'
 
 
 def test_contractor_export_holds_only_its_projects(contractor, login_as, world):

@@ -19,13 +19,9 @@ from jianguan.projects.models import (
     Project,
 )
 from jianguan.projects.tests import views_fixtures as fx
-from jianguan.projects.tests.views_fixtures import (  # noqa: F401
+from jianguan.projects.tests.views_fixtures import (
     HUANGCUN,
-    JIUGONG,
-    LIXIAN,
     PDF,
-    REGISTER,
-    _codes,
     _join_project,
 )
 

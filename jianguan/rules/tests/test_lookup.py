@@ -71,18 +71,27 @@ def test_effective_period_selects_the_version_in_force(loaded, regulator):
 def test_override_refused_for_non_admin_and_bad_values(loaded, contractor, regulator):
     with pytest.raises(PermissionDenied):
         services.rule_override_set(
-            actor=contractor, code="publicity.duration_min", value=1,
-            effective_from=D(2027, 1, 1), reference="x",
+            actor=contractor,
+            code="publicity.duration_min",
+            value=1,
+            effective_from=D(2027, 1, 1),
+            reference="x",
         )
     with pytest.raises(ValidationFailed):
         services.rule_override_set(
-            actor=regulator, code="bid_bond.ratio_max", value="1.5",
-            effective_from=D(2027, 1, 1), reference="超过 100% 的比例",
+            actor=regulator,
+            code="bid_bond.ratio_max",
+            value="1.5",
+            effective_from=D(2027, 1, 1),
+            reference="超过 100% 的比例",
         )
     with pytest.raises(ValidationFailed):
         services.rule_override_set(
-            actor=regulator, code="no.such_rule", value=1,
-            effective_from=D(2027, 1, 1), reference="x",
+            actor=regulator,
+            code="no.such_rule",
+            value=1,
+            effective_from=D(2027, 1, 1),
+            reference="x",
         )
     assert not Rule.objects.filter(source="admin").exists()
 
