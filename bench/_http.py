@@ -41,8 +41,9 @@ def serve(
     workers: int = 2,
     blocking_threads: int = 4,
     ready_timeout: float = 60.0,
+    app: str = "config.wsgi:application",
 ) -> Iterator[str]:
-    """Start `granian --interface wsgi config.wsgi:application` on a free local port.
+    """Start `granian --interface wsgi <app>` on a free local port.
 
     The server runs in its own process group and is always stopped (SIGTERM, then SIGKILL)
     when the block ends, whatever happens inside it."""
@@ -61,7 +62,7 @@ def serve(
         str(workers),
         "--blocking-threads",
         str(blocking_threads),
-        "config.wsgi:application",
+        app,
     ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(

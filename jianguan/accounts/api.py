@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from jianguan.accounts import selectors, services
 from jianguan.accounts.models import OrganisationKind, Town
@@ -83,4 +83,4 @@ def organisation_create(request: HttpRequest, data: OrganisationCreate):
         if town is None:
             raise ValidationFailed(f"未知的乡镇街道：{town_name}", code="unknown_town")
     org = services.organisation_create(actor=request.actor, town=town, **fields)
-    return 201, org
+    return Status(201, org)

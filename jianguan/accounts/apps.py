@@ -13,3 +13,15 @@ class AccountsConfig(AppConfig):
         )
 
         visibility.register_all()
+
+        from jianguan.ledger import labels
+
+        labels.register(
+            {
+                "organisation.created": "登记机构",
+                "organisation.updated": "修改机构信息",
+                "user.created": "创建用户",
+                "membership.granted": "授予成员角色",
+                "membership.revoked": "撤销成员资格",
+            }
+        )

@@ -78,6 +78,9 @@ def _org_payload(org: Organisation) -> dict[str, Any]:
         "kind": org.kind,
         "credit_code": org.credit_code,
         "legal_representative": org.legal_representative,
+        "contact_name": org.contact_name,
+        "contact_phone": org.contact_phone,
+        "address": org.address,
         "town": org.town.name if org.town_id else None,
         "is_active": org.is_active,
     }

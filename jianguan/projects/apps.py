@@ -33,3 +33,19 @@ class ProjectsConfig(AppConfig):
         from jianguan.projects.services.warnings import warnings_recompute
 
         periodic.register("projects.warnings_recompute", 3600, lambda: warnings_recompute())
+
+        from jianguan.ledger import labels
+
+        labels.register(
+            {
+                "project.created": "登记项目",
+                "project.updated": "修改项目信息",
+                "project.transitioned": "推进项目阶段",
+                "project.participant_added": "登记参建单位",
+                "project.lead_filed": "备案项目负责人",
+                "project.key_node_signed": "签署关键节点联合检查",
+                "project.completion_signed": "签署竣工验收记录",
+                "project.warning_changed": "预警等级变化",
+                "map.boundary_uploaded": "上传行政区边界",
+            }
+        )

@@ -8,6 +8,13 @@ from jianguan.ledger.models import TreeHead
 register = template.Library()
 
 
+@register.filter
+def event_label(event_type: str) -> str:
+    from jianguan.ledger.labels import label
+
+    return label(event_type)
+
+
 @register.inclusion_tag("ledger/history_panel.html", takes_context=True)
 def ledger_history(context, obj):
     head = TreeHead.objects.order_by("-id").first()
