@@ -194,6 +194,9 @@ def child(args: argparse.Namespace) -> int:
     accounts_demo.seed()
     emit("register.setup", backend=backend, seconds=round(time.perf_counter() - t0, 1))
     t0 = time.perf_counter()
+    if connection.vendor == "sqlite":  # the load only: indexes of 10^6 rows outgrow 2 MB
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -262144")
     counts = _build(args.projects, args.warnings)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

@@ -136,7 +136,11 @@ class Participant(BaseModel):
                 fields=["project", "organisation", "role"], name="uniq_participant"
             )
         ]
-        indexes = [models.Index(fields=["organisation", "is_active"])]
+        indexes = [
+            models.Index(fields=["organisation", "is_active"]),
+            # Covering: "the projects my organisation takes part in" (bench/register.py).
+            models.Index(fields=["organisation", "is_active", "project"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.get_role_display()} {self.organisation}"
