@@ -479,6 +479,7 @@ def _measure(backend: str, args, base: str, scenarios: list[dict], auth: dict) -
             **total,
             target_p95_ms=TARGET_P95_MS,
             ok=ok,
+            loadavg_1m=round(os.getloadavg()[0], 2),  # > ~2.5 here: something else was running
         )
     if args.mixed:
         # Every scenario of both kinds, as the regulator (cookie for pages, token for the API).

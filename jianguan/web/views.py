@@ -24,8 +24,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "total": sum(c["count"] for c in counts),
             "chart": chart,
+            "projects": _project_summary(request.actor),
         },
     )
+
+
+def _project_summary(actor) -> dict:
+    """What the actor's projects look like today: stages, warning levels, the reddest ones."""
+    from django.db.models import Count
+
+    from jianguan.projects.models import StageChoices, WarningLevel
+    from jianguan.projects.selectors import project_list_visible_to
+
+    qs = project_list_visible_to(actor=actor)
+    by_stage = dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
+    by_level = dict(qs.order_by().values_list("warning_level").annotate(n=Count("id")))
+    return {
+        "total": sum(by_stage.values()),
+        "stages": [
+            {"value": v, "label": label, "count": by_stage.get(v, 0)}
+            for v, label in StageChoices.choices
+        ],
+        "levels": [
+            {"value": v, "label": label, "count": by_level.get(v, 0)}
+            for v, label in WarningLevel.choices
+        ],
+        "worst": list(qs.filter(warning_level__gte=3).order_by("-warning_level", "code")[:8]),
+    }
 
 
 @never_cache

@@ -182,3 +182,31 @@ def test_pages_load_nothing_from_the_internet(contractor, login_as):
         assert refs, url
         external = [r for r in refs if re.match(r"(https?:)?//", r)]
         assert external == [], (url, external)
+
+
+def test_dashboard_summarises_the_actors_projects(client, regulator, contractor, persona_password):
+    from jianguan.accounts.tests.factories import OrganisationFactory, TownFactory
+    from jianguan.core.actor import SYSTEM
+    from jianguan.projects.models import Project
+    from jianguan.projects.services import project_create
+
+    owner = OrganisationFactory(kind="owner")
+    project = project_create(
+        actor=SYSTEM,
+        name="仪表盘测试项目",
+        type="road",
+        funding="government",
+        budget="1000000",
+        town=TownFactory(),
+        longitude="116.33",
+        latitude="39.72",
+        owner=owner,
+    )
+    Project.objects.filter(pk=project.pk).update(warning_level=4)
+    client.login(username="reg", password=persona_password)
+    html = client.get("/").content.decode()
+    assert "我的项目" in html and "仪表盘测试项目" in html and "红色预警" in html
+    client.logout()
+    client.login(username="gc", password=persona_password)
+    html = client.get("/").content.decode()
+    assert "仪表盘测试项目" not in html  # not a participant: not visible
