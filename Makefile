@@ -32,7 +32,7 @@ test: lint
 	TESTING=1 $(PY) -m pytest
 
 bench: $(STAMP)
-	@for f in bench/*.py; do TESTING=1 $(PY) $$f || exit 1; done
+	@for f in bench/[!_]*.py; do TESTING=1 $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) data
