@@ -156,3 +156,9 @@ def login_as(client, persona_password):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path_factory):
+    """Uploaded files in tests go to a temporary folder, never into ./data/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.core.timeutil import SHANGHAI
 from jianguan.projects.models import Participant, Project
 
 SORTS = {
@@ -57,6 +58,10 @@ def project_list_visible_to(
     return apply_filters(qs, filters or ProjectFilter())
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI)
+
+
 def apply_filters(qs: QuerySet[Project], f: ProjectFilter) -> QuerySet[Project]:
     if f.q:
         qs = qs.filter(Q(code__icontains=f.q) | Q(name__icontains=f.q))
@@ -72,10 +77,11 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilter) -> QuerySet[Project]:
         qs = qs.filter(owner_id=f.owner)
     if f.warning_level is not None:
         qs = qs.filter(warning_level=f.warning_level)
+    # A range on the stored UTC instant (not __date, which defeats the index on SQLite).
     if f.created_from:
-        qs = qs.filter(created_at__date__gte=f.created_from)
+        qs = qs.filter(created_at__gte=_local_midnight(f.created_from))
     if f.created_to:
-        qs = qs.filter(created_at__date__lte=f.created_to)
+        qs = qs.filter(created_at__lt=_local_midnight(f.created_to + dt.timedelta(days=1)))
     return qs.order_by(SORTS.get(f.sort, "-code"), "pk")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -44,13 +44,17 @@ def _query(params: QueryDict, drop: tuple[str, ...] = (), **set_: str) -> str:
 
 
 def _summary(qs: QuerySet[Project]) -> dict:
-    """Counts by stage and by warning level of the filtered set, in one grouped query."""
-    grouped = qs.order_by().values_list("stage", "warning_level").annotate(n=Count("id"))
-    by_stage = {s.value: 0 for s in ORDER}
-    by_level = {level: 0 for level in WarningLevel.values}
-    for stage, level, n in grouped:
-        by_stage[stage] = by_stage.get(stage, 0) + n
-        by_level[level] = by_level.get(level, 0) + n
+    """Counts by stage and by warning level of the filtered set, in one pass.
+
+    Conditional counts rather than GROUP BY: SQLite picks poor plans for the grouped form
+    on 100k rows (bench/register.py: 100 ms → 30 ms unfiltered).
+    """
+    counts = qs.order_by().aggregate(
+        **{f"stage_{s.value}": Count("id", filter=Q(stage=s.value)) for s in ORDER},
+        **{f"level_{v}": Count("id", filter=Q(warning_level=v)) for v in WarningLevel.values},
+    )
+    by_stage = {s.value: counts[f"stage_{s.value}"] for s in ORDER}
+    by_level = {v: counts[f"level_{v}"] for v in WarningLevel.values}
     stages = [{"key": s.value, "label": STAGE_LABELS[s], "count": by_stage[s.value]} for s in ORDER]
     levels = [
         {
