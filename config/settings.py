@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "jianguan.rules",
     "jianguan.ledger",
     "jianguan.accounts",
+    "jianguan.registry",
     "jianguan.projects",
+    "jianguan.compliance",
     "jianguan.web",
 ]
 

@@ -15,9 +15,11 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", web_views.api_not_found),
     path("admin/", admin.site.urls),
     path("accounts/", include("jianguan.accounts.urls")),
+    path("registry/", include("jianguan.registry.urls")),
     path("rules/", include("jianguan.rules.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
     path("projects/", include("jianguan.projects.urls")),
+    path("compliance/", include("jianguan.compliance.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("", include("jianguan.web.urls")),
 ]

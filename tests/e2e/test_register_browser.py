@@ -133,9 +133,7 @@ def test_regulator_filters_opens_a_project_and_reads_its_warning(
             page.fill("#id_q", "中学")
             # Wait for htmx to swap AND push the URL: a pushState that lands during the
             # click's navigation would cancel it.
-            page.wait_for_function(
-                "() => new URLSearchParams(location.search).get('q') === '中学'"
-            )
+            page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '中学'")
             page.wait_for_load_state("networkidle")
             expect(rows).to_have_count(1)
             _save(page, tmp_path, "register.png")

@@ -25,6 +25,8 @@ def facts(**over):
         "completion_filing": "备案-01",
         "settlement_document": "结算-01",
         "archive_transfer": "档案-01",
+        "risk_ready": True,  # compliance: 较大/重大 risk has its plan (or no such risk)
+        "open_rectification_orders": 0,  # compliance: every order passed
     }
     base.update(over)
     return base

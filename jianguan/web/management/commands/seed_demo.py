@@ -9,9 +9,15 @@ from jianguan.accounts.models import Organisation
 from jianguan.ledger.keys import ensure_key
 from jianguan.ledger.services import tree_head_sign
 from jianguan.projects import demo as projects_demo
+from jianguan.registry import demo as registry_demo
 from jianguan.rules.services import rules_sync_from_data
 
-SEEDERS = [("accounts", accounts_demo.seed), ("projects", projects_demo.seed)]
+SEEDERS = [
+    ("accounts", accounts_demo.seed),
+    ("registry", registry_demo.seed),
+    ("projects", projects_demo.seed),
+    ("compliance", __import__("jianguan.compliance.demo", fromlist=["seed"]).seed),
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,162 @@
+"""Risk register, inspections, findings and rectification orders. No business process here."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from jianguan.accounts.models import Organisation
+from jianguan.compliance import workflow
+from jianguan.core.models import BaseModel
+from jianguan.projects.models import Project
+
+
+def _choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(str(k), v) for k, v in mapping.items()]
+
+
+class RiskAssessment(BaseModel):
+    """The risk register of a project before construction (one current assessment)."""
+
+    project = models.OneToOneField(
+        Project, related_name="risk_assessment", on_delete=models.CASCADE
+    )
+    level = models.CharField("总体风险等级", max_length=10, choices=_choices(workflow.RISK_LABELS))
+    max_score = models.PositiveSmallIntegerField("最高风险值")
+    responsible_person = models.CharField("风险管控责任人", max_length=50, blank=True)
+    emergency_plan = models.FileField("应急预案", upload_to="compliance/plans/%Y/", blank=True)
+    emergency_plan_sm3 = models.CharField(max_length=64, blank=True)
+    assessed_by = models.CharField(max_length=150)
+    assessed_on = models.DateField("评估日期")
+
+    class Meta:
+        verbose_name = "风险评估"
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.get_level_display()}"
+
+    @property
+    def ready(self) -> bool:
+        return workflow.risk_ready_for_construction(
+            self.level, bool(self.emergency_plan_sm3), self.responsible_person
+        )
+
+
+class RiskItem(BaseModel):
+    assessment = models.ForeignKey(RiskAssessment, related_name="items", on_delete=models.CASCADE)
+    code = models.CharField(max_length=40)
+    name = models.CharField("风险项", max_length=50)
+    likelihood = models.PositiveSmallIntegerField("可能性")
+    impact = models.PositiveSmallIntegerField("后果严重程度")
+    score = models.PositiveSmallIntegerField("风险值")
+    level = models.CharField(max_length=10, choices=_choices(workflow.RISK_LABELS))
+    measures = models.CharField("管控措施", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "风险项"
+        ordering = ["-score", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="risk_item_unique_code")
+        ]
+
+
+class Inspection(BaseModel):
+    project = models.ForeignKey(Project, related_name="inspections", on_delete=models.CASCADE)
+    kind = models.CharField("检查类型", max_length=10, choices=_choices(workflow.INSPECTION_KINDS))
+    inspected_on = models.DateField("检查日期")
+    inspector_organisation = models.ForeignKey(
+        Organisation, related_name="+", on_delete=models.PROTECT
+    )
+    inspector = models.CharField("检查人", max_length=150)
+    side = models.CharField(max_length=12)  # regulator / supervisor
+    notes = models.TextField("检查情况", blank=True)
+
+    class Meta:
+        verbose_name = "监督检查"
+        ordering = ["-inspected_on", "-pk"]
+
+
+class Finding(BaseModel):
+    inspection = models.ForeignKey(Inspection, related_name="findings", on_delete=models.CASCADE)
+    project = models.ForeignKey(
+        Project, related_name="compliance_findings", on_delete=models.CASCADE
+    )
+    type = models.CharField("问题类型", max_length=12, choices=_choices(workflow.FINDING_TYPES))
+    severity = models.CharField("严重程度", max_length=10, choices=_choices(workflow.SEVERITIES))
+    description = models.CharField("问题描述", max_length=500)
+    location = models.CharField("现场部位", max_length=200, blank=True)
+    responsible_organisation = models.ForeignKey(
+        Organisation, verbose_name="责任单位", related_name="+", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "检查发现问题"
+
+
+class FindingPhoto(BaseModel):
+    finding = models.ForeignKey(Finding, related_name="photos", on_delete=models.CASCADE)
+    file = models.FileField(upload_to="compliance/photos/%Y/")
+    sm3 = models.CharField(max_length=64)
+
+
+class RectificationOrder(BaseModel):
+    """整改通知单: one per finding."""
+
+    number = models.CharField("通知单编号", max_length=20, unique=True)
+    finding = models.OneToOneField(Finding, related_name="order", on_delete=models.CASCADE)
+    project = models.ForeignKey(
+        Project, related_name="rectification_orders", on_delete=models.CASCADE
+    )
+    responsible_organisation = models.ForeignKey(
+        Organisation, verbose_name="责任单位", related_name="+", on_delete=models.PROTECT
+    )
+    issued_on = models.DateField("下达日期")
+    due_on = models.DateField("整改期限")
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=_choices(workflow.ORDER_LABELS),
+        default=workflow.OrderStatus.OPEN,
+        db_index=True,
+    )
+    stop_work = models.BooleanField("停工整改", default=False)
+    issued_by = models.CharField(max_length=150)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "整改通知单"
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RectificationAnswer(BaseModel):
+    order = models.ForeignKey(RectificationOrder, related_name="answers", on_delete=models.CASCADE)
+    text = models.TextField("整改情况")
+    answered_by = models.CharField(max_length=150)
+    organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+
+
+class EvidenceFile(BaseModel):
+    answer = models.ForeignKey(RectificationAnswer, related_name="files", on_delete=models.CASCADE)
+    file = models.FileField(upload_to="compliance/evidence/%Y/")
+    sm3 = models.CharField(max_length=64)
+
+
+class ReInspection(BaseModel):
+    """复查: passes or fails the order. Failures count per responsible organisation."""
+
+    order = models.ForeignKey(
+        RectificationOrder, related_name="reinspections", on_delete=models.CASCADE
+    )
+    responsible_organisation = models.ForeignKey(
+        Organisation, related_name="+", on_delete=models.PROTECT
+    )
+    result = models.CharField(max_length=10)  # passed / failed
+    note = models.CharField("复查意见", max_length=500, blank=True)
+    inspected_on = models.DateField("复查日期")
+    inspector = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "整改复查"
+        indexes = [models.Index(fields=["responsible_organisation", "-created_at"])]

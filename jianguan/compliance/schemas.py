@@ -1,0 +1,154 @@
+"""Ninja schemas of the compliance API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+
+from jianguan.compliance import workflow
+from jianguan.projects.schemas import _text
+
+Str20 = _text(20)
+Str50 = _text(50)
+Str200 = _text(200)
+Str500 = _text(500)
+Text = _text(5000)
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class RiskItemIn(Schema):
+    likelihood: Score = Field(..., description="可能性 1–5")
+    impact: Score = Field(..., description="后果严重程度 1–5")
+    measures: Str500 = ""
+
+
+class RiskIn(Schema):
+    items: dict[Annotated[str, Field(max_length=40)], RiskItemIn] = Field(
+        ..., description="风险项编码 → 评分；须包含项目类型清单中的全部风险项", max_length=50
+    )
+    responsible_person: Str50 = ""
+
+
+class RiskItemRead(Schema):
+    code: str
+    name: str
+    likelihood: int
+    impact: int
+    score: int
+    level: str
+    measures: str
+
+
+class RiskRead(Schema):
+    project_id: int
+    level: str
+    level_label: str
+    max_score: int
+    responsible_person: str
+    emergency_plan_sm3: str
+    ready_for_construction: bool
+    assessed_on: dt.date
+    items: list[RiskItemRead]
+
+    @staticmethod
+    def resolve_level_label(obj: Any) -> str:
+        return workflow.RISK_LABELS[workflow.RiskLevel(obj.level)]
+
+    @staticmethod
+    def resolve_ready_for_construction(obj: Any) -> bool:
+        return obj.ready
+
+    @staticmethod
+    def resolve_items(obj: Any) -> list:
+        return list(obj.items.all())
+
+
+class ChecklistItem(Schema):
+    code: str
+    name: str
+    hint: str
+
+
+class PlanForm(Schema):
+    responsible_person: Str50 = Field(..., description="风险管控责任人")
+
+
+class InspectionIn(Schema):
+    kind: Str20 = Field(..., description="routine 日常、special 专项、joint 联合")
+    inspected_on: dt.date
+    notes: Text = ""
+
+
+class InspectionRead(Schema):
+    id: int
+    project_id: int
+    kind: str
+    inspected_on: dt.date
+    inspector_organisation_id: int
+    inspector: str
+    side: str
+    notes: str
+
+
+class FindingForm(Schema):
+    type: Str20 = Field(..., description="safety、quality、environment、labour")
+    severity: Str20 = Field(..., description="general 一般、major 较大、serious 重大")
+    description: Str500
+    location: Str200 = ""
+    responsible_organisation_id: int = Field(..., ge=1, le=2**62)
+    due_on: dt.date | None = None
+    stop_work: bool = False
+
+
+class AnswerForm(Schema):
+    text: Text
+
+
+class ReinspectIn(Schema):
+    result: Str20 = Field(..., description="passed 或 failed")
+    note: Str500 = ""
+    inspected_on: dt.date | None = None
+
+
+class OrderRead(Schema):
+    id: int
+    number: str
+    project_id: int
+    finding_id: int
+    type: str
+    severity: str
+    description: str
+    location: str
+    responsible_organisation_id: int
+    issued_on: dt.date
+    due_on: dt.date
+    status: str
+    status_label: str
+    stop_work: bool
+
+    @staticmethod
+    def resolve_type(obj: Any) -> str:
+        return obj.finding.type
+
+    @staticmethod
+    def resolve_severity(obj: Any) -> str:
+        return obj.finding.severity
+
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        return obj.finding.description
+
+    @staticmethod
+    def resolve_location(obj: Any) -> str:
+        return obj.finding.location
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return workflow.ORDER_LABELS[workflow.OrderStatus(obj.status)]
+
+
+class FailuresRead(Schema):
+    organisation_id: int
+    consecutive_failures: int

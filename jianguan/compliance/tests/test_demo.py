@@ -1,0 +1,31 @@
+"""The compliance demo: orders passed and failed, two failures in a row, a stop-work order."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from jianguan.accounts.models import User
+from jianguan.compliance import selectors
+from jianguan.compliance.models import Inspection, RectificationOrder, RiskAssessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_the_loop_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Inspection.objects.count() >= 3
+    statuses = set(RectificationOrder.objects.values_list("status", flat=True))
+    assert {"passed", "failed"} <= statuses
+    contractor = User.objects.get(username="contractor").memberships.first().organisation
+    assert selectors.consecutive_failures(contractor) == 2
+    stopped = RectificationOrder.objects.filter(stop_work=True).select_related("project").first()
+    assert stopped is not None and stopped.project.warning_level == 4
+    levels = dict(RiskAssessment.objects.values_list("project__stage", "level"))
+    assert levels.get("construction") == "serious"
+    assert RiskAssessment.objects.filter(level__in=("major", "serious")).count() >= 1
+    before = RectificationOrder.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert RectificationOrder.objects.count() == before
