@@ -21,5 +21,6 @@ urlpatterns = [
     path("projects/", include("jianguan.projects.urls")),
     path("compliance/", include("jianguan.compliance.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
+    path("public/sanctions/", include("jianguan.compliance.urls_public")),
     path("", include("jianguan.web.urls")),
 ]

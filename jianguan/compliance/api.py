@@ -10,10 +10,16 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import checklist, pdf, selectors, services
-from jianguan.compliance.models import Inspection, RectificationOrder
+from jianguan.compliance import checklist, pdf, sanctions, selectors, services
+from jianguan.compliance.models import Inspection, RectificationOrder, Sanction
 from jianguan.compliance.schemas import (
     AnswerForm,
+    AppealIn,
+    AppealRead,
+    AppealReviewIn,
+    BanIn,
+    BlacklistIn,
+    CardIn,
     ChecklistItem,
     FailuresRead,
     FindingForm,
@@ -21,11 +27,16 @@ from jianguan.compliance.schemas import (
     InspectionRead,
     OrderRead,
     PlanForm,
+    PublicSanctionPage,
+    PublicSanctionQuery,
     ReinspectIn,
+    RepairIn,
     RiskIn,
     RiskRead,
+    SanctionRead,
 )
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project
 
 router = Router(tags=["检查整改与风险管控"])
@@ -246,3 +257,137 @@ def failures(request: HttpRequest, organisation_id: str):
     if not Organisation.objects.filter(pk=pk).exists():
         raise NotFound("机构不存在", code="not_found")
     return {"organisation_id": pk, "consecutive_failures": selectors.consecutive_failures(pk)}
+
+
+# --- cards, blacklist, procurement bans ----------------------------------------------------------
+
+
+def _sanction_out(s: Sanction) -> dict[str, Any]:
+    return {
+        **{f: getattr(s, f) for f in SANCTION_FIELDS},
+        "kind_label": sanctions.KINDS[s.kind],
+        "organisation_name": s.organisation.name,
+        "credit_code": s.organisation.credit_code,
+        "status": s.status_on(today_local()),
+    }
+
+
+SANCTION_FIELDS = (
+    "id number kind organisation_id trigger reason legal_basis automatic issued_by issued_on "
+    "effective_from effective_to published_from published_to evidence"
+).split()
+
+
+def _organisation(pk: int) -> Organisation:
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None:
+        raise NotFound("机构不存在", code="not_found")
+    return org
+
+
+def _sanction(request: HttpRequest, raw: str) -> Sanction:
+    return selectors.sanction_get_visible_to(actor=request.actor, pk=_pk(raw, "处理决定"))
+
+
+@router.get(
+    "/public/sanctions",
+    response={200: PublicSanctionPage, 400: ErrorOut},
+    auth=None,
+    summary="公开的红黄牌、黑名单及政府采购禁入记录（无需登录）",
+)
+def public_sanctions(request: HttpRequest, filters: Query[PublicSanctionQuery]):
+    if filters.kind and filters.kind not in sanctions.KINDS:
+        raise ValidationFailed(f"未知的处理类型：{filters.kind}", code="unknown_sanction_kind")
+    qs = selectors.sanctions_public(q=filters.q, kind=filters.kind)
+    rows = qs[filters.offset : filters.offset + filters.limit]
+    return {"count": qs.count(), "items": [_sanction_out(s) for s in rows]}
+
+
+@router.get("/sanctions", response={200: list[SanctionRead], **ERR}, summary="处理决定列表")
+def sanction_list(request: HttpRequest):
+    return [_sanction_out(s) for s in selectors.sanctions_visible_to(actor=request.actor)[:500]]
+
+
+@router.get("/sanctions/{sanction_id}", response={200: SanctionRead, **ERR}, summary="处理决定")
+def sanction_get(request: HttpRequest, sanction_id: str):
+    return _sanction_out(_sanction(request, sanction_id))
+
+
+@router.get(
+    "/sanctions/{sanction_id}/notice.pdf", response={200: None, **ERR}, summary="决定通知书"
+)
+def sanction_notice(request: HttpRequest, sanction_id: str):
+    sanction = _sanction(request, sanction_id)
+    response = HttpResponse(pdf.sanction_pdf(sanction), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{sanction.number}.pdf"'
+    return response
+
+
+@router.post("/sanctions/cards", response={201: SanctionRead, **ERR}, summary="出示黄牌或红牌")
+def card_issue(request: HttpRequest, data: CardIn):
+    card = services.card_issue(
+        actor=request.actor,
+        organisation=_organisation(data.organisation_id),
+        kind=data.kind,
+        reason=data.reason,
+        evidence=data.evidence,
+    )
+    return Status(201, _sanction_out(card))
+
+
+@router.post("/sanctions/blacklist", response={201: SanctionRead, **ERR}, summary="列入黑名单")
+def blacklist_issue(request: HttpRequest, data: BlacklistIn):
+    entry = services.blacklist_issue(
+        actor=request.actor,
+        organisation=_organisation(data.organisation_id),
+        trigger=data.trigger,
+        reason=data.reason,
+        evidence=data.evidence,
+        accident_dates=data.accident_dates,
+    )
+    return Status(201, _sanction_out(entry))
+
+
+@router.post(
+    "/sanctions/procurement-bans", response={201: SanctionRead, **ERR}, summary="禁止参加政府采购"
+)
+def procurement_ban_issue(request: HttpRequest, data: BanIn):
+    ban = services.procurement_ban_issue(
+        actor=request.actor,
+        organisation=_organisation(data.organisation_id),
+        years=data.years,
+        reason=data.reason,
+        evidence=data.evidence,
+    )
+    return Status(201, _sanction_out(ban))
+
+
+@router.post(
+    "/sanctions/{sanction_id}/appeals", response={201: AppealRead, **ERR}, summary="提出申诉"
+)
+def appeal_submit(request: HttpRequest, sanction_id: str, data: AppealIn):
+    appeal = services.appeal_submit(
+        actor=request.actor, sanction=_sanction(request, sanction_id), text=data.text
+    )
+    return Status(201, appeal)
+
+
+@router.post("/appeals/{appeal_id}/review", response={200: AppealRead, **ERR}, summary="复核申诉")
+def appeal_review(request: HttpRequest, appeal_id: str, data: AppealReviewIn):
+    pk = _pk(appeal_id, "申诉")
+    appeal = selectors.appeals_pending(actor=request.actor).filter(pk=pk).first()
+    if appeal is None:
+        raise NotFound("申诉不存在或已复核", code="appeal_not_found")
+    return services.appeal_review(
+        actor=request.actor, appeal=appeal, decision=data.decision, note=data.note
+    )
+
+
+@router.post(
+    "/sanctions/{sanction_id}/repair", response={200: SanctionRead, **ERR}, summary="信用修复"
+)
+def sanction_repair(request: HttpRequest, sanction_id: str, data: RepairIn):
+    sanction = services.sanction_repair(
+        actor=request.actor, sanction=_sanction(request, sanction_id), note=data.note
+    )
+    return _sanction_out(sanction)

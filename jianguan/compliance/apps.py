@@ -33,5 +33,13 @@ class ComplianceConfig(AppConfig):
                 "compliance.finding_raised": "下达整改通知单",
                 "compliance.order_answered": "回复整改通知单",
                 "compliance.order_reinspected": "整改复查",
+                "compliance.sanction_issued": "作出红黄牌、黑名单或政府采购禁入决定",
+                "compliance.appeal_submitted": "提出申诉",
+                "compliance.appeal_reviewed": "复核申诉",
+                "compliance.sanction_repaired": "信用修复",
             }
         )
+        from jianguan.compliance.selectors import sanction_reasons
+        from jianguan.registry import hooks
+
+        hooks.register_sanction_provider(sanction_reasons)

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
 
 from jianguan.accounts.actors import actor_for
-from jianguan.accounts.models import User
+from jianguan.accounts.models import Organisation, User
 from jianguan.compliance import checklist, services
-from jianguan.compliance.models import Inspection
+from jianguan.compliance.models import Inspection, Sanction
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Participant, Project
 from jianguan.projects.services.warnings import warnings_recompute
@@ -44,6 +44,55 @@ def _actor(username: str):
 
 
 def seed() -> dict[str, object]:
+    counts = _seed_loop()
+    counts["sanctions"] = _seed_sanctions()
+    return counts
+
+
+def _seed_sanctions() -> dict[str, object]:
+    """Two organisations on yellow, one on red, one blacklisted. Idempotent.
+
+    The demo contractor's yellow card comes from its two failed re-inspections in a row
+    (the card rule); the others are regulator decisions.
+    """
+    regulator = _actor("regulator")
+    if regulator is None or Sanction.objects.filter(automatic=False).exists():
+        return {"skipped": True}
+    contractor = _actor("contractor")
+    mine = contractor.organisation_id if contractor else None
+    others = list(
+        Organisation.objects.filter(kind="general_contractor").exclude(pk=mine).order_by("pk")[:3]
+    )
+    if len(others) < 3:
+        return {"skipped": "too few contractors"}
+    yellow, red, black = others
+    services.card_issue(
+        actor=regulator,
+        organisation=yellow,
+        kind="yellow",
+        reason="演示数据：施工现场扬尘治理不到位，经约谈仍未落实",
+    )
+    for text in ("演示数据：未按规定设置临边防护", "演示数据：特种作业人员无证上岗"):
+        services.card_issue(actor=regulator, organisation=red, kind="yellow", reason=text)
+    services.blacklist_issue(
+        actor=regulator,
+        organisation=black,
+        trigger="illegal_subletting",
+        reason="演示数据：将承包工程转包给无资质单位",
+        evidence=["京兴建罚〔2026〕12号行政处罚决定书"],
+    )
+    return {
+        "yellow": Sanction.objects.filter(kind="yellow", status="active")
+        .exclude(organisation=red)
+        .values("organisation")
+        .distinct()
+        .count(),
+        "red": 1,
+        "blacklist": 1,
+    }
+
+
+def _seed_loop() -> dict[str, object]:
     if Inspection.objects.exists():
         return {"skipped": True}
     regulator, contractor = _actor("regulator"), _actor("contractor")
@@ -59,7 +108,13 @@ def seed() -> dict[str, object]:
     )
     if not mine:
         return {"skipped": "no demo project in construction"}
-    counts = {"inspections": 0, "orders": 0, "passed": 0, "failed": 0, "stop_work": 0}
+    counts: dict[str, object] = {
+        "inspections": 0,
+        "orders": 0,
+        "passed": 0,
+        "failed": 0,
+        "stop_work": 0,
+    }
 
     def inspect(project, days_ago, kind, finding, responsible, **extra):
         inspection = services.inspection_create(

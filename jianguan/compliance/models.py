@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import workflow
+from jianguan.compliance import sanctions, workflow
 from jianguan.core.models import BaseModel
 from jianguan.projects.models import Project
 
@@ -160,3 +160,78 @@ class ReInspection(BaseModel):
     class Meta:
         verbose_name = "整改复查"
         indexes = [models.Index(fields=["responsible_organisation", "-created_at"])]
+
+
+# --- cards, blacklist, procurement bans ----------------------------------------------------------
+
+
+class Sanction(BaseModel):
+    """黄牌、红牌、黑名单或政府采购禁入: one decision about one organisation."""
+
+    number = models.CharField("决定编号", max_length=24, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="被处理单位", related_name="sanctions", on_delete=models.PROTECT
+    )
+    kind = models.CharField("类型", max_length=16, choices=_choices(sanctions.KINDS), db_index=True)
+    trigger = models.CharField(
+        "黑名单情形", max_length=32, choices=_choices(sanctions.TRIGGERS), blank=True
+    )
+    reason = models.CharField("事由", max_length=1000)
+    legal_basis = models.CharField("依据", max_length=500)
+    automatic = models.BooleanField("按规则自动作出", default=False)
+    issued_by = models.CharField("作出人", max_length=150)
+    issued_by_organisation = models.ForeignKey(
+        Organisation, related_name="+", null=True, blank=True, on_delete=models.PROTECT
+    )
+    issued_on = models.DateField("决定日期")
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("届满日期")
+    published_from = models.DateField("公布起始")
+    published_to = models.DateField("公布截止")
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=_choices(sanctions.STATUSES),
+        default=sanctions.ACTIVE,
+        db_index=True,
+    )
+    evidence = models.JSONField("依据材料", default=list, blank=True)
+    reinspections = models.ManyToManyField(ReInspection, related_name="sanctions", blank=True)
+    source_cards = models.ManyToManyField("self", symmetrical=False, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "不良行为处理决定"
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+    def status_on(self, on) -> str:
+        return sanctions.current_status(self.status, self.effective_to, on)
+
+
+class SanctionAppeal(BaseModel):
+    """申诉: filed by the sanctioned organisation, reviewed by the regulator."""
+
+    sanction = models.ForeignKey(Sanction, related_name="appeals", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+    text = models.TextField("申诉理由")
+    submitted_by = models.CharField(max_length=150)
+    submitted_on = models.DateField("申诉日期")
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=_choices(sanctions.APPEAL_STATUSES),
+        default=sanctions.APPEAL_SUBMITTED,
+        db_index=True,
+    )
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("复核意见", max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = "申诉"
+        ordering = ["-submitted_on", "-pk"]

@@ -79,3 +79,71 @@ def order_pdf(order: RectificationOrder) -> bytes:
     ]
     doc.build(story)
     return buf.getvalue()
+
+
+def sanction_lines(sanction) -> list[tuple[str, str]]:
+    from jianguan.compliance import sanctions
+
+    rows = [
+        ("决定编号", sanction.number),
+        ("被处理单位", sanction.organisation.name),
+        ("统一社会信用代码", sanction.organisation.credit_code),
+        ("处理类型", sanctions.KINDS[sanction.kind]),
+    ]
+    if sanction.trigger:
+        rows.append(("黑名单情形", sanctions.TRIGGERS.get(sanction.trigger, sanction.trigger)))
+    rows += [
+        ("事由", sanction.reason),
+        ("依据", sanction.legal_basis),
+        ("依据材料", "；".join(sanction.evidence) or "—"),
+        ("有效期", f"{sanction.effective_from.isoformat()} 至 {sanction.effective_to.isoformat()}"),
+        ("公布期", f"{sanction.published_from.isoformat()} 至 {sanction.published_to.isoformat()}"),
+        ("作出", f"{sanction.issued_by}　{sanction.issued_on.isoformat()}"),
+        ("当前状态", sanctions.STATUSES.get(sanction.status, sanction.status)),
+    ]
+    return rows
+
+
+def sanction_pdf(sanction) -> bytes:
+    """处理决定通知书 (yellow/red card, blacklist, procurement ban), with the appeal notice."""
+    from jianguan.compliance import sanctions
+    from jianguan.rules.lookup import rule_value
+
+    title = f"{sanctions.KINDS[sanction.kind]}决定通知书"
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, title=title
+    )
+    body = _style(11, leading=16)
+    days = rule_value("card.appeal_window_days", on=sanction.issued_on)
+    rows = [
+        [Paragraph(_esc(k), body), Paragraph(_esc(v), body)] for k, v in sanction_lines(sanction)
+    ]
+    table = Table(rows, colWidths=[35 * mm, 135 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), _font()),
+                ("GRID", (0, 0), (-1, -1), 0.5, INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [
+        Paragraph(_esc(title), _style(20, centre=True)),
+        Spacer(1, 4 * mm),
+        Paragraph(f"编号：{_esc(sanction.number)}", _style(10, centre=True)),
+        Spacer(1, 8 * mm),
+        Paragraph(f"{_esc(sanction.organisation.name)}：", body),
+        Paragraph(
+            "根据下列事实和依据，对你单位作出如下处理决定，有效期内将在准入核验中予以限制，"
+            "并在公布期内向社会公开。",
+            body,
+        ),
+        Spacer(1, 6 * mm),
+        table,
+        Spacer(1, 8 * mm),
+        Paragraph(f"如对本决定有异议，可自决定作出之日起{days}日内通过建管云平台提出申诉。", body),
+    ]
+    doc.build(story)
+    return buf.getvalue()

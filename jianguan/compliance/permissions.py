@@ -39,3 +39,8 @@ register(
         for role in ("admin", "staff")
     ],
 )
+register(
+    "compliance.sanction_issue",
+    "作出红黄牌、黑名单、政府采购禁入决定及复核申诉",
+    [("regulator", "admin"), ("regulator", "staff"), ("regulator", "inspector")],
+)

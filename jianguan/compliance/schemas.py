@@ -152,3 +152,85 @@ class OrderRead(Schema):
 class FailuresRead(Schema):
     organisation_id: int
     consecutive_failures: int
+
+
+# --- cards, blacklist, procurement bans ----------------------------------------------------------
+
+Evidence = Annotated[list[Str200], Field(max_length=50)]
+
+
+class SanctionRead(Schema):
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    organisation_id: int
+    organisation_name: str
+    credit_code: str
+    trigger: str
+    reason: str
+    legal_basis: str
+    automatic: bool
+    issued_by: str
+    issued_on: dt.date
+    effective_from: dt.date
+    effective_to: dt.date
+    published_from: dt.date
+    published_to: dt.date
+    status: str
+    evidence: list[str]
+
+
+class PublicSanctionQuery(Schema):
+    q: Annotated[str, Field(max_length=100)] = ""
+    kind: Str20 = ""
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=100000)
+
+
+class PublicSanctionPage(Schema):
+    count: int
+    items: list[SanctionRead]
+
+
+class CardIn(Schema):
+    organisation_id: int = Field(..., ge=1, le=2**62)
+    kind: Str20 = Field(..., description="yellow 黄牌、red 红牌（情节严重）")
+    reason: Str500
+    evidence: Evidence = []
+
+
+class BlacklistIn(Schema):
+    organisation_id: int = Field(..., ge=1, le=2**62)
+    trigger: Str50 = Field(..., description="建市〔2017〕241号黑名单情形编码")
+    reason: Str500
+    evidence: Evidence = []
+    accident_dates: Annotated[list[dt.date], Field(max_length=20)] = []
+
+
+class BanIn(Schema):
+    organisation_id: int = Field(..., ge=1, le=2**62)
+    years: int = Field(..., ge=-1000, le=1000, description="禁入年限（1–3年）")
+    reason: Str500
+    evidence: Evidence = []
+
+
+class AppealIn(Schema):
+    text: Text
+
+
+class AppealReviewIn(Schema):
+    decision: Str20 = Field(..., description="upheld 维持、revoked 撤销")
+    note: Str500
+
+
+class AppealRead(Schema):
+    id: int
+    sanction_id: int
+    status: str
+    submitted_on: dt.date
+    decision_note: str
+
+
+class RepairIn(Schema):
+    note: Str500

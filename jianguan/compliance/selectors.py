@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import workflow
-from jianguan.compliance.models import Inspection, RectificationOrder, ReInspection, RiskAssessment
+from jianguan.compliance import sanctions, workflow
+from jianguan.compliance.models import (
+    Inspection,
+    RectificationOrder,
+    ReInspection,
+    RiskAssessment,
+    Sanction,
+    SanctionAppeal,
+)
 from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.core.timeutil import today_local
@@ -77,3 +86,66 @@ def overdue_orders(*, actor: Actor) -> QuerySet[RectificationOrder]:
 def risk_for(*, actor: Actor, project: Project) -> RiskAssessment | None:
     project_get_visible_to(actor=actor, pk=project.pk)
     return RiskAssessment.objects.filter(project=project).prefetch_related("items").first()
+
+
+# --- cards, blacklist, procurement bans ----------------------------------------------------------
+
+
+def sanctions_in_force(organisation, on: dt.date) -> QuerySet[Sanction]:
+    org_id = getattr(organisation, "pk", organisation)
+    return Sanction.objects.filter(
+        organisation_id=org_id,
+        status=sanctions.ACTIVE,
+        effective_from__lte=on,
+        effective_to__gte=on,
+    ).order_by("issued_on", "pk")
+
+
+def sanction_reasons(organisation, on: dt.date) -> list[str]:
+    """The sanction provider for registry eligibility: Chinese lines, one per sanction in force."""
+    return [
+        f"{sanctions.KINDS[s.kind]} {s.number}（{s.reason}；"
+        f"{s.effective_from.isoformat()} 至 {s.effective_to.isoformat()}）"
+        for s in sanctions_in_force(organisation, on)
+    ]
+
+
+def sanctions_public(*, q: str = "", kind: str = "", on: dt.date | None = None):
+    """Published records (no login): within their publication period, never revoked/repaired."""
+    on = on or today_local()
+    qs = Sanction.objects.filter(
+        status__in=(sanctions.ACTIVE,), published_from__lte=on, published_to__gte=on
+    ).select_related("organisation")
+    q = (q or "").strip()[:100]
+    if q:
+        qs = qs.filter(Q(organisation__name__icontains=q) | Q(organisation__credit_code__iexact=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-issued_on", "-pk")
+
+
+def sanctions_visible_to(*, actor: Actor) -> QuerySet[Sanction]:
+    """Regulators see every decision; an organisation sees its own."""
+    _require_view(actor)
+    qs = Sanction.objects.select_related("organisation").prefetch_related("appeals")
+    if actor.is_system or actor.is_kind("regulator"):
+        return qs
+    return qs.filter(organisation_id=actor.organisation_id)
+
+
+def sanction_get_visible_to(*, actor: Actor, pk: int) -> Sanction:
+    if not 0 < pk < 2**62:
+        raise NotFound("处理决定不存在", code="sanction_not_found")
+    try:
+        return sanctions_visible_to(actor=actor).get(pk=pk)
+    except Sanction.DoesNotExist:
+        raise NotFound("处理决定不存在或无权查看", code="sanction_not_found") from None
+
+
+def appeals_pending(*, actor: Actor) -> QuerySet[SanctionAppeal]:
+    _require_view(actor)
+    if not (actor.is_system or actor.is_kind("regulator")):
+        return SanctionAppeal.objects.none()
+    return SanctionAppeal.objects.filter(status=sanctions.APPEAL_SUBMITTED).select_related(
+        "sanction", "organisation"
+    )

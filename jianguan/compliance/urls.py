@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jianguan.compliance import views
+from jianguan.compliance import views, views_sanctions
 
 app_name = "compliance"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("orders/<int:pk>/answer/", views.order_answer, name="order_answer"),
     path("orders/<int:pk>/reinspect/", views.order_reinspect, name="order_reinspect"),
     path("orders/<int:pk>/order.pdf", views.order_pdf, name="order_pdf"),
+    path("sanctions/", views_sanctions.index, name="sanctions"),
+    path("sanctions/issue/", views_sanctions.issue, name="sanction_issue"),
+    path("sanctions/<int:pk>/", views_sanctions.detail, name="sanction"),
+    path("sanctions/<int:pk>/act/", views_sanctions.act, name="sanction_act"),
+    path("sanctions/<int:pk>/notice.pdf", views_sanctions.notice_pdf, name="sanction_pdf"),
 ]

@@ -29,3 +29,19 @@ def test_demo_seeds_the_loop_once():
     before = RectificationOrder.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert RectificationOrder.objects.count() == before
+
+
+def test_demo_sanctions_two_yellow_one_red_one_blacklisted():
+    from jianguan.compliance.models import Sanction
+
+    call_command("seed_demo", stdout=io.StringIO())
+    active = Sanction.objects.filter(status="active")
+    red_orgs = set(active.filter(kind="red").values_list("organisation", flat=True))
+    yellow_orgs = set(active.filter(kind="yellow").values_list("organisation", flat=True))
+    assert len(red_orgs) == 1 and len(yellow_orgs - red_orgs) == 2
+    assert active.filter(kind="blacklist").values("organisation").distinct().count() == 1
+    contractor = User.objects.get(username="contractor").memberships.first().organisation
+    assert active.filter(kind="yellow", organisation=contractor, automatic=True).exists()
+    before = Sanction.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Sanction.objects.count() == before

@@ -418,5 +418,20 @@ def order_reinspect(
             "responsible": order.responsible_organisation.credit_code,
         },
     )
+    if result == "failed":  # the card rule (district policy in rule data)
+        card_check_after_failure(
+            actor=actor, organisation=order.responsible_organisation, on=inspected_on
+        )
     recompute_after_commit(order.project_id)
     return order
+
+
+from jianguan.compliance.services.sanctions import (  # noqa: E402, F401  (re-exported)
+    appeal_review,
+    appeal_submit,
+    blacklist_issue,
+    card_check_after_failure,
+    card_issue,
+    procurement_ban_issue,
+    sanction_repair,
+)
