@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -35,12 +34,12 @@ from jianguan.compliance.schemas import (
     RiskRead,
     SanctionRead,
 )
+from jianguan.core.api_params import path_id
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project
 
 router = Router(tags=["检查整改与风险管控"])
-_ID = re.compile(r"[0-9]{1,19}")
 ID_MAX = 2**62
 
 
@@ -59,9 +58,7 @@ class OrderQuery(Schema):
 
 
 def _pk(raw: str, what: str) -> int:
-    if not _ID.fullmatch(raw or "") or not 0 < int(raw) <= ID_MAX:
-        raise NotFound(f"{what}不存在", code="not_found", details={"id": (raw or "")[:40]})
-    return int(raw)
+    return path_id(raw, what)
 
 
 def _project(request: HttpRequest, raw: str) -> Project:

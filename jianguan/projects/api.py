@@ -8,7 +8,6 @@ strings parsed by hand, so that a huge or malformed id is a 404, never a 500.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -18,6 +17,7 @@ from ninja.files import UploadedFile
 from shapely.geometry import shape
 
 from jianguan.accounts.models import Organisation, Town
+from jianguan.core.api_params import path_id
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.projects import geo, selectors, services
 from jianguan.projects import warnings as warning_rules
@@ -35,7 +35,6 @@ from jianguan.projects.models import (
     WarningLevel,
 )
 from jianguan.projects.schemas import (
-    ID_MAX,
     InspectIn,
     KeyNodeRead,
     LeadForm,
@@ -73,13 +72,10 @@ class ErrorOut(Schema):
 
 ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 HISTORY_MAX = 500
-_ID = re.compile(r"[0-9]{1,19}")
 
 
 def _pk(raw: str, what: str = "项目") -> int:
-    if not _ID.fullmatch(raw or "") or not 0 < int(raw) <= ID_MAX:
-        raise NotFound(f"{what}不存在", code="not_found", details={"id": (raw or "")[:40]})
-    return int(raw)
+    return path_id(raw, what)
 
 
 def _project(request: HttpRequest, project_id: str) -> Project:
