@@ -45,7 +45,6 @@ def _ledger_unlocked_for_flush():
     """
     from jianguan.ledger import dbguard
 
-    dbguard.set_unlocked(False)
     with dbguard.flush_allowed_for_tests():
         yield
 

@@ -31,19 +31,4 @@ class Session(SessionAuth):
         return request.actor
 
 
-class OptionalAuth(HttpBearer):
-    """For public routes that show more to a signed-in actor: never refuses."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        auth = request.headers.get("Authorization", "")
-        if auth.lower().startswith("bearer "):
-            actor = BearerToken().authenticate(request, auth[7:].strip())
-            if actor is not None:
-                return actor
-        return getattr(request, "actor", None) or True
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
-        return None
-
-
 api_auth = [BearerToken(), Session()]

@@ -42,11 +42,6 @@ def unlock_for_test_flush() -> Iterator[None]:
         _unlocked = False
 
 
-def set_unlocked(value: bool) -> None:
-    global _unlocked
-    _unlocked = value
-
-
 @contextlib.contextmanager
 def flush_allowed_for_tests() -> Iterator[None]:
     """Test suites only: let Django's flush empty the ledger tables, and nothing else.

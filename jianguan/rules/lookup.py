@@ -88,8 +88,3 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
         return workdays.add_working_days(start, days, workdays.make_is_workday(overrides))
     except workdays.UnknownCalendarYear as exc:
         raise ValidationFailed(str(exc), code="calendar_unknown_year") from exc
-
-
-def add_days(start: dt.date, days: int) -> dt.date:
-    """日 in the law means calendar days."""
-    return start + dt.timedelta(days=days)
