@@ -27,4 +27,5 @@ def actor_for(user: User | None, organisation_id: int | None = None) -> Actor:
         organisation_kind=org.kind if org else None,
         organisation_name=org.name if org else "",
         roles=frozenset(chosen.roles) if chosen else frozenset(),
+        memberships=tuple(memberships),
     )

@@ -24,7 +24,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 @router.get("/me", response={200: MeRead, **ERRORS}, summary="当前用户")
 def me(request: HttpRequest):
     actor = request.actor
-    memberships = selectors.memberships_of(user=actor.user)
+    memberships = actor.memberships
     return {
         "id": actor.user_id,
         "username": actor.username,

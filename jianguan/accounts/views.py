@@ -64,7 +64,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         org_id = int(request.POST.get("organisation", ""))
     except ValueError:
         org_id = None
-    ids = {m.organisation_id for m in selectors.memberships_of(user=request.user)}
+    ids = {m.organisation_id for m in request.actor.memberships}
     if org_id in ids:
         request.session[SESSION_ORG_KEY] = org_id
     else:

@@ -22,6 +22,8 @@ class Actor:
     organisation_name: str = ""
     roles: frozenset[str] = frozenset()
     is_system: bool = False
+    # Every active membership, loaded once with the actor (the org switcher and /me use it).
+    memberships: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:

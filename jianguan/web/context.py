@@ -27,11 +27,7 @@ def navigation(request: HttpRequest) -> dict:
     longest = max((len(e["url"]) for e in entries if e["active"]), default=0)
     for e in entries:
         e["active"] = e["active"] and len(e["url"]) == longest
-    memberships = []
-    if actor.user is not None:
-        from jianguan.accounts.selectors import memberships_of
-
-        memberships = list(memberships_of(user=actor.user))
+    memberships = list(actor.memberships)
     from jianguan.accounts.models import Role
 
     labels = dict(Role.choices)
