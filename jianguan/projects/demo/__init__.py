@@ -46,19 +46,22 @@ from jianguan.projects.demo.catalogue import (
 from jianguan.projects.demo.documents import digits, lead_files, person
 from jianguan.projects.demo.plan import Plan, description, plan_all
 from jianguan.projects.models import KeyNode, Project
-from jianguan.projects.services import register
+from jianguan.projects.services import nodes, register
 from jianguan.projects.workflow import ORDER, Stage
 
 
 @contextmanager
 def _on(day: dt.date) -> Iterator[None]:
     """Run register services as if today were `day` (stage dates, nodes, signatures)."""
-    original = register.today_local
-    register.today_local = lambda: day
+    modules = (register, nodes)
+    originals = [m.today_local for m in modules]
+    for module in modules:
+        module.today_local = lambda: day
     try:
         yield
     finally:
-        register.today_local = original
+        for module, original in zip(modules, originals, strict=True):
+            module.today_local = original
 
 
 class _Loader:
