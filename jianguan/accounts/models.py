@@ -71,6 +71,8 @@ class Organisation(BaseModel):
         Town, verbose_name="所在乡镇街道", null=True, blank=True, on_delete=models.PROTECT
     )
     is_active = models.BooleanField("有效", default=True)
+    # Scores and records cannot be asked for a date before this (None: the day it was entered).
+    established_on = models.DateField("成立日期", null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]

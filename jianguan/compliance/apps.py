@@ -37,9 +37,19 @@ class ComplianceConfig(AppConfig):
                 "compliance.appeal_submitted": "提出申诉",
                 "compliance.appeal_reviewed": "复核申诉",
                 "compliance.sanction_repaired": "信用修复",
+                "compliance.credit_recorded": "记入信用记录",
+                "compliance.credit_record_ended": "信用记录终止计分",
+                "compliance.credit_published": "发布当日信用分",
             }
         )
         from jianguan.compliance.selectors import sanction_reasons
         from jianguan.registry import hooks
 
         hooks.register_sanction_provider(sanction_reasons)
+        from jianguan.compliance.selectors_credit import credit_score_provider
+
+        hooks.register_credit_score_provider(credit_score_provider)
+        from jianguan.compliance.services.credit_publish import credit_daily
+        from jianguan.core import periodic
+
+        periodic.register("compliance.credit_daily", 600, credit_daily)

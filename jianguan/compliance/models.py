@@ -5,13 +5,17 @@ from __future__ import annotations
 from django.db import models
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import sanctions, workflow
+from jianguan.compliance import credit, sanctions, workflow
 from jianguan.core.models import BaseModel
 from jianguan.projects.models import Project
 
 
 def _choices(mapping: dict) -> list[tuple[str, str]]:
     return [(str(k), v) for k, v in mapping.items()]
+
+
+def credit_kinds() -> dict[str, str]:
+    return {code: kind.label for code, kind in credit.KINDS.items()}
 
 
 class RiskAssessment(BaseModel):
@@ -235,3 +239,107 @@ class SanctionAppeal(BaseModel):
     class Meta:
         verbose_name = "申诉"
         ordering = ["-submitted_on", "-pk"]
+
+
+# --- credit scores ---------------------------------------------------------------------------
+
+
+class CreditRecord(BaseModel):
+    """One good or bad record of an organisation or a registered person (信用记录).
+
+    Points are frozen from rule data when the record is made, so a past score can always be
+    recomputed exactly; see compliance.credit for when a record counts.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="单位",
+        related_name="credit_records",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    person = models.ForeignKey(
+        "registry.RegisteredPerson",
+        verbose_name="注册人员",
+        related_name="credit_records",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    kind = models.CharField("记录类型", max_length=24, choices=_choices(credit_kinds()))
+    points = models.DecimalField("分值", max_digits=8, decimal_places=2)
+    description = models.CharField("事由", max_length=300)
+    occurred_on = models.DateField("发生日期")
+    recorded_on = models.DateField("记录日期")
+    expires_on = models.DateField("公布期满")
+    ends_on = models.DateField("终止计分日期", null=True, blank=True)
+    end_reason = models.CharField("终止原因", max_length=300, blank=True)
+    project = models.ForeignKey(
+        Project, related_name="+", null=True, blank=True, on_delete=models.PROTECT
+    )
+    source_type = models.CharField("来源", max_length=20, default="manual")
+    source_id = models.BigIntegerField(null=True, blank=True)
+    reference = models.CharField("依据", max_length=300)
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "信用记录"
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False, person__isnull=True)
+                | models.Q(organisation__isnull=True, person__isnull=False),
+                name="credit_record_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "expires_on"]),
+            models.Index(fields=["person", "expires_on"]),
+            models.Index(fields=["expires_on"]),
+            models.Index(fields=["source_type", "source_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points}"
+
+
+class CreditScore(models.Model):
+    """The score published for one subject on one day; read back for bid opening."""
+
+    organisation = models.ForeignKey(
+        Organisation, related_name="+", null=True, on_delete=models.CASCADE
+    )
+    person = models.ForeignKey(
+        "registry.RegisteredPerson", related_name="+", null=True, on_delete=models.CASCADE
+    )
+    on = models.DateField("日期")
+    score = models.DecimalField("信用分", max_digits=7, decimal_places=2)
+    good = models.DecimalField("良好记录得分", max_digits=9, decimal_places=2)
+    bad = models.DecimalField("不良记录扣分", max_digits=9, decimal_places=2)
+    records = models.PositiveIntegerField("计分记录数")
+
+    class Meta:
+        verbose_name = "信用分"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "on"], name="credit_score_org_day"),
+            models.UniqueConstraint(fields=["person", "on"], name="credit_score_person_day"),
+        ]
+        indexes = [models.Index(fields=["on", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.score}"
+
+
+class CreditPublication(BaseModel):
+    """One day's publication of all scores; its digest is on the ledger."""
+
+    on = models.DateField("日期", unique=True)
+    subjects = models.PositiveIntegerField("评价对象数")
+    digest = models.CharField(max_length=64)
+    base = models.DecimalField(max_digits=7, decimal_places=2)
+    decay = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name = "信用分发布"
+        ordering = ["-on"]

@@ -44,3 +44,8 @@ register(
     "作出红黄牌、黑名单、政府采购禁入决定及复核申诉",
     [("regulator", "admin"), ("regulator", "staff"), ("regulator", "inspector")],
 )
+register(
+    "compliance.credit_record",
+    "录入、更正信用记录",
+    [("regulator", "admin"), ("regulator", "staff")],
+)

@@ -92,6 +92,7 @@ class RegisteredPerson(BaseModel):
     employer = models.ForeignKey(
         Organisation, related_name="registered_persons", on_delete=models.PROTECT
     )
+    registered_on = models.DateField("初始注册日期", null=True, blank=True)
 
     class Meta:
         ordering = ["employer", "kind", "name"]

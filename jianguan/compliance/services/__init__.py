@@ -10,6 +10,7 @@ from django.db import transaction
 
 from jianguan.accounts.models import Organisation
 from jianguan.compliance import checklist, uploads, workflow
+from jianguan.compliance.credit import FINDING_KINDS
 from jianguan.compliance.models import (
     EvidenceFile,
     Finding,
@@ -21,6 +22,7 @@ from jianguan.compliance.models import (
     RiskAssessment,
     RiskItem,
 )
+from jianguan.compliance.services.credit import credit_records_for_event
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require
@@ -317,6 +319,16 @@ def finding_raise(
         },
         files=digests,
     )
+    credit_records_for_event(
+        actor=actor,
+        kind=FINDING_KINDS[severity],
+        organisation=responsible_organisation,
+        occurred_on=inspection.inspected_on,
+        description=f"{order.number} {finding.description}",
+        source_type="finding",
+        source_id=finding.pk,
+        project=project,
+    )
     recompute_after_commit(project.pk)
     return order
 
@@ -394,7 +406,7 @@ def order_reinspect(
     note = (note or "").strip()[:500]
     if result == "failed" and not note:
         raise ValidationFailed("复查不通过时须填写复查意见", code="note_required")
-    ReInspection.objects.create(
+    reinspection = ReInspection.objects.create(
         order=order,
         responsible_organisation_id=order.responsible_organisation_id,
         result=result,
@@ -419,6 +431,16 @@ def order_reinspect(
         },
     )
     if result == "failed":  # the card rule (district policy in rule data)
+        credit_records_for_event(
+            actor=actor,
+            kind="rectification_failed",
+            organisation=order.responsible_organisation,
+            occurred_on=inspected_on,
+            description=f"{order.number} 整改复查不合格：{note}",
+            source_type="reinspection",
+            source_id=reinspection.pk,
+            project=order.project,
+        )
         card_check_after_failure(
             actor=actor, organisation=order.responsible_organisation, on=inspected_on
         )
@@ -426,6 +448,16 @@ def order_reinspect(
     return order
 
 
+from jianguan.compliance.services.credit import (  # noqa: E402, F401  (re-exported)
+    credit_record_add,
+    credit_record_end,
+)
+from jianguan.compliance.services.credit_publish import (  # noqa: E402, F401  (re-exported)
+    credit_daily,
+    credit_history_backfill,
+    credit_records_collect,
+    credit_scores_publish,
+)
 from jianguan.compliance.services.sanctions import (  # noqa: E402, F401  (re-exported)
     appeal_review,
     appeal_submit,

@@ -13,7 +13,9 @@ from django.db import transaction
 
 from jianguan.accounts.models import Organisation
 from jianguan.compliance import sanctions as S
+from jianguan.compliance.credit import SANCTION_KINDS
 from jianguan.compliance.models import ReInspection, Sanction, SanctionAppeal
+from jianguan.compliance.services.credit import credit_records_end_for, credit_records_for_event
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now, today_local
@@ -120,6 +122,16 @@ def _issue(
             "reinspections": [r.pk for r in reinspections],
             "source_cards": [c.number for c in source_cards],
         },
+    )
+    credit_records_for_event(
+        actor=actor,
+        kind=SANCTION_KINDS[kind],
+        organisation=organisation,
+        occurred_on=on,
+        description=f"{sanction.number} {S.KINDS[kind]}：{sanction.reason}"[:300],
+        source_type="sanction",
+        source_id=sanction.pk,
+        expires_on_at_least=sanction.published_to,
     )
     return sanction
 
@@ -374,6 +386,9 @@ def appeal_review(
         sanction.closed_at = now()
         sanction.closed_note = f"申诉撤销：{note}"[:500]
         sanction.save()
+        credit_records_end_for(
+            actor=actor, source_type="sanction", source_id=sanction.pk, reason=f"申诉撤销：{note}"
+        )
     record(
         actor=actor,
         type="compliance.appeal_reviewed",
@@ -409,6 +424,9 @@ def sanction_repair(*, actor: Actor, sanction: Sanction, note: str) -> Sanction:
     sanction.closed_at = now()
     sanction.closed_note = f"信用修复：{note}"[:500]
     sanction.save()
+    credit_records_end_for(
+        actor=actor, source_type="sanction", source_id=sanction.pk, reason=f"信用修复：{note}"
+    )
     record(
         actor=actor,
         type="compliance.sanction_repaired",

@@ -173,7 +173,7 @@ def test_eligibility_from_the_database(regulator, contractor, make_project, toda
             "qualification": {"category": "建筑工程施工总承包", "min_grade": "一级"},
             "safety_licence": True,
             "registered_constructor": {"min_grade": "一级"},
-            "min_credit_score": "80",
+            "min_credit_score": "900",
             "no_sanctions": True,
         },
     )
@@ -184,8 +184,10 @@ def test_eligibility_from_the_database(regulator, contractor, make_project, toda
     person = constructor(org)
     result = selectors.eligibility(org, standard, on=today)
     failed = {r["criterion"] for r in result["reasons"] if not r["passed"]}
-    # no credit-score provider yet: 无法核验; sanctions come from compliance: none in force
+    # the compliance app's scores: a new organisation has the base score, below 900
     assert failed == {"safety_licence", "credit_score"}
+    score = next(r for r in result["reasons"] if r["criterion"] == "credit_score")
+    assert "800.00" in score["message_zh"] and "低于" in score["message_zh"]
     services.person_assign(
         actor=contractor, person=person, project=make_project(), role="project_manager", start=today
     )

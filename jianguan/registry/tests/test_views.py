@@ -44,7 +44,7 @@ def test_import_page_lists_row_errors(login_as, contractor):
 
 def test_eligibility_page_lists_every_reason(login_as, regulator, contractor):
     standard = services.access_standard_define(
-        actor=regulator, name="两项", criteria={"safety_licence": True, "min_credit_score": "80"}
+        actor=regulator, name="两项", criteria={"safety_licence": True, "min_credit_score": "900"}
     )
     client = login_as(contractor)
     r = client.get(
@@ -54,7 +54,7 @@ def test_eligibility_page_lists_every_reason(login_as, regulator, contractor):
     page = r.content.decode()
     assert r.status_code == 200 and 'data-eligibility="failed"' in page
     assert 'data-criterion="safety_licence"' in page and 'data-criterion="credit_score"' in page
-    assert "无法核验" in page
+    assert "低于要求的 900" in page
 
 
 def test_pages_need_login(client, contractor):
