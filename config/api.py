@@ -78,6 +78,7 @@ def _register_routers() -> None:
     api.add_router("/ledger", ledger_router)
     api.add_router("/projects", projects_router)
     api.add_router("/compliance", "jianguan.compliance.api.router")
+    api.add_router("/compliance/credit", "jianguan.compliance.api_credit.router")
     api.add_router("/registry", "jianguan.registry.api.router")
     api.add_router("/public", projects_public_router)
 

@@ -270,6 +270,7 @@
     }
     Object.keys(summary).forEach(function (k) {
       var v = summary[k];
+      if (!k) throw fail("invalid_input", "开标一览表的字段名必须是非空字符串");
       if (!(typeof v === "string" || Number.isSafeInteger(v))) {
         throw fail("invalid_input", "开标一览表字段 " + k + " 的值必须是字符串或整数");
       }
@@ -293,7 +294,7 @@
   }
 
   function mediaType(file) {
-    if (file.type) return file.type;
+    if (file.type && file.type.length <= 255) return file.type;
     var ext = (/\.([^.]+)$/.exec(file.name) || [])[1];
     var known = { pdf: "application/pdf", zip: "application/zip", txt: "text/plain",
       json: "application/json", xml: "application/xml", jpg: "image/jpeg", png: "image/png" };
