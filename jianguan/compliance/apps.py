@@ -23,6 +23,9 @@ class ComplianceConfig(AppConfig):
                 25,
             )
         )
+        register(
+            NavItem("credit", "信用评价", "compliance:credit", "ti-star", "compliance.view", 27)
+        )
         from jianguan.ledger import labels
 
         labels.register(

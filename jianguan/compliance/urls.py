@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jianguan.compliance import views, views_sanctions
+from jianguan.compliance import views, views_credit, views_sanctions
 
 app_name = "compliance"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("orders/<int:pk>/answer/", views.order_answer, name="order_answer"),
     path("orders/<int:pk>/reinspect/", views.order_reinspect, name="order_reinspect"),
     path("orders/<int:pk>/order.pdf", views.order_pdf, name="order_pdf"),
+    path("credit/", views_credit.index, name="credit"),
+    path("credit/organisations/<int:pk>/", views_credit.organisation, name="credit_organisation"),
+    path("credit/persons/<int:pk>/", views_credit.person, name="credit_person"),
+    path("credit/records/", views_credit.record_add, name="credit_record_add"),
+    path("credit/records/<int:pk>/end/", views_credit.record_end, name="credit_record_end"),
     path("sanctions/", views_sanctions.index, name="sanctions"),
     path("sanctions/issue/", views_sanctions.issue, name="sanction_issue"),
     path("sanctions/<int:pk>/", views_sanctions.detail, name="sanction"),

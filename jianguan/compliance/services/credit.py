@@ -9,6 +9,7 @@ day is published once, at the start of that day, with its digest on the ledger.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -81,7 +82,7 @@ def credit_record_make(
         organisation=organisation,
         person=person,
         kind=kind,
-        points=points.value * spec.sign,
+        points=(points.value * spec.sign).quantize(Decimal("0.01")),
         description=description[:300],
         occurred_on=occurred_on,
         recorded_on=today_local(),

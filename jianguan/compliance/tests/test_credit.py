@@ -12,7 +12,7 @@ import pytest
 from jianguan.compliance import selectors_credit as sel
 from jianguan.compliance import services
 from jianguan.compliance.models import CreditPublication, CreditRecord, CreditScore, Sanction
-from jianguan.compliance.tests.test_sanctions import _fail, site  # noqa: F401  (fixture)
+from jianguan.compliance.tests.test_sanctions import _fail
 from jianguan.compliance.tests.test_services import _raise
 from jianguan.core.errors import PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
