@@ -46,6 +46,9 @@ def _actor(username: str):
 def seed() -> dict[str, object]:
     counts = _seed_loop()
     counts["sanctions"] = _seed_sanctions()
+    from jianguan.compliance import demo_credit
+
+    counts["credit"] = demo_credit.seed()
     return counts
 
 

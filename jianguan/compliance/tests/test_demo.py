@@ -45,3 +45,31 @@ def test_demo_sanctions_two_yellow_one_red_one_blacklisted():
     before = Sanction.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert Sanction.objects.count() == before
+
+
+def test_demo_credit_histories_over_a_year():
+    import datetime as dt
+
+    from jianguan.compliance import selectors_credit as sel
+    from jianguan.compliance.models import CreditPublication, CreditRecord, CreditScore
+    from jianguan.core.timeutil import today_local
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = today_local()
+    assert CreditPublication.objects.count() == 365
+    assert CreditPublication.objects.order_by("on").first().on == today - dt.timedelta(days=364)
+    contractor = User.objects.get(username="contractor").memberships.first().organisation
+    series = sel.history(
+        sel.Subject(organisation=contractor), today - dt.timedelta(days=364), today
+    )
+    assert len(series) == 365 and len({s for _, s in series}) > 10  # it moves over the year
+    scores = CreditScore.objects.filter(on=today, organisation__isnull=False)
+    assert scores.values("score").distinct().count() > 5
+    assert CreditScore.objects.filter(on=today, person__isnull=False).exists()
+    assert CreditRecord.objects.filter(person__isnull=False).exists()
+    # every published score of the demo is reproduced exactly from its records
+    for s in scores.select_related("organisation")[:10]:
+        assert sel.explain(sel.Subject(organisation=s.organisation), today).verified is True
+    before = CreditRecord.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert CreditRecord.objects.count() == before
