@@ -14,6 +14,7 @@ urlpatterns = [
     path("orders/<int:pk>/answer/", views.order_answer, name="order_answer"),
     path("orders/<int:pk>/reinspect/", views.order_reinspect, name="order_reinspect"),
     path("orders/<int:pk>/order.pdf", views.order_pdf, name="order_pdf"),
+    path("orders/<int:pk>/files/<str:kind>/<int:file_id>/", views.order_file, name="order_file"),
     path("credit/", views_credit.index, name="credit"),
     path("credit/organisations/<int:pk>/", views_credit.organisation, name="credit_organisation"),
     path("credit/persons/<int:pk>/", views_credit.person, name="credit_person"),

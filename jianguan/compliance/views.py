@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -18,8 +20,8 @@ from jianguan.compliance.forms import (
     ReinspectForm,
     RiskForm,
 )
-from jianguan.compliance.models import RectificationOrder
-from jianguan.core.errors import DomainError, PermissionDenied
+from jianguan.compliance.models import EvidenceFile, FindingPhoto, RectificationOrder
+from jianguan.core.errors import DomainError, NotFound, PermissionDenied
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Participant
@@ -268,4 +270,24 @@ def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     response = HttpResponse(pdf.order_pdf(order), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
+    return response
+
+
+@require_GET
+@permission_required("compliance.view")
+def order_file(request: HttpRequest, pk: int, kind: str, file_id: int) -> HttpResponse:
+    """A finding photo or an evidence file, to whoever may see the order; SM3 in a header."""
+    order = _order(request, pk)
+    if kind == "photo":
+        item = FindingPhoto.objects.filter(pk=file_id, finding__order=order).first()
+    elif kind == "evidence":
+        item = EvidenceFile.objects.filter(pk=file_id, answer__order=order).first()
+    else:
+        item = None
+    if item is None or not item.file:
+        raise NotFound("文件不存在", code="file_not_found")
+    name = f"{order.number}-{kind}-{item.pk}{Path(item.file.name).suffix.lower()}"
+    response = FileResponse(item.file.open("rb"), as_attachment=kind == "evidence", filename=name)
+    response["X-Content-SM3"] = item.sm3
+    response["X-Content-Type-Options"] = "nosniff"
     return response

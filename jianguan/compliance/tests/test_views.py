@@ -52,6 +52,18 @@ def test_regulator_inspects_from_the_page_and_gets_a_pdf(client, site):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert client.get(reverse("compliance:index")).status_code == 200
+    photo = order.finding.photos.get()
+    assert f"/files/photo/{photo.pk}/" in detail.content.decode()
+    r = client.get(reverse("compliance:order_file", args=[order.pk, "photo", photo.pk]))
+    assert r.status_code == 200 and r["X-Content-SM3"] == photo.sm3
+    assert b"".join(r.streaming_content).startswith(b"\xff\xd8")  # the JPEG itself
+    for kind, fid in (("photo", photo.pk + 1), ("evidence", photo.pk), ("exe", photo.pk)):
+        r = client.get(reverse("compliance:order_file", args=[order.pk, kind, fid]))
+        assert r.status_code == 404 and "文件不存在" in r.content.decode()
+    # an organisation that may not see the order may not fetch its files either
+    _login(client, site["actors"]["other_owner"])
+    r = client.get(reverse("compliance:order_file", args=[order.pk, "photo", photo.pk]))
+    assert r.status_code in (403, 404)
 
 
 def test_bad_photo_on_the_page_is_a_400_in_chinese(client, site):
@@ -84,6 +96,11 @@ def test_contractor_answers_on_the_page_and_regulator_fails_it(client, site):
     )
     assert client.post(url, {"text": "已修补", "files": [jpeg()]}).status_code == 302
     _login(client, reg)
+    evidence = order.answers.get().files.get()
+    page = client.get(reverse("compliance:order", args=[order.pk])).content.decode()
+    assert f"/files/evidence/{evidence.pk}/" in page
+    r = client.get(reverse("compliance:order_file", args=[order.pk, "evidence", evidence.pk]))
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
     url = reverse("compliance:order_reinspect", args=[order.pk])
     response = client.post(url, {"result": "failed", "note": ""})
     assert response.status_code == 400 and "复查意见" in response.content.decode()
