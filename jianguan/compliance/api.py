@@ -305,21 +305,6 @@ def sanction_list(request: HttpRequest):
     return [_sanction_out(s) for s in selectors.sanctions_visible_to(actor=request.actor)[:500]]
 
 
-@router.get("/sanctions/{sanction_id}", response={200: SanctionRead, **ERR}, summary="处理决定")
-def sanction_get(request: HttpRequest, sanction_id: str):
-    return _sanction_out(_sanction(request, sanction_id))
-
-
-@router.get(
-    "/sanctions/{sanction_id}/notice.pdf", response={200: None, **ERR}, summary="决定通知书"
-)
-def sanction_notice(request: HttpRequest, sanction_id: str):
-    sanction = _sanction(request, sanction_id)
-    response = HttpResponse(pdf.sanction_pdf(sanction), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{sanction.number}.pdf"'
-    return response
-
-
 @router.post("/sanctions/cards", response={201: SanctionRead, **ERR}, summary="出示黄牌或红牌")
 def card_issue(request: HttpRequest, data: CardIn):
     card = services.card_issue(
@@ -357,6 +342,22 @@ def procurement_ban_issue(request: HttpRequest, data: BanIn):
         evidence=data.evidence,
     )
     return Status(201, _sanction_out(ban))
+
+
+# After the fixed paths above: /sanctions/{sanction_id} would otherwise swallow them (405).
+@router.get("/sanctions/{sanction_id}", response={200: SanctionRead, **ERR}, summary="处理决定")
+def sanction_get(request: HttpRequest, sanction_id: str):
+    return _sanction_out(_sanction(request, sanction_id))
+
+
+@router.get(
+    "/sanctions/{sanction_id}/notice.pdf", response={200: None, **ERR}, summary="决定通知书"
+)
+def sanction_notice(request: HttpRequest, sanction_id: str):
+    sanction = _sanction(request, sanction_id)
+    response = HttpResponse(pdf.sanction_pdf(sanction), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{sanction.number}.pdf"'
+    return response
 
 
 @router.post(
