@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jianguan.registry",
     "jianguan.projects",
     "jianguan.compliance",
+    "jianguan.tendering",
     "jianguan.web",
 ]
 

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class TenderingConfig(AppConfig):
+    name = "jianguan.tendering"
+    label = "tendering"
+    verbose_name = "电子招标投标"
+
+    def ready(self) -> None:
+        from jianguan.ledger import labels
+        from jianguan.tendering import permissions  # noqa: F401  (registers grants)
+
+        labels.register(
+            {
+                "tendering.tender_created": "创建招标项目",
+                "tendering.tender_published": "发布招标公告及招标文件",
+                "tendering.clarification_issued": "发出澄清或修改",
+                "tendering.objection_filed": "对招标文件提出异议",
+                "tendering.objection_answered": "答复异议",
+                "tendering.bidder_key_registered": "登记投标加密公钥",
+                "tendering.bid_received": "接收投标文件（密封）",
+                "tendering.bid_withdrawn": "撤回投标文件",
+                "tendering.status_changed": "招标项目状态变更",
+                "tendering.bid_unsealed": "投标文件解密",
+                "tendering.bid_unseal_failed": "投标文件解密失败",
+                "tendering.opening_recorded": "公布开标记录",
+            }
+        )
+        from jianguan.core import periodic
+        from jianguan.tendering.services.clock import tenders_advance
+
+        periodic.register("tendering.advance", 30, tenders_advance)

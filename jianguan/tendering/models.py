@@ -1,0 +1,243 @@
+"""Tenders, lots, documents, clarifications, objections, bidder keys, sealed bids and uploads."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from jianguan.accounts.models import Organisation
+from jianguan.core.models import BaseModel
+from jianguan.projects.models import Project
+from jianguan.tendering import procedures, workflow
+
+
+def _choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(str(k), v) for k, v in mapping.items()]
+
+
+class Tender(BaseModel):
+    code = models.CharField("招标编号", max_length=20, unique=True)
+    project = models.ForeignKey(Project, related_name="tenders", on_delete=models.PROTECT)
+    title = models.CharField("招标项目名称", max_length=200)
+    description = models.TextField("招标范围及说明", blank=True)
+    procedure = models.CharField("招标方式", max_length=20, choices=_choices(procedures.LABELS))
+    status = models.CharField(
+        "状态",
+        max_length=20,
+        choices=_choices(workflow.LABELS),
+        default=workflow.Status.DRAFT,
+        db_index=True,
+    )
+    tenderer = models.ForeignKey(
+        Organisation, verbose_name="招标人", related_name="+", on_delete=models.PROTECT
+    )
+    agency = models.ForeignKey(
+        Organisation,
+        verbose_name="招标代理机构",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    access_standard = models.ForeignKey(
+        "registry.AccessStandard",
+        verbose_name="准入标准",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    evaluation_method = models.CharField(
+        "评标办法", max_length=30, default="lowest_evaluated_price"
+    )
+    estimate = models.DecimalField("招标估算价（元）", max_digits=16, decimal_places=2)
+    documents_from = models.DateTimeField("招标文件发出时间", null=True, blank=True)
+    sale_end = models.DateTimeField("招标文件发售截止", null=True, blank=True)
+    bid_deadline = models.DateTimeField("投标截止时间", null=True, blank=True, db_index=True)
+    bid_validity_days = models.PositiveSmallIntegerField("投标有效期（日）", default=90)
+    published_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField("暂停时间", null=True, blank=True)
+    paused_reason = models.CharField(max_length=300, blank=True)
+    unseal_until = models.DateTimeField("解密截止", null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    failed_reason = models.CharField("流标或终止原因", max_length=500, blank=True)
+    original = models.ForeignKey(
+        "self",
+        verbose_name="原招标项目（重新招标）",
+        null=True,
+        blank=True,
+        related_name="retenders",
+        on_delete=models.PROTECT,
+    )
+    created_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "招标项目"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def procedure_class(self):
+        return procedures.PROCEDURES[self.procedure]
+
+
+class Lot(BaseModel):
+    tender = models.ForeignKey(Tender, related_name="lots", on_delete=models.CASCADE)
+    number = models.PositiveSmallIntegerField("标段号")
+    title = models.CharField("标段名称", max_length=200)
+    price_ceiling = models.DecimalField("最高投标限价（元）", max_digits=16, decimal_places=2)
+    bond_amount = models.DecimalField("投标保证金（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "标段"
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="lot_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}标段 {self.title}"
+
+
+class TenderDocument(BaseModel):
+    KINDS = {
+        "tender_documents": "招标文件",
+        "clarification": "澄清或修改",
+        "opening_record": "开标记录",
+        "notice": "公告",
+    }
+    tender = models.ForeignKey(Tender, related_name="documents", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=_choices(KINDS))
+    title = models.CharField("名称", max_length=200)
+    file = models.FileField(upload_to="tendering/documents/%Y/")
+    sm3 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "招标文件"
+        ordering = ["published_at", "pk"]
+
+
+class Clarification(BaseModel):
+    tender = models.ForeignKey(Tender, related_name="clarifications", on_delete=models.CASCADE)
+    text = models.TextField("澄清或修改内容")
+    affects_bids = models.BooleanField("可能影响投标文件编制", default=True)
+    issued_at = models.DateTimeField()
+    old_deadline = models.DateTimeField()
+    new_deadline = models.DateTimeField()
+    document = models.ForeignKey(
+        TenderDocument, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    issued_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "澄清与修改"
+        ordering = ["issued_at", "pk"]
+
+
+class Objection(BaseModel):
+    """异议 to the tender documents (实施条例 22): pauses the process until answered."""
+
+    tender = models.ForeignKey(Tender, related_name="objections", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+    text = models.TextField("异议内容")
+    filed_at = models.DateTimeField()
+    answer_due = models.DateTimeField()
+    answer = models.TextField("答复", blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    filed_by = models.CharField(max_length=150)
+    answered_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "异议"
+        ordering = ["filed_at", "pk"]
+
+
+class Invitation(BaseModel):
+    tender = models.ForeignKey(Tender, related_name="invitations", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "organisation"], name="invitation_unique")
+        ]
+
+
+class BidderKey(BaseModel):
+    """A bidder's public key for one tender: packages sealed for it can be bids there only."""
+
+    tender = models.ForeignKey(Tender, related_name="bidder_keys", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+    public_pem = models.TextField()
+    fingerprint = models.CharField(max_length=64, unique=True)
+    registered_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "投标人加密公钥"
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "organisation"], name="bidder_key_once")
+        ]
+
+
+class Bid(BaseModel):
+    SUBMITTED, REPLACED, WITHDRAWN = "submitted", "replaced", "withdrawn"
+    OPENED, REVOKED, WITHDRAWN_AT_OPENING = "opened", "revoked", "withdrawn_at_opening"
+    STATUSES = {
+        SUBMITTED: "已递交（密封）",
+        REPLACED: "已被替换",
+        WITHDRAWN: "已撤回",
+        OPENED: "已解密",
+        REVOKED: "解密失败（撤销）",
+        WITHDRAWN_AT_OPENING: "解密失败（视为撤回）",
+    }
+    tender = models.ForeignKey(Tender, related_name="bids", on_delete=models.PROTECT)
+    lot = models.ForeignKey(Lot, related_name="bids", on_delete=models.PROTECT)
+    bidder = models.ForeignKey(
+        Organisation, verbose_name="投标人", related_name="bids", on_delete=models.PROTECT
+    )
+    status = models.CharField(max_length=24, choices=_choices(STATUSES), db_index=True)
+    receipt_number = models.CharField("回执编号", max_length=32, unique=True)
+    received_at = models.DateTimeField("递交时间")
+    package = models.FileField(upload_to="tendering/bids/%Y/", max_length=200)
+    package_sm3 = models.CharField(max_length=64)
+    package_size = models.PositiveBigIntegerField()
+    manifest = models.JSONField()
+    key_fingerprint = models.CharField(max_length=64)
+    upload_ip = models.GenericIPAddressField(null=True, blank=True)
+    bond_amount = models.DecimalField("投标保证金（元）", max_digits=14, decimal_places=2)
+    bond_account = models.CharField("保证金汇出账户（基本账户）", max_length=40)
+    submitted_by = models.CharField(max_length=150)
+    # filled at opening only
+    opened_at = models.DateTimeField(null=True, blank=True)
+    price = models.DecimalField("投标报价（元）", max_digits=16, decimal_places=2, null=True)
+    duration_days = models.PositiveIntegerField("工期（日历天）", null=True)
+    summary = models.JSONField("开标一览表", null=True, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "投标文件"
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["tender", "lot", "bidder", "status"])]
+
+
+class Upload(BaseModel):
+    """A resumable, chunked upload of one sealed package; nothing is a bid until completed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tender = models.ForeignKey(Tender, related_name="+", on_delete=models.CASCADE)
+    lot = models.ForeignKey(Lot, related_name="+", on_delete=models.CASCADE)
+    bidder = models.ForeignKey(Organisation, related_name="+", on_delete=models.CASCADE)
+    size = models.PositiveBigIntegerField()
+    sm3 = models.CharField(max_length=64)
+    chunk_size = models.PositiveIntegerField()
+    received = models.JSONField(default=list)  # chunk numbers on disk
+    bond_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    bond_account = models.CharField(max_length=40)
+    started_by = models.CharField(max_length=150)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "投标文件上传"

@@ -1,0 +1,17 @@
+"""Electronic tendering services: the only writes of the tendering app."""
+
+from jianguan.tendering.services.bids import (  # noqa: F401  (re-exported)
+    bid_withdraw,
+    bidder_key_register,
+    upload_chunk,
+    upload_complete,
+    upload_start,
+)
+from jianguan.tendering.services.tenders import (  # noqa: F401  (re-exported)
+    clarification_issue,
+    objection_answer,
+    objection_file,
+    tender_cancel,
+    tender_create,
+    tender_publish,
+)
