@@ -80,6 +80,7 @@ def _register_routers() -> None:
     api.add_router("/compliance", "jianguan.compliance.api.router")
     api.add_router("/compliance/credit", "jianguan.compliance.api_credit.router")
     api.add_router("/registry", "jianguan.registry.api.router")
+    api.add_router("/tendering", "jianguan.tendering.api.router")
     api.add_router("/public", projects_public_router)
 
 

@@ -1,0 +1,69 @@
+"""Reads of tenders and bids scoped to the actor: a bid is its bidder's alone until opening."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.tendering import workflow
+from jianguan.tendering.models import Bid, Tender, Upload
+
+OPENED_STATES = frozenset(
+    {
+        workflow.Status.EVALUATION,
+        workflow.Status.PUBLICITY,
+        workflow.Status.AWARDED,
+        workflow.Status.CONTRACTED,
+    }
+)
+
+
+def _signed_in(actor: Actor) -> None:
+    if not actor.is_authenticated:
+        raise PermissionDenied("请先登录", code="unauthenticated")
+
+
+def tenders_visible_to(*, actor: Actor) -> QuerySet[Tender]:
+    """Published tenders for everyone; drafts for the tenderer and its agency too."""
+    _signed_in(actor)
+    qs = Tender.objects.select_related("project").prefetch_related("lots")
+    if actor.is_system or actor.can("tendering.supervise"):
+        return qs
+    own = Q(tenderer_id=actor.organisation_id) | Q(agency_id=actor.organisation_id)
+    return qs.filter(own | ~Q(status=workflow.Status.DRAFT))
+
+
+def tender_get_visible_to(*, actor: Actor, pk: int) -> Tender:
+    tender = tenders_visible_to(actor=actor).filter(pk=pk).first()
+    if tender is None:
+        raise NotFound("招标项目不存在", code="tender_not_found")
+    return tender
+
+
+def bid_get_visible_to(*, actor: Actor, pk: int) -> Bid:
+    """Before opening only the bidder itself may see that its bid exists (招标投标法 22)."""
+    _signed_in(actor)
+    bid = Bid.objects.select_related("tender", "lot", "bidder").filter(pk=pk).first()
+    if bid is None:
+        raise NotFound("投标文件不存在", code="bid_not_found")
+    if bid.bidder_id == actor.organisation_id:
+        return bid
+    opened = bid.tender.status in OPENED_STATES or bid.opened_at is not None
+    involved = actor.organisation_id in (bid.tender.tenderer_id, bid.tender.agency_id)
+    if opened and (involved or actor.can("tendering.supervise")):
+        return bid
+    raise NotFound("投标文件不存在", code="bid_not_found")
+
+
+def own_bids(*, actor: Actor, tender: Tender) -> QuerySet[Bid]:
+    _signed_in(actor)
+    return Bid.objects.filter(tender=tender, bidder_id=actor.organisation_id).select_related("lot")
+
+
+def upload_get(*, actor: Actor, pk) -> Upload:
+    _signed_in(actor)
+    upload = Upload.objects.filter(pk=pk, bidder_id=actor.organisation_id).first()
+    if upload is None:
+        raise NotFound("上传任务不存在", code="upload_not_found")
+    return upload
