@@ -203,5 +203,10 @@ if TESTING:
 # --- map ----------------------------------------------------------------------------------
 # Basemap tiles (e.g. 天地图 EPSG:3857 layers with the district's key); empty = plain background.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+
+# OCDS: the ocid prefix registered with the Open Contracting Partnership, and the public
+# address that document links in releases point to.
+OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-jgdx00")
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

@@ -241,3 +241,21 @@ class Upload(BaseModel):
 
     class Meta:
         verbose_name = "投标文件上传"
+
+
+class OcdsRelease(models.Model):
+    """One OCDS 1.1 release per public event, kept as published (never rewritten)."""
+
+    ocid = models.CharField(max_length=64, db_index=True)
+    release_id = models.CharField(max_length=100, unique=True)
+    tender = models.ForeignKey(Tender, related_name="ocds_releases", on_delete=models.PROTECT)
+    tag = models.CharField(max_length=30)
+    date = models.DateTimeField(db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = "OCDS 发布"
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return self.release_id

@@ -21,6 +21,7 @@ from jianguan.rules.lookup import rule, rule_value
 from jianguan.tendering import sealer, workflow
 from jianguan.tendering.models import Bid, Tender
 from jianguan.tendering.services.common import local_date, move, periods
+from jianguan.tendering.services.ocds import ocds_release
 
 # Sealer errors that can only come from the bidder's side: a wrong or tampered key or
 # package (办法 31: 因投标人原因 → 撤销). Anything else is the platform's (→ 撤回).
@@ -53,7 +54,9 @@ def tender_open(*, tender: Tender, actor: Actor = SYSTEM, at: dt.datetime | None
         problem = workflow.check_opening(best, p.min_bidders, p.min_bidders_article)
         if problem is not None:
             tender.next_check_at = None
-            return move(actor, tender, workflow.Status.FAILED, str(problem))
+            tender = move(actor, tender, workflow.Status.FAILED, str(problem))
+            ocds_release(tender=tender, tag="tenderCancellation", actor=actor)
+            return tender
         hours = int(rule_value("e_tendering.unseal_window", on=local_date(at)))
         tender.unseal_until = tender.bid_deadline + dt.timedelta(hours=hours)
         tender.next_check_at = tender.unseal_until
@@ -193,5 +196,9 @@ def opening_close(*, tender: Tender, actor: Actor = SYSTEM) -> Tender:
     problem = workflow.check_opening(opened, p.min_bidders, p.min_bidders_article)
     tender.next_check_at = None
     if problem is not None:
-        return move(actor, tender, workflow.Status.FAILED, f"解密后有效投标不足：{problem}")
-    return move(actor, tender, workflow.Status.EVALUATION, "开标结束，进入评标")
+        tender = move(actor, tender, workflow.Status.FAILED, f"解密后有效投标不足：{problem}")
+        ocds_release(tender=tender, tag="tenderCancellation", actor=actor)
+        return tender
+    tender = move(actor, tender, workflow.Status.EVALUATION, "开标结束，进入评标")
+    ocds_release(tender=tender, tag="tenderUpdate", actor=actor)
+    return tender

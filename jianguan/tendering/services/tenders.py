@@ -37,6 +37,7 @@ from jianguan.tendering.services.common import (
     violations_error,
     wf,
 )
+from jianguan.tendering.services.ocds import ocds_release
 
 MAX_LOTS = 20
 
@@ -207,6 +208,7 @@ def tender_publish(
         },
         files=[{"name": "tender_documents", "sm3": doc.sm3}],
     )
+    ocds_release(tender=tender, tag="tender", actor=actor)
     return tender
 
 
@@ -255,6 +257,7 @@ def clarification_issue(
             "document": doc.sm3 if doc else None,
         },
     )
+    ocds_release(tender=tender, tag="tenderAmendment", actor=actor)
     return item
 
 
@@ -334,4 +337,8 @@ def tender_cancel(*, actor: Actor, tender: Tender, reason: str) -> Tender:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写终止招标的原因", code="reason_missing")
-    return move(actor, tender, workflow.Status.CANCELLED, reason)
+    published = tender.status != workflow.Status.DRAFT
+    tender = move(actor, tender, workflow.Status.CANCELLED, reason)
+    if published:
+        ocds_release(tender=tender, tag="tenderCancellation", actor=actor)
+    return tender

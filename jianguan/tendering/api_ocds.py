@@ -1,0 +1,73 @@
+"""OCDS 1.1 publication under /api/v1/ocds: release packages and compiled records, no login."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from jianguan.core.errors import NotFound, ValidationFailed
+from jianguan.core.timeutil import iso_utc, now
+from jianguan.tendering import ocds
+from jianguan.tendering.models import OcdsRelease
+
+router = Router(tags=["OCDS 开放合同数据"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ReleaseQuery(Schema):
+    since: dt.datetime | None = Field(None, description="只返回此时间之后的发布（含时区）")
+    offset: int = Field(0, ge=0, le=10_000_000)
+    limit: int = Field(100, ge=1, le=1000)
+
+
+def _uri(request: HttpRequest) -> str:
+    return f"{settings.PUBLIC_BASE_URL}{request.get_full_path()}"
+
+
+@router.get(
+    "/releases",
+    response={200: dict[str, Any], 400: ErrorOut},
+    auth=None,
+    summary="OCDS 发布包（分页，since= 增量）",
+)
+def releases(request: HttpRequest, q: Query[ReleaseQuery]):
+    qs = OcdsRelease.objects.order_by("date", "pk")
+    if q.since is not None:
+        if q.since.tzinfo is None:
+            raise ValidationFailed(
+                "since 须带时区（如 2026-11-01T00:00:00+08:00）", code="naive_datetime"
+            )
+        qs = qs.filter(date__gt=q.since)
+    items = [r.data for r in qs[q.offset : q.offset + q.limit]]
+    package = ocds.release_package(items, uri=_uri(request), published_date=iso_utc(now()))
+    total = qs.count()
+    if q.offset + q.limit < total:
+        package["links"] = {
+            "next": f"{settings.PUBLIC_BASE_URL}{request.path}?offset={q.offset + q.limit}"
+            f"&limit={q.limit}" + (f"&since={q.since.isoformat()}" if q.since else "")
+        }
+    return package
+
+
+@router.get(
+    "/records/{ocid}",
+    response={200: dict[str, Any], 404: ErrorOut},
+    auth=None,
+    summary="OCDS 汇编记录（某一招标项目的全部发布）",
+)
+def record(request: HttpRequest, ocid: str):
+    items = [r.data for r in OcdsRelease.objects.filter(ocid=ocid[:64]).order_by("date", "pk")]
+    if not items:
+        raise NotFound("没有该 ocid 的发布", code="ocid_not_found")
+    return ocds.record_package(
+        [ocds.compile_record(items)], uri=_uri(request), published_date=iso_utc(now())
+    )
