@@ -1,0 +1,41 @@
+"""The tendering demo: tenders in every state, sealed bids, keys kept for a manual opening."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from jianguan.tendering import sealer
+from jianguan.tendering.models import Bid, Tender
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_tenders_in_every_state_with_their_keys(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    states = set(Tender.objects.values_list("status", flat=True))
+    assert {"draft", "published", "failed", "evaluation", "cancelled"} <= states
+    bidding = Tender.objects.get(status="published")
+    bid = Bid.objects.filter(tender=bidding, status="submitted").select_related("bidder").first()
+    key = Path(tmp_path) / "demo-keys" / bidding.code
+    pems = sorted(key.glob("*.pem"))
+    assert len(pems) == 3 and (Path(tmp_path) / "demo-keys" / "README.txt").exists()
+    # one of the kept keys opens the demo bid it was made for
+    opened = [p for p in pems if _opens(p, bid)]
+    assert len(opened) == 1
+    assert Bid.objects.filter(status="revoked").count() == 1
+    before = Tender.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Tender.objects.count() == before
+
+
+def _opens(pem: Path, bid) -> bool:
+    try:
+        sealer.unwrap_data_key(package=bid.package.path, private_pem=pem.read_bytes())
+    except sealer.SealError:
+        return False
+    return True
