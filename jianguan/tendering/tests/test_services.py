@@ -253,3 +253,37 @@ def test_bad_input_is_refused_and_changes_nothing(market, tmp_path, monkeypatch)
         services.upload_chunk(actor=b, upload_id=upload.pk, number=0, data=b"x")
     assert getattr(exc.value, "code", "") == "upload_not_found"  # not another bidder's upload
     assert Bid.objects.count() == before[0]
+
+
+def test_eligibility_at_submission_and_withdrawal(market, tmp_path):
+    from jianguan.compliance import services as compliance
+    from jianguan.registry import services as registry
+
+    standard = registry.access_standard_define(
+        actor=market["actors"]["regulator"],
+        name="无不良记录且有安全生产许可证",
+        criteria={"no_sanctions": True, "safety_licence": True},
+    )
+    tender = _publish(market, _tender(market, access_standard=standard))
+    a, b = market["bidders"][:2]
+    compliance.blacklist_issue(
+        actor=market["actors"]["regulator"],
+        organisation=a.organisation,
+        trigger="illegal_subletting",
+        reason="转包",
+        evidence=["京兴建罚〔2026〕1号"],
+    )
+    _, public = _keys(a, tender)
+    with pytest.raises(PermissionDenied) as exc:
+        _submit(a, tender, _seal(tmp_path, public, "100.00"))
+    assert exc.value.code == "not_eligible"
+    assert "黑名单" in exc.value.message and "安全生产许可证" in exc.value.message  # every reason
+    assert len(exc.value.details["reasons"]) == 2
+    standard_free = _publish(market, _tender(market, title="无准入标准"))
+    _, public = _keys(b, standard_free)
+    bid = _submit(b, standard_free, _seal(tmp_path, public, "200.00"))
+    services.bid_withdraw(actor=b, bid=bid)
+    bid.refresh_from_db()
+    assert bid.status == "withdrawn"
+    with pytest.raises(Conflict):
+        services.bid_withdraw(actor=b, bid=bid)
