@@ -22,5 +22,6 @@ urlpatterns = [
     path("compliance/", include("jianguan.compliance.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
+    path("public/tenders/", include("jianguan.tendering.urls_public")),
     path("", include("jianguan.web.urls")),
 ]
