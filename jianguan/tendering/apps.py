@@ -24,6 +24,9 @@ class TenderingConfig(AppConfig):
                 "tendering.bid_unsealed": "投标文件解密",
                 "tendering.bid_unseal_failed": "投标文件解密失败",
                 "tendering.opening_recorded": "公布开标记录",
+                "tendering.candidates_published": "公示中标候选人",
+                "tendering.awarded": "确定中标人",
+                "tendering.ocds_released": "发布开放合同数据（OCDS）",
             }
         )
         from jianguan.core import periodic

@@ -59,6 +59,7 @@ class Tender(BaseModel):
     paused_at = models.DateTimeField("暂停时间", null=True, blank=True)
     paused_reason = models.CharField(max_length=300, blank=True)
     unseal_until = models.DateTimeField("解密截止", null=True, blank=True)
+    publicity_until = models.DateTimeField("公示截止", null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     failed_reason = models.CharField("流标或终止原因", max_length=500, blank=True)
     original = models.ForeignKey(
@@ -259,3 +260,36 @@ class OcdsRelease(models.Model):
 
     def __str__(self) -> str:
         return self.release_id
+
+
+class Candidate(BaseModel):
+    """中标候选人: ranked by the evaluation, published for the statutory period."""
+
+    tender = models.ForeignKey(Tender, related_name="candidates", on_delete=models.CASCADE)
+    lot = models.ForeignKey(Lot, related_name="candidates", on_delete=models.CASCADE)
+    bid = models.ForeignKey(Bid, related_name="+", on_delete=models.PROTECT)
+    rank = models.PositiveSmallIntegerField("排名")
+    price = models.DecimalField("投标报价（元）", max_digits=16, decimal_places=2)
+    disqualified_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "中标候选人"
+        ordering = ["lot", "rank"]
+        constraints = [models.UniqueConstraint(fields=["lot", "rank"], name="candidate_rank_once")]
+
+
+class Award(BaseModel):
+    tender = models.ForeignKey(Tender, related_name="awards", on_delete=models.CASCADE)
+    lot = models.ForeignKey(Lot, related_name="awards", on_delete=models.CASCADE)
+    bid = models.ForeignKey(Bid, related_name="+", on_delete=models.PROTECT)
+    supplier = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+    value = models.DecimalField("中标价（元）", max_digits=16, decimal_places=2)
+    decided_at = models.DateTimeField()
+    contract_due = models.DateField("合同签订期限")
+    report_due = models.DateField("书面报告期限")
+    reason = models.CharField("定标说明", max_length=500, blank=True)
+    decided_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "中标结果"
+        constraints = [models.UniqueConstraint(fields=["lot"], name="award_once_per_lot")]

@@ -48,7 +48,7 @@ def snapshot(tender: Tender) -> dict:
         .select_related("bidder")
         .order_by("received_at")
     )
-    opened = tender.status in OPENED or (tender.status == "failed" and opened_bids)
+    opened = tender.status in OPENED or (tender.status == "failed" and bool(opened_bids))
     data = {
         "ocid_prefix": settings.OCDS_PREFIX,
         "tender_code": tender.code,
@@ -105,6 +105,18 @@ def snapshot(tender: Tender) -> dict:
                 for b in opened_bids
             ],
         }
+    data["awards"] = [
+        {
+            "id": f"award-{a.pk}",
+            "lot_id": str(a.lot.number),
+            "date": iso_utc(a.decided_at),
+            "status": "active",
+            "supplier_credit_code": a.supplier.credit_code,
+            "value": str(a.value),
+            "title": f"{tender.title} 第{a.lot.number}标段中标结果",
+        }
+        for a in tender.awards.select_related("lot", "supplier")
+    ]
     if tender.status in (workflow.Status.FAILED, workflow.Status.CANCELLED):
         data["cancellation"] = {"date": iso_utc(tender.updated_at), "reason": tender.failed_reason}
     return data

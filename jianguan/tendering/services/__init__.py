@@ -1,5 +1,10 @@
 """Electronic tendering services: the only writes of the tendering app."""
 
+from jianguan.tendering.services.award import (  # noqa: F401  (re-exported)
+    award_decide,
+    evaluation_conclude,
+    publicity_objection_file,
+)
 from jianguan.tendering.services.bids import (  # noqa: F401  (re-exported)
     bid_withdraw,
     bidder_key_register,

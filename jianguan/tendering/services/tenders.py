@@ -311,9 +311,14 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     old = tender.bid_deadline
     pending = Objection.objects.filter(tender=tender, answered_at__isnull=True).exists()
     if tender.paused_at is not None and not pending:
-        tender.bid_deadline = workflow.deadline_after_pause(old, tender.paused_at, at)
+        if tender.status == workflow.Status.PUBLICITY:  # 实施条例 54: the publicity resumes
+            tender.publicity_until = workflow.deadline_after_pause(
+                tender.publicity_until, tender.paused_at, at
+            )
+        else:
+            tender.bid_deadline = workflow.deadline_after_pause(old, tender.paused_at, at)
+            tender.next_check_at = tender.bid_deadline
         tender.paused_at, tender.paused_reason = None, ""
-        tender.next_check_at = tender.bid_deadline
         tender.save()
     record(
         actor=actor,

@@ -1,0 +1,84 @@
+"""The full journey to the award: opening → evaluation (lowest evaluated price) → publicity
+with an objection that pauses it → award of the first candidate → a valid OCDS record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.timeutil import now, to_local
+from jianguan.tendering import ocds, sealer, services
+from jianguan.tendering.models import Bid, Candidate, Tender
+from jianguan.tendering.services.clock import tenders_advance
+from jianguan.tendering.services.opening import bid_unseal, opening_close
+from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
+
+SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ocds-1.1.5"
+
+
+def _opened(market, tmp_path, prices):
+    tender = _publish(market, _tender(market))
+    sealed = []
+    for actor, price in zip(market["bidders"], prices, strict=False):
+        private, public = _keys(actor, tender)
+        sealed.append((actor, private, _submit(actor, tender, _seal(tmp_path, public, price))))
+    past = now() - dt.timedelta(seconds=1)
+    Tender.objects.filter(pk=tender.pk).update(bid_deadline=past, next_check_at=past)
+    tenders_advance()
+    for actor, private, bid in sealed:
+        key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
+        bid_unseal(actor=actor, bid=bid, data_key_hex=key.hex())
+    return opening_close(tender=Tender.objects.get(pk=tender.pk))
+
+
+def test_evaluation_publicity_objection_and_award(client, market, tmp_path):
+    owner = market["owner"]
+    prices = ["29100000.00", "28700000.00", "29900000.00", "28700000.00", "28950000.00"]
+    tender = _opened(market, tmp_path, prices)
+    assert tender.status == "evaluation"
+    candidates = services.evaluation_conclude(actor=owner, tender=tender)
+    # 29,900,000 is above the ceiling (29,800,000); ties go to the earlier submission
+    assert [str(c.price) for c in candidates] == ["28700000.00", "28700000.00", "28950000.00"]
+    first = candidates[0]
+    assert first.bid.bidder_id == market["bidders"][1].organisation_id
+    tender.refresh_from_db()
+    assert tender.status == "publicity" and tender.publicity_until > now() + dt.timedelta(days=2)
+    with pytest.raises(Conflict) as exc:
+        services.award_decide(actor=owner, tender=tender, candidate=first)
+    assert exc.value.code == "publicity_running"
+    loser = market["bidders"][0]
+    objection = services.publicity_objection_file(actor=loser, tender=tender, text="第一名业绩不实")
+    with pytest.raises(ValidationFailed):
+        services.publicity_objection_file(actor=owner, tender=tender, text="x")
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
+    with pytest.raises(Conflict) as exc:
+        services.award_decide(actor=owner, tender=tender, candidate=first)
+    assert exc.value.code == "tender_paused"
+    services.objection_answer(actor=owner, objection=objection, answer="经核查业绩真实")
+    tender.refresh_from_db()
+    assert tender.paused_at is None
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
+    second = Candidate.objects.get(tender=tender, rank=2)
+    with pytest.raises(ValidationFailed) as exc:  # a government-funded project: the first wins
+        services.award_decide(actor=owner, tender=tender, candidate=second)
+    assert (
+        exc.value.code == "first_candidate_required"
+        and "第五十五条" in exc.value.details["article"]
+    )
+    award = services.award_decide(actor=owner, tender=tender, candidate=first)
+    tender.refresh_from_db()
+    assert tender.status == "awarded" and award.value == first.price
+    assert (award.contract_due - to_local(award.decided_at).date()).days == 30
+    assert Bid.objects.filter(tender=tender, status="opened").count() == 5
+    if SCHEMA.is_dir():
+        r = client.get(f"/api/v1/ocds/records/{tender.ocds_releases.first().ocid}")
+        package = r.json()
+        assert ocds.validate(package, schema_dir=SCHEMA, kind="record_package") == []
+        compiled = package["records"][0]["compiledRelease"]
+        assert compiled["tender"]["status"] == "complete"
+        assert compiled["awards"][0]["value"]["amount"] == 28700000.0
+        tags = [rel["tag"] for rel in package["records"][0]["releases"]]
+        assert tags == [["tender"], ["tenderUpdate"], ["tenderUpdate"], ["award"]]
