@@ -18,7 +18,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -331,6 +331,24 @@ def bid_get(request: HttpRequest, bid_id: str):
         "duration_days": bid.duration_days,
         "failure_reason": bid.failure_reason,
     }
+
+
+@router.get(
+    "/bids/{bid_id}/package",
+    response={200: None, **ERR},
+    summary="下载本单位的密封包（开标时在本机解出数据密钥用）",
+)
+def bid_package(request: HttpRequest, bid_id: str):
+    bid = _bid(request, bid_id)
+    if bid.bidder_id != request.actor.organisation_id:
+        raise NotFound("投标文件不存在", code="bid_not_found")
+    response = FileResponse(
+        bid.package.open("rb"),
+        as_attachment=True,
+        filename=f"{bid.tender.code}-{bid.receipt_number}.zip",
+    )
+    response["X-Content-SM3"] = bid.package_sm3
+    return response
 
 
 @router.post("/bids/{bid_id}/withdraw", response={200: ReceiptRead, **ERR}, summary="撤回投标")

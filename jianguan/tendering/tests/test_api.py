@@ -107,6 +107,9 @@ def test_upload_protocol_with_resume_and_unsealing(client, market, bearer, tmp_p
     # before opening nobody but the bidder learns the bid exists
     assert client.get(f"{API}/bids/{bid_id}", headers=owner).status_code == 404
     assert client.get(f"{API}/bids/{bid_id}", headers=h).json()["price"] is None
+    r = client.get(f"{API}/bids/{bid_id}/package", headers=h)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == data
+    assert client.get(f"{API}/bids/{bid_id}/package", headers=owner).status_code == 404
     Tender.objects.filter(pk=tid).update(
         bid_deadline=now() - dt.timedelta(seconds=1), next_check_at=now() - dt.timedelta(seconds=1)
     )
