@@ -81,10 +81,14 @@ def is_workday(day: dt.date) -> bool:
     return workdays.make_is_workday(_overrides(day, day))(day)
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
+def add_working_days(start: dt.date, days: int, *, provisional: bool = False) -> dt.date:
+    """`provisional`: in a year whose holiday arrangement is not yet published (the State
+    Council issues it late in the year before), count Monday–Friday so that a statutory
+    clock always has a date; the override table corrects the year once it is known."""
     # Generous window: even long holidays never stretch N working days beyond 2N + 30.
     overrides = _overrides(start, start + dt.timedelta(days=2 * days + 30))
+    is_workday = workdays.make_is_workday(overrides, strict=not provisional)
     try:
-        return workdays.add_working_days(start, days, workdays.make_is_workday(overrides))
+        return workdays.add_working_days(start, days, is_workday)
     except workdays.UnknownCalendarYear as exc:
         raise ValidationFailed(str(exc), code="calendar_unknown_year") from exc

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any
+from urllib.parse import quote
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -27,8 +28,8 @@ from jianguan.core.api_params import path_id
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
-from jianguan.tendering import selectors, services, workflow
-from jianguan.tendering.models import Bid, Objection, Tender, Upload
+from jianguan.tendering import pdf, selectors, services, workflow
+from jianguan.tendering.models import Award, Bid, Objection, Tender, Upload
 from jianguan.tendering.schemas import (
     AnswerIn,
     BidRead,
@@ -367,3 +368,38 @@ def bid_unseal_api(request: HttpRequest, bid_id: str, data: UnsealIn):
         "duration_days": bid.duration_days,
         "failure_reason": bid.failure_reason,
     }
+
+
+@router.get("/awards/{award_id}/notice.pdf", response={200: None, **ERR}, summary="中标通知书")
+def award_notice(request: HttpRequest, award_id: str):
+    award = (
+        Award.objects.select_related("tender", "lot", "supplier", "bid")
+        .filter(pk=path_id(award_id, "中标结果"))
+        .first()
+    )
+    actor = request.actor
+    allowed = award is not None and (
+        actor.organisation_id
+        in (award.supplier_id, award.tender.tenderer_id, award.tender.agency_id)
+        or actor.can("tendering.supervise")
+    )
+    if not allowed:
+        raise NotFound("中标结果不存在", code="award_not_found")
+    return _pdf(pdf.award_notice_pdf(award), f"{award.tender.code}-中标通知书.pdf")
+
+
+@router.get(
+    "/bids/{bid_id}/result.pdf", response={200: None, **ERR}, summary="中标结果通知书（投标人）"
+)
+def bid_result(request: HttpRequest, bid_id: str):
+    bid = _bid(request, bid_id)
+    award = Award.objects.filter(lot=bid.lot).select_related("tender", "lot", "supplier").first()
+    if award is None or bid.bidder_id != request.actor.organisation_id:
+        raise NotFound("尚未确定中标人", code="award_not_found")
+    return _pdf(pdf.result_notice_pdf(award, bid), f"{bid.tender.code}-中标结果通知书.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -27,6 +27,12 @@ class TenderingConfig(AppConfig):
                 "tendering.candidates_published": "公示中标候选人",
                 "tendering.awarded": "确定中标人",
                 "tendering.ocds_released": "发布开放合同数据（OCDS）",
+                "tendering.bond_refunded": "退还投标保证金",
+                "tendering.report_filed": "提交招标投标情况书面报告",
+                "tendering.complaint_filed": "提出投诉",
+                "tendering.complaint_accepted": "受理投诉",
+                "tendering.complaint_refused": "不予受理投诉",
+                "tendering.complaint_decided": "作出投诉处理决定",
             }
         )
         from jianguan.core import periodic

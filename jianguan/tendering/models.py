@@ -210,6 +210,8 @@ class Bid(BaseModel):
     upload_ip = models.GenericIPAddressField(null=True, blank=True)
     bond_amount = models.DecimalField("投标保证金（元）", max_digits=14, decimal_places=2)
     bond_account = models.CharField("保证金汇出账户（基本账户）", max_length=40)
+    bond_refund_due = models.DateField("保证金退还期限", null=True, blank=True)
+    bond_refunded_at = models.DateTimeField("保证金退还时间", null=True, blank=True)
     submitted_by = models.CharField(max_length=150)
     # filled at opening only
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -289,7 +291,58 @@ class Award(BaseModel):
     report_due = models.DateField("书面报告期限")
     reason = models.CharField("定标说明", max_length=500, blank=True)
     decided_by = models.CharField(max_length=150)
+    report_filed_at = models.DateTimeField("书面报告提交时间", null=True, blank=True)
+    report_document = models.ForeignKey(
+        TenderDocument, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = "中标结果"
         constraints = [models.UniqueConstraint(fields=["lot"], name="award_once_per_lot")]
+
+
+class Complaint(BaseModel):
+    """投诉 to the supervising department (实施条例 60–61), with working-day clocks."""
+
+    SUBJECTS = {
+        "documents": "资格预审文件或招标文件",
+        "opening": "开标",
+        "evaluation": "评标结果",
+        "other": "其他违法行为",
+    }
+    SUBMITTED, ACCEPTED, REFUSED, UPHELD, DISMISSED = (
+        "submitted",
+        "accepted",
+        "refused",
+        "upheld",
+        "dismissed",
+    )
+    STATUSES = {
+        SUBMITTED: "已提交，待受理",
+        ACCEPTED: "已受理",
+        REFUSED: "不予受理",
+        UPHELD: "投诉成立",
+        DISMISSED: "驳回投诉",
+    }
+    tender = models.ForeignKey(Tender, related_name="complaints", on_delete=models.PROTECT)
+    complainant = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+    subject = models.CharField("投诉事项", max_length=20, choices=_choices(SUBJECTS))
+    text = models.TextField("投诉内容")
+    known_on = models.DateField("知道或应当知道之日")
+    filed_at = models.DateTimeField()
+    objection = models.ForeignKey(
+        Objection, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=12, choices=_choices(STATUSES), default=SUBMITTED)
+    accept_due = models.DateField("受理期限")
+    decide_due = models.DateField("处理期限", null=True, blank=True)
+    suspended = models.BooleanField("暂停招标投标活动", default=False)
+    decision = models.TextField("处理意见", blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    filed_by = models.CharField(max_length=150)
+    handled_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "投诉"
+        ordering = ["-filed_at", "-pk"]

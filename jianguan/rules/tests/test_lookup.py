@@ -115,3 +115,11 @@ def test_unknown_year_is_a_clear_validation_error(db):
     with pytest.raises(ValidationFailed) as info:
         lookup.add_working_days(D(2035, 5, 6), 3)
     assert info.value.code == "calendar_unknown_year"
+
+
+def test_provisional_clock_counts_weekdays_in_an_unpublished_year(db):
+    # 2035-05-04 is a Friday: 3 working days later is Wednesday, weekends skipped
+    assert lookup.add_working_days(D(2035, 5, 4), 3, provisional=True) == D(2035, 5, 9)
+    # an override (the year's arrangement entered by hand) still wins
+    CalendarOverride.objects.create(date=D(2035, 5, 7), is_workday=False, note="补录")
+    assert lookup.add_working_days(D(2035, 5, 4), 3, provisional=True) == D(2035, 5, 10)

@@ -2,6 +2,8 @@
 
 from jianguan.tendering.services.award import (  # noqa: F401  (re-exported)
     award_decide,
+    award_report_file,
+    bond_refund_record,
     evaluation_conclude,
     publicity_objection_file,
 )
@@ -11,6 +13,12 @@ from jianguan.tendering.services.bids import (  # noqa: F401  (re-exported)
     upload_chunk,
     upload_complete,
     upload_start,
+)
+from jianguan.tendering.services.complaints import (  # noqa: F401  (re-exported)
+    complaint_accept,
+    complaint_decide,
+    complaint_file,
+    complaint_refuse,
 )
 from jianguan.tendering.services.tenders import (  # noqa: F401  (re-exported)
     clarification_issue,

@@ -180,7 +180,71 @@ def award_decide(*, actor: Actor, tender: Tender, candidate: Candidate, reason: 
             "report_due": award.report_due,
         },
     )
+    # 实施条例 57: the others' bonds come back within N days of the contract (due at the
+    # latest contract date until the contract is recorded).
+    refund = award.contract_due + dt.timedelta(
+        days=int(rule_value("bid_bond.refund_after_contract", on=on))
+    )
+    Bid.objects.filter(lot=candidate.lot, bond_refunded_at__isnull=True).exclude(
+        pk=candidate.bid_id
+    ).exclude(status=Bid.WITHDRAWN).update(bond_refund_due=refund)
     if not tender.lots.exclude(awards__isnull=False).exists():
         move(actor, tender, workflow.Status.AWARDED, "已定标")
     ocds_release(tender=tender, tag="award", actor=actor)
+    return award
+
+
+@transaction.atomic
+def bond_refund_record(*, actor: Actor, bid: Bid) -> Bid:
+    """The tenderer records that a bid bond was paid back (to the account it came from)."""
+    bid = Bid.objects.select_for_update().select_related("tender").get(pk=bid.pk)
+    require_manager(actor, bid.tender)
+    if bid.bond_refunded_at is not None:
+        raise Conflict("该投标保证金已退还", code="bond_refunded")
+    if bid.bond_refund_due is None:
+        raise Conflict("该投标保证金尚未到退还条件", code="bond_not_due")
+    bid.bond_refunded_at = now()
+    bid.save(update_fields=["bond_refunded_at", "updated_at"])
+    record(
+        actor=actor,
+        type="tendering.bond_refunded",
+        obj=bid,
+        payload={
+            "tender": bid.tender.code,
+            "receipt": bid.receipt_number,
+            "amount": bid.bond_amount,
+            "account": bid.bond_account,
+            "due": bid.bond_refund_due,
+            "late": local_date(bid.bond_refunded_at) > bid.bond_refund_due,
+        },
+    )
+    return bid
+
+
+@transaction.atomic
+def award_report_file(*, actor: Actor, award: Award, document) -> Award:
+    """招标投标法 47: the written report on the tendering to the supervising department."""
+    award = Award.objects.select_for_update().select_related("tender").get(pk=award.pk)
+    require_manager(actor, award.tender)
+    if award.report_filed_at is not None:
+        raise Conflict("书面报告已提交", code="report_filed")
+    from jianguan.tendering.services.tenders import _document
+
+    at = now()
+    doc = _document(award.tender, document, "notice", "招标投标情况书面报告", at)
+    award.report_filed_at, award.report_document = at, doc
+    award.save()
+    record(
+        actor=actor,
+        type="tendering.report_filed",
+        obj=award.tender,
+        payload={
+            "code": award.tender.code,
+            "award": award.pk,
+            "sm3": doc.sm3,
+            "due": award.report_due,
+            "late": local_date(at) > award.report_due,
+        },
+        files=[{"name": "report", "sm3": doc.sm3}],
+    )
     return award

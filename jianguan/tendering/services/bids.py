@@ -24,6 +24,7 @@ from jianguan.core.permissions import require
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.registry.selectors import eligibility
+from jianguan.rules.lookup import rule_value
 from jianguan.tendering import sealer, workflow
 from jianguan.tendering.models import Bid, BidderKey, Invitation, Lot, Tender, Upload
 from jianguan.tendering.services.common import local_date, wf
@@ -337,11 +338,20 @@ def bid_withdraw(*, actor: Actor, bid: Bid) -> Bid:
     if bid.status != Bid.SUBMITTED:
         raise Conflict("只有已递交的投标文件可以撤回", code="not_submitted")
     bid.status = Bid.WITHDRAWN
-    bid.save(update_fields=["status", "updated_at"])
+    on = local_date(now())
+    # 实施条例 35: the bond comes back within N days of the written withdrawal.
+    bid.bond_refund_due = on + dt.timedelta(
+        days=int(rule_value("bid_bond.refund_after_withdrawal", on=on))
+    )
+    bid.save(update_fields=["status", "bond_refund_due", "updated_at"])
     record(
         actor=actor,
         type="tendering.bid_withdrawn",
         obj=bid,
-        payload={"tender": bid.tender.code, "receipt": bid.receipt_number},
+        payload={
+            "tender": bid.tender.code,
+            "receipt": bid.receipt_number,
+            "bond_refund_due": bid.bond_refund_due,
+        },
     )
     return bid

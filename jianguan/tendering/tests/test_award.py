@@ -82,3 +82,50 @@ def test_evaluation_publicity_objection_and_award(client, market, tmp_path):
         assert compiled["awards"][0]["value"]["amount"] == 28700000.0
         tags = [rel["tag"] for rel in package["records"][0]["releases"]]
         assert tags == [["tender"], ["tenderUpdate"], ["tenderUpdate"], ["award"]]
+
+
+def test_notices_bonds_and_report(client, market, tmp_path, bearer):
+    import subprocess
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jianguan.projects.tests.test_services import PDF
+
+    owner = market["owner"]
+    tender = _opened(market, tmp_path, ["28000000.00", "28100000.00", "28200000.00"])
+    first = services.evaluation_conclude(actor=owner, tender=tender)[0]
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
+    award = services.award_decide(actor=owner, tender=tender, candidate=first)
+    losers = Bid.objects.filter(tender=tender).exclude(pk=first.bid_id)
+    assert all(b.bond_refund_due == award.contract_due + dt.timedelta(days=5) for b in losers)
+    assert Bid.objects.get(pk=first.bid_id).bond_refund_due is None  # after its contract
+    winner, loser = market["bidders"][0], market["bidders"][1]
+    r = client.get(f"/api/v1/tendering/awards/{award.pk}/notice.pdf", headers=bearer(winner))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True).stdout
+    assert "中标通知书" in text.decode() and "28,000,000.00" in text.decode()
+    assert (
+        client.get(
+            f"/api/v1/tendering/awards/{award.pk}/notice.pdf", headers=bearer(loser)
+        ).status_code
+        == 404
+    )
+    lost = losers.get(bidder_id=loser.organisation_id)
+    r = client.get(f"/api/v1/tendering/bids/{lost.pk}/result.pdf", headers=bearer(loser))
+    assert (
+        r.status_code == 200
+        and "中标结果通知书"
+        in subprocess.run(
+            ["pdftotext", "-", "-"], input=r.content, capture_output=True
+        ).stdout.decode()
+    )
+    refunded = services.bond_refund_record(actor=owner, bid=lost)
+    assert refunded.bond_refunded_at is not None
+    with pytest.raises(Conflict):
+        services.bond_refund_record(actor=owner, bid=lost)
+    with pytest.raises(Conflict) as exc:
+        services.bond_refund_record(actor=owner, bid=Bid.objects.get(pk=first.bid_id))
+    assert exc.value.code == "bond_not_due"
+    report = SimpleUploadedFile("书面报告.pdf", PDF, content_type="application/pdf")
+    award = services.award_report_file(actor=owner, award=award, document=report)
+    assert award.report_filed_at is not None and award.report_document.sm3

@@ -1,0 +1,85 @@
+"""中标通知书 and 中标结果通知书 as Chinese PDFs (招标投标法 45)."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from jianguan.core.timeutil import to_local
+from jianguan.projects.pdf import INK, _esc, _font, _style
+from jianguan.tendering.models import Award, Bid
+
+
+def _table(rows: list[tuple[str, str]], body):
+    table = Table(
+        [[Paragraph(_esc(k), body), Paragraph(_esc(v), body)] for k, v in rows],
+        colWidths=[40 * mm, 130 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), _font()),
+                ("GRID", (0, 0), (-1, -1), 0.5, INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _document(title: str, addressee: str, text: str, rows, award: Award) -> bytes:
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, title=title
+    )
+    body = _style(11, leading=17)
+    tender = award.tender
+    story = [
+        Paragraph(title, _style(22, centre=True)),
+        Spacer(1, 4 * mm),
+        Paragraph(f"招标编号：{_esc(tender.code)}", _style(10, centre=True)),
+        Spacer(1, 8 * mm),
+        Paragraph(f"{_esc(addressee)}：", body),
+        Paragraph(_esc(text), body),
+        Spacer(1, 6 * mm),
+        _table(rows, body),
+        Spacer(1, 12 * mm),
+        Paragraph(f"招标人：{_esc(tender.tenderer.name)}（盖章）", body),
+        Paragraph(f"日期：{to_local(award.decided_at):%Y年%m月%d日}", body),
+    ]
+    doc.build(story)
+    return buf.getvalue()
+
+
+def award_notice_pdf(award: Award) -> bytes:
+    tender = award.tender
+    rows = [
+        ("招标项目", tender.title),
+        ("所属工程", f"{tender.project.code} {tender.project.name}"),
+        ("标段", f"第{award.lot.number}标段 {award.lot.title}"),
+        ("中标价", f"{award.value:,.2f} 元"),
+        ("工期", f"{award.bid.duration_days} 日历天" if award.bid.duration_days else "按投标文件"),
+        ("合同签订期限", award.contract_due.isoformat()),
+    ]
+    text = (
+        "经评标委员会评审、中标候选人公示期满，确定你单位为上述招标项目的中标人。请于合同签订"
+        "期限前，按照招标文件和你单位的投标文件与招标人订立书面合同（《中华人民共和国招标投标法》"
+        "第四十五条、第四十六条）。"
+    )
+    return _document("中标通知书", award.supplier.name, text, rows, award)
+
+
+def result_notice_pdf(award: Award, bid: Bid) -> bytes:
+    rows = [
+        ("招标项目", award.tender.title),
+        ("标段", f"第{award.lot.number}标段 {award.lot.title}"),
+        ("中标人", award.supplier.name),
+        ("中标价", f"{award.value:,.2f} 元"),
+        ("你单位投标状态", Bid.STATUSES.get(bid.status, bid.status)),
+        ("投标保证金退还期限", bid.bond_refund_due.isoformat() if bid.bond_refund_due else "—"),
+    ]
+    text = "上述招标项目已确定中标人，现将中标结果通知你单位。感谢你单位参与投标。"
+    return _document("中标结果通知书", bid.bidder.name, text, rows, award)
