@@ -81,6 +81,7 @@ def _register_routers() -> None:
     api.add_router("/compliance/credit", "jianguan.compliance.api_credit.router")
     api.add_router("/registry", "jianguan.registry.api.router")
     api.add_router("/tendering", "jianguan.tendering.api.router")
+    api.add_router("/tendering", "jianguan.tendering.api_award.router")
     api.add_router("/ocds", "jianguan.tendering.api_ocds.router")
     api.add_router("/public", projects_public_router)
 

@@ -83,3 +83,43 @@ def test_complaint_clocks_objection_first_and_suspension(market):
     refused = services.complaint_refuse(actor=reg, complaint=other, reason="不属于本部门职责")
     assert refused.status == "refused"
     assert LedgerEntry.objects.filter(type__startswith="tendering.complaint_").count() == 5
+
+
+def test_complaints_over_the_api(client, market, bearer):
+    tender = _publish(market, _tender(market))
+    bidder, reg = bearer(market["bidders"][0]), bearer(market["actors"]["regulator"])
+    url = f"/api/v1/tendering/tenders/{tender.pk}/complaints"
+    body = {"subject": "other", "text": "代理机构违规", "known_on": today_local().isoformat()}
+    r = client.post(url, body, content_type="application/json", headers=bidder)
+    assert r.status_code == 201 and r.json()["status"] == "submitted"
+    cid = r.json()["id"]
+    r = client.post(
+        url, {**body, "subject": "documents"}, content_type="application/json", headers=bidder
+    )
+    assert r.status_code == 400 and r.json()["code"] == "objection_first"
+    r = client.post(
+        f"/api/v1/tendering/complaints/{cid}/accept",
+        {"suspend": False},
+        content_type="application/json",
+        headers=bidder,
+    )
+    assert r.status_code == 403
+    r = client.post(
+        f"/api/v1/tendering/complaints/{cid}/accept",
+        {"suspend": True},
+        content_type="application/json",
+        headers=reg,
+    )
+    assert r.status_code == 200 and r.json()["suspended"] is True and r.json()["decide_due"]
+    assert [c["id"] for c in client.get("/api/v1/tendering/complaints", headers=reg).json()] == [
+        cid
+    ]
+    other = bearer(market["bidders"][1])
+    assert client.get("/api/v1/tendering/complaints", headers=other).json() == []
+    r = client.post(
+        f"/api/v1/tendering/complaints/{cid}/decide",
+        {"upheld": True, "decision": "责令改正"},
+        content_type="application/json",
+        headers=other,
+    )
+    assert r.status_code == 404
