@@ -8,7 +8,9 @@ class TenderingConfig(AppConfig):
 
     def ready(self) -> None:
         from jianguan.ledger import labels
-        from jianguan.tendering import permissions  # noqa: F401  (registers grants)
+        from jianguan.tendering import facts, permissions  # noqa: F401  (registers grants)
+
+        facts.register_all()
 
         labels.register(
             {

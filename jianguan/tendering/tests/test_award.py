@@ -129,3 +129,25 @@ def test_notices_bonds_and_report(client, market, tmp_path, bearer):
     report = SimpleUploadedFile("书面报告.pdf", PDF, content_type="application/pdf")
     award = services.award_report_file(actor=owner, award=award, document=report)
     assert award.report_filed_at is not None and award.report_document.sm3
+
+
+def test_overdue_award_clocks_raise_project_warnings(market, tmp_path):
+    from jianguan.projects.models import ProjectWarning
+    from jianguan.projects.services.warnings import warnings_recompute
+    from jianguan.tendering.models import Award
+
+    owner = market["owner"]
+    tender = _opened(market, tmp_path, ["28000000.00", "28100000.00", "28200000.00"])
+    first = services.evaluation_conclude(actor=owner, tender=tender)[0]
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
+    award = services.award_decide(actor=owner, tender=tender, candidate=first)
+    warnings_recompute()
+    active = ProjectWarning.objects.filter(project=tender.project, cleared_at__isnull=True)
+    assert not active.filter(rule_code__startswith="award_").exists()
+    Award.objects.filter(pk=award.pk).update(
+        contract_due=award.contract_due - dt.timedelta(days=40),
+        report_due=award.report_due - dt.timedelta(days=40),
+    )
+    warnings_recompute()
+    rules = set(active.filter(rule_code__startswith="award_").values_list("rule_code", flat=True))
+    assert rules == {"award_contract_overdue", "award_report_overdue"}
