@@ -30,6 +30,8 @@ class TenderingConfig(AppConfig):
                 "tendering.awarded": "确定中标人",
                 "tendering.ocds_released": "发布开放合同数据（OCDS）",
                 "tendering.bond_refunded": "退还投标保证金",
+                "tendering.prequal_applied": "提交资格预审申请",
+                "tendering.prequal_reviewed": "审查资格预审申请",
                 "tendering.report_filed": "提交招标投标情况书面报告",
                 "tendering.complaint_filed": "提出投诉",
                 "tendering.complaint_accepted": "受理投诉",

@@ -53,6 +53,7 @@ class Tender(BaseModel):
     estimate = models.DecimalField("招标估算价（元）", max_digits=16, decimal_places=2)
     documents_from = models.DateTimeField("招标文件发出时间", null=True, blank=True)
     sale_end = models.DateTimeField("招标文件发售截止", null=True, blank=True)
+    prequal_deadline = models.DateTimeField("资格预审申请截止", null=True, blank=True)
     bid_deadline = models.DateTimeField("投标截止时间", null=True, blank=True, db_index=True)
     bid_validity_days = models.PositiveSmallIntegerField("投标有效期（日）", default=90)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -346,3 +347,22 @@ class Complaint(BaseModel):
     class Meta:
         verbose_name = "投诉"
         ordering = ["-filed_at", "-pk"]
+
+
+class PrequalApplication(BaseModel):
+    """资格预审申请: the access standard checked at once, then the tenderer's review."""
+
+    tender = models.ForeignKey(
+        Tender, related_name="prequal_applications", on_delete=models.CASCADE
+    )
+    applicant = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
+    applied_at = models.DateTimeField()
+    eligible = models.BooleanField("准入标准核验通过")
+    reasons = models.JSONField("核验理由", default=list)
+    qualified = models.BooleanField("通过资格预审", null=True)
+    review_note = models.CharField("审查意见", max_length=500, blank=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "资格预审申请"
+        constraints = [models.UniqueConstraint(fields=["tender", "applicant"], name="prequal_once")]

@@ -20,6 +20,11 @@ from jianguan.tendering.services.complaints import (  # noqa: F401  (re-exported
     complaint_file,
     complaint_refuse,
 )
+from jianguan.tendering.services.prequal import (  # noqa: F401  (re-exported)
+    prequal_apply,
+    prequal_close,
+    prequal_review,
+)
 from jianguan.tendering.services.tenders import (  # noqa: F401  (re-exported)
     clarification_issue,
     objection_answer,
@@ -27,4 +32,5 @@ from jianguan.tendering.services.tenders import (  # noqa: F401  (re-exported)
     tender_cancel,
     tender_create,
     tender_publish,
+    tender_retender,
 )

@@ -26,7 +26,15 @@ from jianguan.ledger.services import record
 from jianguan.registry.selectors import eligibility
 from jianguan.rules.lookup import rule_value
 from jianguan.tendering import sealer, workflow
-from jianguan.tendering.models import Bid, BidderKey, Invitation, Lot, Tender, Upload
+from jianguan.tendering.models import (
+    Bid,
+    BidderKey,
+    Invitation,
+    Lot,
+    PrequalApplication,
+    Tender,
+    Upload,
+)
 from jianguan.tendering.services.common import local_date, wf
 
 CHUNK_SIZE = 8 * 1024 * 1024
@@ -48,6 +56,14 @@ def _may_bid(actor: Actor, tender: Tender) -> None:
     require(actor, "tendering.bid")
     if actor.organisation_id in (tender.tenderer_id, tender.agency_id):
         raise PermissionDenied("招标人及其代理机构不得投标", code="tenderer_cannot_bid")
+    if tender.procedure_class.prequalification:
+        qualified = PrequalApplication.objects.filter(
+            tender=tender, applicant_id=actor.organisation_id, qualified=True
+        ).exists()
+        if tender.status != workflow.Status.BIDDING or not qualified:
+            raise PermissionDenied(
+                "资格预审项目仅通过资格预审的申请人可以投标", code="not_qualified"
+            )
     if (
         tender.procedure_class.invited
         and not Invitation.objects.filter(

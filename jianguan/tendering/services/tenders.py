@@ -172,6 +172,7 @@ def tender_publish(
     sale_end: dt.datetime,
     bid_deadline: dt.datetime,
     documents: Any,
+    prequal_deadline: dt.datetime | None = None,
 ) -> Tender:
     """Publishes the notice and the tender documents; refuses a schedule the law forbids."""
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
@@ -186,6 +187,8 @@ def tender_publish(
         deadline=bid_deadline,
         now=at,
     )
+    if tender.procedure_class.prequalification:
+        problems += _prequal_schedule(at, sale_end, prequal_deadline, bid_deadline)
     if problems:
         raise violations_error(problems)
     if documents is None:
@@ -193,7 +196,8 @@ def tender_publish(
     doc = _document(tender, documents, "tender_documents", "招标文件", at)
     tender.documents_from, tender.sale_end = documents_from, sale_end
     tender.bid_deadline, tender.published_at = bid_deadline, at
-    tender.next_check_at = min(sale_end, bid_deadline)
+    tender.prequal_deadline = prequal_deadline if tender.procedure_class.prequalification else None
+    tender.next_check_at = min(d for d in (sale_end, tender.prequal_deadline, bid_deadline) if d)
     move(actor, tender, workflow.Status.PUBLISHED)
     record(
         actor=actor,
@@ -210,6 +214,55 @@ def tender_publish(
     )
     ocds_release(tender=tender, tag="tender", actor=actor)
     return tender
+
+
+def _prequal_schedule(at, sale_end, prequal_deadline, bid_deadline) -> list[workflow.Violation]:
+    if prequal_deadline is None:
+        return [
+            workflow.Violation("prequal_deadline_missing", "资格预审项目须设定申请截止时间", "")
+        ]
+    gap = rule("prequal.application_after_sale_min", on=local_date(at))
+    out = []
+    if prequal_deadline - sale_end < dt.timedelta(days=int(gap.value)):
+        out.append(
+            workflow.Violation(
+                "prequal_too_short",
+                f"自资格预审文件停止发售之日起至提交申请截止不得少于{gap.value}日",
+                gap.reference,
+            )
+        )
+    if prequal_deadline >= bid_deadline:
+        out.append(
+            workflow.Violation("prequal_after_deadline", "资格预审申请截止须早于投标截止", "")
+        )
+    return out
+
+
+@transaction.atomic
+def tender_retender(*, actor: Actor, tender: Tender) -> Tender:
+    """重新招标 after 流标: a new draft with the same project, lots and standard, linked back."""
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    require_manager(actor, tender)
+    if tender.status != workflow.Status.FAILED:
+        raise Conflict("只有流标的招标项目可以重新招标", code="not_failed")
+    if tender.retenders.exists():
+        raise Conflict("已就该项目重新招标", code="already_retendered")
+    return tender_create(
+        actor=actor,
+        project=tender.project,
+        title=tender.title,
+        procedure=tender.procedure,
+        estimate=tender.estimate,
+        lots=[
+            {"title": lot.title, "price_ceiling": lot.price_ceiling, "bond_amount": lot.bond_amount}
+            for lot in tender.lots.all()
+        ],
+        description=tender.description,
+        agency=tender.agency,
+        access_standard=tender.access_standard,
+        invitees=[i.organisation for i in tender.invitations.select_related("organisation")],
+        original=tender,
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from jianguan.tendering import sealer, services
 from jianguan.tendering.models import Bid, Tender
 from jianguan.tendering.services.clock import tenders_advance
 from jianguan.tendering.services.opening import bid_unseal, opening_close
+from jianguan.tendering.tests.test_prequal import _publish_prequal
 from jianguan.tendering.tests.test_services import (  # noqa: F401
     _keys,
     _publish,
@@ -68,7 +69,7 @@ def _reach_opening(tender):
 
 def test_list_shows_published_hides_drafts_search_and_filters(client, m):
     published = _publish(m, _tender(m, title="大兴区第一小学扩建工程施工"))
-    other = _publish(m, _tender(m, title="黄村镇道路改造工程", procedure="open_prequal"))
+    other = _publish_prequal(m, _tender(m, title="黄村镇道路改造工程", procedure="open_prequal"))
     draft = _tender(m, title="尚未发布的草稿项目")
     html = _html(client.get(LIST))
     assert published.code in html and other.code in html and "黄村镇道路改造工程" in html
