@@ -1,5 +1,5 @@
-"""Tendering API, after opening: evaluation, publicity objections, award, bonds, report,
-and complaints to the supervising department."""
+"""Tendering API beyond the bid itself: prequalification, re-tender, evaluation, publicity
+objections, award, bonds, report, and complaints to the supervising department."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from jianguan.core.api_params import path_id
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.tendering import selectors, services
 from jianguan.tendering.api import ERR, _bid, _tender
-from jianguan.tendering.models import Award, Candidate, Complaint
+from jianguan.tendering.models import Award, Candidate, Complaint, PrequalApplication
 from jianguan.tendering.schemas import Str20, Text
 
 router = Router(tags=["电子招标投标：定标与投诉"])
@@ -252,3 +252,87 @@ def complaint_decide(request: HttpRequest, complaint_id: str, data: DecideIn):
         decision=data.decision,
     )
     return _complaint_out(item)
+
+
+class PrequalRead(Schema):
+    id: int
+    applicant: str
+    eligible: bool
+    qualified: bool | None
+    reasons: list[dict]
+    review_note: str
+
+
+class ReviewIn(Schema):
+    qualified: bool
+    note: Text = ""
+
+
+def _prequal_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "applicant": a.applicant.name,
+        "eligible": a.eligible,
+        "qualified": a.qualified,
+        "reasons": a.reasons,
+        "review_note": a.review_note,
+    }
+
+
+@router.post(
+    "/tenders/{tender_id}/prequalification",
+    response={201: PrequalRead, **ERR},
+    summary="申请资格预审",
+)
+def prequal_apply(request: HttpRequest, tender_id: str):
+    item = services.prequal_apply(actor=request.actor, tender=_tender(request, tender_id))
+    return Status(201, _prequal_out(item))
+
+
+@router.get(
+    "/tenders/{tender_id}/prequalification",
+    response={200: list[PrequalRead], **ERR},
+    summary="资格预审申请（招标人看全部，申请人看本单位）",
+)
+def prequal_list(request: HttpRequest, tender_id: str):
+    tender = _tender(request, tender_id)
+    qs = PrequalApplication.objects.filter(tender=tender).select_related("applicant")
+    if request.actor.organisation_id not in (tender.tenderer_id, tender.agency_id):
+        qs = qs.filter(applicant_id=request.actor.organisation_id)
+    return [_prequal_out(a) for a in qs]
+
+
+@router.post(
+    "/prequalification/{application_id}/review",
+    response={200: PrequalRead, **ERR},
+    summary="审查资格预审申请",
+)
+def prequal_review(request: HttpRequest, application_id: str, data: ReviewIn):
+    item = (
+        PrequalApplication.objects.select_related("tender", "applicant")
+        .filter(pk=path_id(application_id, "资格预审申请"))
+        .first()
+    )
+    if item is None:
+        raise NotFound("资格预审申请不存在", code="not_found")
+    _tender(request, str(item.tender_id))
+    item = services.prequal_review(
+        actor=request.actor, application=item, qualified=data.qualified, note=data.note
+    )
+    return _prequal_out(item)
+
+
+@router.post(
+    "/tenders/{tender_id}/prequalification/close",
+    response={200: dict, **ERR},
+    summary="资格预审结束（转入投标或流标）",
+)
+def prequal_close(request: HttpRequest, tender_id: str):
+    tender = services.prequal_close(actor=request.actor, tender=_tender(request, tender_id))
+    return {"status": tender.status, "failed_reason": tender.failed_reason}
+
+
+@router.post("/tenders/{tender_id}/retender", response={201: dict, **ERR}, summary="流标后重新招标")
+def retender(request: HttpRequest, tender_id: str):
+    tender = services.tender_retender(actor=request.actor, tender=_tender(request, tender_id))
+    return Status(201, {"id": tender.pk, "code": tender.code, "original": tender.original.code})

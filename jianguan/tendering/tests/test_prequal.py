@@ -102,3 +102,17 @@ def test_fewer_than_three_qualified_fail_and_retender(market):
     assert again.lots.get().price_ceiling == tender.lots.get().price_ceiling
     with pytest.raises(Conflict):
         services.tender_retender(actor=owner, tender=tender)
+
+
+def test_prequalification_over_the_api(client, market, bearer):
+    tender = _publish_prequal(market, _tender(market, procedure="open_prequal"))
+    h = bearer(market["bidders"][0])
+    base = f"/api/v1/tendering/tenders/{tender.pk}/prequalification"
+    r = client.post(base, headers=h)
+    assert r.status_code == 201 and r.json()["eligible"] is True
+    assert client.post(base, headers=h).status_code == 409
+    assert len(client.get(base, headers=h).json()) == 1
+    assert client.get(base, headers=bearer(market["bidders"][1])).json() == []
+    owner = bearer(market["owner"])
+    r = client.post(f"{base}/close", headers=owner)
+    assert r.status_code == 409 and r.json()["code"] == "not_reviewing"
