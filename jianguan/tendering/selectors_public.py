@@ -181,6 +181,8 @@ class PublicTender:
     deadline_moved: bool
     countdown: str
     steps: list[Step] = field(default_factory=list)
+    candidates: list = field(default_factory=list)
+    awards: list = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -264,4 +266,23 @@ def tender_detail_public(*, code: str, at: dt.datetime | None = None) -> PublicT
         deadline_moved=bool(moved),
         countdown=countdown(tender.bid_deadline, at) if accepting else "",
         steps=_steps(tender, clars, opening, at),
+        candidates=candidates_public(tender),
+        awards=list(tender.awards.select_related("lot", "supplier").order_by("lot__number")),
+    )
+
+
+def candidates_public(tender: Tender) -> list:
+    """中标候选人 from the start of publicity on (实施条例 54), ranked per lot."""
+    from jianguan.tendering.models import Candidate
+
+    if tender.status not in (
+        workflow.Status.PUBLICITY,
+        workflow.Status.AWARDED,
+        workflow.Status.CONTRACTED,
+    ):
+        return []
+    return list(
+        Candidate.objects.filter(tender=tender)
+        .select_related("lot", "bid__bidder")
+        .order_by("lot__number", "rank")
     )

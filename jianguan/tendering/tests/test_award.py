@@ -19,8 +19,14 @@ from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _subm
 SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ocds-1.1.5"
 
 
-def _opened(market, tmp_path, prices):
+def _opened(market, tmp_path, prices, *, clarify=False, fail_last=False):
     tender = _publish(market, _tender(market))
+    if clarify:  # less than 15 days before the deadline: the deadline moves (实施条例 21)
+        Tender.objects.filter(pk=tender.pk).update(bid_deadline=now() + dt.timedelta(days=9))
+        item = services.clarification_issue(
+            actor=market["owner"], tender=tender, text="补充工程量清单第3章说明"
+        )
+        assert item.new_deadline > item.old_deadline
     sealed = []
     for actor, price in zip(market["bidders"], prices, strict=False):
         private, public = _keys(actor, tender)
@@ -28,7 +34,10 @@ def _opened(market, tmp_path, prices):
     past = now() - dt.timedelta(seconds=1)
     Tender.objects.filter(pk=tender.pk).update(bid_deadline=past, next_check_at=past)
     tenders_advance()
-    for actor, private, bid in sealed:
+    for i, (actor, private, bid) in enumerate(sealed):
+        if fail_last and i == len(sealed) - 1:
+            bid_unseal(actor=actor, bid=bid, data_key_hex="00" * 32)  # the wrong key: 撤销
+            continue
         key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
         bid_unseal(actor=actor, bid=bid, data_key_hex=key.hex())
     return opening_close(tender=Tender.objects.get(pk=tender.pk))
@@ -37,15 +46,19 @@ def _opened(market, tmp_path, prices):
 def test_evaluation_publicity_objection_and_award(client, market, tmp_path):
     owner = market["owner"]
     prices = ["29100000.00", "28700000.00", "29900000.00", "28700000.00", "28950000.00"]
-    tender = _opened(market, tmp_path, prices)
+    tender = _opened(market, tmp_path, prices, clarify=True, fail_last=True)
     assert tender.status == "evaluation"
+    assert Bid.objects.get(tender=tender, price__isnull=True).status == "revoked"
     candidates = services.evaluation_conclude(actor=owner, tender=tender)
-    # 29,900,000 is above the ceiling (29,800,000); ties go to the earlier submission
-    assert [str(c.price) for c in candidates] == ["28700000.00", "28700000.00", "28950000.00"]
+    # the fifth was revoked at opening; 29,900,000 is above the 29,800,000 ceiling; ties go
+    # to the earlier submission
+    assert [str(c.price) for c in candidates] == ["28700000.00", "28700000.00", "29100000.00"]
     first = candidates[0]
     assert first.bid.bidder_id == market["bidders"][1].organisation_id
     tender.refresh_from_db()
     assert tender.status == "publicity" and tender.publicity_until > now() + dt.timedelta(days=2)
+    page = client.get(f"/public/tenders/{tender.code}/").content.decode()
+    assert 'id="candidates-table"' in page and first.bid.bidder.name in page
     with pytest.raises(Conflict) as exc:
         services.award_decide(actor=owner, tender=tender, candidate=first)
     assert exc.value.code == "publicity_running"
@@ -71,8 +84,10 @@ def test_evaluation_publicity_objection_and_award(client, market, tmp_path):
     award = services.award_decide(actor=owner, tender=tender, candidate=first)
     tender.refresh_from_db()
     assert tender.status == "awarded" and award.value == first.price
+    page = client.get(f"/public/tenders/{tender.code}/").content.decode()
+    assert 'id="awards-table"' in page and "28,700,000.00" in page
     assert (award.contract_due - to_local(award.decided_at).date()).days == 30
-    assert Bid.objects.filter(tender=tender, status="opened").count() == 5
+    assert Bid.objects.filter(tender=tender, status="opened").count() == 4
     if SCHEMA.is_dir():
         r = client.get(f"/api/v1/ocds/records/{tender.ocds_releases.first().ocid}")
         package = r.json()
@@ -81,7 +96,13 @@ def test_evaluation_publicity_objection_and_award(client, market, tmp_path):
         assert compiled["tender"]["status"] == "complete"
         assert compiled["awards"][0]["value"]["amount"] == 28700000.0
         tags = [rel["tag"] for rel in package["records"][0]["releases"]]
-        assert tags == [["tender"], ["tenderUpdate"], ["tenderUpdate"], ["award"]]
+        assert tags == [
+            ["tender"],
+            ["tenderAmendment"],
+            ["tenderUpdate"],
+            ["tenderUpdate"],
+            ["award"],
+        ]
 
 
 def test_notices_bonds_and_report(client, market, tmp_path, bearer):
