@@ -20,6 +20,7 @@ urlpatterns = [
     path("ledger/", include("jianguan.ledger.urls")),
     path("projects/", include("jianguan.projects.urls")),
     path("compliance/", include("jianguan.compliance.urls")),
+    path("tendering/", include("jianguan.tendering.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
     path("public/tenders/", include("jianguan.tendering.urls_public")),

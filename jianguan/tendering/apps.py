@@ -12,6 +12,12 @@ class TenderingConfig(AppConfig):
 
         facts.register_all()
 
+        from jianguan.web.nav import NavItem, register
+
+        register(
+            NavItem("tendering", "电子招投标", "tendering:index", "ti-gavel", "tendering.view", 24)
+        )
+
         labels.register(
             {
                 "tendering.tender_created": "创建招标项目",
