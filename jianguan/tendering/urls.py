@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from jianguan.tendering import views
+from jianguan.tendering import views, views_manage
 
 app_name = "tendering"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views_manage.tender_new, name="new"),
+    path("<int:pk>/act/", views_manage.tender_act, name="act"),
     path("<int:pk>/", views.tender_detail, name="tender"),
     path("<int:pk>/bid/", views.bid_page, name="bid"),
     path("bids/<int:pk>/unseal/", views.unseal_page, name="unseal"),

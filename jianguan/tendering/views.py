@@ -19,6 +19,7 @@ from jianguan.core.timeutil import now
 from jianguan.tendering import procedures, selectors, workflow
 from jianguan.tendering import selectors_public as sel_public
 from jianguan.tendering.models import Bid, BidderKey, Tender
+from jianguan.tendering.views_manage import can_manage
 from jianguan.tendering.views_public import BADGES
 
 PAGE_SIZE = 20
@@ -76,7 +77,12 @@ def index(request: HttpRequest) -> HttpResponse:
     at = now()
     for tender in page:
         _decorate(tender, at)
-    ctx = {"page": page, "status": status, "statuses": STATUS_LABELS}
+    ctx = {
+        "page": page,
+        "status": status,
+        "statuses": STATUS_LABELS,
+        "perms_manage": request.actor.can("tendering.manage"),
+    }
     return render(request, "tendering/index.html", ctx)
 
 
@@ -152,7 +158,32 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_opening": involved or supervise,
         "public": tender.status in workflow.PUBLIC,
     }
+    if can_manage(actor, tender):
+        ctx.update(manage_context(tender))
     return render(request, "tendering/tender.html", ctx)
+
+
+def manage_context(tender: Tender) -> dict:
+    from jianguan.tendering.models import Award, Candidate, PrequalApplication
+
+    return {
+        "manage": True,
+        "pending_objections": [o for o in tender.objections.all() if o.answered_at is None],
+        "applications": list(
+            PrequalApplication.objects.filter(tender=tender).select_related("applicant")
+        ),
+        "candidates": list(
+            Candidate.objects.filter(tender=tender).select_related("lot", "bid__bidder")
+        ),
+        "awards": list(Award.objects.filter(tender=tender).select_related("lot", "supplier")),
+        "refunds": list(
+            Bid.objects.filter(
+                tender=tender, bond_refund_due__isnull=False, bond_refunded_at__isnull=True
+            ).select_related("bidder")
+        ),
+        "publicity_over": tender.publicity_until is not None and tender.publicity_until <= now(),
+        "prequal": tender.procedure_class.prequalification,
+    }
 
 
 @require_GET
