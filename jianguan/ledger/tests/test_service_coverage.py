@@ -39,6 +39,10 @@ from jianguan.ledger.services import record as LEDGER_RECORD
 
 # Writes that are not decisions about a regulated object. Each needs its reason.
 NOT_REGULATED: dict[str, str] = {
+    # Transport of a sealed package: nothing is a bid until upload_complete, which is ledgered
+    # with the package's SM3 (the receipt); a started or partial upload decides nothing.
+    "jianguan.tendering.services.bids.upload_start": "opens a transfer; the bid is ledgered at completion",
+    "jianguan.tendering.services.bids.upload_chunk": "notes a received chunk; ledgered at completion",
     # Ledger internals: the log itself and its signed heads are what entries are written to.
     "jianguan.ledger.services.record": "the ledger append itself",
     "jianguan.ledger.services.tree_head_sign": "signs a tree head; heads are ledger metadata",

@@ -203,15 +203,12 @@ def chunk_count(upload: Upload) -> int:
     return -(-upload.size // upload.chunk_size)
 
 
-@transaction.atomic
-def upload_chunk(*, actor: Actor, upload_id, number: int, data: bytes) -> Upload:
-    """One chunk, written at its offset. A chunk already received is refused (409)."""
-    upload = _own_upload(actor, upload_id)
+def _check_chunk(upload: Upload, number: int, data: bytes, at: dt.datetime) -> None:
     wf(
         workflow.check_bid_accepted,
         upload.tender.status,
         deadline=upload.tender.bid_deadline,
-        now=now(),
+        now=at,
         paused=False,
     )
     count = chunk_count(upload)
@@ -224,13 +221,37 @@ def upload_chunk(*, actor: Actor, upload_id, number: int, data: bytes) -> Upload
         )
     if number in upload.received:
         raise Conflict(f"第 {number} 片已接收", code="chunk_duplicate")
+
+
+def upload_chunk(*, actor: Actor, upload_id, number: int, data: bytes) -> Upload:
+    """One chunk, written at its offset. A chunk already received is refused (409).
+
+    The bytes go to disk before the short transaction that notes the chunk, so that no
+    database lock is held while megabytes are written (SQLite has one writer).
+    """
+    at = now()
+    upload = _peek_upload(actor, upload_id)
+    _check_chunk(upload, number, data, at)
     with open(_part(upload), "r+b") as fh:
         fh.seek(number * upload.chunk_size)
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    upload.received = sorted({*upload.received, number})
-    upload.save(update_fields=["received", "updated_at"])
+    with transaction.atomic():
+        upload = _own_upload(actor, upload_id)
+        if number in upload.received:  # a concurrent copy of the same chunk won the race
+            raise Conflict(f"第 {number} 片已接收", code="chunk_duplicate")
+        upload.received = sorted({*upload.received, number})
+        upload.save(update_fields=["received", "updated_at"])
+    return upload
+
+
+def _peek_upload(actor: Actor, upload_id) -> Upload:
+    upload = Upload.objects.select_related("tender").filter(pk=upload_id).first()
+    if upload is None or upload.bidder_id != actor.organisation_id:
+        raise NotFound("上传任务不存在", code="upload_not_found")
+    if upload.completed_at is not None:
+        raise Conflict("该上传已完成", code="upload_completed")
     return upload
 
 
@@ -246,20 +267,15 @@ def _receipt_number(at: dt.datetime) -> str:
     return f"HZ{at:%Y%m%d%H%M%S}{os.urandom(4).hex().upper()}"
 
 
-@transaction.atomic
 def upload_complete(*, actor: Actor, upload_id, ip: str | None = None) -> Bid:
     """The package becomes the bidder's bid for the lot, with a receipt; an earlier bid of
-    the same bidder for the same lot is replaced (办法: bidders may replace before the deadline)."""
-    upload = _own_upload(actor, upload_id)
-    tender = Tender.objects.select_for_update().get(pk=upload.tender_id)
+    the same bidder for the same lot is replaced (办法: bidders may replace before the deadline).
+
+    The package is hashed and checked before any lock is taken (a large package must not hold
+    up the other bidders near the deadline); the receipt time is when this request arrived.
+    """
     at = now()
-    wf(
-        workflow.check_bid_accepted,
-        tender.status,
-        deadline=tender.bid_deadline,
-        now=at,
-        paused=tender.paused_at is not None,
-    )
+    upload = _peek_upload(actor, upload_id)
     missing = sorted(set(range(chunk_count(upload))) - set(upload.received))
     if missing:
         raise Conflict(
@@ -275,12 +291,29 @@ def upload_complete(*, actor: Actor, upload_id, ip: str | None = None) -> Bid:
         manifest = sealer.verify_package_structure(part)
     except sealer.SealError as exc:
         raise ValidationFailed(f"投标文件格式不正确：{exc.message}", code=exc.code) from None
-    key = BidderKey.objects.get(tender=tender, organisation_id=upload.bidder_id)
-    if manifest.recipient_key_fingerprint != key.fingerprint:
+    key = BidderKey.objects.filter(
+        tender_id=upload.tender_id, organisation_id=upload.bidder_id
+    ).first()
+    if key is None or manifest.recipient_key_fingerprint != key.fingerprint:
         raise ValidationFailed(
             "投标文件不是用本单位为本项目登记的公钥加密的（可能是其他项目的投标文件）",
             code="wrong_tender_key",
         )
+    with transaction.atomic():
+        return _accept(actor, upload_id, at, digest, manifest, key, ip)
+
+
+def _accept(actor, upload_id, at, digest, manifest, key, ip) -> Bid:
+    upload = _own_upload(actor, upload_id)
+    tender = Tender.objects.select_for_update().get(pk=upload.tender_id)
+    part = _part(upload)
+    wf(
+        workflow.check_bid_accepted,
+        tender.status,
+        deadline=tender.bid_deadline,
+        now=at,
+        paused=tender.paused_at is not None,
+    )
     previous = list(
         Bid.objects.select_for_update().filter(
             tender=tender, lot=upload.lot, bidder_id=upload.bidder_id, status=Bid.SUBMITTED
