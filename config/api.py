@@ -83,6 +83,7 @@ def _register_routers() -> None:
     api.add_router("/tendering", "jianguan.tendering.api.router")
     api.add_router("/tendering", "jianguan.tendering.api_award.router")
     api.add_router("/ocds", "jianguan.tendering.api_ocds.router")
+    api.add_router("/experts", "jianguan.experts.api.router")
     api.add_router("/public", projects_public_router)
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jianguan.projects",
     "jianguan.compliance",
     "jianguan.tendering",
+    "jianguan.experts",
     "jianguan.web",
 ]
 

@@ -17,6 +17,7 @@ SEEDERS = [
     ("registry", registry_demo.seed),
     ("projects", projects_demo.seed),
     ("compliance", __import__("jianguan.compliance.demo", fromlist=["seed"]).seed),
+    ("experts", __import__("jianguan.experts.demo", fromlist=["seed"]).seed),
     ("tendering", __import__("jianguan.tendering.demo", fromlist=["seed"]).seed),
 ]
 

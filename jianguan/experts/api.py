@@ -1,0 +1,258 @@
+"""Expert pool and committee API under /api/v1/experts. Names of a committee are shown only
+to its supervising officer until they are revealed at the award."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from jianguan.core.api_params import path_id
+from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.experts import services, specialties
+from jianguan.experts.models import Committee, Expert, Member
+from jianguan.projects.schemas import _text
+from jianguan.tendering.models import Tender
+
+router = Router(tags=["评标专家库"])
+Str50, Str200, Str500 = _text(50), _text(200), _text(500)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class ExpertIn(Schema):
+    name: Str50
+    title: Str50
+    experience_years: int = Field(..., ge=0, le=80)
+    specialties: Annotated[list[Str50], Field(min_length=1, max_length=10)]
+    employer_name: Str200 = ""
+    phone: Str50 = ""
+    regulator_staff: bool = False
+
+
+class ExpertRead(Schema):
+    id: int
+    name: str
+    title: str
+    experience_years: int
+    specialties: list[str]
+    employer_name: str
+    available: bool
+
+
+class ExpertQuery(Schema):
+    specialty: Str50 = ""
+    q: Str50 = ""
+
+
+class EmploymentIn(Schema):
+    organisation_code: Str50
+    organisation_name: Str200 = ""
+    start: dt.date
+    end: dt.date | None = None
+
+
+class DeclarationIn(Schema):
+    organisation_code: Str50
+    organisation_name: Str200 = ""
+    relation: Str200
+
+
+class PunishmentIn(Schema):
+    reason: Str500
+    tendering_offence: bool = True
+    until: dt.date | None = None
+
+
+class DrawIn(Schema):
+    tender_id: int = Field(..., ge=1, le=2**62)
+    needs: Annotated[list[tuple[Str50, int]], Field(min_length=1, max_length=13)]
+    tenderer_reps: int = Field(0, ge=0, le=10)
+
+
+class MemberRead(Schema):
+    id: int
+    order: int
+    specialty: str
+    status: str
+    name: str | None
+
+
+class CommitteeRead(Schema):
+    id: int
+    tender_code: str
+    officer: str
+    commitment: str
+    pool_digest: str
+    committed_at: dt.datetime
+    revealed: bool
+    seed: str | None
+    members: list[MemberRead]
+
+
+class CheckInIn(Schema):
+    present: bool
+    note: Str500 = ""
+
+
+def _expert_out(e: Expert) -> dict:
+    return {
+        "id": e.pk,
+        "name": e.name,
+        "title": e.title,
+        "experience_years": e.experience_years,
+        "specialties": e.specialties,
+        "employer_name": e.employer_name,
+        "available": e.available,
+    }
+
+
+def _manager(request: HttpRequest) -> None:
+    if not request.actor.can("experts.manage") and not request.actor.can("experts.draw"):
+        raise PermissionDenied("无权查看评标专家库", code="permission_denied")
+
+
+def _expert(raw: str) -> Expert:
+    expert = Expert.objects.filter(pk=path_id(raw, "专家")).first()
+    if expert is None:
+        raise NotFound("专家不存在", code="expert_not_found")
+    return expert
+
+
+@router.get("", response={200: list[ExpertRead], **ERR}, summary="评标专家库")
+def expert_list(request: HttpRequest, q: Query[ExpertQuery]):
+    _manager(request)
+    qs = Expert.objects.all()
+    if q.specialty:
+        qs = [e for e in qs if q.specialty.upper() in e.specialties]
+    if q.q:
+        qs = [e for e in qs if q.q in e.name or q.q in e.employer_name]
+    return [_expert_out(e) for e in list(qs)[:500]]
+
+
+@router.post("", response={201: ExpertRead, **ERR}, summary="登记评标专家")
+def expert_create(request: HttpRequest, data: ExpertIn):
+    expert = services.expert_register(
+        actor=request.actor,
+        name=data.name,
+        title=data.title,
+        experience_years=data.experience_years,
+        specialties_codes=data.specialties,
+        employer_name=data.employer_name,
+        phone=data.phone,
+        regulator_staff=data.regulator_staff,
+    )
+    return Status(201, _expert_out(expert))
+
+
+@router.get("/specialties", response={200: dict[str, str]}, auth=None, summary="评标专业分类")
+def specialty_list(request: HttpRequest):
+    return specialties.SPECIALTIES
+
+
+@router.post("/{expert_id}/employments", response={201: dict, **ERR}, summary="登记工作经历")
+def employment(request: HttpRequest, expert_id: str, data: EmploymentIn):
+    item = services.employment_add(actor=request.actor, expert=_expert(expert_id), **data.dict())
+    return Status(201, {"id": item.pk})
+
+
+@router.post("/{expert_id}/declarations", response={201: dict, **ERR}, summary="申报亲属或利害关系")
+def declaration(request: HttpRequest, expert_id: str, data: DeclarationIn):
+    item = services.declaration_add(actor=request.actor, expert=_expert(expert_id), **data.dict())
+    return Status(201, {"id": item.pk})
+
+
+@router.post("/{expert_id}/punishments", response={201: dict, **ERR}, summary="处理评标专家")
+def punishment(request: HttpRequest, expert_id: str, data: PunishmentIn):
+    item = services.punishment_record(actor=request.actor, expert=_expert(expert_id), **data.dict())
+    return Status(201, {"id": item.pk})
+
+
+def _committee_out(request: HttpRequest, c: Committee) -> dict:
+    officer = request.actor.username == c.officer
+    shown = officer or c.revealed_at is not None
+    return {
+        "id": c.pk,
+        "tender_code": c.tender.code,
+        "officer": c.officer,
+        "commitment": c.commitment,
+        "pool_digest": c.pool_digest,
+        "committed_at": c.committed_at,
+        "revealed": c.revealed_at is not None,
+        "seed": c.seed_hex if c.revealed_at is not None else None,
+        "members": [
+            {
+                "id": m.pk,
+                "order": m.order,
+                "specialty": m.specialty,
+                "status": m.status,
+                "name": m.expert.name if shown else None,
+            }
+            for m in c.members.select_related("expert")
+        ],
+    }
+
+
+@router.post("/committees", response={201: CommitteeRead, **ERR}, summary="抽取评标专家")
+def committee_draw(request: HttpRequest, data: DrawIn):
+    tender = Tender.objects.filter(pk=data.tender_id).first()
+    if tender is None:
+        raise NotFound("招标项目不存在", code="tender_not_found")
+    committee = services.committee_draw(
+        actor=request.actor, tender=tender, needs=data.needs, tenderer_reps=data.tenderer_reps
+    )
+    return Status(201, _committee_out(request, committee))
+
+
+def _committee(request: HttpRequest, raw: str) -> Committee:
+    if not request.actor.is_authenticated:
+        raise PermissionDenied("请先登录", code="unauthenticated")
+    c = Committee.objects.select_related("tender").filter(pk=path_id(raw, "评标委员会")).first()
+    if c is None:
+        raise NotFound("评标委员会不存在", code="committee_not_found")
+    return c
+
+
+@router.get(
+    "/committees/{committee_id}", response={200: CommitteeRead, **ERR}, summary="评标委员会"
+)
+def committee_get(request: HttpRequest, committee_id: str):
+    return _committee_out(request, _committee(request, committee_id))
+
+
+@router.post(
+    "/committees/{committee_id}/reveal",
+    response={200: CommitteeRead, **ERR},
+    summary="定标后公开名单及种子",
+)
+def committee_reveal(request: HttpRequest, committee_id: str):
+    c = services.committee_reveal(actor=request.actor, committee=_committee(request, committee_id))
+    return _committee_out(request, c)
+
+
+@router.post(
+    "/members/{member_id}/check-in", response={200: MemberRead, **ERR}, summary="专家签到或回避"
+)
+def member_check_in(request: HttpRequest, member_id: str, data: CheckInIn):
+    member = Member.objects.select_related("expert").filter(pk=path_id(member_id, "专家")).first()
+    if member is None:
+        raise NotFound("专家不存在", code="member_not_found")
+    m = services.member_check_in(
+        actor=request.actor, member=member, present=data.present, note=data.note
+    )
+    return {
+        "id": m.pk,
+        "order": m.order,
+        "specialty": m.specialty,
+        "status": m.status,
+        "name": m.expert.name,
+    }

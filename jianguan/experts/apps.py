@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class ExpertsConfig(AppConfig):
+    name = "jianguan.experts"
+    label = "experts"
+    verbose_name = "评标专家库"
+
+    def ready(self) -> None:
+        from jianguan.experts import permissions  # noqa: F401  (registers grants)
+        from jianguan.ledger import labels
+
+        labels.register(
+            {
+                "experts.registered": "登记评标专家",
+                "experts.employment_added": "登记专家工作经历",
+                "experts.declared": "专家申报亲属或利害关系",
+                "experts.punished": "处理评标专家",
+                "experts.draw_committed": "抽取评标专家（承诺值）",
+                "experts.member_checked_in": "评标专家签到或回避",
+                "experts.committee_revealed": "公开评标委员会名单及抽取种子",
+            }
+        )

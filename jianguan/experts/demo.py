@@ -1,0 +1,90 @@
+"""Demo expert pool: 200 experts across the specialties, the 9 demo expert logins among them,
+with employment histories, a few declarations and punishments so the conflict rules bite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from jianguan.accounts.models import Organisation, User
+from jianguan.core.actor import SYSTEM
+from jianguan.core.timeutil import today_local
+from jianguan.experts import services, specialties
+from jianguan.experts.models import Expert
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "建国志强丽华文军海燕永明秀英国庆晓东春梅卫东振华红梅立新淑珍德胜玉兰明辉雪梅子涵浩然思远静怡嘉豪雨桐俊杰欣怡宇航佳琪天佑梓萱"
+POOL_SIZE = 200
+
+
+def _name(rng: random.Random) -> str:
+    i = rng.randrange(0, len(GIVEN), 2)
+    return rng.choice(SURNAMES) + GIVEN[i : i + 2]
+
+
+def _display(user: User) -> str:
+    # the demo logins are named 专家周工…: the pool keeps the surname and a given name
+    return (user.display_name or user.username).removeprefix("专家").replace("工", "建国")
+
+
+def seed() -> dict[str, object]:
+    if Expert.objects.exists():
+        return {"skipped": True}
+    rng = random.Random(20261123)
+    today = today_local()
+    orgs = list(Organisation.objects.exclude(kind="regulator").order_by("pk"))
+    contractors = [o for o in orgs if o.kind in ("general_contractor", "supervisor", "designer")]
+    codes = list(specialties.SPECIALTIES)
+    users = list(User.objects.filter(username__startswith="expert").order_by("username"))
+    made = 0
+    for i in range(POOL_SIZE):
+        main = codes[i % len(codes)]
+        extra = rng.sample(codes, rng.randint(0, 2))
+        economic = specialties.is_economic(main)
+        title = rng.choice(
+            ["senior_economist", "senior_accountant", "lawyer"]
+            if economic
+            else ["senior_professor", "senior", "senior"]
+        )
+        employer = rng.choice(orgs) if rng.random() < 0.6 else None
+        expert = services.expert_register(
+            actor=SYSTEM,
+            name=_display(users[i]) if i < len(users) else _name(rng),
+            title=title,
+            experience_years=rng.randint(8, 35),
+            specialties_codes=[main, *extra],
+            employer=employer,
+            employer_name="" if employer else rng.choice(["北京建筑大学", "北京工业大学", "退休"]),
+            phone=f"139{rng.randint(10000000, 99999999)}",
+            user=users[i] if i < len(users) else None,
+        )
+        if contractors and rng.random() < 0.25:  # a past job at a firm that may bid
+            org = rng.choice(contractors)
+            start = today - dt.timedelta(days=rng.randint(800, 4000))
+            services.employment_add(
+                actor=SYSTEM,
+                expert=expert,
+                organisation_code=org.credit_code,
+                organisation_name=org.name,
+                start=start,
+                end=start + dt.timedelta(days=rng.randint(300, 1500)),
+            )
+        if contractors and rng.random() < 0.05:
+            org = rng.choice(contractors)
+            services.declaration_add(
+                actor=SYSTEM,
+                expert=expert,
+                organisation_code=org.credit_code,
+                organisation_name=org.name,
+                relation=rng.choice(["配偶任该单位项目经理", "子女在该单位任职", "持有该单位股份"]),
+            )
+        if rng.random() < 0.02:
+            services.punishment_record(
+                actor=SYSTEM,
+                expert=expert,
+                reason="演示数据：评标中未按评标办法打分，受到通报批评并暂停评标资格",
+                tendering_offence=True,
+                until=today + dt.timedelta(days=365),
+            )
+        made += 1
+    return {"experts": made, "specialties": len(codes)}
