@@ -88,3 +88,24 @@ def seed() -> dict[str, object]:
             )
         made += 1
     return {"experts": made, "specialties": len(codes)}
+
+
+def seed_committees() -> dict[str, object]:
+    """A committee drawn for every demo tender in evaluation (after the tendering demo)."""
+    from jianguan.accounts.actors import actor_for
+    from jianguan.experts.models import Committee
+    from jianguan.tendering.models import Tender
+
+    user = User.objects.filter(username="regulator").first()
+    if user is None:
+        return {"skipped": "no regulator"}
+    officer = actor_for(user)
+    drawn = 0
+    for tender in Tender.objects.filter(status="evaluation").exclude(
+        pk__in=Committee.objects.values("tender_id")
+    ):
+        services.committee_draw(
+            actor=officer, tender=tender, needs=[("J01", 3), ("J02", 1), ("E01", 1)]
+        )
+        drawn += 1
+    return {"committees": drawn}

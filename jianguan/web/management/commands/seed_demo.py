@@ -19,6 +19,7 @@ SEEDERS = [
     ("compliance", __import__("jianguan.compliance.demo", fromlist=["seed"]).seed),
     ("experts", __import__("jianguan.experts.demo", fromlist=["seed"]).seed),
     ("tendering", __import__("jianguan.tendering.demo", fromlist=["seed"]).seed),
+    ("committees", __import__("jianguan.experts.demo", fromlist=["seed"]).seed_committees),
 ]
 
 
