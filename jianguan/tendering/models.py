@@ -50,6 +50,10 @@ class Tender(BaseModel):
     evaluation_method = models.CharField(
         "评标办法", max_length=30, default="lowest_evaluated_price"
     )
+    evaluation_config = models.JSONField("评标办法参数", default=dict, blank=True)
+    k_commitment = models.CharField("下浮系数承诺值", max_length=64, blank=True)
+    k_seed_hex = models.CharField(max_length=64, blank=True)  # secret until the K is revealed
+    k_value = models.DecimalField("下浮系数K", max_digits=6, decimal_places=4, null=True)
     estimate = models.DecimalField("招标估算价（元）", max_digits=16, decimal_places=2)
     documents_from = models.DateTimeField("招标文件发出时间", null=True, blank=True)
     sale_end = models.DateTimeField("招标文件发售截止", null=True, blank=True)

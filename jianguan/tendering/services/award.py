@@ -29,18 +29,29 @@ def evaluation_conclude(*, actor: Actor, tender: Tender) -> list[Candidate]:
     require_manager(actor, tender)
     if tender.status != workflow.Status.EVALUATION:
         raise Conflict("招标项目不在评标阶段", code="not_evaluating")
-    made, excluded = [], []
+    if tender.evaluation_method != "lowest_evaluated_price":
+        raise Conflict("综合评估法由评标委员会打分后确定候选人", code="committee_scores")
+    ranking, excluded = [], []
     for lot in tender.lots.all():
-        bids = Bid.objects.filter(lot=lot, status=Bid.OPENED).select_related("bidder")
-        valid = []
-        for bid in bids.order_by("price", "received_at"):
+        for bid in Bid.objects.filter(lot=lot, status=Bid.OPENED).order_by("price", "received_at"):
             if bid.price > lot.price_ceiling:
                 excluded.append(
                     {"receipt": bid.receipt_number, "reason": "投标报价超过最高投标限价"}
                 )
-                continue
-            valid.append(bid)
-        for rank, bid in enumerate(valid[:MAX_CANDIDATES], 1):
+            else:
+                ranking.append(bid)
+    return candidates_publish(actor=actor, tender=tender, ranking=ranking, excluded=excluded)
+
+
+def candidates_publish(
+    *, actor: Actor, tender: Tender, ranking: list[Bid], excluded: list[dict] = (), scores=None
+) -> list[Candidate]:
+    """Up to three candidates per lot from a ranking, in the caller's transaction; publicity
+    for the statutory days, or 流标 when no bid is valid."""
+    made = []
+    for lot in tender.lots.all():
+        ranked = [b for b in ranking if b.lot_id == lot.pk][:MAX_CANDIDATES]
+        for rank, bid in enumerate(ranked, 1):
             made.append(
                 Candidate.objects.create(
                     tender=tender, lot=lot, bid=bid, rank=rank, price=bid.price
@@ -67,10 +78,11 @@ def evaluation_conclude(*, actor: Actor, tender: Tender) -> list[Candidate]:
                     "rank": c.rank,
                     "bidder": c.bid.bidder.credit_code,
                     "price": c.price,
+                    "score": (scores or {}).get(c.bid_id),
                 }
                 for c in made
             ],
-            "excluded": excluded,
+            "excluded": list(excluded),
             "publicity_until": tender.publicity_until,
         },
     )

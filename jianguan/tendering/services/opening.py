@@ -21,6 +21,7 @@ from jianguan.rules.lookup import rule, rule_value
 from jianguan.tendering import sealer, workflow
 from jianguan.tendering.models import Bid, Tender
 from jianguan.tendering.services.common import local_date, move, periods
+from jianguan.tendering.services.evaluation import k_commit, k_reveal
 from jianguan.tendering.services.ocds import ocds_release
 
 # Sealer errors that can only come from the bidder's side: a wrong or tampered key or
@@ -60,6 +61,7 @@ def tender_open(*, tender: Tender, actor: Actor = SYSTEM, at: dt.datetime | None
         hours = int(rule_value("e_tendering.unseal_window", on=local_date(at)))
         tender.unseal_until = tender.bid_deadline + dt.timedelta(hours=hours)
         tender.next_check_at = tender.unseal_until
+        k_commit(tender, actor)
         return move(
             actor,
             tender,
@@ -199,6 +201,7 @@ def opening_close(*, tender: Tender, actor: Actor = SYSTEM) -> Tender:
         tender = move(actor, tender, workflow.Status.FAILED, f"解密后有效投标不足：{problem}")
         ocds_release(tender=tender, tag="tenderCancellation", actor=actor)
         return tender
+    k_reveal(tender, actor)
     tender = move(actor, tender, workflow.Status.EVALUATION, "开标结束，进入评标")
     ocds_release(tender=tender, tag="tenderUpdate", actor=actor)
     return tender
