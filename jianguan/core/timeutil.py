@@ -27,3 +27,19 @@ def iso_utc(value: dt.datetime) -> str:
     """UTC ISO 8601 with millisecond precision and a trailing Z."""
     value = value.astimezone(dt.UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def client_instant(value: dt.datetime, label: str) -> dt.datetime:
+    """A moment sent by a client, in UTC: naive times are refused (their meaning is a guess),
+    and offsets or years the database cannot hold are a clear 400, never a 500."""
+    from jianguan.core.errors import ValidationFailed
+
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationFailed(f"{label}须带时区（如 +08:00）", code="naive_datetime")
+    try:
+        utc = value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise ValidationFailed(f"{label}超出可表示的范围", code="bad_datetime") from None
+    if not 1900 <= utc.year <= 9000:
+        raise ValidationFailed(f"{label}超出可表示的范围", code="bad_datetime")
+    return utc

@@ -19,5 +19,7 @@ class ExpertsConfig(AppConfig):
                 "experts.draw_committed": "抽取评标专家（承诺值）",
                 "experts.member_checked_in": "评标专家签到或回避",
                 "experts.committee_revealed": "公开评标委员会名单及抽取种子",
+                "experts.sheets_submitted": "评标专家提交评分表",
+                "experts.evaluation_computed": "汇总评分并排序",
             }
         )

@@ -93,6 +93,7 @@ class Committee(BaseModel):
     excluded = models.JSONField("回避情况", default=dict)
     snapshot = models.JSONField("抽取时的合格专家", default=list)  # [[id, [specialties]], ...]
     revealed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField("评标结果", null=True, blank=True)
 
     class Meta:
         verbose_name = "评标委员会"
@@ -112,3 +113,17 @@ class Member(BaseModel):
     class Meta:
         ordering = ["committee", "order"]
         constraints = [models.UniqueConstraint(fields=["committee", "expert"], name="member_once")]
+
+
+class Sheet(BaseModel):
+    """One expert's scores for one bid: criterion -> [score, reason]; hidden from the other
+    experts until every member has submitted."""
+
+    member = models.ForeignKey(Member, related_name="sheets", on_delete=models.CASCADE)
+    bid = models.ForeignKey("tendering.Bid", related_name="+", on_delete=models.PROTECT)
+    scores = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评分表"
+        constraints = [models.UniqueConstraint(fields=["member", "bid"], name="sheet_once")]

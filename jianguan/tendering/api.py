@@ -26,6 +26,7 @@ from ninja.files import UploadedFile
 from jianguan.accounts.models import Organisation
 from jianguan.core.api_params import path_id
 from jianguan.core.errors import NotFound, ValidationFailed
+from jianguan.core.timeutil import client_instant
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
 from jianguan.tendering import pdf, selectors, services, workflow
@@ -140,16 +141,17 @@ def tender_publish(
     sale_end: Form[dt.datetime],
     bid_deadline: Form[dt.datetime],
     documents: File[UploadedFile],
+    prequal_deadline: Form[dt.datetime | None] = None,
 ):
-    for value in (documents_from, sale_end, bid_deadline):
-        if value.tzinfo is None:
-            raise ValidationFailed("时间须带时区（如 +08:00）", code="naive_datetime")
     tender = services.tender_publish(
         actor=request.actor,
         tender=_tender(request, tender_id),
-        documents_from=documents_from,
-        sale_end=sale_end,
-        bid_deadline=bid_deadline,
+        documents_from=client_instant(documents_from, "招标文件发出时间"),
+        sale_end=client_instant(sale_end, "发售截止时间"),
+        bid_deadline=client_instant(bid_deadline, "投标截止时间"),
+        prequal_deadline=(
+            client_instant(prequal_deadline, "资格预审申请截止时间") if prequal_deadline else None
+        ),
         documents=documents,
     )
     return _tender_out(tender)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jianguan.core.errors import NotFound, ValidationFailed
-from jianguan.core.timeutil import iso_utc, now
+from jianguan.core.errors import NotFound
+from jianguan.core.timeutil import client_instant, iso_utc, now
 from jianguan.tendering import ocds
 from jianguan.tendering.models import OcdsRelease
 
@@ -42,11 +42,7 @@ def _uri(request: HttpRequest) -> str:
 def releases(request: HttpRequest, q: Query[ReleaseQuery]):
     qs = OcdsRelease.objects.order_by("date", "pk")
     if q.since is not None:
-        if q.since.tzinfo is None:
-            raise ValidationFailed(
-                "since 须带时区（如 2026-11-01T00:00:00+08:00）", code="naive_datetime"
-            )
-        qs = qs.filter(date__gt=q.since)
+        qs = qs.filter(date__gt=client_instant(q.since, "since"))
     items = [r.data for r in qs[q.offset : q.offset + q.limit]]
     package = ocds.release_package(items, uri=_uri(request), published_date=iso_utc(now()))
     total = qs.count()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jianguan.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import permission_required
-from jianguan.core.timeutil import SHANGHAI
+from jianguan.core.timeutil import SHANGHAI, client_instant
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
 from jianguan.tendering import procedures, selectors, services
@@ -34,7 +34,7 @@ def _when(raw: str | None, label: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(raw[:19])
     except ValueError:
         raise ValidationFailed(f"{label}格式不正确", code="bad_datetime") from None
-    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+    return client_instant(value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value, label)
 
 
 def _required(raw: str | None, label: str) -> dt.datetime:

@@ -29,8 +29,9 @@ markets of 50 firms x 300 tenders (5-15 random bidders, lowest price wins) the d
 (min_tenders 8, min_group_win_share 0.8, max_chance 0.01) reported a rotation group in 2 markets
 (1 %; ``max_chance`` is roughly the per-market false-alarm rate) and no cover pair; a 4-firm ring
 rotating through 12 tenders (2-6 honest outsiders each) planted in such a market was found in 198 of
-200. ``min_tenders`` 6 raised the honest-market rate to 10 %; win share 0.9 missed rings whose
-members also met in two or three honest tenders they lost.
+200. During calibration, min_tenders 6 (with an unadjusted chance <= 0.01) reported groups in 10 % of
+honest markets, and win share 0.9 missed rings whose members also met in two or three honest
+tenders they lost.
 """
 
 from __future__ import annotations

@@ -60,3 +60,7 @@ def test_releases_through_the_lifecycle_validate(client, market, tmp_path):
     assert client.get("/api/v1/ocds/releases", {"limit": 2}).json()["links"]["next"]
     assert client.get("/api/v1/ocds/records/ocds-nope-1").status_code == 404
     assert client.get("/api/v1/ocds/releases", {"since": "2026-01-01T00:00:00"}).status_code == 400
+    # offsets and years the database cannot hold (found by the API fuzzer): 400, not 500
+    for odd in ("0304-02-14T17:33:51-19:21", "0001-01-01T00:00:00+05:00"):
+        r = client.get("/api/v1/ocds/releases", {"since": odd})
+        assert r.status_code in (400, 422), odd

@@ -392,3 +392,11 @@ def committee_reveal(*, actor: Actor, committee: Committee) -> Committee:
         },
     )
     return committee
+
+
+from jianguan.experts.services.scoring import (  # noqa: E402, F401  (re-exported)
+    evaluation_compute,
+    sheet_save,
+    sheets_submit,
+    visible_sheets,
+)
