@@ -39,6 +39,7 @@ class TenderingConfig(AppConfig):
                 "tendering.evaluation_set": "设定评标办法及参数",
                 "tendering.k_committed": "下浮系数K抽取承诺",
                 "tendering.k_revealed": "公布下浮系数K",
+                "tendering.collusion_screened": "围标串标筛查",
                 "tendering.prequal_applied": "提交资格预审申请",
                 "tendering.prequal_reviewed": "审查资格预审申请",
                 "tendering.report_filed": "提交招标投标情况书面报告",

@@ -370,3 +370,23 @@ class PrequalApplication(BaseModel):
     class Meta:
         verbose_name = "资格预审申请"
         constraints = [models.UniqueConstraint(fields=["tender", "applicant"], name="prequal_once")]
+
+
+class CollusionReport(BaseModel):
+    """围标串标筛查 of one tender at one stage: evidence, never a verdict."""
+
+    OPENING, EVALUATION = "opening", "evaluation"
+    STAGES = {OPENING: "开标后", EVALUATION: "评标后"}
+    tender = models.ForeignKey(Tender, related_name="collusion_reports", on_delete=models.CASCADE)
+    stage = models.CharField(max_length=12, choices=list(STAGES.items()))
+    suspicion = models.DecimalField("可疑程度", max_digits=4, decimal_places=3, db_index=True)
+    price = models.JSONField("报价分布筛查", default=dict)
+    evidence = models.JSONField("线索", default=list)
+    thresholds = models.JSONField("阈值", default=dict)
+
+    class Meta:
+        verbose_name = "围标串标筛查报告"
+        ordering = ["-suspicion", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "stage"], name="collusion_once_per_stage")
+        ]

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from jianguan.tendering import views, views_manage
+from jianguan.tendering import views, views_collusion, views_manage
 
 app_name = "tendering"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views_manage.tender_new, name="new"),
+    path("collusion/", views_collusion.index, name="collusion"),
+    path("collusion/<int:pk>/", views_collusion.detail, name="collusion_detail"),
     path("<int:pk>/act/", views_manage.tender_act, name="act"),
     path("<int:pk>/", views.tender_detail, name="tender"),
     path("<int:pk>/bid/", views.bid_page, name="bid"),

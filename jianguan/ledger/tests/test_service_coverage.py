@@ -43,6 +43,8 @@ NOT_REGULATED: dict[str, str] = {
     # with the package's SM3 (the receipt); a started or partial upload decides nothing.
     "jianguan.tendering.services.bids.upload_start": "opens a transfer; the bid is ledgered at completion",
     "jianguan.tendering.services.bids.upload_chunk": "notes a received chunk; ledgered at completion",
+    # An expert's draft sheet: the scores are ledgered when the expert submits them.
+    "jianguan.experts.services.scoring.sheet_save": "a draft; sheets_submit ledgers the scores",
     # Ledger internals: the log itself and its signed heads are what entries are written to.
     "jianguan.ledger.services.record": "the ledger append itself",
     "jianguan.ledger.services.tree_head_sign": "signs a tree head; heads are ledger metadata",

@@ -50,7 +50,26 @@ def _get(line: Any, name: str) -> Any:
     return line.get(name) if isinstance(line, Mapping) else getattr(line, name, None)
 
 
+_FIELDS = ("code", "quantity", "rate", "amount")
+
+
+def _rows(lines: Sequence[Any]) -> Iterable[tuple[Any, ...]]:
+    """(code, quantity, rate, amount) per line; the Mapping test (slow, an ABC check) is made
+    once per line type rather than four times per line."""
+    kinds: dict[type, bool] = {}
+    for line in lines:
+        is_map = kinds.get(type(line))
+        if is_map is None:
+            is_map = kinds[type(line)] = isinstance(line, Mapping)
+        if is_map:
+            yield tuple(line.get(f) for f in _FIELDS)
+        else:
+            yield tuple(getattr(line, f, None) for f in _FIELDS)
+
+
 def _dec(value: Any) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
     if value is None or value == "":
         return None
     try:
@@ -103,9 +122,9 @@ def _prepare(boqs: Mapping[Hashable, Sequence[Any]]) -> tuple[list[Hashable], di
         own: dict[str, tuple[float, float]] = {}
         total = Decimal(0)
         errors: list[tuple] = []
-        for line in boqs[key]:
-            code = str(_get(line, "code") or "").strip()
-            q, r, a = (_dec(_get(line, f)) for f in ("quantity", "rate", "amount"))
+        for raw_code, *numbers in _rows(boqs[key]):
+            code = str(raw_code or "").strip()
+            q, r, a = (_dec(x) for x in numbers)
             if a is not None:
                 total += a
             if not code or code in own or q is None or r is None or a is None:
@@ -266,12 +285,20 @@ def _errors_and_omissions(keys, data, tender_codes, th) -> list[dict[str, Any]]:
     return out
 
 
+def _product_tail(x: float, m: int) -> float:
+    """P(product of m independent uniforms <= x): the chance of a chain at least this tight,
+    not just of these particular deviations (a long chain of loose fits is no surprise)."""
+    if x <= 0:
+        return 0.0
+    ln = -math.log(x)
+    return min(1.0, x * sum(ln**k / math.factorial(k) for k in range(m)))
+
+
 def _chains(v: np.ndarray, tol: float, floor: float) -> list[tuple[list[int], float, float]]:
     """Maximal progressions in sorted ``v``: (indices, step, expected chance count)."""
     n = len(v)
     if n < 3:
         return []
-    span = float(v[-1] - v[0]) or 1.0
     pairs = n * (n - 1) / 2
     found: list[tuple[list[int], float, float]] = []
     used: set[tuple[int, int]] = set()
@@ -286,7 +313,7 @@ def _chains(v: np.ndarray, tol: float, floor: float) -> list[tuple[list[int], fl
         if (i, j) in used:
             continue
         d = vals[j] - vals[i]
-        chain, expected = [i, j], pairs
+        chain, x = [i, j], 1.0
         while True:
             t = vals[chain[-1]] + d
             k = bisect.bisect_left(vals, t)
@@ -295,12 +322,24 @@ def _chains(v: np.ndarray, tol: float, floor: float) -> list[tuple[list[int], fl
             if best in chain or dev > max(floor, tol * d):
                 break
             chain.append(best)
-            # Chance that some other bid falls this close to the predicted total.
-            expected *= min(1.0, (n - 2) * 2 * max(dev, floor) / span)
+            # Chance that some bid falls this close to the predicted total, from the local
+            # density of totals (bids bunch around the estimate: a global n/span understates it).
+            local = bisect.bisect_right(vals, t + d / 2) - bisect.bisect_left(vals, t - d / 2)
+            x *= min(1.0, 2 * max(dev, floor) * max(local, 1) / d)
         if len(chain) >= 3:
-            found.append((chain, d, expected))
+            found.append((chain, d, pairs * _product_tail(x, len(chain) - 2)))
             used.update(zip(chain, chain[1:], strict=False))
     return found
+
+
+def _rounding_unit(v: np.ndarray) -> float:
+    """Largest power of ten (0.01 to 10^6 yuan) that every total is a multiple of."""
+    unit = 0.01
+    for exp in range(-1, 7):
+        g = 10.0**exp
+        if len(v) and np.all(np.abs(v / g - np.round(v / g)) < 1e-6):
+            unit = g
+    return unit
 
 
 def _progressions(keys, totals, th) -> list[dict[str, Any]]:
@@ -309,12 +348,16 @@ def _progressions(keys, totals, th) -> list[dict[str, Any]]:
     idx = [i for _, i in order]
     out: list[dict[str, Any]] = []
     seen: set[frozenset] = set()
-    runs = [("arithmetic", c, s, e) for c, s, e in _chains(v, th["progression_tol"], 0.01)]
+    # Totals rounded to 10,000 yuan hit exact progressions far more often than totals to the
+    # fen: the rounding unit is the smallest deviation that still means anything.
+    unit = _rounding_unit(v)
+    runs = [("arithmetic", c, s, e) for c, s, e in _chains(v, th["progression_tol"], unit / 2)]
     if len(v):
-        floor = math.log1p(0.01 / float(v[0]))
+        floor = math.log1p(unit / 2 / float(v[0]))
         logs = np.log(v)
         runs += [("geometric", c, s, e) for c, s, e in _chains(logs, th["progression_tol"], floor)]
     for kind, chain, step, expected in sorted(runs, key=lambda r: r[3]):
+        expected *= 2  # both arithmetic and geometric progressions were searched
         members = frozenset(chain)
         if expected > th["progression_alpha"] or members in seen:
             continue

@@ -150,6 +150,9 @@ def _names(bidders: Sequence[Hashable]) -> str:
 def fingerprint_screens(
     bids: Sequence[Mapping[str, Any]], *, creation_window_s: int = CREATION_WINDOW_S
 ) -> list[dict[str, Any]]:
+    """One evidence dict per value shared by 2+ bidders; ``details["strength"]`` is "strong",
+    "medium" or "weak" (generic PDF author, close creation times), ``details["article"]`` the
+    item of 条例 40 it speaks to. Unreadable PDFs give one ``fingerprint_notes`` entry."""
     out: list[dict[str, Any]] = []
     notes: list[str] = []
     idx: dict[str, dict[Any, set]] = defaultdict(lambda: defaultdict(set))

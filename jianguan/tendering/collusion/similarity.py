@@ -202,8 +202,15 @@ def similar_pairs(
     tender_sh = shingle_hashes(tender_tokens, k, cache)
     tender_vocab = set(tender_tokens)
 
-    tokens = [tokenize(proposals[key]) for key in keys]
-    raw = [shingle_hashes(t, k, cache) for t in tokens]
+    # One text at a time, keeping only its shingle hashes and its set of distinct tokens: the
+    # token lists of 200 x 50-page proposals would take about 600 MB.
+    raw: list[np.ndarray] = []
+    doc_sets: list[set[str]] = []
+    for key in keys:
+        toks = tokenize(proposals[key])
+        raw.append(shingle_hashes(toks, k, cache))
+        doc_sets.append(set(toks))
+        del toks
     sh = [s[~np.isin(s, tender_sh, assume_unique=True)] for s in raw]
 
     # Boilerplate: shingles present in many proposals are not evidence between any two.
@@ -222,7 +229,6 @@ def similar_pairs(
     margin = 3 * math.sqrt(threshold * (1 - threshold) / num_perm)
 
     # Rare errors: inverted index over non-dictionary tokens, so no pair loop is needed.
-    doc_sets = [set(t) for t in tokens]
     df: Counter[str] = Counter()
     for s in doc_sets:
         df.update(s)
@@ -257,7 +263,10 @@ def similar_pairs(
         )
         if rare:
             shown = "、".join(f"“{t}”" for t in rare[:5])
-            msg += f"；其中罕见错误或生僻写法 {len(rare)} 处相同（如 {shown}），招标文件与其他投标文件均无"
+            where = (
+                "其他投标文件均无" if rare_max_docs <= 2 else f"至多 {rare_max_docs} 份投标文件出现"
+            )
+            msg += f"；其中罕见错误或生僻写法 {len(rare)} 处相同（如 {shown}），招标文件中没有，{where}"
         out.append(
             {
                 "indicator": INDICATOR,
@@ -272,7 +281,8 @@ def similar_pairs(
                     "minhash_estimate": round(est, 4),
                     "shared_shingles": inter,
                     "shingles": [len(sh[i]), len(sh[j])],
-                    "tender_shingles_removed": [len(raw[i]) - len(sh[i]), len(raw[j]) - len(sh[j])],
+                    # Removed as tender text or as boilerplate shared by many proposals.
+                    "shingles_removed": [len(raw[i]) - len(sh[i]), len(raw[j]) - len(sh[j])],
                     "shared_rare_errors": len(rare),
                     "rare_examples": rare[:20],
                     "min_rare": min_rare,

@@ -87,6 +87,9 @@ def candidates_publish(
         },
     )
     ocds_release(tender=tender, tag="tenderUpdate", actor=actor)
+    from jianguan.tendering.services.collusion import collusion_run
+
+    collusion_run(tender=tender, stage="evaluation", actor=actor)
     return made
 
 

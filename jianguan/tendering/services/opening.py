@@ -204,4 +204,7 @@ def opening_close(*, tender: Tender, actor: Actor = SYSTEM) -> Tender:
     k_reveal(tender, actor)
     tender = move(actor, tender, workflow.Status.EVALUATION, "开标结束，进入评标")
     ocds_release(tender=tender, tag="tenderUpdate", actor=actor)
+    from jianguan.tendering.services.collusion import collusion_run  # it reads opened files
+
+    collusion_run(tender=tender, stage="opening", actor=actor)
     return tender

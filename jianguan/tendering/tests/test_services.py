@@ -4,6 +4,7 @@ and the bad input each step refuses without changing anything."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 from decimal import Decimal
@@ -67,11 +68,22 @@ def _seal(tmp_path, public_pem, price, name="tech.pdf"):
     src.parent.mkdir(exist_ok=True)
     src.write_bytes(b"%PDF-1.4 " + MARKER.encode() + b" " + price.encode() + b" " * 3000)
     out = tmp_path / f"{price}.zip"
+    # each bidder seals on its own machine (the screens compare these fingerprints)
+    machine = hashlib.sha256(public_pem).hexdigest()
     sealer.seal(
         files=[src],
         summary={"price": price, "duration_days": 540, "quality": "合格"},
         recipient_public_pem=public_pem,
         out=out,
+        fingerprint={
+            "kind": "python",
+            "hostname_sm3": machine,
+            "mac_sm3": machine[::-1],
+            "mac_random": False,
+            "user_sm3": machine[:32] * 2,
+            "platform": "Windows-10",
+            "sealer_version": "1",
+        },
     )
     return out
 
@@ -85,14 +97,15 @@ def _submit(actor, tender, package: Path, *, sm3=None, bond="500000.00"):
         size=len(data),
         sm3=sm3 or sealer.package_sm3(package),
         bond_amount=bond,
-        bond_account="0200004509200123456",
+        bond_account=f"02000045092{actor.organisation_id:08d}",
     )
     size = upload.chunk_size
     for n in range(0, -(-len(data) // size)):
         services.upload_chunk(
             actor=actor, upload_id=upload.pk, number=n, data=data[n * size : (n + 1) * size]
         )
-    return services.upload_complete(actor=actor, upload_id=upload.pk, ip="10.1.2.3")
+    ip = f"10.1.{actor.organisation_id % 250}.{actor.user_id % 250}"
+    return services.upload_complete(actor=actor, upload_id=upload.pk, ip=ip)
 
 
 def _keys(actor, tender):
