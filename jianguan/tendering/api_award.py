@@ -13,7 +13,13 @@ from jianguan.core.api_params import path_id
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.tendering import selectors, services
 from jianguan.tendering.api import ERR, _bid, _tender
-from jianguan.tendering.models import Award, Candidate, Complaint, PrequalApplication
+from jianguan.tendering.models import (
+    Award,
+    Candidate,
+    CollusionReport,
+    Complaint,
+    PrequalApplication,
+)
 from jianguan.tendering.schemas import Str20, Text
 
 router = Router(tags=["电子招标投标：定标与投诉"])
@@ -336,3 +342,34 @@ def prequal_close(request: HttpRequest, tender_id: str):
 def retender(request: HttpRequest, tender_id: str):
     tender = services.tender_retender(actor=request.actor, tender=_tender(request, tender_id))
     return Status(201, {"id": tender.pk, "code": tender.code, "original": tender.original.code})
+
+
+class CollusionRead(Schema):
+    id: int
+    tender_code: str
+    stage: str
+    suspicion: str
+    price: dict
+    evidence: list[dict]
+    thresholds: dict
+
+
+@router.get(
+    "/collusion", response={200: list[CollusionRead], **ERR}, summary="围标串标筛查报告（监管部门）"
+)
+def collusion_list(request: HttpRequest):
+    if not request.actor.can("tendering.supervise"):
+        raise PermissionDenied("只有监管部门可以查看筛查报告", code="permission_denied")
+    qs = CollusionReport.objects.select_related("tender").order_by("-suspicion", "-pk")[:500]
+    return [
+        {
+            "id": r.pk,
+            "tender_code": r.tender.code,
+            "stage": r.stage,
+            "suspicion": str(r.suspicion),
+            "price": r.price,
+            "evidence": r.evidence,
+            "thresholds": r.thresholds,
+        }
+        for r in qs
+    ]

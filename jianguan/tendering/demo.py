@@ -5,6 +5,7 @@ the clock is moved (deadlines set into the past) as a demo would need."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -70,7 +71,22 @@ def _publish(owner, tender):
     )
 
 
-def _bid(bidder, tender, price: str, folder: Path, work: Path):
+def _machine(name: str) -> dict:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return {
+        "kind": "python",
+        "hostname_sm3": digest,
+        "mac_sm3": digest[::-1],
+        "mac_random": False,
+        "user_sm3": digest[:32] * 2,
+        "platform": "Windows-10",
+        "sealer_version": "1",
+    }
+
+
+def _bid(bidder, tender, price: str, folder: Path, work: Path, ring: bool = False):
+    """A demo bid sealed on the bidder's own machine — or, for the ring, on one shared
+    machine and with one shared bond account (条例 40 一、六)."""
     private, public = sealer.generate_keypair()
     services.bidder_key_register(actor=bidder, tender=tender, public_pem=public.decode())
     (folder / f"{bidder.username}.pem").write_bytes(private)
@@ -82,6 +98,7 @@ def _bid(bidder, tender, price: str, folder: Path, work: Path):
         summary={"price": price, "duration_days": 540, "quality": "合格", "safety": "零事故"},
         recipient_public_pem=public,
         out=package,
+        fingerprint=_machine("ring-laptop" if ring else bidder.username),
     )
     lot = tender.lots.get()
     data = package.read_bytes()
@@ -92,14 +109,15 @@ def _bid(bidder, tender, price: str, folder: Path, work: Path):
         size=len(data),
         sm3=sealer.package_sm3(package),
         bond_amount=lot.bond_amount,
-        bond_account=f"02000045092{bidder.organisation_id:08d}",
+        bond_account="0200004509200777777" if ring else f"02000045092{bidder.organisation_id:08d}",
     )
     size = upload.chunk_size
     for n in range(-(-len(data) // size)):
         services.upload_chunk(
             actor=bidder, upload_id=upload.pk, number=n, data=data[n * size : (n + 1) * size]
         )
-    bid = services.upload_complete(actor=bidder, upload_id=upload.pk, ip="127.0.0.1")
+    ip = "10.8.8.8" if ring else f"10.20.{bidder.organisation_id % 250}.{bidder.user_id % 250}"
+    bid = services.upload_complete(actor=bidder, upload_id=upload.pk, ip=ip)
     return bid, private
 
 
@@ -117,9 +135,9 @@ def seed() -> dict[str, object]:
     if owner is None or len(bidders) < 5:
         return {"skipped": "no demo users"}
     projects = list(
-        Project.objects.filter(owner_id=owner.organisation_id).order_by("-stage", "code")[:5]
+        Project.objects.filter(owner_id=owner.organisation_id).order_by("-stage", "code")[:6]
     )
-    if len(projects) < 5:
+    if len(projects) < 6:
         return {"skipped": "too few owner projects"}
     keys = _keys_dir()
     prices = ["28650000.00", "28990000.00", "29120000.00", "28400000.00", "29300000.00"]
@@ -148,6 +166,19 @@ def seed() -> dict[str, object]:
             key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
             bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
         opened = opening_close(tender=Tender.objects.get(pk=opened.pk))  # the fifth never unsealed
+        ringed = _publish(owner, _create(owner, projects[5], "演示：文体中心室外工程（围标线索）"))
+        folder = keys / ringed.code
+        folder.mkdir(exist_ok=True)
+        ring_prices = ["27000000.00", "27620000.00", "27910000.00", "28300000.00"]
+        sealed = [
+            _bid(b, ringed, p, folder, work, ring=True)
+            for b, p in zip(bidders[:4], ring_prices, strict=True)
+        ]
+        _deadline_now(ringed)
+        for (bid, private), bidder in zip(sealed, bidders[:4], strict=True):
+            key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
+            bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
+        opening_close(tender=Tender.objects.get(pk=ringed.pk))
         cancelled = _publish(owner, _create(owner, projects[4], "演示：雨污分流改造工程（终止）"))
         services.tender_cancel(
             actor=owner, tender=cancelled, reason="演示数据：项目资金安排调整，终止招标"

@@ -20,7 +20,8 @@ def test_demo_pool_and_committee(settings, tmp_path):
     codes = {c for e in Expert.objects.all() for c in e.specialties}
     assert codes == set(specialties.SPECIALTIES)
     assert Expert.objects.filter(user__username="expert1").exists()
-    committee = Committee.objects.get(tender__status="evaluation")
-    assert committee.members.count() == 5 and committee.commitment
+    committees = Committee.objects.filter(tender__status="evaluation")
+    assert committees.count() == 2
+    assert all(c.members.count() == 5 and c.commitment for c in committees)
     call_command("seed_demo", stdout=io.StringIO())
-    assert Expert.objects.count() == 200 and Committee.objects.count() == 1
+    assert Expert.objects.count() == 200 and Committee.objects.count() == 2

@@ -46,10 +46,6 @@ DEFAULTS: dict[str, float] = {
 }
 
 
-def _get(line: Any, name: str) -> Any:
-    return line.get(name) if isinstance(line, Mapping) else getattr(line, name, None)
-
-
 _FIELDS = ("code", "quantity", "rate", "amount")
 
 
@@ -90,8 +86,8 @@ def check_boq(lines: Sequence[Any]) -> list[str]:
     """Row-level problems in one priced BoQ, in Chinese; empty when the BoQ is usable."""
     problems: list[str] = []
     seen: dict[str, int] = {}
-    for row, line in enumerate(lines, start=1):
-        code = str(_get(line, "code") or "").strip()
+    for row, (raw_code, *numbers) in enumerate(_rows(lines), start=1):
+        code = str(raw_code or "").strip()
         where = f"第 {row} 行" + (f"（项目编码 {code}）" if code else "")
         if not code:
             problems.append(f"{where}缺少项目编码。")
@@ -99,7 +95,7 @@ def check_boq(lines: Sequence[Any]) -> list[str]:
             problems.append(f"{where}项目编码与第 {seen[code]} 行重复。")
         else:
             seen[code] = row
-        q, r, a = (_dec(_get(line, f)) for f in ("quantity", "rate", "amount"))
+        q, r, a = (_dec(x) for x in numbers)
         for value, label in ((q, "工程量"), (r, "综合单价"), (a, "合价")):
             if value is None:
                 problems.append(f"{where}{label}缺失或不是数字。")

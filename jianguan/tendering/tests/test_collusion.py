@@ -36,5 +36,8 @@ def test_ring_leaves_evidence_clean_tender_does_not(client, market, tmp_path):
     assert page.index(ring.code) < page.index(clean.code)
     detail = client.get(reverse("tendering:collusion_detail", args=[report.pk])).content.decode()
     assert "报价" in detail and "仅为审查线索" in detail
+    r = client.get("/api/v1/tendering/collusion")
+    assert r.status_code == 200 and r.json()[0]["tender_code"] == ring.code
     client.force_login(market["bidders"][0].user)
     assert client.get(reverse("tendering:collusion")).status_code == 403
+    assert client.get("/api/v1/tendering/collusion").status_code == 403

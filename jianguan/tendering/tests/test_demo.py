@@ -19,6 +19,14 @@ def test_demo_tenders_in_every_state_with_their_keys(settings, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())
     states = set(Tender.objects.values_list("status", flat=True))
     assert {"draft", "published", "failed", "evaluation", "cancelled"} <= states
+    from jianguan.tendering.models import CollusionReport
+
+    # the injected ring is flagged, the clean evaluated tender is not
+    ring = CollusionReport.objects.get(tender__title__contains="围标线索")
+    clean = CollusionReport.objects.get(tender__title__contains="社区卫生服务中心")
+    assert ring.suspicion >= 0.7 and clean.suspicion < 0.5
+    kinds = {e["indicator"] for e in ring.evidence}
+    assert {"same_bond_account", "same_upload_ip"} <= kinds
     bidding = Tender.objects.get(status="published")
     bid = Bid.objects.filter(tender=bidding, status="submitted").select_related("bidder").first()
     key = Path(tmp_path) / "demo-keys" / bidding.code
