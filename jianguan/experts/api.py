@@ -256,3 +256,87 @@ def member_check_in(request: HttpRequest, member_id: str, data: CheckInIn):
         "status": m.status,
         "name": m.expert.name,
     }
+
+
+class SheetIn(Schema):
+    bid_id: int = Field(..., ge=1, le=2**62)
+    scores: dict[Str50, tuple[str, Str500]]
+
+
+class SheetRead(Schema):
+    id: int
+    expert_order: int
+    bid_id: int
+    scores: dict
+    submitted: bool
+
+
+def _member(request: HttpRequest, raw: str) -> Member:
+    m = (
+        Member.objects.select_related("committee__tender", "expert")
+        .filter(pk=path_id(raw, "专家"))
+        .first()
+    )
+    if m is None:
+        raise NotFound("专家不存在", code="member_not_found")
+    return m
+
+
+def _sheet_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "expert_order": s.member.order,
+        "bid_id": s.bid_id,
+        "scores": s.scores,
+        "submitted": s.submitted_at is not None,
+    }
+
+
+@router.put(
+    "/members/{member_id}/sheet", response={200: SheetRead, **ERR}, summary="填写本人评分表"
+)
+def sheet_save(request: HttpRequest, member_id: str, data: SheetIn):
+    from jianguan.tendering.models import Bid
+
+    bid = Bid.objects.filter(pk=data.bid_id).first()
+    if bid is None:
+        raise NotFound("投标文件不存在", code="bid_not_found")
+    sheet = services.sheet_save(
+        actor=request.actor, member=_member(request, member_id), bid=bid, scores=dict(data.scores)
+    )
+    return _sheet_out(sheet)
+
+
+@router.post(
+    "/members/{member_id}/submit", response={200: MemberRead, **ERR}, summary="提交本人全部评分表"
+)
+def sheets_submit(request: HttpRequest, member_id: str):
+    m = services.sheets_submit(actor=request.actor, member=_member(request, member_id))
+    return {
+        "id": m.pk,
+        "order": m.order,
+        "specialty": m.specialty,
+        "status": m.status,
+        "name": m.expert.name,
+    }
+
+
+@router.get(
+    "/committees/{committee_id}/sheets",
+    response={200: list[SheetRead], **ERR},
+    summary="评分表（全部提交前仅见本人的）",
+)
+def sheets(request: HttpRequest, committee_id: str):
+    c = _committee(request, committee_id)
+    return [_sheet_out(s) for s in services.visible_sheets(actor=request.actor, committee=c)]
+
+
+@router.post(
+    "/committees/{committee_id}/compute",
+    response={200: dict, **ERR},
+    summary="汇总评分并公示中标候选人",
+)
+def compute(request: HttpRequest, committee_id: str):
+    return services.evaluation_compute(
+        actor=request.actor, committee=_committee(request, committee_id)
+    )

@@ -373,3 +373,74 @@ def collusion_list(request: HttpRequest):
         }
         for r in qs
     ]
+
+
+class LowBidRead(Schema):
+    id: int
+    receipt: str
+    reasons: list[str]
+    due: dt.datetime
+    explained: bool
+    accepted: bool | None
+    decision: str
+
+
+class LowBidDecideIn(Schema):
+    accepted: bool
+    decision: Text = ""
+
+
+def _low_out(q) -> dict:
+    return {
+        "id": q.pk,
+        "receipt": q.bid.receipt_number,
+        "reasons": q.reasons,
+        "due": q.due,
+        "explained": q.explained_at is not None,
+        "accepted": q.accepted,
+        "decision": q.decision,
+    }
+
+
+@router.post(
+    "/tenders/{tender_id}/low-bids/check",
+    response={200: list[LowBidRead], **ERR},
+    summary="异常低价筛查并要求书面说明",
+)
+def low_bids_check(request: HttpRequest, tender_id: str):
+    made = services.low_bids_check(actor=request.actor, tender=_tender(request, tender_id))
+    return [_low_out(q) for q in made]
+
+
+def _low(request: HttpRequest, raw: str):
+    from jianguan.tendering.models import LowBidQuery
+
+    q = (
+        LowBidQuery.objects.select_related("bid", "tender")
+        .filter(pk=path_id(raw, "说明要求"))
+        .first()
+    )
+    if q is None:
+        raise NotFound("说明要求不存在", code="not_found")
+    return q
+
+
+@router.post(
+    "/low-bids/{query_id}/explain", response={200: LowBidRead, **ERR}, summary="投标人提交书面说明"
+)
+def low_bid_explain(request: HttpRequest, query_id: str, data: TextIn):
+    q = services.low_bid_explain(actor=request.actor, query=_low(request, query_id), text=data.text)
+    return _low_out(q)
+
+
+@router.post(
+    "/low-bids/{query_id}/decide", response={200: LowBidRead, **ERR}, summary="评审异常低价说明"
+)
+def low_bid_decide(request: HttpRequest, query_id: str, data: LowBidDecideIn):
+    q = services.low_bid_decide(
+        actor=request.actor,
+        query=_low(request, query_id),
+        accepted=data.accepted,
+        decision=data.decision,
+    )
+    return _low_out(q)

@@ -390,3 +390,21 @@ class CollusionReport(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["tender", "stage"], name="collusion_once_per_stage")
         ]
+
+
+class LowBidQuery(BaseModel):
+    """异常低价: the committee asks for a written explanation; unexplained → below cost."""
+
+    tender = models.ForeignKey(Tender, related_name="low_bid_queries", on_delete=models.CASCADE)
+    bid = models.OneToOneField(Bid, related_name="low_bid_query", on_delete=models.CASCADE)
+    reasons = models.JSONField("触发情形", default=list)
+    due = models.DateTimeField("说明期限")
+    explanation = models.TextField("书面说明", blank=True)
+    explained_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField("说明成立", null=True)
+    decision = models.CharField("评审意见", max_length=500, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "异常低价说明"

@@ -19,6 +19,7 @@ from jianguan.tendering.evaluation import config as cfg
 from jianguan.tendering.evaluation import price_score
 from jianguan.tendering.models import Bid, Tender
 from jianguan.tendering.services.award import candidates_publish
+from jianguan.tendering.services.low_bids import open_queries, rejected_bid_ids
 
 CENT = Decimal("0.01")
 
@@ -184,10 +185,15 @@ def evaluation_compute(*, actor: Actor, committee: Committee) -> dict:
         not m.sheets.exists() for m in present
     ):
         raise Conflict("尚有专家未提交评分表", code="sheets_pending")
-    bids = opened_bids(committee)
+    if open_queries(committee.tender):
+        raise Conflict("尚有异常低价说明未评审", code="low_bids_pending")
+    rejected = rejected_bid_ids(committee.tender)
+    bids = [b for b in opened_bids(committee) if b.pk not in rejected]
     sheets = {
         str(m.order): {
-            str(s.bid_id): {c: Decimal(v[0]) for c, v in s.scores.items()} for s in m.sheets.all()
+            str(s.bid_id): {c: Decimal(v[0]) for c, v in s.scores.items()}
+            for s in m.sheets.all()
+            if s.bid_id not in rejected
         }
         for m in present
     }

@@ -136,3 +136,34 @@ def test_scoring_result_and_recompute_from_the_ledger(scored, market):
     )
     assert [b for b, _, _ in again["ranking"]] == ranking == [b for b, _, _ in stored["ranking"]]
     assert Member.objects.filter(committee=committee, status="checked_in").count() == 5
+
+
+def test_scoring_over_the_api(scored, client, bearer):
+    committee, actors = scored["committee"], scored["actors"]
+    member = committee.members.select_related("expert").first()
+    h = bearer(actors[member.expert_id])
+    bid = scored["tender"].bids.filter(status="opened").first()
+    url = f"/api/v1/experts/members/{member.pk}/sheet"
+    r = client.put(
+        url,
+        {"bid_id": bid.pk, "scores": {"T1": ["99", "满分"]}},
+        content_type="application/json",
+        headers=h,
+    )
+    assert r.status_code == 400 and r.json()["code"] == "bad_scores"
+    r = client.put(
+        url, {"bid_id": bid.pk, "scores": _scores(18)}, content_type="application/json", headers=h
+    )
+    assert r.status_code == 200 and r.json()["submitted"] is False
+    other = committee.members.exclude(pk=member.pk).first()
+    r = client.put(
+        f"/api/v1/experts/members/{other.pk}/sheet",
+        {"bid_id": bid.pk, "scores": _scores(18)},
+        content_type="application/json",
+        headers=h,
+    )
+    assert r.status_code == 403
+    r = client.post(f"/api/v1/experts/members/{member.pk}/submit", headers=h)
+    assert r.status_code == 400 and r.json()["code"] == "sheets_incomplete"
+    seen = client.get(f"/api/v1/experts/committees/{committee.pk}/sheets", headers=h).json()
+    assert [s["expert_order"] for s in seen] == [member.order]

@@ -20,6 +20,11 @@ from jianguan.tendering.services.complaints import (  # noqa: F401  (re-exported
     complaint_file,
     complaint_refuse,
 )
+from jianguan.tendering.services.low_bids import (  # noqa: F401  (re-exported)
+    low_bid_decide,
+    low_bid_explain,
+    low_bids_check,
+)
 from jianguan.tendering.services.prequal import (  # noqa: F401  (re-exported)
     prequal_apply,
     prequal_close,

@@ -15,6 +15,7 @@ from jianguan.rules.lookup import rule, rule_value
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Award, Bid, Candidate, Objection, Tender
 from jianguan.tendering.services.common import local_date, move, require_manager
+from jianguan.tendering.services.low_bids import open_queries, rejected_bid_ids
 from jianguan.tendering.services.ocds import ocds_release
 
 MAX_CANDIDATES = 3  # 实施条例 55: no more than three candidates
@@ -31,10 +32,15 @@ def evaluation_conclude(*, actor: Actor, tender: Tender) -> list[Candidate]:
         raise Conflict("招标项目不在评标阶段", code="not_evaluating")
     if tender.evaluation_method != "lowest_evaluated_price":
         raise Conflict("综合评估法由评标委员会打分后确定候选人", code="committee_scores")
+    if open_queries(tender):
+        raise Conflict("尚有异常低价说明未评审", code="low_bids_pending")
+    rejected = rejected_bid_ids(tender)
     ranking, excluded = [], []
     for lot in tender.lots.all():
         for bid in Bid.objects.filter(lot=lot, status=Bid.OPENED).order_by("price", "received_at"):
-            if bid.price > lot.price_ceiling:
+            if bid.pk in rejected:
+                excluded.append({"receipt": bid.receipt_number, "reason": "低于成本报价，予以否决"})
+            elif bid.price > lot.price_ceiling:
                 excluded.append(
                     {"receipt": bid.receipt_number, "reason": "投标报价超过最高投标限价"}
                 )
