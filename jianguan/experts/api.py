@@ -340,3 +340,38 @@ def compute(request: HttpRequest, committee_id: str):
     return services.evaluation_compute(
         actor=request.actor, committee=_committee(request, committee_id)
     )
+
+
+@router.post(
+    "/members/{member_id}/sign", response={200: MemberRead, **ERR}, summary="在线签署评标报告"
+)
+def report_sign(request: HttpRequest, member_id: str):
+    m = services.report_sign(actor=request.actor, member=_member(request, member_id))
+    return {
+        "id": m.pk,
+        "order": m.order,
+        "specialty": m.specialty,
+        "status": m.status,
+        "name": m.expert.name,
+    }
+
+
+@router.get(
+    "/committees/{committee_id}/report.pdf", response={200: None, **ERR}, summary="评标报告 PDF"
+)
+def report_pdf(request: HttpRequest, committee_id: str):
+    from django.http import HttpResponse
+
+    from jianguan.experts.pdf import evaluation_report_pdf
+
+    c = _committee(request, committee_id)
+    actor = request.actor
+    member = c.members.filter(expert__user_id=actor.user_id).exists()
+    involved = actor.organisation_id in (c.tender.tenderer_id, c.tender.agency_id)
+    if not (actor.username == c.officer or member or (involved and c.revealed_at)):
+        raise NotFound("评标报告不存在", code="report_not_found")
+    if not c.result:
+        raise NotFound("评标结果尚未汇总", code="report_not_found")
+    response = HttpResponse(evaluation_report_pdf(c), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{c.tender.code}-report.pdf"'
+    return response

@@ -21,5 +21,6 @@ class ExpertsConfig(AppConfig):
                 "experts.committee_revealed": "公开评标委员会名单及抽取种子",
                 "experts.sheets_submitted": "评标专家提交评分表",
                 "experts.evaluation_computed": "汇总评分并排序",
+                "experts.report_signed": "评标专家在线签署评标报告",
             }
         )

@@ -127,3 +127,11 @@ class Sheet(BaseModel):
     class Meta:
         verbose_name = "评分表"
         constraints = [models.UniqueConstraint(fields=["member", "bid"], name="sheet_once")]
+
+
+class ReportSignature(BaseModel):
+    """An expert's online signature of the evaluation report (its result digest)."""
+
+    member = models.OneToOneField(Member, related_name="signature", on_delete=models.CASCADE)
+    report_sha256 = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()

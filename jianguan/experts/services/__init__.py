@@ -396,6 +396,7 @@ def committee_reveal(*, actor: Actor, committee: Committee) -> Committee:
 
 from jianguan.experts.services.scoring import (  # noqa: E402, F401  (re-exported)
     evaluation_compute,
+    report_sign,
     sheet_save,
     sheets_submit,
     visible_sheets,

@@ -227,3 +227,30 @@ def evaluation_compute(*, actor: Actor, committee: Committee) -> dict:
         scores={by_id[b].pk: t for b, t, _ in result["ranking"]},
     )
     return result
+
+
+@transaction.atomic
+def report_sign(*, actor: Actor, member: Member) -> Member:
+    """An expert signs the evaluation report online: the signature binds the result digest."""
+    from jianguan.experts.models import ReportSignature
+    from jianguan.experts.pdf import result_digest
+
+    member = Member.objects.select_related("committee__tender", "expert").get(pk=member.pk)
+    if member.expert.user_id is None or member.expert.user_id != actor.user_id:
+        raise PermissionDenied("只能本人签署", code="not_own_signature")
+    committee = member.committee
+    if not committee.result:
+        raise Conflict("评标结果尚未汇总", code="no_result")
+    if member.status != Member.CHECKED_IN:
+        raise Conflict("未参加评标的专家不能签署", code="not_checked_in")
+    if ReportSignature.objects.filter(member=member).exists():
+        raise Conflict("已签署", code="already_signed")
+    digest = result_digest(committee.result)
+    ReportSignature.objects.create(member=member, report_sha256=digest, signed_at=now())
+    record(
+        actor=actor,
+        type="experts.report_signed",
+        obj=committee,
+        payload={"tender": committee.tender.code, "order": member.order, "report_sha256": digest},
+    )
+    return member

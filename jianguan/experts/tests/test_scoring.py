@@ -136,6 +136,22 @@ def test_scoring_result_and_recompute_from_the_ledger(scored, market):
     )
     assert [b for b, _, _ in again["ranking"]] == ranking == [b for b, _, _ in stored["ranking"]]
     assert Member.objects.filter(committee=committee, status="checked_in").count() == 5
+    # every expert signs the report online; the PDF lists the ranking and the signatures
+    import subprocess
+
+    from jianguan.experts.pdf import evaluation_report_pdf
+
+    for m in members:
+        services.report_sign(actor=actors[m.expert_id], member=m)
+    with pytest.raises(Conflict):
+        services.report_sign(actor=me, member=first)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=evaluation_report_pdf(type(committee).objects.get(pk=committee.pk)),
+        capture_output=True,
+    ).stdout.decode()
+    assert "评标报告" in text and "在线签署" in text and members[0].expert.name in text
+    assert "二、评分汇总及排序" in text and result["ranking"][0][1] in text
 
 
 def test_scoring_over_the_api(scored, client, bearer):

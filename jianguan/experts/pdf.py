@@ -1,0 +1,119 @@
+"""评标报告 as a Chinese PDF: the committee, the scores by part, the ranking, the K and the
+outliers flagged for the chair, and who signed online (with the result digest)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from jianguan.core.timeutil import to_local
+from jianguan.experts import specialties
+from jianguan.experts.models import Committee, Member
+from jianguan.projects.pdf import INK, _esc, _font, _style
+from jianguan.tendering.models import Bid
+
+
+def result_digest(result: dict) -> str:
+    text = json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _table(rows, widths):
+    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), _font()),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("GRID", (0, 0), (-1, -1), 0.5, INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def evaluation_report_pdf(committee: Committee) -> bytes:
+    tender, result = committee.tender, committee.result or {}
+    body = _style(10, leading=15)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        title=f"评标报告 {tender.code}",
+    )
+    bids = {str(b.pk): b for b in Bid.objects.filter(tender=tender).select_related("bidder")}
+    members = committee.members.select_related("expert").exclude(status=Member.DECLINED)
+    story = [
+        Paragraph("评标报告", _style(20, centre=True)),
+        Spacer(1, 3 * mm),
+        Paragraph(f"{_esc(tender.code)} {_esc(tender.title)}", _style(11, centre=True)),
+        Spacer(1, 6 * mm),
+        Paragraph(f"评标办法：综合评估法；下浮系数 K = {_esc(result.get('k', '—'))}", body),
+        Paragraph(f"结果摘要（SHA-256）：{result_digest(result)}", body),
+        Spacer(1, 4 * mm),
+        Paragraph("一、评标委员会", body),
+        _table(
+            [["序号", "姓名", "专业", "签到"]]
+            + [
+                [
+                    str(m.order),
+                    m.expert.name,
+                    specialties.label(m.specialty),
+                    m.get_status_display(),
+                ]
+                for m in members
+            ],
+            [15, 40, 60, 40],
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph("二、评分汇总及排序", body),
+    ]
+    rows = [["排名", "投标人", "专家评分", "信用", "报价", "合计"]]
+    for bid_id, total, rank in result.get("ranking", []):
+        line = result["lines"][bid_id]
+        experts_part = sum(float(v) for v in line["criteria"].values())
+        rows.append(
+            [
+                str(rank),
+                bids[bid_id].bidder.name,
+                f"{experts_part:.2f}",
+                line["credit"],
+                line["price"],
+                total,
+            ]
+        )
+    story.append(_table(rows, [14, 66, 24, 20, 24, 24]))
+    if result.get("invalid"):
+        story += [Spacer(1, 3 * mm), Paragraph("否决或无效的投标：", body)]
+        story += [
+            Paragraph(f"{_esc(bids[b].bidder.name)}：{_esc(r)}", body)
+            for b, r in result["invalid"].items()
+            if b in bids
+        ]
+    if result.get("outliers"):
+        story += [Spacer(1, 3 * mm), Paragraph("提请评标委员会主任关注的偏离评分：", body)]
+        story += [
+            Paragraph(_esc(o.get("message_zh", str(o))), body) for o in result["outliers"][:50]
+        ]
+    story += [Spacer(1, 6 * mm), Paragraph("三、在线签署", body)]
+    signed = [
+        [
+            m.expert.name,
+            to_local(m.signature.signed_at).strftime("%Y-%m-%d %H:%M"),
+            m.signature.report_sha256[:16],
+        ]
+        for m in members
+        if hasattr(m, "signature")
+    ]
+    story.append(_table([["专家", "签署时间", "所签结果摘要"]] + signed, [40, 50, 60]))
+    doc.build(story)
+    return buf.getvalue()
