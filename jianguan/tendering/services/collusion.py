@@ -11,7 +11,9 @@ from pathlib import Path
 from django.db import transaction
 
 from jianguan.core.actor import SYSTEM, Actor
+from jianguan.core.timeutil import SHANGHAI
 from jianguan.ledger.services import record
+from jianguan.rules.lookup import rule_value
 from jianguan.tendering.collusion import fingerprints, price_screens, similarity
 from jianguan.tendering.models import Bid, CollusionReport, Tender
 from jianguan.tendering.services.opening import opened_dir
@@ -21,6 +23,16 @@ log = logging.getLogger(__name__)
 # IDs or bond accounts are near-conclusive facts (条例 40 一、二、六), copied proposals strong.
 STRENGTH = {"strong": 0.9, "medium": 0.7, "weak": 0.4}
 SIMILARITY_WEIGHT = 0.8
+
+
+def price_thresholds(tender: Tender) -> dict[str, float]:
+    """The price screens' thresholds from rule data on the tender's deadline day."""
+    on = tender.bid_deadline.astimezone(SHANGHAI).date()
+    out = {}
+    for key in ("cv", "spd", "diffp", "rd", "rdnor", "kurt"):
+        out[key] = float(rule_value(f"collusion.screen.{key}", on=on))
+    out["skew"] = -float(rule_value("collusion.screen.skew_below", on=on))
+    return out
 
 
 def _text_of(path: Path) -> str:
@@ -73,7 +85,8 @@ def collusion_run(*, tender: Tender, stage: str, actor: Actor = SYSTEM) -> Collu
         return None
     bids, fp_rows, texts = _inputs(tender)
     prices = [b.price for b in bids if b.price is not None]
-    price = price_screens.screens(prices)
+    thresholds = price_thresholds(tender)
+    price = price_screens.screens(prices, thresholds=thresholds)
     evidence = [{**f, "screen": "price"} for f in price.get("flags") or ()]
     evidence += [{**e, "screen": "fingerprint"} for e in fingerprints.fingerprint_screens(fp_rows)]
     proposals = {k: v for k, v in texts.items() if v.strip()}
@@ -97,7 +110,7 @@ def collusion_run(*, tender: Tender, stage: str, actor: Actor = SYSTEM) -> Collu
         suspicion=round(suspicion, 3),
         price={k: v for k, v in price.items() if k != "flags"},
         evidence=evidence,
-        thresholds={"price": dict(price_screens.DEFAULT_THRESHOLDS)},
+        thresholds={"price": thresholds},
     )
     record(
         actor=actor,

@@ -41,3 +41,15 @@ def test_ring_leaves_evidence_clean_tender_does_not(client, market, tmp_path):
     client.force_login(market["bidders"][0].user)
     assert client.get(reverse("tendering:collusion")).status_code == 403
     assert client.get("/api/v1/tendering/collusion").status_code == 403
+
+
+def test_thresholds_come_from_rule_data(market, tmp_path):
+    from jianguan.tendering.collusion import price_screens
+    from jianguan.tendering.services.collusion import price_thresholds
+
+    tender = _opened(market, tmp_path, ["24100000.00", "26900000.00", "29400000.00"])
+    assert price_thresholds(tender) == {
+        k: float(v) for k, v in price_screens.DEFAULT_THRESHOLDS.items()
+    }
+    report = CollusionReport.objects.get(tender=tender, stage="opening")
+    assert report.thresholds["price"]["cv"] == 0.02
