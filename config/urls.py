@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/", include("jianguan.projects.urls")),
     path("compliance/", include("jianguan.compliance.urls")),
     path("tendering/", include("jianguan.tendering.urls")),
+    path("experts/", include("jianguan.experts.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
     path("public/tenders/", include("jianguan.tendering.urls_public")),

@@ -8,6 +8,11 @@ class ExpertsConfig(AppConfig):
 
     def ready(self) -> None:
         from jianguan.experts import permissions  # noqa: F401  (registers grants)
+        from jianguan.web.nav import NavItem, register
+
+        register(
+            NavItem("experts", "评标专家库", "experts:pool", "ti-users-group", "experts.view", 26)
+        )
         from jianguan.ledger import labels
 
         labels.register(
