@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views_manage.tender_new, name="new"),
     path("collusion/", views_collusion.index, name="collusion"),
+    path("collusion/market/", views_collusion.market, name="collusion_market"),
     path("collusion/<int:pk>/", views_collusion.detail, name="collusion_detail"),
     path("<int:pk>/act/", views_manage.tender_act, name="act"),
     path("<int:pk>/", views.tender_detail, name="tender"),

@@ -43,3 +43,38 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "thresholds": report.thresholds,
     }
     return render(request, "tendering/collusion_detail.html", ctx)
+
+
+def market_records() -> list[dict]:
+    """Every opened tender as the co-bidding graph sees it (bidder names, prices, winner)."""
+    from jianguan.tendering.models import Award, Bid
+
+    winners = set(Award.objects.values_list("bid_id", flat=True))
+    records: dict[int, dict] = {}
+    bids = Bid.objects.filter(status=Bid.OPENED, price__isnull=False).select_related(
+        "tender", "bidder"
+    )
+    for bid in bids:
+        rec = records.setdefault(
+            bid.tender_id,
+            {"tender": bid.tender.code, "date": bid.tender.bid_deadline.date(), "bids": []},
+        )
+        rec["bids"].append(
+            {"bidder": bid.bidder.name, "price": bid.price, "won": bid.pk in winners}
+        )
+    return [r for r in records.values() if any(b["won"] for b in r["bids"])]
+
+
+@require_GET
+@permission_required("tendering.supervise")
+def market(request: HttpRequest) -> HttpResponse:
+    """Across tenders: cover-bidding pairs and win rotation among a group (co-bidding graph)."""
+    from jianguan.tendering.collusion import graph
+
+    records = market_records()
+    ctx = {
+        "tenders": len(records),
+        "pairs": graph.cover_pairs(records),
+        "groups": graph.rotation_groups(records),
+    }
+    return render(request, "tendering/collusion_market.html", ctx)

@@ -53,3 +53,21 @@ def test_thresholds_come_from_rule_data(market, tmp_path):
     }
     report = CollusionReport.objects.get(tender=tender, stage="opening")
     assert report.thresholds["price"]["cv"] == 0.02
+
+
+def test_market_page_across_tenders(client, market, tmp_path):
+    from jianguan.core.timeutil import now
+    from jianguan.tendering.models import Tender
+    from jianguan.tendering.views_collusion import market_records
+
+    tender = _opened(market, tmp_path, ["24100000.00", "26900000.00", "29400000.00"])
+    first = services.evaluation_conclude(actor=market["owner"], tender=tender)[0]
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now())
+    services.award_decide(actor=market["owner"], tender=tender, candidate=first)
+    records = market_records()
+    assert len(records) == 1 and sum(b["won"] for b in records[0]["bids"]) == 1
+    client.force_login(market["actors"]["regulator"].user)
+    r = client.get(reverse("tendering:collusion_market"))
+    assert r.status_code == 200 and "陪标关系" in r.content.decode()
+    client.force_login(market["bidders"][0].user)
+    assert client.get(reverse("tendering:collusion_market")).status_code == 403
