@@ -444,3 +444,25 @@ def low_bid_decide(request: HttpRequest, query_id: str, data: LowBidDecideIn):
         decision=data.decision,
     )
     return _low_out(q)
+
+
+@router.post(
+    "/boq/check",
+    response={200: dict, **ERR},
+    summary="工程量清单自检（GB 50500 列；投标人封装前使用）",
+)
+def boq_check(request: HttpRequest, file: File[UploadedFile]):
+    from jianguan.core.errors import ValidationFailed
+    from jianguan.tendering.boq_xlsx import parse
+
+    if file.size and file.size > 20 * 1024 * 1024:
+        raise ValidationFailed("清单文件超过 20 MB", code="file_too_large")
+    lines, problems = parse(file)
+    if problems:
+        raise ValidationFailed(
+            "；".join(problems[:20]), code="bad_boq", details={"problems": problems[:500]}
+        )
+    total = (
+        sum((line["amount"] for line in lines), start=type(lines[0]["amount"])(0)) if lines else 0
+    )
+    return {"lines": len(lines), "total": str(total)}

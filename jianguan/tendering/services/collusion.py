@@ -14,7 +14,7 @@ from jianguan.core.actor import SYSTEM, Actor
 from jianguan.core.timeutil import SHANGHAI
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule_value
-from jianguan.tendering.collusion import fingerprints, price_screens, similarity
+from jianguan.tendering.collusion import boq, fingerprints, price_screens, similarity
 from jianguan.tendering.models import Bid, CollusionReport, Tender
 from jianguan.tendering.services.opening import opened_dir
 
@@ -42,6 +42,20 @@ def _text_of(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages[:200])
     except Exception:
         return ""
+
+
+def _boqs(bids: list[Bid]) -> dict[str, list[dict]]:
+    """Each bid's priced BoQ (the first .xlsx in its opened files that parses cleanly)."""
+    from jianguan.tendering.boq_xlsx import parse
+
+    out = {}
+    for bid in bids:
+        for path in sorted(opened_dir(bid).glob("*.xlsx")):
+            lines, problems = parse(path)
+            if lines and not problems:
+                out[bid.bidder.credit_code] = lines
+                break
+    return out
 
 
 def _inputs(tender: Tender) -> tuple[list[Bid], list[dict], dict[str, str]]:
@@ -89,6 +103,9 @@ def collusion_run(*, tender: Tender, stage: str, actor: Actor = SYSTEM) -> Collu
     price = price_screens.screens(prices, thresholds=thresholds)
     evidence = [{**f, "screen": "price"} for f in price.get("flags") or ()]
     evidence += [{**e, "screen": "fingerprint"} for e in fingerprints.fingerprint_screens(fp_rows)]
+    boqs = _boqs(bids)
+    if len(boqs) >= 2:
+        evidence += [{**e, "screen": "boq"} for e in boq.boq_screens(boqs)]
     proposals = {k: v for k, v in texts.items() if v.strip()}
     if len(proposals) >= 2:
         evidence += [
@@ -102,7 +119,7 @@ def collusion_run(*, tender: Tender, stage: str, actor: Actor = SYSTEM) -> Collu
             for e in evidence
             if e["screen"] == "fingerprint" and e.get("indicator") != "fingerprint_notes"
         ]
-        + [SIMILARITY_WEIGHT for e in evidence if e["screen"] == "similarity"]
+        + [SIMILARITY_WEIGHT for e in evidence if e["screen"] in ("similarity", "boq")]
     )
     report = CollusionReport.objects.create(
         tender=tender,
