@@ -100,12 +100,58 @@ def seed_committees() -> dict[str, object]:
     if user is None:
         return {"skipped": "no regulator"}
     officer = actor_for(user)
-    drawn = 0
+    drawn = scored = 0
     for tender in Tender.objects.filter(status="evaluation").exclude(
         pk__in=Committee.objects.values("tender_id")
     ):
-        services.committee_draw(
+        committee = services.committee_draw(
             actor=officer, tender=tender, needs=[("J01", 3), ("J02", 1), ("E01", 1)]
         )
         drawn += 1
-    return {"committees": drawn}
+        if tender.evaluation_method == "comprehensive":
+            _score(officer, committee)
+            scored += 1
+    return {"committees": drawn, "scored": scored}
+
+
+def _score(officer, committee) -> None:
+    """The drawn experts get their platform logins at check-in, score, submit and sign."""
+    from django.conf import settings
+
+    from jianguan.accounts import services as accounts
+    from jianguan.accounts.actors import actor_for
+    from jianguan.experts.models import Expert
+    from jianguan.tendering.models import Bid
+
+    rng = random.Random(committee.tender.code)
+    bids = list(Bid.objects.filter(tender=committee.tender, status=Bid.OPENED))
+    quality = {b.pk: rng.randint(0, 4) for b in bids}  # some proposals are simply better
+    for m in committee.members.select_related("expert"):
+        expert = m.expert
+        if expert.user_id is None:
+            user = accounts.user_create(
+                actor=SYSTEM,
+                username=f"pingbiao{expert.pk}",
+                password=settings.DEMO_PASSWORD,
+                display_name=f"专家{expert.name}",
+            )
+            Expert.objects.filter(pk=expert.pk).update(user=user)
+            expert.user = user
+        services.member_check_in(actor=officer, member=m, present=True)
+        actor = actor_for(expert.user)
+        for bid in bids:
+            t1 = 14 + quality[bid.pk] + rng.randint(0, 2)
+            services.sheet_save(
+                actor=actor,
+                member=m,
+                bid=bid,
+                scores={
+                    "T1": [str(t1), "施工组织设计完整，关键工序安排合理"],
+                    "T2": [str(6 + quality[bid.pk] // 2 + rng.randint(0, 1)), "质量安全措施可行"],
+                    "C1": [str(3 + quality[bid.pk] % 3), "按业绩证明材料计分"],
+                },
+            )
+        services.sheets_submit(actor=actor, member=m)
+    services.evaluation_compute(actor=officer, committee=committee)
+    for m in committee.members.select_related("expert__user"):
+        services.report_sign(actor=actor_for(m.expert.user), member=m)

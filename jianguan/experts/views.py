@@ -78,6 +78,7 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         "submitted": bool(own) and all(s.submitted_at for s in own.values()),
         "signed": bool(mine) and hasattr(mine, "signature"),
         "result": c.result,
+        "reports": list(c.tender.collusion_reports.order_by("created_at")),
     }
     return render(request, "experts/committee.html", ctx)
 

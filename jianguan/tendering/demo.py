@@ -18,6 +18,7 @@ from jianguan.core.timeutil import now
 from jianguan.projects.models import Project
 from jianguan.tendering import sealer, services
 from jianguan.tendering.models import Bid, Tender
+from jianguan.tendering.services.evaluation import tender_evaluation_set
 from jianguan.tendering.services.opening import bid_unseal, opening_close, tender_open
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,6 +31,42 @@ README = """大兴区建管云演示：投标加密私钥
 
 密封包可在平台“我的投标”中查看回执；私钥绝不上传平台。
 """
+
+
+# 综合评估法 as the demo's 社区卫生服务中心 tender publishes it (parameters frozen with it).
+COMPREHENSIVE = {
+    "method": "comprehensive",
+    "criteria": [
+        {
+            "part": "technical",
+            "code": "T1",
+            "label": "施工组织设计",
+            "max_points": "20",
+            "subjective": True,
+        },
+        {
+            "part": "technical",
+            "code": "T2",
+            "label": "质量安全保证措施",
+            "max_points": "10",
+            "subjective": True,
+        },
+        {
+            "part": "commercial",
+            "code": "C1",
+            "label": "类似工程业绩",
+            "max_points": "5",
+            "subjective": False,
+        },
+    ],
+    "credit_points": "5",
+    "price": {
+        "max_points": "60",
+        "k_set": ["0", "0.01", "0.02", "0.03"],
+        "e_above": "1",
+        "e_below": "0.5",
+    },
+}
 
 
 def _actor(username: str):
@@ -155,7 +192,9 @@ def seed() -> dict[str, object]:
         for bidder, price in zip(bidders[:2], prices, strict=False):
             _bid(bidder, failed, price, folder, work)
         failed = _deadline_now(failed)
-        opened = _publish(owner, _create(owner, projects[3], "演示：社区卫生服务中心新建工程"))
+        draft_cc = _create(owner, projects[3], "演示：社区卫生服务中心新建工程")
+        tender_evaluation_set(actor=owner, tender=draft_cc, config=COMPREHENSIVE)
+        opened = _publish(owner, draft_cc)
         folder = keys / opened.code
         folder.mkdir(exist_ok=True)
         sealed = [

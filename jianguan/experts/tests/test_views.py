@@ -16,6 +16,7 @@ def test_pool_and_committee_pages(client, scored, market):  # noqa: F811
     page = client.get(reverse("experts:committee", args=[committee.pk])).content.decode()
     member = committee.members.select_related("expert").first()
     assert member.expert.name in page and "汇总评分并公示中标候选人" in page
+    assert 'id="collusion-evidence"' in page  # the screens' report goes to the committee too
     # an expert sees their own name and sheet forms, the others' names are hidden
     other = committee.members.select_related("expert").exclude(pk=member.pk).first()
     client.force_login(actors[member.expert_id].user)
