@@ -4,7 +4,6 @@ with an objection that pauses it → award of the first candidate → a valid OC
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -14,9 +13,10 @@ from jianguan.tendering import ocds, sealer, services
 from jianguan.tendering.models import Bid, Candidate, Tender
 from jianguan.tendering.services.clock import tenders_advance
 from jianguan.tendering.services.opening import bid_unseal, opening_close
+from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 
-SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ocds-1.1.5"
+SCHEMA = OCDS_SCHEMA
 
 
 def _opened(market, tmp_path, prices, *, clarify=False, fail_last=False):

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from jianguan.tendering import ocds
+from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 
-SCHEMA_DIR = Path(__file__).resolve().parents[3].parent / "shared/data/ocds-1.1.5"
+SCHEMA_DIR = OCDS_SCHEMA
 needs_schema = pytest.mark.skipif(
     not (SCHEMA_DIR / "release-schema.json").is_file(),
     reason=f"OCDS 1.1.5 schema not found at {SCHEMA_DIR}",

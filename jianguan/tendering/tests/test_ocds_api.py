@@ -4,7 +4,6 @@ validate against the OCDS 1.1.5 schema kept in ../shared, offline."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,10 @@ from jianguan.ledger.models import LedgerEntry
 from jianguan.tendering import ocds, services
 from jianguan.tendering.models import OcdsRelease, Tender
 from jianguan.tendering.services.clock import tenders_advance
+from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 
-SCHEMA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ocds-1.1.5"
+SCHEMA = OCDS_SCHEMA
 pytestmark = pytest.mark.skipif(not SCHEMA.is_dir(), reason=f"OCDS schema not found at {SCHEMA}")
 
 
