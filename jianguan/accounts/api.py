@@ -6,16 +6,11 @@ from ninja import Query, Router, Schema, Status
 from jianguan.accounts import selectors, services
 from jianguan.accounts.models import OrganisationKind, Town
 from jianguan.accounts.schemas import MeRead, OrganisationCreate, OrganisationPage, OrganisationRead
+from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.permissions import registered
 
 router = Router(tags=["机构与用户"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: object | None = None
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

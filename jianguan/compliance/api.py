@@ -35,21 +35,13 @@ from jianguan.compliance.schemas import (
     SanctionRead,
 )
 from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR, ErrorOut
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project
 
 router = Router(tags=["检查整改与风险管控"])
 ID_MAX = 2**62
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
-
-
-ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class OrderQuery(Schema):

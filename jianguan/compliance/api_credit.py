@@ -12,10 +12,10 @@ from ninja import Field, Query, Router, Schema, Status
 from jianguan.compliance import credit as C
 from jianguan.compliance import selectors_credit as sel
 from jianguan.compliance import services
-from jianguan.compliance.api import ERR, ErrorOut
 from jianguan.compliance.models import CreditRecord
 from jianguan.compliance.schemas import Str20, Str200, Str500
 from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR, ErrorOut
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project

@@ -4,12 +4,13 @@ to its supervising officer until they are revealed at the award."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.experts import services, specialties
 from jianguan.experts.models import Committee, Expert, Member
@@ -18,15 +19,6 @@ from jianguan.tendering.models import Tender
 
 router = Router(tags=["评标专家库"])
 Str50, Str200, Str500 = _text(50), _text(200), _text(500)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
-
-
-ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class ExpertIn(Schema):

@@ -9,17 +9,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.ledger import selectors, services
 from jianguan.ledger.models import SigningKey
 
 router = Router(tags=["可信存证"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
 
 
 class HeadOut(Schema):

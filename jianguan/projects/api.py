@@ -12,12 +12,13 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from shapely.geometry import shape
 
 from jianguan.accounts.models import Organisation, Town
 from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR, ErrorOut
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.projects import geo, selectors, services
 from jianguan.projects import warnings as warning_rules
@@ -64,13 +65,6 @@ router = Router(tags=["项目台账"])
 public_router = Router(tags=["项目公开信息"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
-
-
-ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 HISTORY_MAX = 500
 
 

@@ -7,6 +7,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.selectors import organisation_get_visible_to
+from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.registry import selectors, services
@@ -29,12 +30,6 @@ from jianguan.registry.schemas import (
 )
 
 router = Router(tags=["资质与准入"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: object | None = None
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

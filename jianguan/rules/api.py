@@ -6,18 +6,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.rules import lookup
 from jianguan.rules.models import Region, Rule
 
 router = Router(tags=["规则库"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
 
 
 class RuleOut(Schema):

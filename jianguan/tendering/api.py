@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import Organisation
 from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.timeutil import client_instant
 from jianguan.projects.models import Project
@@ -51,15 +51,6 @@ from jianguan.tendering.services import bids as bid_services
 from jianguan.tendering.services.opening import bid_unseal
 
 router = Router(tags=["电子招标投标"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
-
-
-ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 def _tender(request: HttpRequest, raw: str) -> Tender:

@@ -10,9 +10,10 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.tendering import selectors, services
-from jianguan.tendering.api import ERR, _bid, _tender
+from jianguan.tendering.api import _bid, _tender
 from jianguan.tendering.models import (
     Award,
     Candidate,

@@ -9,18 +9,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import NotFound
 from jianguan.core.timeutil import client_instant, iso_utc, now
 from jianguan.tendering import ocds
 from jianguan.tendering.models import OcdsRelease
 
 router = Router(tags=["OCDS 开放合同数据"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
 
 
 class ReleaseQuery(Schema):
