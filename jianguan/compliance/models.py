@@ -6,12 +6,8 @@ from django.db import models
 
 from jianguan.accounts.models import Organisation
 from jianguan.compliance import credit, sanctions, workflow
-from jianguan.core.models import BaseModel
+from jianguan.core.models import BaseModel, choices
 from jianguan.projects.models import Project
-
-
-def _choices(mapping: dict) -> list[tuple[str, str]]:
-    return [(str(k), v) for k, v in mapping.items()]
 
 
 def credit_kinds() -> dict[str, str]:
@@ -24,7 +20,7 @@ class RiskAssessment(BaseModel):
     project = models.OneToOneField(
         Project, related_name="risk_assessment", on_delete=models.CASCADE
     )
-    level = models.CharField("总体风险等级", max_length=10, choices=_choices(workflow.RISK_LABELS))
+    level = models.CharField("总体风险等级", max_length=10, choices=choices(workflow.RISK_LABELS))
     max_score = models.PositiveSmallIntegerField("最高风险值")
     responsible_person = models.CharField("风险管控责任人", max_length=50, blank=True)
     emergency_plan = models.FileField("应急预案", upload_to="compliance/plans/%Y/", blank=True)
@@ -52,7 +48,7 @@ class RiskItem(BaseModel):
     likelihood = models.PositiveSmallIntegerField("可能性")
     impact = models.PositiveSmallIntegerField("后果严重程度")
     score = models.PositiveSmallIntegerField("风险值")
-    level = models.CharField(max_length=10, choices=_choices(workflow.RISK_LABELS))
+    level = models.CharField(max_length=10, choices=choices(workflow.RISK_LABELS))
     measures = models.CharField("管控措施", max_length=500, blank=True)
 
     class Meta:
@@ -65,7 +61,7 @@ class RiskItem(BaseModel):
 
 class Inspection(BaseModel):
     project = models.ForeignKey(Project, related_name="inspections", on_delete=models.CASCADE)
-    kind = models.CharField("检查类型", max_length=10, choices=_choices(workflow.INSPECTION_KINDS))
+    kind = models.CharField("检查类型", max_length=10, choices=choices(workflow.INSPECTION_KINDS))
     inspected_on = models.DateField("检查日期")
     inspector_organisation = models.ForeignKey(
         Organisation, related_name="+", on_delete=models.PROTECT
@@ -84,8 +80,8 @@ class Finding(BaseModel):
     project = models.ForeignKey(
         Project, related_name="compliance_findings", on_delete=models.CASCADE
     )
-    type = models.CharField("问题类型", max_length=12, choices=_choices(workflow.FINDING_TYPES))
-    severity = models.CharField("严重程度", max_length=10, choices=_choices(workflow.SEVERITIES))
+    type = models.CharField("问题类型", max_length=12, choices=choices(workflow.FINDING_TYPES))
+    severity = models.CharField("严重程度", max_length=10, choices=choices(workflow.SEVERITIES))
     description = models.CharField("问题描述", max_length=500)
     location = models.CharField("现场部位", max_length=200, blank=True)
     responsible_organisation = models.ForeignKey(
@@ -118,7 +114,7 @@ class RectificationOrder(BaseModel):
     status = models.CharField(
         "状态",
         max_length=10,
-        choices=_choices(workflow.ORDER_LABELS),
+        choices=choices(workflow.ORDER_LABELS),
         default=workflow.OrderStatus.OPEN,
         db_index=True,
     )
@@ -176,9 +172,9 @@ class Sanction(BaseModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name="被处理单位", related_name="sanctions", on_delete=models.PROTECT
     )
-    kind = models.CharField("类型", max_length=16, choices=_choices(sanctions.KINDS), db_index=True)
+    kind = models.CharField("类型", max_length=16, choices=choices(sanctions.KINDS), db_index=True)
     trigger = models.CharField(
-        "黑名单情形", max_length=32, choices=_choices(sanctions.TRIGGERS), blank=True
+        "黑名单情形", max_length=32, choices=choices(sanctions.TRIGGERS), blank=True
     )
     reason = models.CharField("事由", max_length=1000)
     legal_basis = models.CharField("依据", max_length=500)
@@ -195,7 +191,7 @@ class Sanction(BaseModel):
     status = models.CharField(
         "状态",
         max_length=10,
-        choices=_choices(sanctions.STATUSES),
+        choices=choices(sanctions.STATUSES),
         default=sanctions.ACTIVE,
         db_index=True,
     )
@@ -228,7 +224,7 @@ class SanctionAppeal(BaseModel):
     status = models.CharField(
         "状态",
         max_length=10,
-        choices=_choices(sanctions.APPEAL_STATUSES),
+        choices=choices(sanctions.APPEAL_STATUSES),
         default=sanctions.APPEAL_SUBMITTED,
         db_index=True,
     )
@@ -267,7 +263,7 @@ class CreditRecord(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
     )
-    kind = models.CharField("记录类型", max_length=24, choices=_choices(credit_kinds()))
+    kind = models.CharField("记录类型", max_length=24, choices=choices(credit_kinds()))
     points = models.DecimalField("分值", max_digits=8, decimal_places=2)
     description = models.CharField("事由", max_length=300)
     occurred_on = models.DateField("发生日期")

@@ -9,3 +9,8 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def choices(mapping: dict) -> list[tuple[str, str]]:
+    """Field choices from a {code: Chinese label} mapping kept beside the pure rules."""
+    return [(str(k), v) for k, v in mapping.items()]

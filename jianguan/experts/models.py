@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from jianguan.accounts.models import Organisation
-from jianguan.core.models import BaseModel
+from jianguan.core.models import BaseModel, choices
 
 
 class Expert(BaseModel):
@@ -27,7 +27,7 @@ class Expert(BaseModel):
     name = models.CharField("姓名", max_length=50)
     id_number_masked = models.CharField("身份证号（脱敏）", max_length=20, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
-    title = models.CharField("职称", max_length=30, choices=list(TITLES.items()))
+    title = models.CharField("职称", max_length=30, choices=choices(TITLES))
     experience_years = models.PositiveSmallIntegerField("从业年限")
     specialties = models.JSONField("评标专业", default=list)
     employer = models.ForeignKey(
@@ -106,7 +106,7 @@ class Member(BaseModel):
     expert = models.ForeignKey(Expert, related_name="seats", on_delete=models.PROTECT)
     specialty = models.CharField(max_length=10)
     order = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=12, choices=list(STATUSES.items()), default=DRAWN)
+    status = models.CharField(max_length=12, choices=choices(STATUSES), default=DRAWN)
     note = models.CharField(max_length=300, blank=True)
     sat_on = models.DateField()
 

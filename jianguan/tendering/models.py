@@ -7,13 +7,9 @@ import uuid
 from django.db import models
 
 from jianguan.accounts.models import Organisation
-from jianguan.core.models import BaseModel
+from jianguan.core.models import BaseModel, choices
 from jianguan.projects.models import Project
 from jianguan.tendering import procedures, workflow
-
-
-def _choices(mapping: dict) -> list[tuple[str, str]]:
-    return [(str(k), v) for k, v in mapping.items()]
 
 
 class Tender(BaseModel):
@@ -21,11 +17,11 @@ class Tender(BaseModel):
     project = models.ForeignKey(Project, related_name="tenders", on_delete=models.PROTECT)
     title = models.CharField("招标项目名称", max_length=200)
     description = models.TextField("招标范围及说明", blank=True)
-    procedure = models.CharField("招标方式", max_length=20, choices=_choices(procedures.LABELS))
+    procedure = models.CharField("招标方式", max_length=20, choices=choices(procedures.LABELS))
     status = models.CharField(
         "状态",
         max_length=20,
-        choices=_choices(workflow.LABELS),
+        choices=choices(workflow.LABELS),
         default=workflow.Status.DRAFT,
         db_index=True,
     )
@@ -115,7 +111,7 @@ class TenderDocument(BaseModel):
         "notice": "公告",
     }
     tender = models.ForeignKey(Tender, related_name="documents", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=20, choices=_choices(KINDS))
+    kind = models.CharField(max_length=20, choices=choices(KINDS))
     title = models.CharField("名称", max_length=200)
     file = models.FileField(upload_to="tendering/documents/%Y/")
     sm3 = models.CharField(max_length=64)
@@ -204,7 +200,7 @@ class Bid(BaseModel):
     bidder = models.ForeignKey(
         Organisation, verbose_name="投标人", related_name="bids", on_delete=models.PROTECT
     )
-    status = models.CharField(max_length=24, choices=_choices(STATUSES), db_index=True)
+    status = models.CharField(max_length=24, choices=choices(STATUSES), db_index=True)
     receipt_number = models.CharField("回执编号", max_length=32, unique=True)
     received_at = models.DateTimeField("递交时间")
     package = models.FileField(upload_to="tendering/bids/%Y/", max_length=200)
@@ -331,14 +327,14 @@ class Complaint(BaseModel):
     }
     tender = models.ForeignKey(Tender, related_name="complaints", on_delete=models.PROTECT)
     complainant = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
-    subject = models.CharField("投诉事项", max_length=20, choices=_choices(SUBJECTS))
+    subject = models.CharField("投诉事项", max_length=20, choices=choices(SUBJECTS))
     text = models.TextField("投诉内容")
     known_on = models.DateField("知道或应当知道之日")
     filed_at = models.DateTimeField()
     objection = models.ForeignKey(
         Objection, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
-    status = models.CharField(max_length=12, choices=_choices(STATUSES), default=SUBMITTED)
+    status = models.CharField(max_length=12, choices=choices(STATUSES), default=SUBMITTED)
     accept_due = models.DateField("受理期限")
     decide_due = models.DateField("处理期限", null=True, blank=True)
     suspended = models.BooleanField("暂停招标投标活动", default=False)
@@ -378,7 +374,7 @@ class CollusionReport(BaseModel):
     OPENING, EVALUATION = "opening", "evaluation"
     STAGES = {OPENING: "开标后", EVALUATION: "评标后"}
     tender = models.ForeignKey(Tender, related_name="collusion_reports", on_delete=models.CASCADE)
-    stage = models.CharField(max_length=12, choices=list(STAGES.items()))
+    stage = models.CharField(max_length=12, choices=choices(STAGES))
     suspicion = models.DecimalField("可疑程度", max_digits=4, decimal_places=3, db_index=True)
     price = models.JSONField("报价分布筛查", default=dict)
     evidence = models.JSONField("线索", default=list)
