@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.db.models import F
+
 from jianguan.accounts.models import Organisation
 from jianguan.compliance.models import CreditPublication, CreditRecord
 from jianguan.compliance.selectors_credit import SCORED_ORG_KINDS, SCORED_PERSON_KINDS
@@ -85,7 +87,6 @@ def seed() -> dict[str, object]:
     _dates(today)
     made = _history(today)
     # As if the platform had been live: each record was known on the day it happened.
-    for rec in CreditRecord.objects.filter(occurred_on__lt=today).only("pk", "occurred_on"):
-        CreditRecord.objects.filter(pk=rec.pk).update(recorded_on=rec.occurred_on)
+    CreditRecord.objects.filter(occurred_on__lt=today).update(recorded_on=F("occurred_on"))
     days = credit_history_backfill(start=today - dt.timedelta(days=DAYS - 1), end=today)
     return {"records": made, "days": days}

@@ -56,11 +56,30 @@ class Subject:
         return self.organisation.name if self.organisation else self.person.name
 
 
+def start_date(declared: dt.date | None, created_at: dt.datetime | None) -> dt.date:
+    """Founding or registration date when known, else the day it was entered."""
+    if declared is not None:
+        return declared
+    return created_at.astimezone(SHANGHAI).date() if created_at else today_local()
+
+
 def exists_from(subject: Subject) -> dt.date:
     obj = subject.obj
     declared = obj.established_on if subject.organisation else obj.registered_on
-    entered = obj.created_at.astimezone(SHANGHAI).date() if obj.created_at else today_local()
-    return declared if declared is not None else entered
+    return start_date(declared, obj.created_at)
+
+
+def scored_subject_starts() -> list[tuple[str, dt.date]]:
+    """Every subject scored daily (key "o:<id>" / "p:<id>") with the day it starts to exist."""
+    orgs = Organisation.objects.filter(kind__in=SCORED_ORG_KINDS, is_active=True).values_list(
+        "pk", "established_on", "created_at"
+    )
+    persons = RegisteredPerson.objects.filter(kind__in=SCORED_PERSON_KINDS).values_list(
+        "pk", "registered_on", "created_at"
+    )
+    return [(f"o:{pk}", start_date(d, c)) for pk, d, c in orgs.iterator(2000)] + [
+        (f"p:{pk}", start_date(d, c)) for pk, d, c in persons.iterator(2000)
+    ]
 
 
 def params_on(on: dt.date) -> C.Params:
@@ -128,18 +147,7 @@ def explain(subject: Subject, on: dt.date) -> Explanation:
     """Every point of the score on `on`, traced to its records (the sum equals the score)."""
     check_date(subject, on)
     records = {r.pk: r for r in records_for(subject).filter(_counting(on))}
-    entries = [
-        C.Entry(
-            r.pk,
-            r.kind,
-            C.to_centi(r.points),
-            r.occurred_on,
-            r.recorded_on,
-            r.expires_on,
-            r.ends_on,
-        )
-        for r in records.values()
-    ]
+    entries = [entry_of(tuple(getattr(r, f) for f in ENTRY_FIELDS)) for r in records.values()]
     breakdown = C.explain(entries, on, params_on(on))
     stored = (
         CreditScore.objects.filter(on=on, **subject.filter).values_list("score", flat=True).first()

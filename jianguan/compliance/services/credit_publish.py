@@ -13,22 +13,19 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 
-from jianguan.accounts.models import Organisation
 from jianguan.compliance import credit as C
 from jianguan.compliance.models import CreditPublication, CreditRecord, CreditScore, Inspection
 from jianguan.compliance.selectors_credit import (
     ENTRY_FIELDS,
-    SCORED_ORG_KINDS,
-    SCORED_PERSON_KINDS,
     entry_of,
     params_on,
+    scored_subject_starts,
 )
 from jianguan.compliance.services.credit import credit_records_for_event
 from jianguan.core.actor import SYSTEM, Actor
-from jianguan.core.timeutil import SHANGHAI, today_local
+from jianguan.core.timeutil import today_local
 from jianguan.ledger.services import record
 from jianguan.projects.models import Participant, Project, ProjectStage
-from jianguan.registry.models import RegisteredPerson
 
 BATCH = 2000
 LOOKBACK_DAYS = 30  # a missed daily run still collects what happened in the last month
@@ -97,9 +94,14 @@ def _on_time_completions(actor: Actor, on: dt.date) -> int:
         if p.completion_date <= planned[p.pk]
     ]
     done = _existing("on_time_completion", "project", (p.pk for p in projects))
+    parts = defaultdict(list)
+    for part in Participant.objects.filter(
+        project__in=projects, role__in=COLLECTED_ROLES, is_active=True
+    ).select_related("organisation"):
+        parts[part.project_id].append(part)
     made = 0
     for project in projects:
-        for part in project.participants.filter(role__in=COLLECTED_ROLES, is_active=True):
+        for part in parts[project.pk]:
             if (project.pk, part.organisation_id) in done:
                 continue
             credit_records_for_event(
@@ -122,20 +124,8 @@ def credit_records_collect(*, on: dt.date | None = None, actor: Actor = SYSTEM) 
     return _clean_inspections(actor, on) + _on_time_completions(actor, on)
 
 
-def _subjects(on: dt.date) -> list[str]:
-    def exists(declared, created) -> bool:
-        start = declared if declared is not None else created.astimezone(SHANGHAI).date()
-        return start <= on
-
-    orgs = Organisation.objects.filter(kind__in=SCORED_ORG_KINDS, is_active=True).values_list(
-        "pk", "established_on", "created_at"
-    )
-    persons = RegisteredPerson.objects.filter(kind__in=SCORED_PERSON_KINDS).values_list(
-        "pk", "registered_on", "created_at"
-    )
-    return [f"o:{pk}" for pk, d, c in orgs.iterator(BATCH) if exists(d, c)] + [
-        f"p:{pk}" for pk, d, c in persons.iterator(BATCH) if exists(d, c)
-    ]
+def _subjects(starts: list[tuple[str, dt.date]], on: dt.date) -> list[str]:
+    return [key for key, start in starts if start <= on]
 
 
 def _entries(start: dt.date, end: dt.date) -> dict[str, list[C.Entry]]:
@@ -200,7 +190,7 @@ def credit_scores_publish(*, on: dt.date | None = None, actor: Actor = SYSTEM) -
     existing = CreditPublication.objects.filter(on=on).first()
     if existing is not None:
         return existing
-    return _publish_day(actor, on, _subjects(on), _entries(on, on))
+    return _publish_day(actor, on, _subjects(scored_subject_starts(), on), _entries(on, on))
 
 
 @transaction.atomic
@@ -209,11 +199,11 @@ def credit_history_backfill(*, start: dt.date, end: dt.date, actor: Actor = SYST
     done = set(
         CreditPublication.objects.filter(on__gte=start, on__lte=end).values_list("on", flat=True)
     )
-    entries = _entries(start, end)
+    entries, starts = _entries(start, end), scored_subject_starts()
     count, day = 0, start
     while day <= end:
         if day not in done:
-            _publish_day(actor, day, _subjects(day), entries)
+            _publish_day(actor, day, _subjects(starts, day), entries)
             count += 1
         day += dt.timedelta(days=1)
     return count
