@@ -56,20 +56,18 @@ import json
 import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._backends import run_backends  # noqa: E402
 from bench._http import Client, emit, measure, serve, summary  # noqa: E402
 
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 TARGET_P95_MS = 200.0
 SEED = 4_2026
 BATCH = 5_000
@@ -97,74 +95,20 @@ RULES = [
 # --------------------------------------------------------------------------- parent
 
 
-def _server_url(url: str, dbname: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, ""))
-
-
-def _run_child(backend: str, args: argparse.Namespace, env: dict[str, str]) -> int:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", backend]
-    for flag in ("projects", "warnings", "repeat", "concurrency", "mixed"):
-        cmd += [f"--{flag}", str(getattr(args, flag))]
-    if args.explain:
-        cmd.append("--explain")
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
-    try:
-        return proc.wait(timeout=args.timeout)
-    except subprocess.TimeoutExpired:
-        emit("register.timeout", backend=backend, seconds=args.timeout)
-        proc.send_signal(signal.SIGTERM)  # the child stops its server on the way out
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        return 1
-
-
 def parent(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    backends = args.backends or ("postgres" if os.environ.get("BENCH_DATABASE_URL") else "sqlite")
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATA_DIR")}
-    base["TESTING"] = "1"  # fast password hashing for the demo users; plain static storage
-    base["SESSION_IDLE_MINUTES"] = "600"  # the session must outlive the run
-    base.setdefault("LOG_LEVEL", "ERROR")
-    rc = 0
-    for backend in backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="jg-bench-register-") as tmp:
-                env = {**base, "DATA_DIR": tmp, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
-                env["LEDGER_SIGNING_KEY"] = f"{tmp}/keys/ledger.pem"
-                rc |= _run_child("sqlite", args, env)
-        elif backend == "postgres":
-            rc |= _postgres(args, base)
-        else:
-            emit("register.backend", skipped=f"unknown backend {backend!r}")
-            rc |= 2
-    emit("register.bench.total", seconds=round(time.perf_counter() - started, 1))
-    return rc
-
-
-def _postgres(args: argparse.Namespace, base: dict[str, str]) -> int:
-    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_PG
-    import psycopg
-
-    dbname = f"jg_bench_register_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = _server_url(url, "postgres")
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{dbname}"')
-    except psycopg.Error as exc:
-        emit("register.postgres", skipped=f"PostgreSQL unreachable at {url}: {exc}".strip())
-        return 0
-    try:
-        with tempfile.TemporaryDirectory(prefix="jg-bench-register-pg-") as tmp:
-            env = {**base, "DATA_DIR": tmp, "DATABASE_URL": _server_url(url, dbname)}
-            env["LEDGER_SIGNING_KEY"] = f"{tmp}/keys/ledger.pem"
-            return _run_child("postgres", args, env)
-    finally:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    flags = []
+    for flag in ("projects", "warnings", "repeat", "concurrency", "mixed"):
+        flags += [f"--{flag}", str(getattr(args, flag))]
+    if args.explain:
+        flags.append("--explain")
+    return run_backends(
+        "register",
+        __file__,
+        flags,
+        backends=args.backends,
+        timeout=args.timeout,
+        env={"SESSION_IDLE_MINUTES": "600"},  # the session must outlive the run
+    )
 
 
 # --------------------------------------------------------------------------- child
