@@ -42,6 +42,19 @@ MAX_PACKAGE = 2 * 1024 * 1024 * 1024
 ACCOUNT = re.compile(r"[0-9]{8,32}")
 
 
+def _accepting(tender: Tender, at: dt.datetime, *, respect_pause: bool = False) -> None:
+    """Bids are still taken (办法 27); a pause (an objection, a complaint) stops new uploads and
+    completions, while a bidder may still register a key, send chunks or withdraw."""
+    paused = respect_pause and tender.paused_at is not None
+    wf(
+        workflow.check_bid_accepted,
+        tender.status,
+        deadline=tender.bid_deadline,
+        now=at,
+        paused=paused,
+    )
+
+
 def upload_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "tendering" / "uploads"
     path.mkdir(parents=True, exist_ok=True)
@@ -92,13 +105,7 @@ def bidder_key_register(*, actor: Actor, tender: Tender, public_pem: str) -> Bid
     """The bidder's ECDH P-256 public key for this tender (its private key never comes here)."""
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     _may_bid(actor, tender)
-    wf(
-        workflow.check_bid_accepted,
-        tender.status,
-        deadline=tender.bid_deadline,
-        now=now(),
-        paused=False,
-    )
+    _accepting(tender, now())
     try:
         fingerprint = sealer.key_fingerprint(public_pem.encode())
     except sealer.SealError as exc:
@@ -138,13 +145,7 @@ def upload_start(
 ) -> Upload:
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     _may_bid(actor, tender)
-    wf(
-        workflow.check_bid_accepted,
-        tender.status,
-        deadline=tender.bid_deadline,
-        now=now(),
-        paused=tender.paused_at is not None,
-    )
+    _accepting(tender, now(), respect_pause=True)
     _eligible(actor, tender)
     if lot.tender_id != tender.pk:
         raise NotFound("标段不存在", code="lot_not_found")
@@ -188,10 +189,10 @@ def _amount(value: Any):
         return None
 
 
-def _own_upload(actor: Actor, upload_id) -> Upload:
-    upload = (
-        Upload.objects.select_for_update().select_related("tender").filter(pk=upload_id).first()
-    )
+def _own_upload(actor: Actor, upload_id, *, lock: bool = True) -> Upload:
+    """The actor's own unfinished upload; ``lock`` inside a transaction, not for a read."""
+    qs = Upload.objects.select_for_update() if lock else Upload.objects
+    upload = qs.select_related("tender").filter(pk=upload_id).first()
     if upload is None or upload.bidder_id != actor.organisation_id:
         raise NotFound("上传任务不存在", code="upload_not_found")
     if upload.completed_at is not None:
@@ -204,13 +205,7 @@ def chunk_count(upload: Upload) -> int:
 
 
 def _check_chunk(upload: Upload, number: int, data: bytes, at: dt.datetime) -> None:
-    wf(
-        workflow.check_bid_accepted,
-        upload.tender.status,
-        deadline=upload.tender.bid_deadline,
-        now=at,
-        paused=False,
-    )
+    _accepting(upload.tender, at)
     count = chunk_count(upload)
     if not isinstance(number, int) or not 0 <= number < count:
         raise ValidationFailed(f"分片序号须在 0 至 {count - 1} 之间", code="bad_chunk_number")
@@ -230,7 +225,7 @@ def upload_chunk(*, actor: Actor, upload_id, number: int, data: bytes) -> Upload
     database lock is held while megabytes are written (SQLite has one writer).
     """
     at = now()
-    upload = _peek_upload(actor, upload_id)
+    upload = _own_upload(actor, upload_id, lock=False)
     _check_chunk(upload, number, data, at)
     with open(_part(upload), "r+b") as fh:
         fh.seek(number * upload.chunk_size)
@@ -243,15 +238,6 @@ def upload_chunk(*, actor: Actor, upload_id, number: int, data: bytes) -> Upload
             raise Conflict(f"第 {number} 片已接收", code="chunk_duplicate")
         upload.received = sorted({*upload.received, number})
         upload.save(update_fields=["received", "updated_at"])
-    return upload
-
-
-def _peek_upload(actor: Actor, upload_id) -> Upload:
-    upload = Upload.objects.select_related("tender").filter(pk=upload_id).first()
-    if upload is None or upload.bidder_id != actor.organisation_id:
-        raise NotFound("上传任务不存在", code="upload_not_found")
-    if upload.completed_at is not None:
-        raise Conflict("该上传已完成", code="upload_completed")
     return upload
 
 
@@ -275,7 +261,7 @@ def upload_complete(*, actor: Actor, upload_id, ip: str | None = None) -> Bid:
     up the other bidders near the deadline); the receipt time is when this request arrived.
     """
     at = now()
-    upload = _peek_upload(actor, upload_id)
+    upload = _own_upload(actor, upload_id, lock=False)
     missing = sorted(set(range(chunk_count(upload))) - set(upload.received))
     if missing:
         raise Conflict(
@@ -307,13 +293,7 @@ def _accept(actor, upload_id, at, digest, manifest, key, ip) -> Bid:
     upload = _own_upload(actor, upload_id)
     tender = Tender.objects.select_for_update().get(pk=upload.tender_id)
     part = _part(upload)
-    wf(
-        workflow.check_bid_accepted,
-        tender.status,
-        deadline=tender.bid_deadline,
-        now=at,
-        paused=tender.paused_at is not None,
-    )
+    _accepting(tender, at, respect_pause=True)
     previous = list(
         Bid.objects.select_for_update().filter(
             tender=tender, lot=upload.lot, bidder_id=upload.bidder_id, status=Bid.SUBMITTED
@@ -377,13 +357,7 @@ def bid_withdraw(*, actor: Actor, bid: Bid) -> Bid:
     if bid.bidder_id != actor.organisation_id:
         raise NotFound("投标文件不存在", code="bid_not_found")
     require(actor, "tendering.bid")
-    wf(
-        workflow.check_bid_accepted,
-        bid.tender.status,
-        deadline=bid.tender.bid_deadline,
-        now=now(),
-        paused=False,
-    )
+    _accepting(bid.tender, now())
     if bid.status != Bid.SUBMITTED:
         raise Conflict("只有已递交的投标文件可以撤回", code="not_submitted")
     bid.status = Bid.WITHDRAWN
