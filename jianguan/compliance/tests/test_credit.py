@@ -4,7 +4,6 @@ scores on a past date, eligibility, manual records and the bad input they refuse
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from jianguan.compliance.tests.test_services import _raise
 from jianguan.core.errors import PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry
+from jianguan.ledger.selectors import entry_document
 from jianguan.registry import services as registry
 from jianguan.registry.selectors import eligibility
 from jianguan.registry.tests.conftest import constructor
@@ -133,7 +133,7 @@ def test_daily_publication_is_once_per_day_exact_and_ledgered(site):
     # owners and regulators are not scored daily
     assert not CreditScore.objects.filter(organisation=site["orgs"]["owner"]).exists()
     entry = LedgerEntry.objects.get(type="compliance.credit_published")
-    payload = json.loads(bytes(entry.leaf_input))["payload"]
+    payload = entry_document(entry)["payload"]
     assert payload["digest"] == publication.digest and payload["subjects"] >= 2
     # a record made after publication does not change the published score of the day
     _raise(site, severity="serious")

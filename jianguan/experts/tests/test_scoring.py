@@ -4,7 +4,6 @@ ledger alone with the same ranking."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -16,6 +15,7 @@ from jianguan.experts import services
 from jianguan.experts.models import Member, Sheet
 from jianguan.experts.services.scoring import compute
 from jianguan.ledger.models import LedgerEntry
+from jianguan.ledger.selectors import entry_document
 from jianguan.projects.tests.test_services import member as make_member
 from jianguan.tendering.evaluation import config as cfg
 from jianguan.tendering.services.evaluation import tender_evaluation_set
@@ -25,9 +25,7 @@ from jianguan.tendering.tests.test_services import _tender
 
 
 def _payloads(type_):
-    return [
-        json.loads(bytes(e.leaf_input))["payload"] for e in LedgerEntry.objects.filter(type=type_)
-    ]
+    return [entry_document(e)["payload"] for e in LedgerEntry.objects.filter(type=type_)]
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from jianguan.core.timeutil import today_local
 from jianguan.experts import draw, services
 from jianguan.experts.models import Committee, Expert, Member
 from jianguan.ledger.models import LedgerEntry
+from jianguan.ledger.selectors import entry_document
 from jianguan.tendering.models import Tender
 from jianguan.tendering.tests.test_award import _opened
 
@@ -74,7 +75,7 @@ def test_draw_commit_check_in_reveal(client, market, tmp_path, bearer):
     assert len(drawn) == 5 and experts[0].pk not in drawn
     assert str(experts[0].pk) in committee.excluded
     entry = LedgerEntry.objects.filter(type="experts.draw_committed").get()
-    payload = json.loads(bytes(entry.leaf_input))["payload"]
+    payload = entry_document(entry)["payload"]
     assert payload["commitment"] == committee.commitment
     assert "seed" not in payload and not any(
         e.name in json.dumps(payload, ensure_ascii=False) for e in experts

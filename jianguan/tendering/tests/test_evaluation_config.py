@@ -3,12 +3,11 @@ opening and revealed at its end, re-derivable from the published seed."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.ledger.models import LedgerEntry
+from jianguan.ledger.selectors import entry_document
 from jianguan.tendering.evaluation import price_score
 from jianguan.tendering.services.evaluation import tender_evaluation_set
 from jianguan.tendering.tests.test_award import _opened
@@ -50,7 +49,7 @@ COMPREHENSIVE = {
 
 
 def _payload(type_):
-    return json.loads(bytes(LedgerEntry.objects.filter(type=type_).get().leaf_input))["payload"]
+    return entry_document(LedgerEntry.objects.filter(type=type_).get())["payload"]
 
 
 def test_set_frozen_and_k(market, tmp_path, monkeypatch):

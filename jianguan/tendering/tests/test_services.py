@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from jianguan.accounts.tests.factories import OrganisationFactory
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now
 from jianguan.ledger.models import LedgerEntry
+from jianguan.ledger.selectors import entry_document
 from jianguan.projects.tests.test_services import create, member, pdf, world  # noqa: F401
 from jianguan.tendering import sealer, services
 from jianguan.tendering.models import Bid, Tender
@@ -192,7 +192,7 @@ def test_journey_sealed_bids_opening_and_one_failed_unseal(market, tmp_path, mon
     tender = opening_close(tender=tender)
     assert tender.status == "evaluation"
     entry = LedgerEntry.objects.filter(type="tendering.opening_recorded").get()
-    rows = json.loads(bytes(entry.leaf_input))["payload"]["bids"]
+    rows = entry_document(entry)["payload"]["bids"]
     assert len(rows) == 5 and {r["status"] for r in rows} == {"opened", "revoked"}
 
 
