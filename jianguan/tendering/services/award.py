@@ -14,6 +14,7 @@ from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule, rule_value
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Award, Bid, Candidate, Objection, Tender
+from jianguan.tendering.services.collusion import collusion_run
 from jianguan.tendering.services.common import local_date, move, require_manager
 from jianguan.tendering.services.low_bids import open_queries, rejected_bid_ids
 from jianguan.tendering.services.ocds import ocds_release
@@ -93,8 +94,6 @@ def candidates_publish(
         },
     )
     ocds_release(tender=tender, tag="tenderUpdate", actor=actor)
-    from jianguan.tendering.services.collusion import collusion_run
-
     collusion_run(tender=tender, stage="evaluation", actor=actor)
     return made
 

@@ -16,7 +16,7 @@ from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule_value
 from jianguan.tendering.collusion import boq, fingerprints, price_screens, similarity
 from jianguan.tendering.models import Bid, CollusionReport, Tender
-from jianguan.tendering.services.opening import opened_dir
+from jianguan.tendering.services.common import opened_dir
 
 log = logging.getLogger(__name__)
 # How much a kind of evidence weighs in the tender's suspicion (0..1): shared machines, PDF

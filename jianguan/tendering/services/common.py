@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
 
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -11,7 +14,7 @@ from jianguan.core.timeutil import SHANGHAI
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule
 from jianguan.tendering import workflow
-from jianguan.tendering.models import Tender
+from jianguan.tendering.models import Bid, Tender
 
 
 def refuse(exc: workflow.TenderRuleError, conflict: bool = False):
@@ -99,3 +102,7 @@ def move(actor: Actor, tender: Tender, target: str, reason: str = "") -> Tender:
         payload={"code": tender.code, "from": source, "to": target, "reason": reason},
     )
     return tender
+
+
+def opened_dir(bid: Bid) -> Path:
+    return Path(settings.MEDIA_ROOT) / "tendering" / "opened" / str(bid.pk)

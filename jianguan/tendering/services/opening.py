@@ -7,9 +7,7 @@ import datetime as dt
 import re
 import shutil
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from jianguan.core.actor import SYSTEM, Actor
@@ -20,17 +18,14 @@ from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule, rule_value
 from jianguan.tendering import sealer, workflow
 from jianguan.tendering.models import Bid, Tender
-from jianguan.tendering.services.common import local_date, move, periods
+from jianguan.tendering.services.collusion import collusion_run
+from jianguan.tendering.services.common import local_date, move, opened_dir, periods
 from jianguan.tendering.services.evaluation import k_commit, k_reveal
 from jianguan.tendering.services.ocds import ocds_release
 
 # Sealer errors that can only come from the bidder's side: a wrong or tampered key or
 # package (办法 31: 因投标人原因 → 撤销). Anything else is the platform's (→ 撤回).
 BIDDER_FAULTS = {"wrong_key", "tampered", "truncated", "hash_mismatch", "invalid_input"}
-
-
-def opened_dir(bid: Bid) -> Path:
-    return Path(settings.MEDIA_ROOT) / "tendering" / "opened" / str(bid.pk)
 
 
 def _valid_by_lot(tender: Tender) -> dict[int, int]:
@@ -204,7 +199,5 @@ def opening_close(*, tender: Tender, actor: Actor = SYSTEM) -> Tender:
     k_reveal(tender, actor)
     tender = move(actor, tender, workflow.Status.EVALUATION, "开标结束，进入评标")
     ocds_release(tender=tender, tag="tenderUpdate", actor=actor)
-    from jianguan.tendering.services.collusion import collusion_run  # it reads opened files
-
     collusion_run(tender=tender, stage="opening", actor=actor)
     return tender
