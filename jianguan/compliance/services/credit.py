@@ -23,7 +23,7 @@ from jianguan.compliance.selectors_credit import (
     check_date,
 )
 from jianguan.core.actor import Actor
-from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.services import record
@@ -216,7 +216,7 @@ def credit_record_end(*, actor: Actor, record_obj: CreditRecord, reason: str) ->
 def credit_records_end_for(*, actor: Actor, source_type: str, source_id: int, reason: str) -> int:
     """Ends the records a decision caused (an appeal revoked it, or it was repaired)."""
     if not transaction.get_connection().in_atomic_block:
-        raise PermissionDenied("须在处理决定的事务内调用", code="not_atomic")
+        raise RuntimeError("credit_records_end_for runs inside the decision's transaction")
     rows = CreditRecord.objects.select_for_update().filter(
         source_type=source_type, source_id=source_id, ends_on__isnull=True
     )
