@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jianguan.compliance",
     "jianguan.tendering",
     "jianguan.experts",
+    "jianguan.contracts",
     "jianguan.web",
 ]
 

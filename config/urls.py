@@ -22,6 +22,7 @@ urlpatterns = [
     path("compliance/", include("jianguan.compliance.urls")),
     path("tendering/", include("jianguan.tendering.urls")),
     path("experts/", include("jianguan.experts.urls")),
+    path("contracts/", include("jianguan.contracts.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
     path("public/tenders/", include("jianguan.tendering.urls_public")),

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "jianguan.contracts"
+    label = "contracts"
+    verbose_name = "合同与支付"
+
+    def ready(self) -> None:
+        from jianguan.contracts import facts, permissions  # noqa: F401  (registers grants)
+
+        facts.register_all()
+
+        from jianguan.web.nav import NavItem, register
+
+        register(
+            NavItem(
+                "contracts",
+                "合同支付",
+                "contracts:index",
+                "ti-file-certificate",
+                "contracts.view",
+                35,
+            )
+        )
+        from jianguan.contracts.labels import LEDGER_LABELS
+        from jianguan.ledger import labels
+
+        labels.register(LEDGER_LABELS)
