@@ -85,6 +85,7 @@ def _register_routers() -> None:
     api.add_router("/ocds", "jianguan.tendering.api_ocds.router")
     api.add_router("/experts", "jianguan.experts.api.router")
     api.add_router("/contracts", "jianguan.contracts.api.router")
+    api.add_router("/contracts", "jianguan.contracts.api_boq.router")
     api.add_router("/contracts", "jianguan.contracts.api_variations.router")
     api.add_router("/contracts", "jianguan.contracts.api_acceptance.router")
     api.add_router("/contracts", "jianguan.contracts.api_claims.router")

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from jianguan.contracts import views, views_acceptance, views_claims, views_variations
+from jianguan.contracts import (
+    views,
+    views_acceptance,
+    views_boq,
+    views_claims,
+    views_variations,
+)
 
 app_name = "contracts"
 
@@ -13,8 +19,8 @@ urlpatterns = [
     path("<int:pk>/terms/", views.terms, name="terms"),
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/approve/", views.approve, name="approve"),
-    path("<int:pk>/boq/", views.boq, name="boq"),
-    path("<int:pk>/boq/export.xlsx", views.boq_export, name="boq_export"),
+    path("<int:pk>/boq/", views_boq.boq, name="boq"),
+    path("<int:pk>/boq/export.xlsx", views_boq.boq_export, name="boq_export"),
     path("<int:pk>/subcontracts/new/", views.subcontract_new, name="subcontract_new"),
     path("<int:pk>/ledger/", views.ledger, name="ledger"),
     path("<int:pk>/ledger/export.json", views.ledger_export, name="ledger_export"),

@@ -7,5 +7,5 @@ def _todo(request, *args, **kwargs):
     raise Http404
 
 
-index = register_export = contract_new = detail = terms = sign = approve = boq = _todo
-boq_export = subcontract_new = ledger = ledger_export = _todo
+index = register_export = contract_new = detail = terms = sign = approve = _todo
+subcontract_new = ledger = ledger_export = _todo
