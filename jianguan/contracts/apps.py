@@ -11,6 +11,11 @@ class ContractsConfig(AppConfig):
 
         facts.register_all()
 
+        from jianguan.contracts import visibility, visibility_reviews
+
+        visibility.register_all()
+        visibility_reviews.register_all()
+
         from jianguan.web.nav import NavItem, register
 
         register(
