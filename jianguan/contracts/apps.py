@@ -16,6 +16,11 @@ class ContractsConfig(AppConfig):
         visibility.register_all()
         visibility_reviews.register_all()
 
+        from jianguan.contracts.ocds_hook import tender_contracts
+        from jianguan.tendering.ocds_build import register_contract_provider
+
+        register_contract_provider(tender_contracts)
+
         from jianguan.web.nav import NavItem, register
 
         register(
@@ -26,6 +31,16 @@ class ContractsConfig(AppConfig):
                 "ti-file-certificate",
                 "contracts.view",
                 35,
+            )
+        )
+        register(
+            NavItem(
+                "contracts_worklist",
+                "进度款待审",
+                "contracts:worklist",
+                "ti-checklist",
+                "contracts.review",
+                36,
             )
         )
         from jianguan.contracts.labels import LEDGER_LABELS

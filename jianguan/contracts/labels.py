@@ -19,4 +19,7 @@ LEDGER_LABELS = {
     "contracts.payment_recorded": "登记支付",
     "contracts.acceptance_self_checked": "施工单位自检",
     "contracts.acceptance_decided": "监理验收",
+    "contracts.variation_evidence_added": "补充变更或签证证明材料",
+    "contracts.acceptance_item_added": "添加质量验收项",
+    "contracts.claim_updated": "修改进度款申请",
 }

@@ -34,6 +34,7 @@ class TenderingConfig(AppConfig):
                 "tendering.opening_recorded": "公布开标记录",
                 "tendering.candidates_published": "公示中标候选人",
                 "tendering.awarded": "确定中标人",
+                "tendering.contract_signed": "中标合同签订，投标保证金起算退还期限",
                 "tendering.ocds_released": "发布开放合同数据（OCDS）",
                 "tendering.bond_refunded": "退还投标保证金",
                 "tendering.evaluation_set": "设定评标办法及参数",

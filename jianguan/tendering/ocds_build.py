@@ -18,6 +18,14 @@ OPENED = frozenset(
     }
 )
 BID_STATUS = {Bid.OPENED: "valid", Bid.REVOKED: "revoked", Bid.WITHDRAWN_AT_OPENING: "withdrawn"}
+# The contracts app (which sits above tendering) tells the snapshot about signed contracts:
+# provider(tender) -> [ContractIn] (ocds_contract.py).
+_CONTRACT_PROVIDERS: list = []
+
+
+def register_contract_provider(provider) -> None:
+    if provider not in _CONTRACT_PROVIDERS:
+        _CONTRACT_PROVIDERS.append(provider)
 
 
 def _org(org) -> dict:
@@ -117,6 +125,7 @@ def snapshot(tender: Tender) -> dict:
         }
         for a in tender.awards.select_related("lot", "supplier")
     ]
+    data["contracts"] = [c for provider in _CONTRACT_PROVIDERS for c in provider(tender)]
     if tender.status in (workflow.Status.FAILED, workflow.Status.CANCELLED):
         data["cancellation"] = {"date": iso_utc(tender.updated_at), "reason": tender.failed_reason}
     return data

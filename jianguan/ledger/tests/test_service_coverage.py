@@ -55,6 +55,14 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.accounts.services.api_token_authenticate": "touches the token's last_used_at",
     "jianguan.accounts.services.login_failure_record": "failed-login counter and lockout",
     "jianguan.accounts.services.login_success_record": "resets the failed-login counter",
+    # A reviewer's draft cut on a payment claim line: a working note of the reviewing body.
+    "jianguan.contracts.services.reviews.review_cut": (
+        "draft cuts are recorded, all together, when the review is submitted"
+    ),
+    # A bulk write used inside contract services' transactions, which check and record.
+    "jianguan.contracts.services.boq.replace_items": "helper; the calling service records",
+    # Evidence files are stored by the service that receives them, whose entry lists their SM3.
+    "jianguan.contracts.services.common.evidence_store": "helper; the calling service records",
 }
 
 ORM_WRITES = frozenset(

@@ -1,0 +1,179 @@
+"""工程进度款支付证书 as a Chinese PDF (reportlab, STSong-Light CID font).
+
+Issued only for an approved (or paid) claim: by then every review of the round has been
+submitted, so the finance and audit figures may be shown to every party.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.db.models import Sum
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from jianguan.contracts import workflow
+from jianguan.contracts.models import Payment, PaymentClaim
+from jianguan.core.timeutil import to_local, today_local
+from jianguan.ledger.models import LedgerEntry
+from jianguan.projects.pdf import INK, _esc, _font, _style
+
+ISSUABLE = {workflow.C_APPROVED, workflow.C_PAID}
+
+
+def _yuan(value: Decimal | None) -> str:
+    return "—" if value is None else f"{Decimal(value):,.2f} 元"
+
+
+def _ratio(value: Decimal | None) -> str:
+    return "—" if value is None else f"{Decimal(value) * 100:.2f}%"
+
+
+def approval_entry(claim: PaymentClaim) -> LedgerEntry | None:
+    """The ledger entry that recorded the claim's approval (its index goes on the certificate)."""
+    return (
+        LedgerEntry.objects.filter(
+            object_app="contracts",
+            object_model="paymentclaim",
+            object_id=str(claim.pk),
+            type="contracts.claim_approved",
+        )
+        .order_by("-index")
+        .first()
+    )
+
+
+def stage_rows(claim: PaymentClaim) -> list[tuple[str, str, str, str]]:
+    """(stage, reviewer organisation, accepted cumulative value, reduction) of the submitted
+    reviews of the claim's last round, in chain order."""
+    reviews = {
+        r.stage: r
+        for r in claim.reviews.filter(round=claim.round, submitted_at__isnull=False)
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    }
+    rows = []
+    for stage in workflow.CHAIN:
+        r = reviews.get(stage)
+        if r is None:
+            continue
+        rows.append(
+            (
+                workflow.REVIEW_STAGES[stage],
+                r.organisation.name,
+                _yuan(r.reviewed_value),
+                _yuan(r.reduction),
+            )
+        )
+    return rows
+
+
+def certificate_facts(claim: PaymentClaim) -> dict:
+    """Everything the certificate shows, as plain strings (also used by the tests)."""
+    c = claim.contract
+    paid = Payment.objects.filter(claim__contract=c, claim__sequence__lte=claim.sequence).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal("0.00")
+    entry = approval_entry(claim)
+    signed = claim.chief_supervisor_signed_at
+    return {
+        "number": claim.number,
+        "rows": [
+            ("项目", f"{c.project.code} {c.project.name}"),
+            ("合同", f"{c.number} {c.title}"),
+            ("发包人", c.employer.name),
+            ("承包人", c.contractor.name),
+            ("监理单位", c.supervisor.name if c.supervisor_id else "—"),
+            ("财政评审机构", c.finance_bureau.name if c.finance_bureau_id else "—"),
+            ("第三方审计机构", c.auditor.name if c.auditor_id else "—"),
+            ("期数", f"第 {claim.sequence} 期"),
+            ("计量期", f"{claim.period_start:%Y-%m-%d} 至 {claim.period_end:%Y-%m-%d}"),
+            ("现合同价", _yuan(c.current_value)),
+            ("申报累计完成产值", _yuan(claim.claimed_cumulative_value)),
+            ("申报本期完成产值", _yuan(claim.claimed_value)),
+        ],
+        "stages": stage_rows(claim),
+        "summary": [
+            ("审定累计完成产值", _yuan(claim.approved_cumulative_value)),
+            ("审定本期完成产值", _yuan(claim.approved_value)),
+            ("进度款支付比例", _ratio(c.progress_ratio)),
+            ("本期应付金额", _yuan(claim.payable_amount)),
+            ("本期扣留质量保证金", _yuan(claim.retention_amount)),
+            ("累计已支付", _yuan(paid)),
+            ("当前状态", workflow.CLAIM_STATUSES.get(claim.status, claim.status)),
+        ],
+        "chief_supervisor": claim.chief_supervisor or "（未签字）",
+        "chief_signed_at": f"{to_local(signed):%Y-%m-%d %H:%M}" if signed else "—",
+        "approved_at": f"{to_local(claim.approved_at):%Y-%m-%d %H:%M}"
+        if claim.approved_at
+        else "—",
+        "ledger_index": f"#{entry.index}" if entry else "—",
+    }
+
+
+def _table(rows, widths, header: bool = False) -> Table:
+    body = _style(10, leading=14)
+    table = Table(
+        [[Paragraph(_esc(str(cell)), body) for cell in row] for row in rows], colWidths=widths
+    )
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), _font()),
+        ("GRID", (0, 0), (-1, -1), 0.5, INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), "#e8edf5"))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def certificate_pdf(claim: PaymentClaim) -> bytes:
+    facts = certificate_facts(claim)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        title=f"工程进度款支付证书 {claim.number}",
+    )
+    body = _style(11, leading=16)
+    head = _style(12, leading=18)
+    story = [
+        Paragraph("工程进度款支付证书", _style(20, centre=True)),
+        Spacer(1, 3 * mm),
+        Paragraph(f"编号：{_esc(facts['number'])}", _style(10, centre=True)),
+        Spacer(1, 6 * mm),
+        _table(facts["rows"], [40 * mm, 130 * mm]),
+        Spacer(1, 5 * mm),
+        Paragraph("逐级审核（监理 → 建设单位 → 财政评审 → 审计复审）", head),
+        Spacer(1, 2 * mm),
+        _table(
+            [("审核环节", "审核单位", "审定累计产值", "本环节审减")] + facts["stages"],
+            [30 * mm, 60 * mm, 40 * mm, 40 * mm],
+            header=True,
+        ),
+        Spacer(1, 5 * mm),
+        Paragraph("审定与支付", head),
+        Spacer(1, 2 * mm),
+        _table(facts["summary"], [40 * mm, 130 * mm]),
+        Spacer(1, 6 * mm),
+        Paragraph(
+            f"总监理工程师：{_esc(facts['chief_supervisor'])}　　签字时间：{facts['chief_signed_at']}",
+            body,
+        ),
+        Paragraph(
+            f"审定时间：{facts['approved_at']}　　存证记录序号：{facts['ledger_index']}", body
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"本证书由建管云于 {today_local():%Y-%m-%d} 生成；审定记录可凭存证序号在公开存证日志中"
+            "校验，未经篡改。",
+            _style(9, leading=13),
+        ),
+    ]
+    doc.build(story)
+    return buf.getvalue()
