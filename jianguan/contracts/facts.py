@@ -1,26 +1,42 @@
 """What contracts tell the project register: a signed main contract meets the construction
-gate ("须签订施工合同", 招标投标法 46)."""
+gate ("须签订施工合同", 招标投标法 46), and unit projects not yet accepted hold the project
+out of completion acceptance (京质量条例 47: unit acceptance comes before the final one)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from jianguan.projects import facts as project_facts
+from jianguan.projects import workflow as project_workflow
 
 
 def batch_facts(projects: list) -> dict[int, dict[str, Any]]:
-    from jianguan.contracts.models import Contract
-    from jianguan.contracts.workflow import IN_FORCE
+    from jianguan.contracts.models import AcceptanceItem, Contract
+    from jianguan.contracts.workflow import A_ACCEPTED, IN_FORCE
 
+    ids = [p.pk for p in projects]
     signed = set(
-        Contract.objects.filter(
-            project_id__in=[p.pk for p in projects], kind="main", status__in=IN_FORCE
-        ).values_list("project_id", flat=True)
+        Contract.objects.filter(project_id__in=ids, kind="main", status__in=IN_FORCE).values_list(
+            "project_id", flat=True
+        )
     )
-    # only ever adds "signed": a contract number typed into the register still counts
-    return {
-        p.pk: ({"construction_contract_signed": True} if p.pk in signed else {}) for p in projects
-    }
+    pending: dict[int, int] = {}
+    for project_id in (
+        AcceptanceItem.objects.filter(
+            contract__project_id__in=ids, contract__kind="main", level="unit"
+        )
+        .exclude(status=A_ACCEPTED)
+        .values_list("contract__project_id", flat=True)
+    ):
+        pending[project_id] = pending.get(project_id, 0) + 1
+    out: dict[int, dict[str, Any]] = {}
+    for p in projects:
+        # only ever adds "signed": a contract number typed into the register still counts
+        facts: dict[str, Any] = {"units_not_accepted": pending.get(p.pk, 0)}
+        if p.pk in signed:
+            facts["construction_contract_signed"] = True
+        out[p.pk] = facts
+    return out
 
 
 def single_facts(project) -> dict[str, Any]:
@@ -29,3 +45,12 @@ def single_facts(project) -> dict[str, Any]:
 
 def register_all() -> None:
     project_facts.register_provider(single_facts, batch=batch_facts)
+    project_workflow.register_guard(
+        project_workflow.Stage.COMPLETION_ACCEPTANCE,
+        project_workflow.Guard(
+            "unit_projects_accepted",
+            "合同验收树中的单位工程须全部验收合格",
+            "《北京市建设工程质量条例》第四十七条",
+            lambda f: f.get("units_not_accepted", 0) == 0,
+        ),
+    )

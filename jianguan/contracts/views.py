@@ -305,7 +305,19 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("contracts:detail", pk=c.pk)
     else:
         form = TermsForm(initial=TermsForm.initial_for(c), subcontract=sub)
-    ctx = {"c": c, "tab": "detail", "form": form, "error": error, "panel": terms_panel(c)}
+    editable = (
+        c.status == workflow.DRAFT
+        and not (c.employer_signed_at or c.contractor_signed_at)
+        and request.actor.organisation_id == c.employer_id
+    )
+    ctx = {
+        "c": c,
+        "tab": "detail",
+        "form": form,
+        "error": error,
+        "panel": terms_panel(c),
+        "editable": editable,
+    }
     return render(request, "contracts/terms.html", ctx, status=status)
 
 

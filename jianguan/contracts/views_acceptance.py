@@ -16,6 +16,7 @@ from jianguan.contracts import selectors, workflow
 from jianguan.contracts.models import AcceptanceItem, Contract
 from jianguan.contracts.services import acceptance as services
 from jianguan.contracts.services.common import is_party
+from jianguan.core.api_params import path_id
 from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
@@ -34,6 +35,7 @@ PARTY_LABELS = {
 def _contract(request: HttpRequest, pk: int) -> Contract:
     """The visible contract, or for a project's five-party lead (surveyor, designer) who is
     no party of the contract, the contract so that it may sign the completion record."""
+    pk = path_id(str(pk), "合同")
     try:
         return selectors.contract_get_visible(actor=request.actor, pk=pk)
     except NotFound:
@@ -44,7 +46,8 @@ def _contract(request: HttpRequest, pk: int) -> Contract:
 
 
 def _item(request: HttpRequest, aid: int) -> AcceptanceItem:
-    item = AcceptanceItem.objects.select_related("contract").filter(pk=aid).first()
+    pk = path_id(str(aid), "验收项")
+    item = AcceptanceItem.objects.select_related("contract").filter(pk=pk).first()
     if item is None:
         raise NotFound("验收项不存在或无权查看", code="acceptance_item_not_found")
     try:
@@ -168,7 +171,8 @@ def acceptance(request: HttpRequest, pk: int) -> HttpResponse:
             raw = str(post.get("parent", "")).strip()
             if raw:
                 parent = AcceptanceItem.objects.filter(
-                    pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0, contract=c
+                    pk=int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0,
+                    contract=c,
                 ).first()
                 if parent is None:
                     raise ValidationFailed("上级验收项不存在", code="parent_not_found")

@@ -20,6 +20,7 @@ from jianguan.contracts.api_variations import NEXT_STEP
 from jianguan.contracts.models import BoqItem, Contract, Evidence, Variation
 from jianguan.contracts.services import variations as services
 from jianguan.contracts.services.common import is_party
+from jianguan.core.api_params import path_id
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.permissions import permission_required
 from jianguan.ledger.selectors import history_verified
@@ -31,11 +32,12 @@ EXISTING_ROWS = 5
 
 
 def _get(request: HttpRequest, pk: int) -> Contract:
-    return selectors.contract_get_visible(actor=request.actor, pk=pk)
+    return selectors.contract_get_visible(actor=request.actor, pk=path_id(str(pk), "合同"))
 
 
 def _variation(request: HttpRequest, vid: int) -> Variation:
-    v = Variation.objects.select_related("contract__project").filter(pk=vid).first()
+    pk = path_id(str(vid), "变更")
+    v = Variation.objects.select_related("contract__project").filter(pk=pk).first()
     if v is None:
         raise NotFound("变更不存在或无权查看", code="variation_not_found")
     try:
@@ -156,7 +158,9 @@ def variation_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _evidence_download(v: Variation, raw: str) -> HttpResponse:
     item = (
-        Evidence.objects.filter(pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0)
+        Evidence.objects.filter(
+            pk=int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+        )
         .filter(variation=v)
         .first()
     )

@@ -27,3 +27,39 @@ def register_all() -> None:
     from jianguan.ledger.visibility import register
 
     register("contracts", "review", _review_rule)
+    register_restriction()
+
+
+# --- the restriction that holds even against ledger.view_all (granted to auditors) --------------
+
+
+def _open_finance_reviews():
+    from django.db.models import Exists, OuterRef
+
+    from jianguan.contracts.models import Review
+
+    audit_done = Review.objects.filter(
+        claim=OuterRef("claim"), round=OuterRef("round"), stage="audit", submitted_at__isnull=False
+    )
+    return Review.objects.filter(stage="finance").exclude(Exists(audit_done))
+
+
+def _auditor_may(actor: Actor, object_id: str) -> bool:
+    """An auditor never reads a finance review before its round's audit review is submitted."""
+    if not actor.is_kind("auditor"):
+        return True
+    if not object_id.isascii() or not object_id.isdigit():
+        return True  # not a review id: the ordinary rule decides
+    return not _open_finance_reviews().filter(pk=int(object_id)).exists()
+
+
+def _hidden_from(actor: Actor) -> list[str]:
+    if not actor.is_kind("auditor"):
+        return []
+    return [str(pk) for pk in _open_finance_reviews().values_list("pk", flat=True)]
+
+
+def register_restriction() -> None:
+    from jianguan.ledger.visibility import restrict
+
+    restrict("contracts", "review", _auditor_may, _hidden_from)

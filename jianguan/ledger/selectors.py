@@ -15,7 +15,7 @@ from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.ledger import merkle, signing
 from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, SigningKey, TreeHead
-from jianguan.ledger.visibility import can_see
+from jianguan.ledger.visibility import can_see, hidden_objects
 
 MAX_INDEX = 2**55
 
@@ -111,6 +111,8 @@ def entries_search(
         qs = qs.filter(object_id=object_id)
     if type:
         qs = qs.filter(type__startswith=type)
+    for app, model, ids in hidden_objects(actor):
+        qs = qs.exclude(object_app=app, object_model=model, object_id__in=ids)
     return qs
 
 

@@ -72,10 +72,10 @@ def parse_decimal(raw: Any, label: str, *, digits: int, places: int) -> Decimal:
         ) from None
     if not value.is_finite() or len(text) > 40:
         raise ValidationFailed(f"{label}须为有限的数字", code="bad_number")
-    if value != value.quantize(Decimal(1).scaleb(-places)):
-        raise ValidationFailed(f"{label}最多保留 {places} 位小数", code="too_many_decimals")
     if abs(value) >= Decimal(10) ** (digits - places):
         raise ValidationFailed(f"{label}数值过大", code="number_too_large")
+    if value.as_tuple().exponent < -places and value != value.quantize(Decimal(1).scaleb(-places)):
+        raise ValidationFailed(f"{label}最多保留 {places} 位小数", code="too_many_decimals")
     return value.quantize(Decimal(1).scaleb(-places)) + 0
 
 
@@ -232,10 +232,8 @@ def variation_raise(
         raise ValidationFailed("设计变更须填写设计变更文号", code="design_change_reference")
     finding = None
     if finding_id not in (None, ""):
-        try:
-            fid = int(str(finding_id))
-        except ValueError:
-            fid = 0
+        raw_id = str(finding_id).strip()
+        fid = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 19 else 0
         finding = Finding.objects.filter(pk=fid, project_id=contract.project_id).first()
         if finding is None:
             raise ValidationFailed(

@@ -200,3 +200,34 @@ def test_ledger_tab_and_export_verify(client, deal):
             path,
             bytes.fromhex(head["root_hash"]),
         )
+
+
+def test_manual_contract_page_and_locked_terms(client, deal):
+    a, o = deal["actors"], deal["orgs"]
+    _as(client, a["owner"])
+    page = client.get(reverse("contracts:new")).content.decode()
+    assert 'id="no-awards"' in page and o["general_contractor"].name in page
+    form = {
+        "mode": "manual",
+        "project": deal["project"].pk,
+        "contractor": o["general_contractor"].pk,
+        "title": "室外配套工程施工合同",
+        "price": "-5",
+        "duration_days": 60,
+    }
+    r = client.post(reverse("contracts:new"), form)
+    assert r.status_code == 400 and 'id="form-error"' in r.content.decode()
+    n = Contract.objects.count()
+    r = client.post(reverse("contracts:new"), {**form, "price": "880000.00"})
+    assert r.status_code == 302 and Contract.objects.count() == n + 1
+    made = Contract.objects.get(title="室外配套工程施工合同")
+    assert made.employer == o["owner"] and made.status == "draft"
+    # the signed contract's terms page is read-only and a post is a conflict
+    signed = deal["contract"]
+    page = client.get(reverse("contracts:terms", args=[signed.pk])).content.decode()
+    assert 'id="terms-locked"' in page
+    r = client.post(reverse("contracts:terms", args=[signed.pk]), _terms_post(signed))
+    assert r.status_code == 409 and "不能修改" in r.content.decode()
+    # the contractor may not open the new-contract page
+    _as(client, a["contractor"])
+    assert client.get(reverse("contracts:new")).status_code == 403

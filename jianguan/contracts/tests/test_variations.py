@@ -185,6 +185,8 @@ def test_wrong_step_is_a_conflict(deal):
         ({"quantity_delta": "Infinity"}, "bad_number"),
         ({"quantity_delta": "1.0001"}, "too_many_decimals"),
         ({"quantity_delta": "1e20"}, "number_too_large"),
+        ({"quantity_delta": "1e30"}, "number_too_large"),
+        ({"quantity_delta": "1e-100"}, "too_many_decimals"),
         ({"quantity_delta": "0"}, "zero_delta"),
         (
             {"code": "01B1", "name": "x", "unit": "furlong", "unit_rate": "1", "quantity": "1"},

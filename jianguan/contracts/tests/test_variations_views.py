@@ -92,6 +92,7 @@ def test_variation_pages_journey(client, deal):
         reverse("contracts:variations", args=[c.pk]) + "?kind=variation"
     ).content.decode()
     assert "已批准" in tab and str(expected) in tab
+    assert client.get(reverse("contracts:variation", args=[10**25])).status_code == 404
     # strangers get 404
     _as(client, deal["actors"]["other_owner"])
     assert client.get(reverse("contracts:variation", args=[v.pk])).status_code == 404
@@ -118,6 +119,8 @@ def test_acceptance_page_journey(client, deal):
     assert r.status_code == 409 and "单位工程" in r.content.decode()
     decide = reverse("contracts:acceptance_decide", args=[unit.pk])
     assert client.post(decide, {"passed": "1"}).status_code == 403
+    huge = reverse("contracts:acceptance_self_check", args=[10**25])
+    assert client.post(huge, {}).status_code == 404
     r = client.post(reverse("contracts:acceptance_self_check", args=[unit.pk]), {"note": "合格"})
     assert r.status_code == 302
     _as(client, deal["actors"]["supervisor"])

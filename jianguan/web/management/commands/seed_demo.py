@@ -20,6 +20,7 @@ SEEDERS = [
     ("experts", __import__("jianguan.experts.demo", fromlist=["seed"]).seed),
     ("tendering", __import__("jianguan.tendering.demo", fromlist=["seed"]).seed),
     ("committees", __import__("jianguan.experts.demo", fromlist=["seed"]).seed_committees),
+    ("contracts", __import__("jianguan.contracts.demo", fromlist=["seed"]).seed),
 ]
 
 

@@ -1,0 +1,561 @@
+"""Demo contracts for the projects in construction, through the real services.
+
+The flagship (the demo owner's school building, built by the demo contractor and supervised
+by the demo supervisor) carries the whole story: a BoQ imported from Excel, both signatures,
+a specialist subcontract, variations and 签证 (one waiting for the regulator, one rejected),
+two paid claims, a claim cut by the finance review and cut again by the auditor, a draft
+that inflates a quantity beyond the BoQ (refused by the automatic check) and an acceptance
+tree with a failed inspection lot. Two more contracts wait in the finance and the audit
+worklists; the rest of the projects in construction get a signed contract with its BoQ.
+
+Organisations without a demo login act through a stand-in signer (``demo-…``), marked as
+such in the ledger. Idempotent: nothing is added once any contract exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from jianguan.accounts import services as accounts
+from jianguan.accounts.actors import actor_for
+from jianguan.accounts.models import Organisation, User
+from jianguan.contracts.models import ClaimLine, Contract, PaymentClaim
+from jianguan.contracts.services import acceptance as acc
+from jianguan.contracts.services import boq as boq_services
+from jianguan.contracts.services import claims as claim_services
+from jianguan.contracts.services import contracts as contract_services
+from jianguan.contracts.services import reviews
+from jianguan.contracts.services import variations as var_services
+from jianguan.core.actor import SYSTEM, Actor
+from jianguan.core.errors import DomainError
+from jianguan.core.timeutil import today_local
+from jianguan.projects.models import KeyNode, Participant, Project
+
+FLAGSHIP = "北京市大兴区第八中学综合楼新建工程"
+# (code, name, feature, unit, share of the price, unit rate)
+BUILDING_BOQ = [
+    ("010101001001", "平整场地", "二类土，弃土运距5km", "m2", "0.004", "3.85"),
+    ("010101002001", "挖一般土方", "三类土，挖深4.5m", "m3", "0.030", "38.60"),
+    ("010103001001", "回填方", "素土分层夯实", "m3", "0.010", "27.40"),
+    ("010201008001", "灌注桩", "C30，桩径800mm", "m", "0.080", "1280.00"),
+    ("010501001001", "垫层", "C15混凝土", "m3", "0.010", "520.00"),
+    ("010501004001", "满堂基础", "C35P8抗渗混凝土", "m3", "0.060", "690.00"),
+    ("010502001001", "矩形柱", "C40混凝土", "m3", "0.045", "735.00"),
+    ("010503002001", "矩形梁", "C35混凝土", "m3", "0.040", "705.00"),
+    ("010505001001", "有梁板", "C35混凝土，板厚120mm", "m3", "0.075", "698.00"),
+    ("010515001001", "现浇构件钢筋", "HRB400E，Φ10以上", "t", "0.140", "5860.00"),
+    ("010515001002", "现浇构件钢筋", "HRB400E，Φ10以内", "t", "0.040", "6020.00"),
+    ("010402001001", "砌块墙", "蒸压加气混凝土砌块，厚200mm", "m3", "0.030", "612.00"),
+    ("010801001001", "木质门", "成品木门（含五金）", "樘", "0.010", "1580.00"),
+    ("010802001001", "金属门", "钢质防火门乙级", "樘", "0.012", "2260.00"),
+    ("010807001001", "金属窗", "断桥铝合金中空玻璃窗", "m2", "0.035", "980.00"),
+    ("010902001001", "屋面卷材防水", "SBS改性沥青卷材两道", "m2", "0.012", "96.50"),
+    ("010904001001", "楼地面涂膜防水", "聚氨酯防水涂料1.5mm", "m2", "0.006", "72.80"),
+    ("011001001001", "保温隔热屋面", "挤塑聚苯板80mm", "m2", "0.010", "118.00"),
+    ("011101001001", "水泥砂浆楼地面", "1:2.5水泥砂浆20mm", "m2", "0.008", "38.20"),
+    ("011102003001", "块料楼地面", "800×800防滑地砖", "m2", "0.030", "168.00"),
+    ("011201001001", "墙面一般抹灰", "混合砂浆20mm", "m2", "0.020", "36.50"),
+    ("011204003001", "块料墙面", "300×600釉面砖", "m2", "0.015", "142.00"),
+    ("011302001001", "吊顶天棚", "轻钢龙骨矿棉板", "m2", "0.020", "132.00"),
+    ("011406001001", "抹灰面油漆", "乳胶漆两遍", "m2", "0.015", "28.60"),
+    ("011701001001", "综合脚手架", "框架结构，檐高24m", "m2", "0.030", "46.80"),
+    ("011702001001", "基础模板", "复合木模板", "m2", "0.015", "62.00"),
+    ("011702011001", "板模板", "复合木模板，支撑高3.6m", "m2", "0.025", "71.50"),
+    ("011703001001", "垂直运输", "塔吊，檐高24m", "m2", "0.020", "58.00"),
+    ("030404017001", "配电箱", "照明配电箱，嵌入式", "台", "0.008", "3650.00"),
+    ("030411001001", "配管", "JDG20，暗敷", "m", "0.012", "18.60"),
+    ("030411004001", "配线", "BV-2.5", "m", "0.010", "4.20"),
+    ("030412001001", "普通灯具", "LED吸顶灯", "套", "0.008", "286.00"),
+    ("031001006001", "塑料管", "PP-R给水管DN25", "m", "0.010", "42.00"),
+    ("031001006002", "塑料管", "PVC-U排水管DN110", "m", "0.010", "68.00"),
+    ("030901001001", "水喷淋钢管", "镀锌钢管DN100，沟槽连接", "m", "0.030", "215.00"),
+    ("030901003001", "水喷淋喷头", "下垂型K80", "个", "0.010", "95.00"),
+    ("030701003001", "空调器", "多联机室内机", "台", "0.060", "8600.00"),
+]
+CIVIL_BOQ = [
+    ("040101001001", "挖一般土方", "三类土", "m3", "0.080", "36.80"),
+    ("040103001001", "回填方", "级配砂石", "m3", "0.060", "92.00"),
+    ("040202001001", "路床整形", "压实度≥95%", "m2", "0.030", "6.50"),
+    ("040202015001", "水泥稳定碎石", "厚360mm", "m2", "0.180", "96.00"),
+    ("040203006001", "沥青混凝土", "AC-13C，厚40mm", "m2", "0.120", "78.00"),
+    ("040203006002", "沥青混凝土", "AC-20C，厚60mm", "m2", "0.120", "102.00"),
+    ("040204002001", "人行道块料铺设", "透水砖", "m2", "0.060", "135.00"),
+    ("040204004001", "安砌侧石", "花岗岩侧石", "m", "0.040", "168.00"),
+    ("040501001001", "混凝土管", "Ⅱ级钢筋混凝土管DN800", "m", "0.150", "1260.00"),
+    ("040504001001", "砌筑井", "检查井Φ1250", "座", "0.060", "6800.00"),
+    ("040801001001", "路灯", "LED单臂路灯10m", "套", "0.050", "9800.00"),
+    ("040205005001", "标线", "热熔反光标线", "m2", "0.010", "64.00"),
+    ("041101001001", "绿化乔木", "国槐胸径12cm", "株", "0.040", "1350.00"),
+]
+
+
+def _stand_in(org: Organisation) -> Actor:
+    """A signer for an organisation without a demo login: a real user with a random password
+    (nobody logs in as it), so every demo entry has a named person behind it."""
+    username = f"demo-{org.credit_code[-8:]}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = accounts.user_create(
+            actor=SYSTEM,
+            username=username,
+            password=secrets.token_urlsafe(24),
+            display_name=f"{org.name[:20]}（演示签章人）",
+        )
+        accounts.membership_grant(
+            actor=SYSTEM, user=user, organisation=org, roles=["admin", "staff", "signer"]
+        )
+    return actor_for(user, org.pk)
+
+
+class _People:
+    def __init__(self) -> None:
+        names = ["regulator", "owner", "contractor", "supervisor", "finance", "auditor"]
+        users = {u.username: u for u in User.objects.filter(username__in=names + ["subcontractor"])}
+        self.by_name = {n: actor_for(u) for n, u in users.items()}
+        self.by_org = {a.organisation_id: a for a in self.by_name.values()}
+
+    def __getitem__(self, name: str) -> Actor:
+        return self.by_name[name]
+
+    def of(self, org: Organisation) -> Actor:
+        if org.pk not in self.by_org:
+            self.by_org[org.pk] = _stand_in(org)
+        return self.by_org[org.pk]
+
+
+def _workbook(rows: list[tuple], price: Decimal) -> tuple[SimpleUploadedFile, Decimal]:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目编码", "项目名称", "项目特征", "计量单位", "工程量", "综合单价", "合价"])
+    total = Decimal(0)
+    for code, name, feature, unit, share, rate in rows:
+        rate = Decimal(rate)
+        quantity = (price * Decimal(share) / rate).quantize(Decimal("0.001"), ROUND_HALF_UP)
+        if unit in ("樘", "台", "套", "个", "座", "株"):
+            quantity = quantity.quantize(Decimal(1), ROUND_HALF_UP) or Decimal(1)
+        amount = (quantity * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        total += amount
+        sheet.append([code, name, feature, unit, str(quantity), str(rate), str(amount)])
+    buf = io.BytesIO()
+    book.save(buf)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return SimpleUploadedFile("工程量清单.xlsx", buf.getvalue(), content_type=xlsx), total
+
+
+def _participant(project: Project, role: str) -> Organisation | None:
+    row = (
+        Participant.objects.filter(project=project, role=role, is_active=True)
+        .select_related("organisation")
+        .first()
+    )
+    return row.organisation if row else None
+
+
+def _contract(people: _People, project: Project, auditor: Organisation) -> Contract | None:
+    """A signed main contract with its BoQ (the price is the BoQ's total)."""
+    gc = _participant(project, "general_contractor")
+    if gc is None or _participant(project, "supervisor") is None:
+        return None
+    owner = people.of(project.owner)
+    rows = BUILDING_BOQ if project.type == "building" else CIVIL_BOQ
+    target = (project.budget * Decimal("0.72")).quantize(Decimal(1))
+    file, total = _workbook(rows, target)
+    stage = project.stages.filter(stage="construction").first()
+    start = (stage.actual_start or stage.planned_start) if stage else today_local()
+    contract = contract_services.contract_create(
+        actor=owner,
+        project=project,
+        contractor=gc,
+        title=f"{project.name}施工总承包合同",
+        price=total,
+        duration_days=720 if project.type == "building" else 540,
+        tender_code=f"ZB-{start.year}-{project.pk:04d}",
+        start_on=start,
+        auditor=auditor,
+        progress_ratio="0.85",
+        retention_form="cash",
+        retention_ratio="0.03",
+        security_form="bank_guarantee",
+        security_amount=str((total * Decimal("0.05")).quantize(Decimal("0.01"))),
+        security_reference=f"BH{start:%Y%m%d}{project.pk:04d}",
+    )
+    boq_services.boq_import(actor=owner, contract=contract, file=file)
+    contract_services.contract_sign(actor=owner, contract=contract)
+    return contract_services.contract_sign(actor=people.of(gc), contract=contract)
+
+
+def _q(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.001"), ROUND_HALF_UP))
+
+
+def _items(contract: Contract) -> dict[str, Any]:
+    return {i.code: i for i in contract.boq_items.all()}
+
+
+def _variations(people: _People, contract: Contract) -> int:
+    items = _items(contract)
+    gc, sup, owner = (
+        people.of(contract.contractor),
+        people.of(contract.supervisor),
+        people.of(contract.employer),
+    )
+    slab = next(code for code in items if code.startswith(("010505", "040203")))
+    v1 = var_services.variation_raise(
+        actor=gc,
+        contract=contract,
+        kind="variation",
+        title="楼板加厚及增设后浇带",
+        reason="施工图设计变更：三层报告厅楼板由120mm加厚至150mm，增设后浇带。",
+        cause="design_change",
+        cause_reference="设计变更通知单 SJBG-03",
+        lines=[
+            {"boq_item": items[slab].pk, "quantity_delta": _q(items[slab].quantity / 20)},
+            {
+                "code": "010508001001",
+                "name": "后浇带",
+                "feature": "C40微膨胀混凝土",
+                "unit": "m3",
+                "unit_rate": "860.00",
+                "quantity": "85.5",
+            },
+        ],
+    )
+    var_services.variation_decide(actor=sup, variation=v1, decision="approve", opinion="同意变更")
+    var_services.variation_decide(actor=owner, variation=v1, decision="approve", opinion="同意")
+    v2 = var_services.variation_raise(
+        actor=gc,
+        contract=contract,
+        kind="site_instruction",
+        title="地下障碍物清除",
+        reason="基坑开挖中发现原有建筑基础，经四方现场确认需破除外运。",
+        cause="site_condition",
+        lines=[
+            {
+                "code": "010103002001",
+                "name": "余方弃置",
+                "feature": "原建筑基础破除外运，运距15km",
+                "unit": "m3",
+                "unit_rate": "64.00",
+                "quantity": "1260",
+            }
+        ],
+    )
+    var_services.variation_decide(actor=sup, variation=v2, decision="approve", opinion="情况属实")
+    var_services.variation_decide(actor=owner, variation=v2, decision="approve")
+    return 2
+
+
+def _flagship_extras(people: _People, contract: Contract) -> None:
+    items = _items(contract)
+    gc, sup, owner = people["contractor"], people["supervisor"], people["owner"]
+    # one large change waits for the regulator (above the district's threshold)
+    rebar = next(code for code in items if code.startswith("010515"))
+    big = var_services.variation_raise(
+        actor=gc,
+        contract=contract,
+        kind="variation",
+        title="增设地下一层风雨操场",
+        reason="建设单位要求增加地下风雨操场，已取得设计变更及概算调整批复。",
+        cause="owner_request",
+        cause_reference="京兴教函〔2026〕41号",
+        lines=[{"boq_item": items[rebar].pk, "quantity_delta": _q(items[rebar].quantity / 2)}],
+    )
+    var_services.variation_decide(actor=sup, variation=big, decision="approve", opinion="同意")
+    var_services.variation_decide(actor=owner, variation=big, decision="approve", opinion="同意")
+    # and one the supervisor turned down
+    rejected = var_services.variation_raise(
+        actor=gc,
+        contract=contract,
+        kind="site_instruction",
+        title="雨季排水措施费",
+        reason="连续降雨增加基坑排水台班。",
+        cause="site_condition",
+        lines=[
+            {
+                "code": "011707001001",
+                "name": "排水、降水",
+                "feature": "潜水泵排水",
+                "unit": "工日",
+                "unit_rate": "420.00",
+                "quantity": "60",
+            }
+        ],
+    )
+    var_services.variation_decide(
+        actor=sup,
+        variation=rejected,
+        decision="reject",
+        opinion="排水措施费已包含在安全文明施工及措施项目费中，不另行签证。",
+    )
+
+
+def _periods(project: Project, count: int) -> list[tuple[dt.date, dt.date]]:
+    """`count` monthly periods ending before the first key node that gates payment and has
+    not passed (its planned date), and before this month."""
+    today = today_local()
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    pending = (
+        KeyNode.objects.filter(project=project, gates_payment=True)
+        .exclude(status="passed")
+        .exclude(planned_date__isnull=True)
+        .order_by("planned_date")
+        .values_list("planned_date", flat=True)
+        .first()
+    )
+    if pending is not None and pending <= end:
+        end = pending.replace(day=1) - dt.timedelta(days=1)
+    out = []
+    for _ in range(count):
+        start = end.replace(day=1)
+        out.append((start, end))
+        end = start - dt.timedelta(days=1)
+    return out[::-1]
+
+
+def _claim(people: _People, contract: Contract, period, share: Decimal, n: int | None = None):
+    items = list(contract.boq_items.order_by("sequence"))
+    picked = items[: n or len(items)]
+    lines = [
+        {
+            "boq_item": item.pk,
+            "cumulative_quantity": str((item.current_quantity * share).quantize(Decimal("0.001"))),
+            "evidence_note": f"第{period[1]:%m}月计量单 JL-{period[1]:%Y%m}",
+        }
+        for item in picked
+    ]
+    claim = claim_services.claim_create(
+        actor=people.of(contract.contractor),
+        contract=contract,
+        period_start=period[0],
+        period_end=period[1],
+        lines=lines,
+    )
+    return claim_services.claim_submit(actor=people.of(contract.contractor), claim=claim)
+
+
+def _review(people: _People, claim: PaymentClaim, org: Organisation, cuts=(), opinion="同意"):
+    actor = people.of(org)
+    review = reviews.review_start(actor=actor, claim=claim)
+    for line, ratio, reason in cuts:
+        accepted = (line.cumulative_quantity * ratio).quantize(Decimal("0.001"))
+        accepted = max(accepted, line.previous_quantity)
+        reviews.review_cut(
+            actor=actor, review=review, line=line, accepted_quantity=accepted, reason=reason
+        )
+    reviews.review_submit(actor=actor, review=review, decision="approve", opinion=opinion)
+    claim.refresh_from_db()
+    return claim
+
+
+def _through(people, claim, until: str, finance_cuts=(), audit_cuts=()) -> PaymentClaim:
+    c = claim.contract
+    claim = _review(people, claim, c.supervisor, opinion="工程量经现场核实")
+    claim = _review(people, claim, c.employer)
+    if until == "finance":
+        return claim
+    claim = _review(people, claim, c.finance_bureau, finance_cuts, "财政评审意见见审减明细")
+    if until == "audit":
+        return claim
+    return _review(people, claim, c.auditor, audit_cuts, "审计复审意见见审减明细")
+
+
+def _lines(claim: PaymentClaim) -> list[ClaimLine]:
+    return list(ClaimLine.objects.filter(claim=claim).order_by("boq_item__sequence"))
+
+
+def _pay(people: _People, claim: PaymentClaim) -> None:
+    claim_services.payment_record(
+        actor=people["finance"],
+        claim=claim,
+        amount=claim.payable_amount,
+        paid_on=today_local(),
+        reference=f"GKZF{claim.number[-8:].replace('-', '')}",
+    )
+
+
+def _flagship_claims(people: _People, contract: Contract) -> dict[str, int]:
+    periods = _periods(contract.project, 4)
+    paid = 0
+    for period, share in zip(periods[:2], (Decimal("0.18"), Decimal("0.36")), strict=True):
+        claim = _through(people, _claim(people, contract, period, share), "approved")
+        _pay(people, claim)
+        paid += 1
+    claim = _claim(people, contract, periods[2], Decimal("0.55"))
+    lines = _lines(claim)
+    claim = _through(
+        people,
+        claim,
+        "approved",
+        finance_cuts=[
+            (lines[5], Decimal("0.90"), "满堂基础工程量按竣工图复核，扣减重复计算的集水坑部分"),
+            (lines[9], Decimal("0.93"), "钢筋工程量按施工图重新计算，扣除搭接长度多计部分"),
+        ],
+        audit_cuts=[
+            (lines[9], Decimal("0.88"), "抽查钢筋隐蔽验收记录，三层以上钢筋未完成验收"),
+            (lines[14], Decimal("0.80"), "外窗到货未安装部分不予计量"),
+        ],
+    )
+    # the draft that claims more rebar than the contract holds: the automatic check refuses it
+    draft = claim_services.claim_create(
+        actor=people["contractor"],
+        contract=contract,
+        period_start=periods[3][0],
+        period_end=periods[3][1],
+        lines=[
+            {
+                "boq_item": line.boq_item_id,
+                "cumulative_quantity": str(
+                    (line.boq_item.current_quantity * Decimal("1.30")).quantize(Decimal("0.001"))
+                    if i == 9
+                    else (line.boq_item.current_quantity * Decimal("0.68")).quantize(
+                        Decimal("0.001")
+                    )
+                ),
+                "evidence_note": f"第{periods[3][1]:%m}月计量单",
+            }
+            for i, line in enumerate(lines)
+        ],
+    )
+    try:
+        claim_services.claim_submit(actor=people["contractor"], claim=draft)
+    except DomainError:
+        pass  # 累计申报工程量超过合同工程量: stays a draft with the failed check shown
+    return {"paid": paid, "cut_twice": 1, "refused_draft": 1}
+
+
+def _waiting_claim(people: _People, contract: Contract, until: str) -> None:
+    period = _periods(contract.project, 1)[0]
+    claim = _claim(people, contract, period, Decimal("0.22"))
+    lines = _lines(claim)
+    _through(
+        people,
+        claim,
+        until,
+        finance_cuts=[(lines[1], Decimal("0.92"), "土方工程量按实测断面复核")],
+    )
+
+
+FIRE_BOQ = [
+    ("030901001001", "水喷淋钢管", "镀锌钢管DN100，沟槽连接", "m", "0.30", "215.00"),
+    ("030901002001", "消火栓钢管", "镀锌钢管DN150", "m", "0.20", "286.00"),
+    ("030901003001", "水喷淋喷头", "下垂型K80", "个", "0.10", "95.00"),
+    ("030901010001", "室内消火栓", "SG24A65-J组合式", "套", "0.15", "2150.00"),
+    ("030904001001", "点型探测器", "感烟探测器", "个", "0.15", "168.00"),
+    ("030904008001", "模块", "输入输出模块", "个", "0.10", "245.00"),
+]
+
+
+def _subcontract(people: _People, contract: Contract) -> None:
+    """The fire-protection specialist subcontract: BoQ, the owner's approval, both signatures."""
+    sub = people["subcontractor"].organisation if "subcontractor" in people.by_name else None
+    if sub is None:
+        return
+    gc = people["contractor"]
+    file, total = _workbook(FIRE_BOQ, (contract.price * Decimal("0.035")).quantize(Decimal(1)))
+    try:
+        s = contract_services.subcontract_create(
+            actor=gc,
+            parent=contract,
+            contractor=sub,
+            subcontract_type="specialist",
+            title="消防工程专业分包合同",
+            scope="消火栓及自动喷水灭火系统、火灾自动报警系统的供应与安装",
+            price=str(total),
+            duration_days=240,
+        )
+        boq_services.boq_import(actor=gc, contract=s, file=file)
+        contract_services.subcontract_approve(
+            actor=people["owner"], contract=s, approve=True, opinion="同意分包"
+        )
+        contract_services.contract_sign(actor=gc, contract=s)
+        contract_services.contract_sign(actor=people["subcontractor"], contract=s)
+    except DomainError:
+        pass  # the subcontractor's credentials in the registry demo may not qualify
+
+
+def _acceptance(people: _People, contract: Contract) -> None:
+    gc, sup = people["contractor"], people["supervisor"]
+
+    def add(level, code, name, parent=None):
+        return acc.acceptance_item_add(
+            actor=gc, contract=contract, level=level, code=code, name=name, parent=parent
+        )
+
+    def ok(item):
+        acc.acceptance_self_check(actor=gc, item=item, note="自检合格")
+        acc.acceptance_decide(actor=sup, item=item, passed=True, opinion="验收合格")
+
+    unit = add("unit", "DW01", "综合楼")
+    base = add("division", "DW01-01", "地基与基础", unit)
+    for i, name in enumerate(("土方开挖", "灌注桩", "筏板基础"), 1):
+        sub = add("subdivision", f"DW01-01-{i:02d}", name, base)
+        for j in (1, 2):
+            ok(add("lot", f"DW01-01-{i:02d}-{j:02d}", f"{name}检验批{j}", sub))
+        ok(sub)
+    ok(base)
+    body = add("division", "DW01-02", "主体结构", unit)
+    concrete = add("subdivision", "DW01-02-01", "混凝土结构", body)
+    ok(add("lot", "DW01-02-01-01", "一层柱梁板混凝土", concrete))
+    ok(add("lot", "DW01-02-01-02", "二层柱梁板混凝土", concrete))
+    rebar = add("subdivision", "DW01-02-02", "钢筋", body)
+    ok(add("lot", "DW01-02-02-01", "二层钢筋安装", rebar))
+    bad = add("lot", "DW01-02-02-02", "三层钢筋安装", rebar)
+    acc.acceptance_self_check(actor=gc, item=bad, note="自检合格")
+    acc.acceptance_decide(
+        actor=sup,
+        item=bad,
+        passed=False,
+        opinion="三层梁柱节点箍筋间距超差，部分钢筋保护层垫块缺失",
+        severity="general",
+    )
+    add("division", "DW01-03", "建筑装饰装修", unit)
+
+
+def seed() -> dict[str, object]:
+    if Contract.objects.exists():
+        return {"skipped": Contract.objects.count()}
+    people = _People()
+    auditors = list(Organisation.objects.filter(kind="auditor").order_by("pk"))
+    if not auditors or "owner" not in people.by_name:
+        return {"skipped": "no demo organisations"}
+    main_auditor = people["auditor"].organisation if "auditor" in people.by_name else auditors[0]
+    projects = list(
+        Project.objects.filter(stage="construction", contracts__isnull=True)
+        .select_related("owner")
+        .order_by("code")
+    )
+    flagship = next((p for p in projects if p.name == FLAGSHIP), None)
+    result: dict[str, Any] = {"contracts": 0, "variations": 0}
+    if flagship is not None:
+        contract = _contract(people, flagship, main_auditor)
+        if contract is not None:
+            result["contracts"] += 1
+            result["variations"] += _variations(people, contract) + 2
+            _flagship_extras(people, contract)
+            contract.refresh_from_db()
+            result["claims"] = _flagship_claims(people, contract)
+            _subcontract(people, contract)
+            _acceptance(people, contract)
+    waiting = ["audit", "finance"]
+    for i, project in enumerate(p for p in projects if p is not flagship):
+        if i >= 12:
+            break
+        contract = _contract(
+            people, project, auditors[i % len(auditors)] if i > 1 else main_auditor
+        )
+        if contract is None:
+            continue
+        result["contracts"] += 1
+        if i % 3 == 0:
+            result["variations"] += _variations(people, contract)
+            contract.refresh_from_db()
+        if waiting and contract.auditor_id == main_auditor.pk:
+            _waiting_claim(people, contract, waiting.pop(0))
+    return result
