@@ -72,7 +72,10 @@ def make_award(deal, *, items: int = 5, with_boq: bool = True):
     lose = bid(OrganisationFactory(kind="general_contractor"), 2, price + 1000)
     if with_boq:
         boq_workbook(opened_dir(win) / "清单.xlsx", rows)
-    Tender.objects.filter(pk=tender.pk).update(status="awarded")
+    # a tender reaches "awarded" only after its bid deadline (the OCDS releases read it)
+    Tender.objects.filter(pk=tender.pk).update(
+        status="awarded", bid_deadline=now() - dt.timedelta(days=20)
+    )
     today = today_local()
     award = Award.objects.create(
         tender=tender,

@@ -19,6 +19,7 @@ from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.selectors import entries_for_object
 from jianguan.ledger.visibility import can_see
 from jianguan.rules.lookup import rule_value
+from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,18 @@ def test_award_to_signed_contract_and_contracted_tender(deal):
     days = int(rule_value("bid_bond.refund_after_contract"))
     assert losing.bond_refund_due == today_local() + dt.timedelta(days=days)
     assert LedgerEntry.objects.filter(type="tendering.contract_signed").count() == 1
+    # and the signed contract is published as an OCDS release tagged "contract"
+    from jianguan.tendering.models import OcdsRelease
+
+    release = OcdsRelease.objects.filter(tender=award.tender, tag="contract").get().data
+    (published,) = release["contracts"]
+    assert published["id"] == c.number and published["status"] == "active"
+    assert published["awardID"] == f"award-{award.pk}" and published["dateSigned"]
+    assert Decimal(str(published["value"]["amount"])) == c.price
+    if OCDS_SCHEMA.joinpath("release-schema.json").is_file():
+        from jianguan.tendering import ocds
+
+        assert ocds.validate(release, schema_dir=OCDS_SCHEMA) == []
 
 
 def test_award_without_workbook_needs_a_boq_before_signing(deal):

@@ -12,6 +12,7 @@ from jianguan.rules.lookup import rule_value
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Award, Bid, Tender
 from jianguan.tendering.services.common import move
+from jianguan.tendering.services.ocds import ocds_release
 
 
 @transaction.atomic
@@ -52,4 +53,6 @@ def tender_mark_contracted(
     )
     if tender.status == workflow.Status.AWARDED and all_lots_contracted:
         move(actor, tender, workflow.Status.CONTRACTED, f"已签订合同 {contract_number}")
+    # the signed contract is published with the tender's other OCDS releases (tag "contract")
+    ocds_release(tender=tender, tag="contract", actor=actor)
     return tender
