@@ -481,8 +481,6 @@ def seed() -> dict[str, object]:
             _acceptance(people, contract)
     waiting = ["audit", "finance"]
     for i, project in enumerate(p for p in projects if p is not flagship):
-        if i >= 12:
-            break
         contract = _contract(
             people, project, auditors[i % len(auditors)] if i > 1 else main_auditor
         )

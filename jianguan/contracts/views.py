@@ -174,7 +174,7 @@ def terms_panel(c: Contract) -> list[dict]:
         for key, codes in TERM_CODES.items():
             if code in codes:
                 found.setdefault(key, []).append(message)
-    security = f"{c.get_security_form_display()} {c.security_amount} 元"
+    security = f"{c.get_security_form_display()} {c.security_amount:,.2f} 元"
     if c.price:
         security += f"（{c.security_amount / c.price:.2%}）"
     rows = [

@@ -208,8 +208,8 @@ def signing_problems(contract: Contract, on: dt.date | None = None) -> list[dict
         problems.append(
             {
                 "code": "boq_total_mismatch",
-                "message": f"清单合计与合同价不符（清单合计 {sum(items, Decimal(0))} 元，"
-                f"合同价 {contract.price} 元）",
+                "message": f"清单合计与合同价不符（清单合计 {sum(items, Decimal(0)):,.2f} 元，"
+                f"合同价 {contract.price:,.2f} 元）",
             }
         )
     if contract.kind == "main":
