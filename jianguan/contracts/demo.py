@@ -28,6 +28,7 @@ from jianguan.accounts.actors import actor_for
 from jianguan.accounts.models import Organisation, User
 from jianguan.contracts.demo_catalogue import BUILDING_BOQ, CIVIL_BOQ, FIRE_BOQ
 from jianguan.contracts.models import ClaimLine, Contract, PaymentClaim
+from jianguan.contracts.payments import money, qty
 from jianguan.contracts.services import acceptance as acc
 from jianguan.contracts.services import boq as boq_services
 from jianguan.contracts.services import claims as claim_services
@@ -86,7 +87,7 @@ def _workbook(rows: list[tuple], price: Decimal) -> tuple[SimpleUploadedFile, De
         quantity = (price * Decimal(share) / rate).quantize(Decimal("0.001"), ROUND_HALF_UP)
         if unit in ("樘", "台", "套", "个", "座", "株"):
             quantity = quantity.quantize(Decimal(1), ROUND_HALF_UP) or Decimal(1)
-        amount = (quantity * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        amount = money(quantity * rate)
         total += amount
         sheet.append([code, name, feature, unit, str(quantity), str(rate), str(amount)])
     buf = io.BytesIO()
@@ -129,7 +130,7 @@ def _contract(people: _People, project: Project, auditor: Organisation) -> Contr
         retention_form="cash",
         retention_ratio="0.03",
         security_form="bank_guarantee",
-        security_amount=str((total * Decimal("0.05")).quantize(Decimal("0.01"))),
+        security_amount=str(money(total * Decimal("0.05"))),
         security_reference=f"BH{start:%Y%m%d}{project.pk:04d}",
     )
     boq_services.boq_import(actor=owner, contract=contract, file=file)
@@ -138,11 +139,32 @@ def _contract(people: _People, project: Project, auditor: Organisation) -> Contr
 
 
 def _q(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.001"), ROUND_HALF_UP))
+    return str(qty(value))
 
 
 def _items(contract: Contract) -> dict[str, Any]:
     return {i.code: i for i in contract.boq_items.all()}
+
+
+def _new_line(code: str, name: str, feature: str, unit: str, rate: str, quantity: str) -> dict:
+    """A BoQ line a variation adds, with its own rate."""
+    return {
+        "code": code,
+        "name": name,
+        "feature": feature,
+        "unit": unit,
+        "unit_rate": rate,
+        "quantity": quantity,
+    }
+
+
+def _variation(contract: Contract, raised_by: Actor, decisions, **fields: Any) -> None:
+    """Raise one variation and take it through `decisions`: [(actor, decision, opinion)]."""
+    variation = var_services.variation_raise(actor=raised_by, contract=contract, **fields)
+    for actor, decision, opinion in decisions:
+        var_services.variation_decide(
+            actor=actor, variation=variation, decision=decision, opinion=opinion
+        )
 
 
 def _variations(people: _People, contract: Contract) -> int:
@@ -152,49 +174,35 @@ def _variations(people: _People, contract: Contract) -> int:
         people.of(contract.supervisor),
         people.of(contract.employer),
     )
-    slab = next(code for code in items if code.startswith(("010505", "040203")))
-    v1 = var_services.variation_raise(
-        actor=gc,
-        contract=contract,
+    slab = items[next(code for code in items if code.startswith(("010505", "040203")))]
+    _variation(
+        contract,
+        gc,
+        [(sup, "approve", "同意变更"), (owner, "approve", "同意")],
         kind="variation",
         title="楼板加厚及增设后浇带",
         reason="施工图设计变更：三层报告厅楼板由120mm加厚至150mm，增设后浇带。",
         cause="design_change",
         cause_reference="设计变更通知单 SJBG-03",
         lines=[
-            {"boq_item": items[slab].pk, "quantity_delta": _q(items[slab].quantity / 20)},
-            {
-                "code": "010508001001",
-                "name": "后浇带",
-                "feature": "C40微膨胀混凝土",
-                "unit": "m3",
-                "unit_rate": "860.00",
-                "quantity": "85.5",
-            },
+            {"boq_item": slab.pk, "quantity_delta": _q(slab.quantity / 20)},
+            _new_line("010508001001", "后浇带", "C40微膨胀混凝土", "m3", "860.00", "85.5"),
         ],
     )
-    var_services.variation_decide(actor=sup, variation=v1, decision="approve", opinion="同意变更")
-    var_services.variation_decide(actor=owner, variation=v1, decision="approve", opinion="同意")
-    v2 = var_services.variation_raise(
-        actor=gc,
-        contract=contract,
+    _variation(
+        contract,
+        gc,
+        [(sup, "approve", "情况属实"), (owner, "approve", "")],
         kind="site_instruction",
         title="地下障碍物清除",
         reason="基坑开挖中发现原有建筑基础，经四方现场确认需破除外运。",
         cause="site_condition",
         lines=[
-            {
-                "code": "010103002001",
-                "name": "余方弃置",
-                "feature": "原建筑基础破除外运，运距15km",
-                "unit": "m3",
-                "unit_rate": "64.00",
-                "quantity": "1260",
-            }
+            _new_line(
+                "010103002001", "余方弃置", "原建筑基础破除外运，运距15km", "m3", "64.00", "1260"
+            )
         ],
     )
-    var_services.variation_decide(actor=sup, variation=v2, decision="approve", opinion="情况属实")
-    var_services.variation_decide(actor=owner, variation=v2, decision="approve")
     return 2
 
 
@@ -202,43 +210,28 @@ def _flagship_extras(people: _People, contract: Contract) -> None:
     items = _items(contract)
     gc, sup, owner = people["contractor"], people["supervisor"], people["owner"]
     # one large change waits for the regulator (above the district's threshold)
-    rebar = next(code for code in items if code.startswith("010515"))
-    big = var_services.variation_raise(
-        actor=gc,
-        contract=contract,
+    rebar = items[next(code for code in items if code.startswith("010515"))]
+    _variation(
+        contract,
+        gc,
+        [(sup, "approve", "同意"), (owner, "approve", "同意")],
         kind="variation",
         title="增设地下一层风雨操场",
         reason="建设单位要求增加地下风雨操场，已取得设计变更及概算调整批复。",
         cause="owner_request",
         cause_reference="京兴教函〔2026〕41号",
-        lines=[{"boq_item": items[rebar].pk, "quantity_delta": _q(items[rebar].quantity / 2)}],
+        lines=[{"boq_item": rebar.pk, "quantity_delta": _q(rebar.quantity / 2)}],
     )
-    var_services.variation_decide(actor=sup, variation=big, decision="approve", opinion="同意")
-    var_services.variation_decide(actor=owner, variation=big, decision="approve", opinion="同意")
     # and one the supervisor turned down
-    rejected = var_services.variation_raise(
-        actor=gc,
-        contract=contract,
+    _variation(
+        contract,
+        gc,
+        [(sup, "reject", "排水措施费已包含在安全文明施工及措施项目费中，不另行签证。")],
         kind="site_instruction",
         title="雨季排水措施费",
         reason="连续降雨增加基坑排水台班。",
         cause="site_condition",
-        lines=[
-            {
-                "code": "011707001001",
-                "name": "排水、降水",
-                "feature": "潜水泵排水",
-                "unit": "工日",
-                "unit_rate": "420.00",
-                "quantity": "60",
-            }
-        ],
-    )
-    var_services.variation_decide(
-        actor=sup,
-        variation=rejected,
-        decision="reject",
-        opinion="排水措施费已包含在安全文明施工及措施项目费中，不另行签证。",
+        lines=[_new_line("011707001001", "排水、降水", "潜水泵排水", "工日", "420.00", "60")],
     )
 
 
@@ -265,16 +258,14 @@ def _periods(project: Project, count: int) -> list[tuple[dt.date, dt.date]]:
     return out[::-1]
 
 
-def _claim(people: _People, contract: Contract, period, share: Decimal, n: int | None = None):
-    items = list(contract.boq_items.order_by("sequence"))
-    picked = items[: n or len(items)]
+def _claim(people: _People, contract: Contract, period, share: Decimal):
     lines = [
         {
             "boq_item": item.pk,
-            "cumulative_quantity": str((item.current_quantity * share).quantize(Decimal("0.001"))),
+            "cumulative_quantity": _q(item.current_quantity * share),
             "evidence_note": f"第{period[1]:%m}月计量单 JL-{period[1]:%Y%m}",
         }
-        for item in picked
+        for item in contract.boq_items.order_by("sequence")
     ]
     claim = claim_services.claim_create(
         actor=people.of(contract.contractor),
@@ -290,8 +281,7 @@ def _review(people: _People, claim: PaymentClaim, org: Organisation, cuts=(), op
     actor = people.of(org)
     review = reviews.review_start(actor=actor, claim=claim)
     for line, ratio, reason in cuts:
-        accepted = (line.cumulative_quantity * ratio).quantize(Decimal("0.001"))
-        accepted = max(accepted, line.previous_quantity)
+        accepted = max(qty(line.cumulative_quantity * ratio), line.previous_quantity)
         reviews.review_cut(
             actor=actor, review=review, line=line, accepted_quantity=accepted, reason=reason
         )
@@ -357,12 +347,8 @@ def _flagship_claims(people: _People, contract: Contract) -> dict[str, int]:
         lines=[
             {
                 "boq_item": line.boq_item_id,
-                "cumulative_quantity": str(
-                    (line.boq_item.current_quantity * Decimal("1.30")).quantize(Decimal("0.001"))
-                    if i == 9
-                    else (line.boq_item.current_quantity * Decimal("0.68")).quantize(
-                        Decimal("0.001")
-                    )
+                "cumulative_quantity": _q(
+                    line.boq_item.current_quantity * Decimal("1.30" if i == 9 else "0.68")
                 ),
                 "evidence_note": f"第{periods[3][1]:%m}月计量单",
             }
@@ -395,25 +381,22 @@ def _subcontract(people: _People, contract: Contract) -> None:
         return
     gc = people["contractor"]
     file, total = _workbook(FIRE_BOQ, (contract.price * Decimal("0.035")).quantize(Decimal(1)))
-    try:
-        s = contract_services.subcontract_create(
-            actor=gc,
-            parent=contract,
-            contractor=sub,
-            subcontract_type="specialist",
-            title="消防工程专业分包合同",
-            scope="消火栓及自动喷水灭火系统、火灾自动报警系统的供应与安装",
-            price=str(total),
-            duration_days=240,
-        )
-        boq_services.boq_import(actor=gc, contract=s, file=file)
-        contract_services.subcontract_approve(
-            actor=people["owner"], contract=s, approve=True, opinion="同意分包"
-        )
-        contract_services.contract_sign(actor=gc, contract=s)
-        contract_services.contract_sign(actor=people["subcontractor"], contract=s)
-    except DomainError:
-        pass  # the subcontractor's credentials in the registry demo may not qualify
+    s = contract_services.subcontract_create(
+        actor=gc,
+        parent=contract,
+        contractor=sub,
+        subcontract_type="specialist",
+        title="消防工程专业分包合同",
+        scope="消火栓及自动喷水灭火系统、火灾自动报警系统的供应与安装",
+        price=str(total),
+        duration_days=240,
+    )
+    boq_services.boq_import(actor=gc, contract=s, file=file)
+    contract_services.subcontract_approve(
+        actor=people["owner"], contract=s, approve=True, opinion="同意分包"
+    )
+    contract_services.contract_sign(actor=gc, contract=s)
+    contract_services.contract_sign(actor=people["subcontractor"], contract=s)
 
 
 def _acceptance(people: _People, contract: Contract) -> None:
