@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
 from jianguan.compliance.forms import MultipleFileField
 from jianguan.core.forms import StyledFormMixin
+from jianguan.core.money import DecimalProblem, strict_decimal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # QTY is max_digits=18, decimal_places=3; MONEY max_digits=16, decimal_places=2
@@ -17,22 +18,24 @@ MONEY_MAX = Decimal("99999999999999.99")
 
 
 def parse_decimal(raw: str, label: str, *, places: int, maximum: Decimal) -> Decimal:
-    """A non-negative finite decimal with at most `places` decimals, or ValueError(中文)."""
+    """A non-negative finite decimal with at most `places` decimals, or ValueError(中文).
+    The value is returned as typed (not quantized); "1.50" with places=1 is refused."""
     text = (raw or "").strip().replace(",", "").replace("，", "")
     if not text:
         raise ValueError(f"{label}不能为空")
     if len(text) > 40:
         raise ValueError(f"{label}过长")
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{label}须为数字") from None
-    if not value.is_finite():
-        raise ValueError(f"{label}须为有限的数字")
-    if value < 0:
-        raise ValueError(f"{label}不能为负数")
-    if value > maximum:
-        raise ValueError(f"{label}超出允许范围")
+        value = strict_decimal(text, places=places, maximum=maximum, minimum=Decimal(0))
+    except DecimalProblem as problem:
+        message = {
+            "not_number": f"{label}须为数字",
+            "not_finite": f"{label}须为有限的数字",
+            "below_minimum": f"{label}不能为负数",
+            "too_large": f"{label}超出允许范围",
+            "too_many_places": f"{label}最多保留 {places} 位小数",
+        }[problem.kind]
+        raise ValueError(message) from None
     if value.as_tuple().exponent < -places:  # type: ignore[operator]
         raise ValueError(f"{label}最多保留 {places} 位小数")
     return value

@@ -4,7 +4,7 @@ checks, and record what was paid. The reviews live in services/reviews.py."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +24,7 @@ from jianguan.contracts.services.common import (
 )
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.money import DecimalProblem, strict_decimal
 from jianguan.core.timeutil import now, today_local
 from jianguan.ledger.services import record
 
@@ -49,20 +50,19 @@ def parse_decimal(
 ) -> Decimal:
     """A non-negative Decimal with at most `places` decimals, or a Chinese 400."""
     details = details or {}
-    if isinstance(raw, bool) or raw is None or isinstance(raw, float):
+    if isinstance(raw, float):
         raise ValidationFailed(f"{what}须为数字", code=code, details=details)
     try:
-        value = Decimal(str(raw).strip()) if not isinstance(raw, Decimal) else raw
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"{what}须为数字", code=code, details=details) from None
-    if not value.is_finite():
-        raise ValidationFailed(f"{what}须为有限数字", code=code, details=details)
-    if value < 0:
-        raise ValidationFailed(f"{what}不能为负数", code=code, details=details)
-    if value >= Decimal(10) ** int_digits:
-        raise ValidationFailed(f"{what}数值过大", code=code, details=details)
-    if value != value.quantize(Decimal(1).scaleb(-places)):
-        raise ValidationFailed(f"{what}最多保留 {places} 位小数", code=code, details=details)
+        value = strict_decimal(raw, places=places, int_digits=int_digits, minimum=Decimal(0))
+    except DecimalProblem as problem:
+        message = {
+            "not_number": f"{what}须为数字",
+            "not_finite": f"{what}须为有限数字",
+            "below_minimum": f"{what}不能为负数",
+            "too_large": f"{what}数值过大",
+            "too_many_places": f"{what}最多保留 {places} 位小数",
+        }[problem.kind]
+        raise ValidationFailed(message, code=code, details=details) from None
     return value.quantize(Decimal(1).scaleb(-places))
 
 

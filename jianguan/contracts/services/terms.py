@@ -12,6 +12,7 @@ from jianguan.accounts.models import Organisation
 from jianguan.contracts import payments, workflow
 from jianguan.contracts.models import MONEY, RATIO, Contract
 from jianguan.core.errors import ValidationFailed
+from jianguan.core.money import DecimalProblem, strict_decimal
 from jianguan.core.timeutil import today_local
 from jianguan.rules.lookup import rule
 
@@ -51,25 +52,26 @@ MAX_DURATION_DAYS = 3650
 def parse_decimal(
     value: Any, label: str, *, places: int, max_digits: int, minimum: Decimal = Decimal(0)
 ) -> Decimal:
-    """A finite Decimal with at most `places` decimals that fits the DB field; else a 400."""
-    if isinstance(value, float):
-        value = str(value)
+    """A finite Decimal with at most `places` decimals that fits the DB field; else a 400.
+    Thousands separators "," are ignored; a float is read through its str()."""
     try:
-        d = Decimal(str(value).strip().replace(",", "")) if value is not None else None
+        text = str(value).strip().replace(",", "") if value is not None else None
     except (InvalidOperation, ValueError):
-        d = None
-    if d is None or not d.is_finite():
-        raise ValidationFailed(f"{label}须为数字", code="bad_number", details={"field": label})
-    if d < minimum:
-        raise ValidationFailed(f"{label}不能小于 {minimum}", code="bad_number")
-    if abs(d) >= Decimal(10) ** (max_digits - places) or d != d.quantize(
-        Decimal(1).scaleb(-places)
-    ):
+        text = None
+    try:
+        d = strict_decimal(text, places=places, int_digits=max_digits - places, minimum=minimum)
+    except DecimalProblem as problem:
+        if problem.kind in ("not_number", "not_finite"):
+            raise ValidationFailed(
+                f"{label}须为数字", code="bad_number", details={"field": label}
+            ) from None
+        if problem.kind == "below_minimum":
+            raise ValidationFailed(f"{label}不能小于 {minimum}", code="bad_number") from None
         raise ValidationFailed(
             f"{label}最多 {max_digits - places} 位整数、{places} 位小数",
             code="bad_number",
             details={"field": label},
-        )
+        ) from None
     return d.quantize(Decimal(1).scaleb(-places))
 
 

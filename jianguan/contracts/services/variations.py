@@ -6,7 +6,7 @@ the final approval changes the contract's current value and quantities in the sa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +37,7 @@ from jianguan.contracts.services.common import (
 )
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.money import DecimalProblem, strict_decimal
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
@@ -60,22 +61,27 @@ def _clean(value: Any, label: str, max_len: int, *, required: bool = True) -> st
 
 
 def parse_decimal(raw: Any, label: str, *, digits: int, places: int) -> Decimal:
-    """A strict decimal: no NaN/Infinity, at most `places` decimals and `digits` in all."""
+    """A strict decimal: no NaN/Infinity, at most `places` decimals and `digits` in all
+    (negatives allowed; a text over 40 characters counts as not finite)."""
     if isinstance(raw, bool) or raw is None:
         raise ValidationFailed(f"{label}须为数字", code="bad_number", details={"field": label})
     text = str(raw).strip()
     try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
+        value = strict_decimal(text, places=places, int_digits=digits - places)
+    except DecimalProblem as problem:
+        if problem.kind == "not_number":
+            raise ValidationFailed(
+                f"{label}须为数字", code="bad_number", details={"field": label}
+            ) from None
+        if problem.kind == "not_finite" or len(text) > 40:
+            raise ValidationFailed(f"{label}须为有限的数字", code="bad_number") from None
+        if problem.kind == "too_large":
+            raise ValidationFailed(f"{label}数值过大", code="number_too_large") from None
         raise ValidationFailed(
-            f"{label}须为数字", code="bad_number", details={"field": label}
+            f"{label}最多保留 {places} 位小数", code="too_many_decimals"
         ) from None
-    if not value.is_finite() or len(text) > 40:
+    if len(text) > 40:
         raise ValidationFailed(f"{label}须为有限的数字", code="bad_number")
-    if abs(value) >= Decimal(10) ** (digits - places):
-        raise ValidationFailed(f"{label}数值过大", code="number_too_large")
-    if value.as_tuple().exponent < -places and value != value.quantize(Decimal(1).scaleb(-places)):
-        raise ValidationFailed(f"{label}最多保留 {places} 位小数", code="too_many_decimals")
     return value.quantize(Decimal(1).scaleb(-places)) + 0
 
 

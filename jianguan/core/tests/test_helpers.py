@@ -11,7 +11,7 @@ import pytest
 from jianguan.core import timeutil
 from jianguan.core.actor import ANONYMOUS, SYSTEM, Actor
 from jianguan.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
-from jianguan.core.money import to_money
+from jianguan.core.money import DecimalProblem, strict_decimal, to_money
 
 
 def test_actor_basics():
@@ -69,6 +69,37 @@ def test_to_money_refuses_floats_and_garbage():
     for bad in ("abc", "", "NaN", "Infinity", "1e", None):
         with pytest.raises(ValueError, match="无效金额"):
             to_money(bad)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kwargs", "kind"),
+    [
+        (None, {}, "not_number"),
+        (True, {}, "not_number"),
+        ("abc", {}, "not_number"),
+        ("NaN", {}, "not_finite"),
+        ("-Infinity", {}, "not_finite"),
+        ("-1", {"minimum": Decimal(0)}, "below_minimum"),
+        ("100", {"int_digits": 2}, "too_large"),
+        ("-100", {"int_digits": 2}, "too_large"),
+        ("10.01", {"maximum": Decimal(10)}, "too_large"),
+        ("1.234", {}, "too_many_places"),
+        ("-1.5", {"minimum": Decimal(0), "int_digits": 0}, "below_minimum"),  # first check wins
+    ],
+)
+def test_strict_decimal_names_the_problem(raw, kwargs, kind):
+    with pytest.raises(DecimalProblem) as caught:
+        strict_decimal(raw, places=2, **kwargs)
+    assert caught.value.kind == kind
+    assert isinstance(caught.value, ValueError)
+
+
+def test_strict_decimal_returns_the_exact_value():
+    assert str(strict_decimal(" 1.50 ", places=2)) == "1.50"
+    assert str(strict_decimal("1.5000", places=2)) == "1.5000"  # not quantized
+    assert str(strict_decimal(7, places=0, int_digits=1)) == "7"
+    assert strict_decimal(Decimal("-3.1"), places=1) == Decimal("-3.1")
+    assert str(strict_decimal("10", places=2, maximum=Decimal(10))) == "10"
 
 
 def test_now_is_utc_aware():
