@@ -187,7 +187,12 @@ def worklist(*, actor: Actor) -> list[PaymentClaim]:
     waiting |= Q(status=workflow.C_APPROVED, contract__employer_id=org)
     waiting |= Q(status=workflow.C_APPROVED, contract__finance_bureau_id=org)
     open_reviews = Review.objects.filter(organisation_id=org, submitted_at__isnull=True)
-    qs = _claims_visible_to(actor).filter(waiting | Q(reviews__in=open_reviews)).distinct()
+    qs = (
+        _claims_visible_to(actor)
+        .select_related("contract__contractor")  # the worklist shows the contractor
+        .filter(waiting | Q(reviews__in=open_reviews))
+        .distinct()
+    )
     return list(qs.order_by("contract__number", "sequence")[:500])
 
 
