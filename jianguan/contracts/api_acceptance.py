@@ -138,15 +138,9 @@ def contract_for(request: HttpRequest, contract_id: int, *, signing: bool = Fals
 
 def item_for(request: HttpRequest, aid: int) -> AcceptanceItem:
     require(request.actor, "contracts.view")
-    pk = path_id(str(aid), "验收项")
-    item = AcceptanceItem.objects.select_related("contract").filter(pk=pk).first()
-    if item is None:
-        raise NotFound("验收项不存在或无权查看", code="acceptance_item_not_found")
-    try:
-        selectors.contract_get_visible(actor=request.actor, pk=item.contract_id)
-    except NotFound:
-        raise NotFound("验收项不存在或无权查看", code="acceptance_item_not_found") from None
-    return item
+    return selectors.acceptance_item_get_visible(
+        actor=request.actor, pk=path_id(str(aid), "验收项")
+    )
 
 
 @router.get(

@@ -15,7 +15,6 @@ from jianguan.contracts.models import Contract, Variation
 from jianguan.contracts.services import variations as services
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
-from jianguan.core.errors import NotFound
 from jianguan.core.permissions import require
 
 router = Router(tags=["合同与支付"])
@@ -180,15 +179,7 @@ def contract_for(request: HttpRequest, contract_id: int) -> Contract:
 def variation_for(request: HttpRequest, vid: int) -> Variation:
     """The variation, when its contract is visible to the actor (else 404)."""
     require(request.actor, "contracts.view")
-    pk = path_id(str(vid), "变更")
-    v = Variation.objects.select_related("contract").filter(pk=pk).first()
-    if v is None:
-        raise NotFound("变更不存在或无权查看", code="variation_not_found")
-    try:
-        selectors.contract_get_visible(actor=request.actor, pk=v.contract_id)
-    except NotFound:
-        raise NotFound("变更不存在或无权查看", code="variation_not_found") from None
-    return v
+    return selectors.variation_get_visible(actor=request.actor, pk=path_id(str(vid), "变更"))
 
 
 @router.get(

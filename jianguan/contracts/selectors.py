@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from jianguan.contracts.models import Contract
+from jianguan.contracts.models import AcceptanceItem, Contract, Variation
 from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound
 
@@ -42,3 +42,27 @@ def party_roles(*, actor: Actor, contract: Contract) -> set[str]:
     if actor.organisation_id is None:
         return set()
     return {f for f in PARTY_FIELDS if getattr(contract, f"{f}_id") == actor.organisation_id}
+
+
+def variation_get_visible(*, actor: Actor, pk: int) -> Variation:
+    """A variation or site instruction of a contract the actor may see (else 404)."""
+    v = (
+        Variation.objects.select_related("contract__project")
+        .filter(pk=pk, contract__in=contract_list_visible_to(actor=actor))
+        .first()
+    )
+    if v is None:
+        raise NotFound("变更不存在或无权查看", code="variation_not_found")
+    return v
+
+
+def acceptance_item_get_visible(*, actor: Actor, pk: int) -> AcceptanceItem:
+    """An acceptance item of a contract the actor may see (else 404)."""
+    item = (
+        AcceptanceItem.objects.select_related("contract")
+        .filter(pk=pk, contract__in=contract_list_visible_to(actor=actor))
+        .first()
+    )
+    if item is None:
+        raise NotFound("验收项不存在或无权查看", code="acceptance_item_not_found")
+    return item

@@ -36,15 +36,7 @@ def _get(request: HttpRequest, pk: int) -> Contract:
 
 
 def _variation(request: HttpRequest, vid: int) -> Variation:
-    pk = path_id(str(vid), "变更")
-    v = Variation.objects.select_related("contract__project").filter(pk=pk).first()
-    if v is None:
-        raise NotFound("变更不存在或无权查看", code="variation_not_found")
-    try:
-        _get(request, v.contract_id)
-    except NotFound:
-        raise NotFound("变更不存在或无权查看", code="variation_not_found") from None
-    return v
+    return selectors.variation_get_visible(actor=request.actor, pk=path_id(str(vid), "变更"))
 
 
 def _may_raise(actor, c: Contract) -> bool:
