@@ -14,8 +14,7 @@ from jianguan.compliance.models import Inspection, RectificationOrder, RiskAsses
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seeds_the_loop_once():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_seeds_the_loop_once(demo_district):
     assert Inspection.objects.count() >= 3
     statuses = set(RectificationOrder.objects.values_list("status", flat=True))
     assert {"passed", "failed"} <= statuses
@@ -31,10 +30,9 @@ def test_demo_seeds_the_loop_once():
     assert RectificationOrder.objects.count() == before
 
 
-def test_demo_sanctions_two_yellow_one_red_one_blacklisted():
+def test_demo_sanctions_two_yellow_one_red_one_blacklisted(demo_district):
     from jianguan.compliance.models import Sanction
 
-    call_command("seed_demo", stdout=io.StringIO())
     active = Sanction.objects.filter(status="active")
     red_orgs = set(active.filter(kind="red").values_list("organisation", flat=True))
     yellow_orgs = set(active.filter(kind="yellow").values_list("organisation", flat=True))
@@ -47,14 +45,13 @@ def test_demo_sanctions_two_yellow_one_red_one_blacklisted():
     assert Sanction.objects.count() == before
 
 
-def test_demo_credit_histories_over_a_year():
+def test_demo_credit_histories_over_a_year(demo_district):
     import datetime as dt
 
     from jianguan.compliance import selectors_credit as sel
     from jianguan.compliance.models import CreditPublication, CreditRecord, CreditScore
     from jianguan.core.timeutil import today_local
 
-    call_command("seed_demo", stdout=io.StringIO())
     today = today_local()
     assert CreditPublication.objects.count() == 365
     assert CreditPublication.objects.order_by("on").first().on == today - dt.timedelta(days=364)

@@ -21,8 +21,7 @@ def _actor(username):
     return actor_for(User.objects.get(username=username))
 
 
-def test_demo_contracts_claims_and_reviews():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_contracts_claims_and_reviews(demo_district):
     main = Contract.objects.filter(kind="main", status="signed")
     assert main.count() >= 10
     assert set(main.values_list("project__stage", flat=True)) == {"construction"}

@@ -13,9 +13,7 @@ from jianguan.experts.models import Committee, Expert
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_pool_and_committee(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_pool_and_committee(demo_district):
     assert Expert.objects.count() == 200
     codes = {c for e in Expert.objects.all() for c in e.specialties}
     assert codes == set(specialties.SPECIALTIES)

@@ -46,9 +46,7 @@ def _snapshot() -> tuple:
     )
 
 
-def test_seed_demo_loads_the_register_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    _seed()
+def test_seed_demo_loads_the_register_once(demo_district):
 
     projects = list(Project.objects.select_related("town"))
     assert len(projects) >= 100

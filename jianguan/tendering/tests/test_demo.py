@@ -14,9 +14,8 @@ from jianguan.tendering.models import Bid, Tender
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_tenders_in_every_state_with_their_keys(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_tenders_in_every_state_with_their_keys(demo_district):
+    tmp_path = demo_district.data_dir
     states = set(Tender.objects.values_list("status", flat=True))
     assert {"draft", "published", "failed", "evaluation", "cancelled"} <= states
     from jianguan.tendering.models import CollusionReport
