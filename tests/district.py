@@ -24,7 +24,8 @@ from typing import Any
 
 import pytest
 
-FIXTURE = "demo_district"
+# Every test whose fixtures reach the session district (directly or through `demo_district`).
+FIXTURE = "_district"
 
 
 @dataclass

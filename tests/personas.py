@@ -161,6 +161,6 @@ def login_as(client, persona_password):
 def _uploads_in_tmp(request, settings, tmp_path_factory):
     """Uploaded files in tests go to a temporary folder, never into ./data/media (the demo
     district keeps the folder it was seeded with)."""
-    if "demo_district" in request.fixturenames:
+    if "_district" in request.fixturenames:
         return
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
