@@ -29,7 +29,7 @@ from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.timeutil import client_instant
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
-from jianguan.tendering import pdf, selectors, services, workflow
+from jianguan.tendering import access, pdf, selectors, services, workflow
 from jianguan.tendering.models import Award, Bid, Objection, Tender, Upload
 from jianguan.tendering.schemas import (
     AnswerIn,
@@ -372,8 +372,8 @@ def award_notice(request: HttpRequest, award_id: str):
     )
     actor = request.actor
     allowed = award is not None and (
-        actor.organisation_id
-        in (award.supplier_id, award.tender.tenderer_id, award.tender.agency_id)
+        actor.organisation_id == award.supplier_id
+        or access.involved(actor, award.tender)
         or actor.can("tendering.supervise")
     )
     if not allowed:
@@ -396,3 +396,6 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+router.add_router("", "jianguan.tendering.api_entrustment.router")

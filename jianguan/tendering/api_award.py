@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, PermissionDenied
-from jianguan.tendering import selectors, services
+from jianguan.tendering import access, selectors, services
 from jianguan.tendering.api import _bid, _tender
 from jianguan.tendering.models import (
     Award,
@@ -304,7 +304,7 @@ def prequal_apply(request: HttpRequest, tender_id: str):
 def prequal_list(request: HttpRequest, tender_id: str):
     tender = _tender(request, tender_id)
     qs = PrequalApplication.objects.filter(tender=tender).select_related("applicant")
-    if request.actor.organisation_id not in (tender.tenderer_id, tender.agency_id):
+    if not access.involved(request.actor, tender):
         qs = qs.filter(applicant_id=request.actor.organisation_id)
     return [_prequal_out(a) for a in qs]
 

@@ -8,9 +8,10 @@ class TenderingConfig(AppConfig):
 
     def ready(self) -> None:
         from jianguan.ledger import labels
-        from jianguan.tendering import facts, permissions  # noqa: F401  (registers grants)
+        from jianguan.tendering import facts, ledger_visibility, permissions  # noqa: F401  (registers grants)
 
         facts.register_all()
+        ledger_visibility.register_all()
 
         from jianguan.web.nav import NavItem, register
 
@@ -51,8 +52,15 @@ class TenderingConfig(AppConfig):
                 "tendering.complaint_accepted": "受理投诉",
                 "tendering.complaint_refused": "不予受理投诉",
                 "tendering.complaint_decided": "作出投诉处理决定",
+                "tendering.entrustment_created": "委托招标代理机构（签订委托合同）",
+                "tendering.entrustment_withdrawn": "撤销招标委托",
             }
         )
+        from jianguan.ledger import visibility
+        from jianguan.tendering.selectors import entrustment_visible
+
+        visibility.register("tendering", "entrustment", entrustment_visible)
+
         from jianguan.core import periodic
         from jianguan.tendering.services.clock import tenders_advance
 

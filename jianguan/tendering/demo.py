@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jianguan.accounts.actors import actor_for
-from jianguan.accounts.models import User
+from jianguan.accounts.models import Organisation, User
 from jianguan.core.timeutil import now
 from jianguan.projects.models import Project
-from jianguan.tendering import sealer, services
-from jianguan.tendering.models import Bid, Tender
+from jianguan.tendering import access, sealer, services
+from jianguan.tendering.models import Bid, Entrustment, Tender
 from jianguan.tendering.services.evaluation import tender_evaluation_set
 from jianguan.tendering.services.opening import bid_unseal, opening_close, tender_open
 
@@ -79,6 +79,27 @@ def _keys_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     (path / "README.txt").write_text(README, encoding="utf-8")
     return path
+
+
+def _entrust(owner, agency, project):
+    """The owner entrusts the demo agency with the project's 施工招标 (委托合同 as a small PDF),
+    through the service; an entrustment in force already is kept (seeding twice adds none)."""
+    held = access.active_entrustments().filter(project=project, agency_id=agency.organisation_id)
+    if held.exists():
+        return held.first()
+    start = access.today()
+    contract = PDF + f"% 招标代理委托合同 {project.code}\n".encode()
+    return services.entrustment_create(
+        actor=owner,
+        project=project,
+        agency=Organisation.objects.get(pk=agency.organisation_id),
+        scope="施工招标",
+        starts_on=start,
+        ends_on=start.replace(year=start.year + 1, day=min(start.day, 28)),
+        contract_file=SimpleUploadedFile(
+            f"{project.code}-委托合同.pdf", contract, content_type="application/pdf"
+        ),
+    )
 
 
 def _create(owner, project, title, estimate="30000000", invitees=()):
@@ -167,9 +188,9 @@ def _deadline_now(tender: Tender) -> Tender:
 def seed() -> dict[str, object]:
     if Tender.objects.exists():
         return {"skipped": True}
-    owner = _actor("owner")
+    owner, agency = _actor("owner"), _actor("agency")
     bidders = [a for a in (_actor(f"bidder{i}") for i in range(1, 7)) if a]
-    if owner is None or len(bidders) < 5:
+    if owner is None or agency is None or len(bidders) < 5:
         return {"skipped": "no demo users"}
     projects = list(
         Project.objects.filter(owner_id=owner.organisation_id).order_by("-stage", "code")[:6]
@@ -180,8 +201,11 @@ def seed() -> dict[str, object]:
     prices = ["28650000.00", "28990000.00", "29120000.00", "28400000.00", "29300000.00"]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        draft = _create(owner, projects[0], "演示：综合楼装修改造工程（草稿）")
-        bidding = _publish(owner, _create(owner, projects[1], "演示：小学扩建工程施工"))
+        # the demo agency runs the first two tenders, entrusted by the owner beforehand
+        for project in projects[:2]:
+            _entrust(owner, agency, project)
+        draft = _create(agency, projects[0], "演示：综合楼装修改造工程（草稿）")
+        bidding = _publish(agency, _create(agency, projects[1], "演示：小学扩建工程施工"))
         folder = keys / bidding.code
         folder.mkdir(exist_ok=True)
         for bidder, price in zip(bidders[:3], prices, strict=False):
@@ -228,4 +252,5 @@ def seed() -> dict[str, object]:
         "bids": Bid.objects.count(),
         "keys": str(keys),
         "draft": draft.code,
+        "entrustments": Entrustment.objects.count(),
     }

@@ -404,3 +404,44 @@ class LowBidQuery(BaseModel):
 
     class Meta:
         verbose_name = "异常低价说明"
+
+
+class Entrustment(BaseModel):
+    """招标委托: the owner (招标人) entrusts a tender agency with a project's tendering and
+    signs the 委托合同 (招标投标法 12–13). Only while active and in its dates may the agency
+    act for the owner; withdrawal ends that at once."""
+
+    ACTIVE, WITHDRAWN = "active", "withdrawn"
+    STATUSES = {ACTIVE: "有效", WITHDRAWN: "已撤销"}
+    project = models.ForeignKey(Project, related_name="+", on_delete=models.PROTECT)
+    agency = models.ForeignKey(
+        Organisation, verbose_name="招标代理机构", related_name="+", on_delete=models.PROTECT
+    )
+    scope = models.CharField("委托范围", max_length=100)
+    starts_on = models.DateField("委托起始日")
+    ends_on = models.DateField("委托截止日")
+    contract = models.FileField("委托合同", upload_to="tendering/entrustments/%Y/")
+    contract_sm3 = models.CharField(max_length=64)
+    contract_size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(
+        "状态", max_length=12, choices=choices(STATUSES), default=ACTIVE, db_index=True
+    )
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=150, blank=True)
+    withdraw_reason = models.CharField("撤销原因", max_length=500, blank=True)
+    created_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "招标委托"
+        verbose_name_plural = "招标委托"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "status", "project"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="entrustment_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.scope}"

@@ -12,6 +12,7 @@ from jianguan.projects.schemas import _text
 
 Str20, Str40, Str200 = _text(20), _text(40), _text(200)
 Text = _text(10000)
+Scope = _text(100, 1)
 Id = Annotated[int, Field(ge=1, le=2**62)]
 
 
@@ -130,3 +131,38 @@ class BidRead(ReceiptRead):
     price: Decimal | None = None
     duration_days: int | None = None
     failure_reason: str = ""
+
+
+class EntrustmentForm(Schema):
+    """招标委托 (multipart, with the 委托合同 PDF as the file part `contract`)."""
+
+    project_id: Id
+    agency_id: Id = Field(..., description="受托的招标代理机构（机构类型 tender_agency）")
+    scope: Scope = Field(..., description="委托范围，如 施工招标、监理招标")
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class EntrustmentWithdrawIn(Schema):
+    reason: Str200
+
+
+class EntrustmentRead(Schema):
+    id: int
+    project_id: int
+    project_code: str
+    project_name: str
+    owner_name: str
+    agency_id: int
+    agency_name: str
+    scope: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    status_label: str
+    in_force: bool
+    contract_sm3: str
+    contract_size: int
+    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    withdraw_reason: str

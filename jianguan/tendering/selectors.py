@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 
 from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied
-from jianguan.tendering import workflow
-from jianguan.tendering.models import Bid, Tender, Upload
+from jianguan.tendering import access, workflow
+from jianguan.tendering.models import Bid, Entrustment, Tender, Upload
 
 OPENED_STATES = frozenset(
     {
@@ -25,12 +25,16 @@ def _signed_in(actor: Actor) -> None:
 
 
 def tenders_visible_to(*, actor: Actor) -> QuerySet[Tender]:
-    """Published tenders for everyone; drafts for the tenderer and its agency too."""
+    """Published tenders for everyone; drafts for the tenderer, and for the agency that runs
+    them while it holds the owner's entrustment for the project."""
     _signed_in(actor)
     qs = Tender.objects.select_related("project").prefetch_related("lots")
     if actor.is_system or actor.can("tendering.supervise"):
         return qs
-    own = Q(tenderer_id=actor.organisation_id) | Q(agency_id=actor.organisation_id)
+    org = actor.organisation_id
+    own = Q(tenderer_id=org)
+    if org is not None and actor.is_kind("tender_agency"):
+        own |= Q(agency_id=org, project_id__in=access.entrusted_project_ids(org))
     return qs.filter(own | ~Q(status=workflow.Status.DRAFT))
 
 
@@ -50,8 +54,7 @@ def bid_get_visible_to(*, actor: Actor, pk: int) -> Bid:
     if bid.bidder_id == actor.organisation_id:
         return bid
     opened = bid.tender.status in OPENED_STATES or bid.opened_at is not None
-    involved = actor.organisation_id in (bid.tender.tenderer_id, bid.tender.agency_id)
-    if opened and (involved or actor.can("tendering.supervise")):
+    if opened and (access.involved(actor, bid.tender) or actor.can("tendering.supervise")):
         return bid
     raise NotFound("投标文件不存在", code="bid_not_found")
 
@@ -67,3 +70,30 @@ def upload_get(*, actor: Actor, pk) -> Upload:
     if upload is None:
         raise NotFound("上传任务不存在", code="upload_not_found")
     return upload
+
+
+def entrustments_visible_to(*, actor: Actor) -> QuerySet[Entrustment]:
+    """招标委托: the owner sees those of its projects, the agency those given to it,
+    regulators all of them."""
+    _signed_in(actor)
+    qs = Entrustment.objects.select_related("project", "project__owner", "agency")
+    if actor.is_system or actor.can("tendering.supervise"):
+        return qs
+    org = actor.organisation_id
+    if org is None:
+        return qs.none()
+    return qs.filter(Q(project__owner_id=org) | Q(agency_id=org))
+
+
+def entrustment_get_visible_to(*, actor: Actor, pk: int) -> Entrustment:
+    item = entrustments_visible_to(actor=actor).filter(pk=pk).first()
+    if item is None:
+        raise NotFound("招标委托不存在", code="entrustment_not_found")
+    return item
+
+
+def entrustment_visible(actor: Actor, object_id: str) -> bool:
+    """The ledger's rule for an entrustment's entries: the same people as the object."""
+    return (
+        object_id.isdigit() and entrustments_visible_to(actor=actor).filter(pk=object_id).exists()
+    )

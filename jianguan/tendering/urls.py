@@ -2,13 +2,24 @@
 
 from django.urls import path
 
-from jianguan.tendering import views, views_collusion, views_manage
+from jianguan.tendering import views, views_collusion, views_entrustment, views_manage
 
 app_name = "tendering"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views_manage.tender_new, name="new"),
+    path("entrustments/", views_entrustment.entrustments, name="entrustments"),
+    path(
+        "entrustments/<int:pk>/withdraw/",
+        views_entrustment.entrustment_withdraw,
+        name="entrustment_withdraw",
+    ),
+    path(
+        "entrustments/<int:pk>/contract/",
+        views_entrustment.entrustment_contract,
+        name="entrustment_contract",
+    ),
     path("collusion/", views_collusion.index, name="collusion"),
     path("collusion/market/", views_collusion.market, name="collusion_market"),
     path("collusion/<int:pk>/", views_collusion.detail, name="collusion_detail"),

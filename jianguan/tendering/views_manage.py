@@ -7,24 +7,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jianguan.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from jianguan.accounts.models import Organisation
+from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import SHANGHAI, client_instant
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
-from jianguan.tendering import procedures, selectors, services
+from jianguan.tendering import access, procedures, selectors, services
 from jianguan.tendering.models import Award, Bid, Candidate, Objection, PrequalApplication
 
-
-def can_manage(actor, tender) -> bool:
-    return actor.can("tendering.manage") and actor.organisation_id in (
-        tender.tenderer_id,
-        tender.agency_id,
-    )
+can_manage = access.can_manage  # the one check (owner, or its entrusted agency)
 
 
 def _when(raw: str | None, label: str) -> dt.datetime | None:
@@ -48,12 +45,24 @@ def _required(raw: str | None, label: str) -> dt.datetime:
 @permission_required("tendering.manage")
 def tender_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    projects = Project.objects.filter(owner_id=actor.organisation_id).order_by("-created_at")
+    org = actor.organisation_id
+    entrusted = access.entrusted_project_ids(org)
+    projects = Project.objects.filter(Q(owner_id=org) | Q(pk__in=entrusted)).order_by("-created_at")
+    is_owner = not actor.is_kind("tender_agency")
+    agencies = (
+        Organisation.objects.filter(
+            pk__in=access.active_entrustments().filter(project__owner_id=org).values("agency_id")
+        ).order_by("name")
+        if is_owner
+        else Organisation.objects.none()
+    )
     ctx = {
         "projects": projects[:500],
         "procedures": procedures.LABELS,
         "standards": AccessStandard.objects.order_by("name")[:200],
         "data": request.POST,
+        "agencies": agencies[:200],
+        "is_owner": is_owner,
     }
     if request.method == "GET":
         return render(request, "tendering/new.html", ctx)
@@ -62,7 +71,11 @@ def tender_new(request: HttpRequest) -> HttpResponse:
         raw = post.get("project", "")
         project = projects.filter(pk=raw).first() if raw.isdigit() and len(raw) < 18 else None
         if project is None:
-            raise ValidationFailed("请选择本单位作为建设单位的项目", code="project_missing")
+            raise ValidationFailed(
+                "请选择本单位作为建设单位或受托办理招标的项目", code="project_missing"
+            )
+        raw = post.get("agency", "")
+        agency = agencies.filter(pk=raw).first() if raw.isdigit() and len(raw) < 18 else None
         standard = None
         if post.get("access_standard", "").isdigit():
             standard = AccessStandard.objects.filter(pk=post["access_standard"]).first()
@@ -81,6 +94,7 @@ def tender_new(request: HttpRequest) -> HttpResponse:
             ],
             description=post.get("description", ""),
             access_standard=standard,
+            agency=agency,
         )
     except DomainError as exc:
         return render(
@@ -165,8 +179,7 @@ def _act(request: HttpRequest, tender, action: str) -> str:
 @permission_required("tendering.view")
 def tender_act(request: HttpRequest, pk: int) -> HttpResponse:
     tender = selectors.tender_get_visible_to(actor=request.actor, pk=pk)
-    if not can_manage(request.actor, tender):
-        raise PermissionDenied("只有招标人或其委托的招标代理机构可以操作", code="not_tenderer")
+    access.require_manage(request.actor, tender=tender)
     try:
         done = _act(request, tender, request.POST.get("action", ""))
     except DomainError as exc:

@@ -20,6 +20,10 @@ from jianguan.tendering.services.complaints import (  # noqa: F401  (re-exported
     complaint_file,
     complaint_refuse,
 )
+from jianguan.tendering.services.entrustment import (  # noqa: F401  (re-exported)
+    entrustment_create,
+    entrustment_withdraw,
+)
 from jianguan.tendering.services.low_bids import (  # noqa: F401  (re-exported)
     low_bid_decide,
     low_bid_explain,

@@ -8,12 +8,11 @@ from pathlib import Path
 from django.conf import settings
 
 from jianguan.core.actor import Actor
-from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jianguan.core.permissions import require
+from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.core.timeutil import SHANGHAI
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule
-from jianguan.tendering import workflow
+from jianguan.tendering import access, workflow
 from jianguan.tendering.models import Bid, Tender
 
 
@@ -69,12 +68,9 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 def require_manager(actor: Actor, tender: Tender) -> None:
-    """The tenderer (owner) or its agency, with the manage grant."""
-    require(actor, "tendering.manage")
-    if actor.is_system:
-        return
-    if actor.organisation_id not in (tender.tenderer_id, tender.agency_id):
-        raise PermissionDenied("只有招标人或其委托的招标代理机构可以操作", code="not_tenderer")
+    """The tenderer (owner), or the agency running the tender under an entrustment active
+    today, with the manage grant (the one check: `jianguan.tendering.access`)."""
+    access.require_manage(actor, tender=tender)
 
 
 def next_code(year: int) -> str:

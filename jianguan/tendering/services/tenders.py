@@ -12,14 +12,14 @@ from django.db import transaction
 from jianguan.accounts.models import Organisation
 from jianguan.compliance import uploads
 from jianguan.core.actor import Actor
-from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
 from jianguan.rules.lookup import rule, rule_value
-from jianguan.tendering import procedures, workflow
+from jianguan.tendering import access, procedures, workflow
 from jianguan.tendering.models import (
     Clarification,
     Invitation,
@@ -73,6 +73,27 @@ def _lots(raw: Iterable[dict], estimate: Decimal, on: dt.date) -> list[dict]:
     return out
 
 
+def _agency_id(actor: Actor, project: Project, agency: Organisation | None) -> int | None:
+    """The caller when an agency creates; the owner may name an agency it entrusted."""
+    if not actor.is_system and actor.organisation_id != project.owner_id:
+        if agency is not None and agency.pk != actor.organisation_id:
+            raise ValidationFailed(
+                "招标代理机构只能以本单位名义办理受托项目的招标，不能指定其他代理机构",
+                code="agency_not_caller",
+            )
+        return actor.organisation_id
+    if agency is None:
+        return None
+    if agency.kind != "tender_agency":
+        raise ValidationFailed("招标代理机构须为招标代理类机构", code="bad_agency")
+    if not access.is_entrusted(agency.pk, project.pk):
+        raise ValidationFailed(
+            f"{agency.name}未持有本项目有效的招标委托，请先在“招标委托”中办理委托",
+            code="agency_not_entrusted",
+        )
+    return agency.pk
+
+
 @transaction.atomic
 def tender_create(
     *,
@@ -88,19 +109,14 @@ def tender_create(
     invitees: Iterable[Organisation] = (),
     original: Tender | None = None,
 ) -> Tender:
-    """A draft tender of the project's owner (or its agency), with its lots."""
-    require(actor, "tendering.manage")
-    if not actor.is_system and actor.organisation_id not in (
-        project.owner_id,
-        getattr(agency, "pk", None),
-    ):
-        raise PermissionDenied("只有建设单位或其委托的招标代理机构可以招标", code="not_tenderer")
+    """A draft tender of the project's owner, or of an agency the owner entrusted with the
+    project's tendering (then that agency is the tender's agency, never another one)."""
+    access.require_manage(actor, project=project)
+    agency_id = _agency_id(actor, project, agency)
     proc = wf(procedures.procedure, procedure)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed("请填写招标项目名称", code="title_missing")
-    if agency is not None and agency.kind != "tender_agency":
-        raise ValidationFailed("招标代理机构须为招标代理类机构", code="bad_agency")
     estimate = _money(estimate, "招标估算价")
     today = local_date(now())
     lot_rows = _lots(lots, estimate, today)
@@ -120,7 +136,7 @@ def tender_create(
         description=(description or "")[:5000],
         procedure=proc.code,
         tenderer=project.owner,
-        agency=agency,
+        agency_id=agency_id,
         access_standard=access_standard,
         evaluation_method=proc.evaluation_method,
         estimate=estimate,
@@ -258,7 +274,8 @@ def tender_retender(*, actor: Actor, tender: Tender) -> Tender:
             for lot in tender.lots.all()
         ],
         description=tender.description,
-        agency=tender.agency,
+        # the agency stays on only while it still holds the owner's entrustment
+        agency=tender.agency if access.is_entrusted(tender.agency_id, tender.project_id) else None,
         access_standard=tender.access_standard,
         invitees=[i.organisation for i in tender.invitations.select_related("organisation")],
         original=tender,
