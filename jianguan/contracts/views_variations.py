@@ -192,7 +192,7 @@ def _render_variation(request, v: Variation, *, error: str = "", status: int = 2
         and actor.can("contracts.variation_raise")
         and is_party(actor, c, "contractor", "employer"),
         "error": error,
-        "history": history_verified(v, latest_head()),
+        "history": history_verified(v, latest_head(), actor=actor),
         "head": latest_head(),
     }
     return render(request, "contracts/variation.html", ctx, status=status)

@@ -31,7 +31,7 @@ from jianguan.core.actor import Actor
 from jianguan.ledger import merkle
 from jianguan.ledger.models import LedgerEntry, TreeHead
 from jianguan.ledger.selectors import fetch_nodes, head_signature_ok
-from jianguan.ledger.visibility import can_see, hidden_objects, register
+from jianguan.ledger.visibility import can_see, hidden_objects, register, withhold
 
 # model name → how to find the contract id from the object id
 CONTRACT_OF = {
@@ -107,8 +107,8 @@ def _visible_keys(
     per model in a few queries instead of one rule call per object: every object listed here
     belongs to `contract`, so the contract rule is the same for all of them; reviews follow
     their own rule and evidence on a review follows the review. Restrictions (the finance
-    review hidden from the auditor) come from `hidden_objects`, the listing form of `restrict`."""
-    hidden = {(m, i) for app, m, ids in hidden_objects(actor) if app == "contracts" for i in ids}
+    review hidden from the auditor) come from `hidden_objects`, the object form of `embargo`."""
+    hidden = {(m, i) for _, m, ids in hidden_objects(actor, app="contracts") for i in ids}
     view_all = actor.can("ledger.view_all")
     sees = view_all or (actor.is_authenticated and _sees_contract(actor, contract.pk))
     out: set[tuple[str, str]] = set()
@@ -166,7 +166,9 @@ def contract_entries(*, actor: Actor, contract: Contract) -> list[LedgerEntry]:
     for model, ids in objects.items():
         if ids:
             where |= Q(object_model=model, object_id__in=ids)
-    entries = LedgerEntry.objects.filter(Q(object_app="contracts") & where).order_by("index")
+    entries = withhold(
+        LedgerEntry.objects.filter(Q(object_app="contracts") & where), actor, app="contracts"
+    ).order_by("index")
     visible = _visible_keys(actor, contract, objects, reviews_of, evidence_review)
     return [e for e in entries if (e.object_model, e.object_id) in visible]
 

@@ -30,7 +30,7 @@ def register_all() -> None:
     register_restriction()
 
 
-# --- the restriction that holds even against ledger.view_all (granted to auditors) --------------
+# --- the embargo that holds even against ledger.view_all (granted to auditors) -----------------
 
 
 def _open_finance_reviews():
@@ -44,22 +44,18 @@ def _open_finance_reviews():
     return Review.objects.filter(stage="finance").exclude(Exists(audit_done))
 
 
-def _auditor_may(actor: Actor, object_id: str) -> bool:
-    """An auditor never reads a finance review before its round's audit review is submitted."""
-    if not actor.is_kind("auditor"):
-        return True
-    if not object_id.isascii() or not object_id.isdigit():
-        return True  # not a review id: the ordinary rule decides
-    return not _open_finance_reviews().filter(pk=int(object_id)).exists()
-
-
-def _hidden_from(actor: Actor) -> list[str]:
-    if not actor.is_kind("auditor"):
-        return []
-    return [str(pk) for pk in _open_finance_reviews().values_list("pk", flat=True)]
+def _withheld_from(actor: Actor):
+    """An auditor never reads a finance review before its round's audit review is submitted;
+    the queryset is evaluated inside the ledger's query, so it lifts at the submission."""
+    return _open_finance_reviews() if actor.is_kind("auditor") else None
 
 
 def register_restriction() -> None:
-    from jianguan.ledger.visibility import restrict
+    from jianguan.ledger.visibility import embargo
 
-    restrict("contracts", "review", _auditor_may, _hidden_from)
+    embargo(
+        "contracts",
+        "review",
+        objects=_withheld_from,
+        reason="本轮审计复核提交前，财政评审对审计单位保密（独立复核）",
+    )

@@ -7,7 +7,9 @@ class ExpertsConfig(AppConfig):
     verbose_name = "评标专家库"
 
     def ready(self) -> None:
-        from jianguan.experts import permissions  # noqa: F401  (registers grants)
+        from jianguan.experts import ledger_visibility, permissions  # noqa: F401  (registers grants)
+
+        ledger_visibility.register_all()
         from jianguan.web.nav import NavItem, register
 
         register(

@@ -33,6 +33,16 @@ class EntryOut(Schema):
     entry: dict[str, Any]
 
 
+class EntryWithheldOut(Schema):
+    """An entry the actor may not read (embargoed or simply not visible): its leaf hash only,
+    enough to check its inclusion proof; never its leaf input or content."""
+
+    index: int
+    withheld: bool
+    leaf_hash: str
+    message: str
+
+
 class InclusionOut(Schema):
     index: int
     tree_size: int
@@ -122,14 +132,23 @@ def keys(request: HttpRequest):
     }
 
 
-@router.get("/entries/{index}", response={200: EntryOut, **ERR}, summary="存证记录")
+@router.get(
+    "/entries/{index}", response={200: EntryOut | EntryWithheldOut, **ERR}, summary="存证记录"
+)
 def entry(request: HttpRequest, index: str):
-    item = selectors.entry_get_visible_to(actor=request.actor, index=_int("index", index))
-    return {
-        "index": item.index,
-        "leaf_input": selectors.entry_leaf_b64(item),
-        "entry": selectors.entry_document(item),
-    }
+    item = selectors.entry_read(actor=request.actor, index=_int("index", index))
+    if item.withheld:
+        return EntryWithheldOut(
+            index=item.entry.index,
+            withheld=True,
+            leaf_hash=item.leaf_hash_hex(),
+            message=item.message,
+        )
+    return EntryOut(
+        index=item.entry.index,
+        leaf_input=selectors.entry_leaf_b64(item.entry),
+        entry=selectors.entry_document(item.entry),
+    )
 
 
 @router.get(

@@ -15,7 +15,7 @@ from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.ledger import merkle, signing
 from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, SigningKey, TreeHead
-from jianguan.ledger.visibility import can_see, hidden_objects
+from jianguan.ledger.visibility import entry_access, withhold
 
 MAX_INDEX = 2**55
 
@@ -67,15 +67,43 @@ def consistency_proof(*, first: int, second: int) -> list[bytes]:
     return merkle.consistency_proof(first, second, fetch_nodes(need), alg)
 
 
-def entry_get_visible_to(*, actor: Actor, index: int) -> LedgerEntry:
+def _entry_at(index: int) -> LedgerEntry:
     if index < 0 or index > MAX_INDEX:
         raise NotFound("存证记录不存在", code="entry_not_found")
     entry = LedgerEntry.objects.filter(index=index).first()
     if entry is None:
         raise NotFound("存证记录不存在", code="entry_not_found")
-    if not can_see(actor, entry.object_app, entry.object_model, entry.object_id):
-        raise PermissionDenied("无权查看该存证记录", code="permission_denied")
     return entry
+
+
+@dataclass(frozen=True)
+class EntryRead:
+    """One entry as an actor may read it: the content, or only its leaf hash and why."""
+
+    entry: LedgerEntry
+    withheld: bool
+    message: str = ""
+
+    def leaf_hash_hex(self) -> str:
+        return merkle.leaf_hash(bytes(self.entry.leaf_input), _tree_size()[1]).hex()
+
+
+def entry_read(*, actor: Actor, index: int) -> EntryRead:
+    """An entry for a signed-in actor: its content where the actor may read it (the object's
+    rule or ledger.view_all, and no embargo), else withheld (leaf hash only, which public
+    audit paths reveal anyway) so that a verifier can still prove it is in the log."""
+    if not actor.is_authenticated:
+        raise PermissionDenied("请先登录", code="unauthenticated")
+    entry = _entry_at(index)
+    readable, message = entry_access(actor, entry)
+    return EntryRead(entry, not readable, message)
+
+
+def entry_get_visible_to(*, actor: Actor, index: int) -> LedgerEntry:
+    item = entry_read(actor=actor, index=index)
+    if item.withheld:
+        raise PermissionDenied(item.message, code="permission_denied")
+    return item.entry
 
 
 def entry_document(entry: LedgerEntry) -> dict[str, Any]:
@@ -111,9 +139,8 @@ def entries_search(
         qs = qs.filter(object_id=object_id)
     if type:
         qs = qs.filter(type__startswith=type)
-    for app, model, ids in hidden_objects(actor):
-        qs = qs.exclude(object_app=app, object_model=model, object_id__in=ids)
-    return qs
+    # Embargoes hold even against ledger.view_all: each is a subquery of this one query.
+    return withhold(qs, actor)
 
 
 @dataclass(frozen=True)
@@ -131,14 +158,19 @@ def head_signature_ok(head: TreeHead) -> bool:
     return signing.verify_head(key.public_key, head.sig_alg, head_dict, head.signature)
 
 
-def history_verified(obj: models.Model, head: TreeHead | None) -> list[VerifiedEntry]:
-    """Entries of `obj`, each checked on the server by an inclusion proof to the signed head.
+def history_verified(
+    obj: models.Model, head: TreeHead | None, *, actor: Actor | None = None
+) -> list[VerifiedEntry]:
+    """Entries of `obj` (less those embargoed from `actor`, when given: the page showing the
+    panel already decided that the actor may see `obj`), each checked on the server by an
+    inclusion proof to the signed head.
 
     The leaf hash is recomputed from the stored leaf input, the audit path built from the
     stored nodes (all of them fetched in one query) and checked against the head's signed
     root; anything missing or inconsistent simply leaves the entry unverified ("待签").
     """
-    entries = list(entries_for_object(obj))
+    qs = entries_for_object(obj)
+    entries = list(withhold(qs, actor) if actor is not None else qs)
     if not entries:
         return []
     size = head.tree_size if head is not None else 0

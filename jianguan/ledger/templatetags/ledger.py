@@ -17,5 +17,11 @@ def event_label(event_type: str) -> str:
 
 @register.inclusion_tag("ledger/history_panel.html", takes_context=True)
 def ledger_history(context, obj):
+    """The object's 履历, less the entries embargoed from the viewer (an unknown viewer is
+    treated as anonymous: every embargo holds)."""
+    from jianguan.core.actor import ANONYMOUS
+
+    request = context.get("request")
+    actor = getattr(request, "actor", None) or ANONYMOUS
     head = TreeHead.objects.order_by("-id").first()
-    return {"items": selectors.history_verified(obj, head), "head": head}
+    return {"items": selectors.history_verified(obj, head, actor=actor), "head": head}

@@ -1,4 +1,4 @@
-"""Offline verification of an exported bundle (format jianguan-ledger-bundle/1)."""
+"""Offline verification of an exported bundle (formats jianguan-ledger-bundle/1 and /2)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from ..signing import (
 )
 from .common import (
     BUNDLE_FORMAT,
+    BUNDLE_FORMATS,
     Report,
     _check_signed_head,
+    _hex_hash,
     _is_size,
     _load_keys,
     check_leaf_input,
@@ -56,9 +58,14 @@ def verify_bundle(
 ) -> None:
     """Check every entry, head and key of a bundle (see the module docstring)."""
     trusted = frozenset(trusted_key_ids) if trusted_key_ids else None
-    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
-        report.fail(f"not a {BUNDLE_FORMAT} document", "不是有效的账本数据包", where="bundle")
+    if not isinstance(bundle, dict) or bundle.get("format") not in BUNDLE_FORMATS:
+        report.fail(
+            f"not a {' or '.join(sorted(BUNDLE_FORMATS))} document",
+            "不是有效的账本数据包",
+            where="bundle",
+        )
         return
+    may_withhold = bundle["format"] != BUNDLE_FORMAT
     hash_alg = bundle.get("hash_alg")
     if hash_alg not in HASH_ALGS:
         report.fail(f"unsupported hash_alg {hash_alg!r}", "不支持的哈希算法", where="bundle")
@@ -74,8 +81,14 @@ def verify_bundle(
     # Entries: recompute every leaf hash from leaf_input (never trust the stored one).
     tree = InMemoryTree(hash_alg)
     placeholder = b"\x00" * digest_size(hash_alg)
+    withheld = 0
     for pos, entry in enumerate(entries):
-        tree.append_leaf_hash(_check_entry(pos, entry, hash_alg, report) or placeholder)
+        if isinstance(entry, dict) and entry.get("withheld") is not None:
+            leaf = _check_withheld(pos, entry, hash_alg, report, may_withhold)
+            withheld += leaf is not None
+        else:
+            leaf = _check_entry(pos, entry, hash_alg, report)
+        tree.append_leaf_hash(leaf or placeholder)
     n = tree.size
     bad_entries = sorted({f.index for f in report.failures if f.index is not None})
 
@@ -131,8 +144,14 @@ def verify_bundle(
         )
     if report.ok:
         used = sorted({h["key_id"] for h in heads})
+        if withheld:
+            report.info(
+                f"{withheld} of {n} entries withheld from this bundle's reader, verified by "
+                f"hash / {withheld} 条记录内容不可见，已按叶哈希核验"
+            )
         report.info(
-            f"OK {n} entries, {len(heads)} signed heads; latest root "
+            f"OK {n} entries{f' ({withheld} withheld, verified by hash)' if withheld else ''}, "
+            f"{len(heads)} signed heads; latest root "
             f"{heads[-1]['root_hash'] if heads else '-'}; key ids: {', '.join(used)}"
         )
 
@@ -179,17 +198,44 @@ def _report_divergence(
         )
 
 
-def _check_entry(pos: int, entry: object, hash_alg: str, report: Report) -> bytes | None:
-    """Check one bundle entry; return its recomputed leaf hash (None if undecodable)."""
-    if not isinstance(entry, dict):
-        report.fail("entry is not an object", "记录格式错误", index=pos)
-        return None
+def _check_index(pos: int, entry: dict, report: Report) -> None:
     if type(entry.get("index")) is not int or entry.get("index") != pos:
         report.fail(
             f"entry at position {pos} has index {entry.get('index')!r}: gap, duplicate or reorder",
             f"第 {pos} 个位置的记录索引为 {entry.get('index')!r}：存在缺号、重复或顺序错乱",
             index=pos,
         )
+
+
+def _check_withheld(
+    pos: int, entry: dict, hash_alg: str, report: Report, allowed: bool
+) -> bytes | None:
+    """A withheld entry (format /2 only): its leaf hash, vouched for by the signed roots."""
+    _check_index(pos, entry, report)
+    if not allowed or entry.get("withheld") is not True or "leaf_input" in entry:
+        report.fail(
+            "withheld entry not allowed here (format /1, withheld not true, or leaf_input kept)",
+            f"索引 {pos} 号记录的“内容不可见”标记无效",
+            index=pos,
+        )
+        return None
+    try:
+        return _hex_hash(entry.get("leaf_hash"), hash_alg)
+    except ValueError as exc:
+        report.fail(
+            f"withheld entry's leaf_hash invalid: {exc}",
+            f"索引 {pos} 号记录（内容不可见）的叶哈希无效",
+            index=pos,
+        )
+        return None
+
+
+def _check_entry(pos: int, entry: object, hash_alg: str, report: Report) -> bytes | None:
+    """Check one bundle entry; return its recomputed leaf hash (None if undecodable)."""
+    if not isinstance(entry, dict):
+        report.fail("entry is not an object", "记录格式错误", index=pos)
+        return None
+    _check_index(pos, entry, report)
     try:
         raw = b64decode_strict(entry.get("leaf_input"))  # type: ignore[arg-type]
     except ValueError as exc:

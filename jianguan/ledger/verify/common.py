@@ -28,6 +28,10 @@ from ..signing import (
 )
 
 BUNDLE_FORMAT = "jianguan-ledger-bundle/1"
+# /2: as /1, but an entry may be withheld from the auditor it was exported for:
+# {"index", "leaf_hash", "withheld": true} without leaf_input (verified by hash only).
+BUNDLE_FORMAT_2 = "jianguan-ledger-bundle/2"
+BUNDLE_FORMATS = frozenset({BUNDLE_FORMAT, BUNDLE_FORMAT_2})
 STATE_FORMAT = "jianguan-verify-state/1"
 ENTRY_KEYS = frozenset({"type", "object", "actor", "time", "payload", "files"})
 DEFAULT_STATE_FILE = "~/.jianguan-verify-state.json"

@@ -34,6 +34,8 @@ from .common import (
 
 # --------------------------------------------------------------------------- online
 
+_MAX_WITHHELD_LINES = 20
+
 Fetch = Callable[[str, Mapping[str, str]], Any]
 """``fetch(url, headers) -> parsed JSON``; raises ``FetchError``. Injected in tests."""
 
@@ -122,10 +124,18 @@ def verify_online(
     root = bytes.fromhex(head["root_hash"])
     report.info(f"head: tree_size {size}, root {head['root_hash']}, signed by {head['key_id']}")
 
+    withheld = 0
     if check_entries:
         auth = {"Authorization": f"Bearer {token}"} if token else {}
         for i in range(size):
-            _check_online_entry(i, size, root, hash_alg, get, auth, report)
+            if _check_online_entry(i, size, root, hash_alg, get, auth, report) == "withheld":
+                withheld += 1
+                if withheld <= _MAX_WITHHELD_LINES:
+                    report.info(
+                        f"index {i}: withheld, verified by hash / 内容不可见，已按叶哈希核验"
+                    )
+        if withheld > _MAX_WITHHELD_LINES:
+            report.info(f"… {withheld - _MAX_WITHHELD_LINES} more withheld entries")
 
     try:
         state = _load_state(state_file)
@@ -147,7 +157,8 @@ def verify_online(
             report.fail(f"cannot write state file: {exc}", "无法写入本地状态文件", where="state")
             return
         report.info(
-            f"OK head signature, {size if check_entries else 0} inclusion proofs, "
+            f"OK head signature, {size if check_entries else 0} inclusion proofs"
+            f"{f' ({withheld} withheld, verified by hash)' if withheld else ''}, "
             f"{checked} earlier head(s) consistent; state {state_file}"
         )
 
@@ -164,22 +175,37 @@ def _check_online_entry(
     get: Callable[..., Any],
     auth: Mapping[str, str],
     report: Report,
-) -> None:
+) -> str | None:
+    """Check one entry's inclusion proof: "ok", "withheld" (the server withholds its content
+    from this token and serves its leaf hash, which the proof then vouches for) or None."""
     try:
         doc = get(f"/entries/{i}", auth)
         proof = get(f"/proof/inclusion?index={i}&tree_size={size}")
     except FetchError as exc:
         report.fail(str(exc), f"无法获取索引 {i} 号记录或其包含证明", index=i)
-        return
+        return None
     if not isinstance(doc, dict) or doc.get("index") != i:
         report.fail("server returned another entry", f"服务器返回的不是索引 {i} 号记录", index=i)
-        return
-    try:
-        raw = b64decode_strict(doc.get("leaf_input"))  # type: ignore[arg-type]
-        check_leaf_input(raw)
-    except ValueError as exc:
-        report.fail(f"leaf_input invalid: {exc}", f"索引 {i} 号记录内容无效", index=i)
-        return
+        return None
+    withheld = doc.get("withheld") is True
+    if withheld:
+        try:
+            leaf = _hex_hash(doc.get("leaf_hash"), hash_alg)
+        except ValueError as exc:
+            report.fail(
+                f"withheld entry's leaf_hash invalid: {exc}",
+                f"索引 {i} 号记录（内容不可见）的叶哈希无效",
+                index=i,
+            )
+            return None
+    else:
+        try:
+            raw = b64decode_strict(doc.get("leaf_input"))  # type: ignore[arg-type]
+            check_leaf_input(raw)
+        except ValueError as exc:
+            report.fail(f"leaf_input invalid: {exc}", f"索引 {i} 号记录内容无效", index=i)
+            return None
+        leaf = leaf_hash(raw, hash_alg)
     try:
         if proof.get("index") != i or proof.get("tree_size") != size:
             raise ValueError("proof is for another index or tree size")
@@ -188,13 +214,15 @@ def _check_online_entry(
         report.fail(
             f"inclusion proof malformed: {exc}", f"索引 {i} 号记录的包含证明格式错误", index=i
         )
-        return
-    if not verify_inclusion(hash_alg, leaf_hash(raw, hash_alg), i, size, path, root):
+        return None
+    if not verify_inclusion(hash_alg, leaf, i, size, path, root):
         report.fail(
             "inclusion proof does not verify against the signed head",
             f"索引 {i} 号记录的包含证明与签名树头不符",
             index=i,
         )
+        return None
+    return "withheld" if withheld else "ok"
 
 
 def _check_against_old_head(

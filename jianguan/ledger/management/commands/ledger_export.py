@@ -1,5 +1,10 @@
 """Write the offline verification bundle (format: jianguan-ledger-bundle/1).
 
+With ``--as USERNAME`` (a third-party auditor's bundle, format jianguan-ledger-bundle/2)
+an entry that user may not read (the object's rule, ledger.view_all and every embargo, as
+the API decides) is exported as ``{"index", "leaf_hash", "withheld": true}`` only: the
+verifier still recomputes every signed root from the leaf hashes.
+
 The bundle is a consistent snapshot: the entries ``0 .. tree_size-1`` of one signed head
 and every head up to it, so entries appended while the export runs (or after the last
 signature) never make a valid log look broken. Unless ``--no-sign`` is given, the current
@@ -11,12 +16,14 @@ import base64
 import json
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from jianguan.core.timeutil import iso_utc
 from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, SigningKey, TreeHead
 from jianguan.ledger.services import latest_head, tree_head_sign
 from jianguan.ledger.verify import BUNDLE_FORMAT
+from jianguan.ledger.verify.common import BUNDLE_FORMAT_2
+from jianguan.ledger.visibility import ordinary_rule_allows, withheld_q
 
 CHUNK = 5000
 
@@ -31,8 +38,15 @@ class Command(BaseCommand):
             action="store_true",
             help="不签发新树头，只导出最新已签树头覆盖的记录",
         )
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="按该用户的查看权限导出（第三方审计）：无权查看的记录只导出叶哈希",
+        )
 
-    def handle(self, *args, file, no_sign=False, **opts):
+    def handle(self, *args, file, no_sign=False, as_user=None, **opts):
+        reader = _Reader(as_user) if as_user else None
         head = None
         if not no_sign:
             try:
@@ -51,9 +65,12 @@ class Command(BaseCommand):
         )
         state = LedgerState.objects.filter(pk=1).first()
         alg = head.hash_alg if head else (state.hash_alg if state else "sm3")
-        count = 0
+        count = withheld = 0
         with open(file, "w", encoding="utf-8") as out:
-            out.write(json.dumps({"format": BUNDLE_FORMAT, "hash_alg": alg})[:-1])
+            header = {"format": BUNDLE_FORMAT, "hash_alg": alg}
+            if reader is not None:
+                header = {"format": BUNDLE_FORMAT_2, "hash_alg": alg, "exported_for": as_user}
+            out.write(json.dumps(header)[:-1])
             out.write(', "entries": [')
             last = -1
             while last + 1 < limit:
@@ -64,6 +81,7 @@ class Command(BaseCommand):
                 )
                 if not batch:
                     break
+                readable = reader.readable(batch[0][0], batch[-1][0]) if reader else None
                 # Level-0 node keys are the leaf indices: one range query per chunk.
                 leaf_hashes = dict(
                     LedgerNode.objects.filter(
@@ -72,6 +90,16 @@ class Command(BaseCommand):
                 )
                 for index, leaf_input in batch:
                     stored = leaf_hashes.get(index)
+                    if readable is not None and index not in readable:
+                        item = {
+                            "index": index,
+                            "leaf_hash": bytes(stored).hex() if stored is not None else "",
+                            "withheld": True,
+                        }
+                        withheld += 1
+                        out.write(("" if count == 0 else ",") + "\n" + json.dumps(item))
+                        count += 1
+                        continue
                     item = {
                         "index": index,
                         "leaf_input": base64.b64encode(bytes(leaf_input)).decode("ascii"),
@@ -93,4 +121,42 @@ class Command(BaseCommand):
                 for k in SigningKey.objects.order_by("valid_from")
             ]
             out.write(', "keys": ' + json.dumps(keys_out) + "}\n")
-        self.stdout.write(f"已导出 {count} 条记录、{len(heads)} 个签名树头到 {file}")
+        note = f"（其中 {withheld} 条对 {as_user} 不可见，仅导出叶哈希）" if reader else ""
+        self.stdout.write(f"已导出 {count} 条记录{note}、{len(heads)} 个签名树头到 {file}")
+
+
+class _Reader:
+    """What one user may read, decided per chunk: the embargoes in one query, the objects'
+    rules once per object (none at all for holders of ledger.view_all)."""
+
+    def __init__(self, username: str):
+        from jianguan.accounts.actors import actor_for
+        from jianguan.accounts.models import User
+
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"用户 {username} 不存在")
+        self.actor = actor_for(user)
+        if not self.actor.is_authenticated:
+            raise CommandError(f"用户 {username} 已停用")
+        self.view_all = self.actor.can("ledger.view_all")
+        self.embargoed = withheld_q(self.actor)
+        self.seen: dict[tuple[str, str, str], bool] = {}
+
+    def readable(self, first: int, last: int) -> set[int]:
+        rows = LedgerEntry.objects.filter(index__gte=first, index__lte=last)
+        if self.embargoed is not None:
+            rows = rows.exclude(self.embargoed)
+        out = set()
+        for index, app, model, oid in rows.values_list(
+            "index", "object_app", "object_model", "object_id"
+        ):
+            if self.view_all:
+                out.add(index)
+                continue
+            key = (app, model, oid)
+            if key not in self.seen:
+                self.seen[key] = ordinary_rule_allows(self.actor, app, model, oid)
+            if self.seen[key]:
+                out.add(index)
+        return out
