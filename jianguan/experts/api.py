@@ -1,5 +1,7 @@
-"""Expert pool and committee API under /api/v1/experts. Names of a committee are shown only
-to its supervising officer until they are revealed at the award."""
+"""Expert pool and committee API under /api/v1/experts. Who sees a committee and its sheets is
+declared once in experts/selectors.py (the pages ask the same): the officer, the supervising
+regulator staff and the members; names only to the officer until they are revealed at the
+award; anyone else gets 404."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, PermissionDenied
-from jianguan.experts import services, specialties
+from jianguan.experts import selectors, services, specialties
 from jianguan.experts.models import Committee, Expert, Member
 from jianguan.projects.schemas import _text
 from jianguan.tendering.models import Tender
@@ -170,8 +172,7 @@ def punishment(request: HttpRequest, expert_id: str, data: PunishmentIn):
 
 
 def _committee_out(request: HttpRequest, c: Committee) -> dict:
-    officer = request.actor.username == c.officer
-    shown = officer or c.revealed_at is not None
+    shown = selectors.committee_access(request.actor, c).sees_names
     return {
         "id": c.pk,
         "tender_code": c.tender.code,
@@ -205,12 +206,10 @@ def committee_draw(request: HttpRequest, data: DrawIn):
     return Status(201, _committee_out(request, committee))
 
 
-def _committee(request: HttpRequest, raw: str) -> Committee:
-    if not request.actor.is_authenticated:
-        raise PermissionDenied("请先登录", code="unauthenticated")
-    c = Committee.objects.select_related("tender").filter(pk=path_id(raw, "评标委员会")).first()
-    if c is None:
-        raise NotFound("评标委员会不存在", code="committee_not_found")
+def _committee(request: HttpRequest, raw: str, *, involved: bool = True) -> Committee:
+    """404 unless the actor works in the committee (or, with involved=False, may see it)."""
+    pk = path_id(raw, "评标委员会")
+    c, _ = selectors.committee_get_visible_to(actor=request.actor, pk=pk, involved=involved)
     return c
 
 
@@ -218,7 +217,7 @@ def _committee(request: HttpRequest, raw: str) -> Committee:
     "/committees/{committee_id}", response={200: CommitteeRead, **ERR}, summary="评标委员会"
 )
 def committee_get(request: HttpRequest, committee_id: str):
-    return _committee_out(request, _committee(request, committee_id))
+    return _committee_out(request, _committee(request, committee_id, involved=False))
 
 
 @router.post(
@@ -264,12 +263,14 @@ class SheetRead(Schema):
 
 
 def _member(request: HttpRequest, raw: str) -> Member:
+    """A seat of a committee the actor works in (else 404, as for a seat that does not exist);
+    the services then allow only the seat's own expert."""
     m = (
         Member.objects.select_related("committee__tender", "expert")
         .filter(pk=path_id(raw, "专家"))
         .first()
     )
-    if m is None:
+    if m is None or not selectors.committee_access(request.actor, m.committee).involved:
         raise NotFound("专家不存在", code="member_not_found")
     return m
 
@@ -320,7 +321,7 @@ def sheets_submit(request: HttpRequest, member_id: str):
 )
 def sheets(request: HttpRequest, committee_id: str):
     c = _committee(request, committee_id)
-    return [_sheet_out(s) for s in services.visible_sheets(actor=request.actor, committee=c)]
+    return [_sheet_out(s) for s in selectors.visible_sheets(actor=request.actor, committee=c)]
 
 
 @router.post(
@@ -356,11 +357,9 @@ def report_pdf(request: HttpRequest, committee_id: str):
 
     from jianguan.experts.pdf import evaluation_report_pdf
 
-    c = _committee(request, committee_id)
-    actor = request.actor
-    member = c.members.filter(expert__user_id=actor.user_id).exists()
-    involved = actor.organisation_id in (c.tender.tenderer_id, c.tender.agency_id)
-    if not (actor.username == c.officer or member or (involved and c.revealed_at)):
+    pk = path_id(committee_id, "评标委员会")
+    c, access = selectors.committee_get_visible_to(actor=request.actor, pk=pk)
+    if not selectors.report_visible(request.actor, c, access):
         raise NotFound("评标报告不存在", code="report_not_found")
     if not c.result:
         raise NotFound("评标结果尚未汇总", code="report_not_found")

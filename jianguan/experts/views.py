@@ -1,5 +1,6 @@
 """Pages: the expert pool (regulator), a committee (the officer checks in, computes, reveals;
-each expert fills, submits and signs only their own sheets)."""
+each expert fills, submits and signs only their own sheets). Who sees a committee is declared
+in experts/selectors.py, which the API asks too."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jianguan.core.errors import DomainError, NotFound, PermissionDenied
-from jianguan.experts import services, specialties
+from jianguan.experts import selectors, services, specialties
 from jianguan.experts.models import Committee, Expert, Member
 from jianguan.tendering.evaluation import config as cfg
 from jianguan.tendering.models import Bid
@@ -45,24 +46,10 @@ def pool(request: HttpRequest) -> HttpResponse:
     return render(request, "experts/pool.html", ctx)
 
 
-def _committee(request, pk: int) -> Committee:
-    if not request.actor.is_authenticated:
-        raise PermissionDenied("请先登录", code="unauthenticated")
-    c = Committee.objects.select_related("tender").filter(pk=pk).first()
-    if c is None:
-        raise NotFound("评标委员会不存在", code="committee_not_found")
-    return c
-
-
 @require_GET
 def committee(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _committee(request, pk)
-    actor = request.actor
-    officer = actor.username == c.officer
-    mine = c.members.filter(expert__user_id=actor.user_id).select_related("expert").first()
-    if not (officer or mine or actor.can("experts.draw")):
-        raise NotFound("评标委员会不存在", code="committee_not_found")
-    shown = officer or c.revealed_at is not None
+    c, access = selectors.committee_get_visible_to(actor=request.actor, pk=pk)
+    officer, mine, shown = access.officer, access.member, access.sees_names
     config = cfg.parse(c.tender.evaluation_config or None)
     bids = list(Bid.objects.filter(tender=c.tender, status=Bid.OPENED).select_related("bidder"))
     own = {s.bid_id: s for s in mine.sheets.all()} if mine else {}
@@ -78,14 +65,17 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         "submitted": bool(own) and all(s.submitted_at for s in own.values()),
         "signed": bool(mine) and hasattr(mine, "signature"),
         "result": c.result,
-        "reports": list(c.tender.collusion_reports.order_by("created_at")),
+        # the screens' leads are for the committee and its supervisors, not the public
+        "reports": (
+            list(c.tender.collusion_reports.order_by("created_at")) if access.involved else []
+        ),
     }
     return render(request, "experts/committee.html", ctx)
 
 
 @require_POST
 def committee_act(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _committee(request, pk)
+    c, _ = selectors.committee_get_visible_to(actor=request.actor, pk=pk, involved=True)
     actor, post = request.actor, request.POST
     action = post.get("action", "")
     try:

@@ -394,10 +394,10 @@ def committee_reveal(*, actor: Actor, committee: Committee) -> Committee:
     return committee
 
 
+from jianguan.experts.selectors import visible_sheets  # noqa: E402, F401  (a read, kept here)
 from jianguan.experts.services.scoring import (  # noqa: E402, F401  (re-exported)
     evaluation_compute,
     report_sign,
     sheet_save,
     sheets_submit,
-    visible_sheets,
 )

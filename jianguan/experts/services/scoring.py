@@ -107,18 +107,6 @@ def sheets_submit(*, actor: Actor, member: Member) -> Member:
     return member
 
 
-def visible_sheets(*, actor: Actor, committee: Committee) -> list[Sheet]:
-    """An expert sees only their own sheets until every present member has submitted."""
-    present = committee.members.filter(status=Member.CHECKED_IN)
-    all_in = not Sheet.objects.filter(member__in=present, submitted_at__isnull=True).exists() and (
-        Sheet.objects.filter(member__in=present).exists()
-    )
-    qs = Sheet.objects.filter(member__committee=committee).select_related("member__expert", "bid")
-    if all_in or actor.username == committee.officer:
-        return list(qs)
-    return list(qs.filter(member__expert__user_id=actor.user_id))
-
-
 def compute(
     config: cfg.EvaluationConfig,
     sheets: dict[str, dict[str, dict[str, Decimal]]],

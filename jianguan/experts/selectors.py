@@ -1,0 +1,115 @@
+"""Who sees a committee and its score sheets: one declaration for the pages and the API.
+
+- The supervising officer who drew the committee, and the regulator's staff who hold
+  `experts.draw` (the evaluation supervisors), see the committee and every sheet.
+- A member of the committee sees the committee and their own sheets; the other members'
+  sheets only once every present member has submitted (and only if they sat on it).
+- Everyone else (bidders, the tenderer, agencies, auditors, the public) gets the same 404 as
+  for a committee that does not exist. They learn what the law publishes elsewhere: the
+  candidates, the ranking and the scores in the publicity. After the award the committee's
+  draw record (names and seed) is public so that anyone can re-run the draw; its sheets stay
+  hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.experts.models import Committee, Member, Sheet
+
+
+@dataclass(frozen=True)
+class CommitteeAccess:
+    officer: bool = False  # drew the committee and supervises its evaluation
+    supervisor: bool = False  # regulator staff holding experts.draw
+    member: Member | None = None  # the actor's own seat
+    revealed: bool = False  # names and seed published at the award
+
+    @property
+    def involved(self) -> bool:
+        """Sees the committee at every stage (and at least their own sheets)."""
+        return self.officer or self.supervisor or self.member is not None
+
+    @property
+    def visible(self) -> bool:
+        return self.involved or self.revealed
+
+    @property
+    def sees_names(self) -> bool:
+        return self.officer or self.revealed
+
+
+def committee_access(actor: Actor, committee: Committee) -> CommitteeAccess:
+    if not actor.is_authenticated:
+        return CommitteeAccess()
+    member = None
+    if actor.user_id is not None:
+        member = (
+            committee.members.filter(expert__user_id=actor.user_id).select_related("expert").first()
+        )
+    return CommitteeAccess(
+        officer=actor.is_system or (bool(actor.username) and actor.username == committee.officer),
+        supervisor=actor.is_system or actor.can("experts.draw"),
+        member=member,
+        revealed=committee.revealed_at is not None,
+    )
+
+
+def _not_found() -> NotFound:
+    return NotFound("评标委员会不存在", code="committee_not_found")
+
+
+def committee_get_visible_to(
+    *, actor: Actor, pk: int, involved: bool = False
+) -> tuple[Committee, CommitteeAccess]:
+    """The committee and what the actor is to it; 404 when the actor may not see it (or,
+    with `involved`, is not one of those who work in it: officer, supervisor, member)."""
+    if not actor.is_authenticated:
+        raise PermissionDenied("请先登录", code="unauthenticated")
+    committee = Committee.objects.select_related("tender").filter(pk=pk).first()
+    if committee is None:
+        raise _not_found()
+    access = committee_access(actor, committee)
+    if not (access.involved if involved else access.visible):
+        raise _not_found()
+    return committee, access
+
+
+def all_submitted(committee: Committee) -> bool:
+    """Every present (checked-in) member has sheets and has submitted all of them."""
+    present = committee.members.filter(status=Member.CHECKED_IN)
+    return (
+        Sheet.objects.filter(member__in=present).exists()
+        and not Sheet.objects.filter(member__in=present, submitted_at__isnull=True).exists()
+    )
+
+
+def visible_sheets(
+    *, actor: Actor, committee: Committee, access: CommitteeAccess | None = None
+) -> list[Sheet]:
+    """The sheets the actor may read; 404 (as for the committee) to anyone not involved."""
+    access = access or committee_access(actor, committee)
+    if not access.involved:
+        raise _not_found()
+    qs = (
+        Sheet.objects.filter(member__committee=committee)
+        .select_related("member__expert", "bid")
+        .order_by("member__order", "bid_id")
+    )
+    if access.officer or access.supervisor:
+        return list(qs)
+    member = access.member
+    if member.status == Member.CHECKED_IN and all_submitted(committee):
+        return list(qs)
+    return list(qs.filter(member=member))
+
+
+def report_visible(actor: Actor, committee: Committee, access: CommitteeAccess) -> bool:
+    """评标报告: those involved; after the award also the tenderer and its agency."""
+    if access.involved:
+        return True
+    org = actor.organisation_id
+    parties = (committee.tender.tenderer_id, committee.tender.agency_id)
+    return access.revealed and org is not None and org in parties
