@@ -1,8 +1,12 @@
 """Grants for the accounts app (deny by default: anything not listed is refused)."""
 
-from jianguan.core.permissions import register
+from jianguan.core.permissions import MEMBER_ROLES, pairs, register
 
-register("accounts.organisation.view", "查看机构名录", [("*", "*")])
+# Everyone signed in, the evaluation expert included (the dashboard counts organisations, and
+# an expert declares related organisations by their credit code).
+EVERYONE = pairs("*", (*MEMBER_ROLES, "expert"))
+
+register("accounts.organisation.view", "查看机构名录", EVERYONE)
 register(
     "accounts.organisation.create",
     "登记机构",
@@ -15,6 +19,6 @@ register(
 )
 register("accounts.membership.manage", "管理成员与角色", [("regulator", "admin")])
 register("accounts.user.create", "创建用户", [("regulator", "admin")])
-register("rules.view", "查看规则库", [("*", "*")])
+register("rules.view", "查看规则库", EVERYONE)
 register("rules.manage", "维护规则与工作日历", [("regulator", "admin")])
-register("dashboard.view", "查看工作台", [("*", "*")])
+register("dashboard.view", "查看工作台", EVERYONE)

@@ -1,10 +1,10 @@
 """Grants for the compliance loop (deny by default)."""
 
-from jianguan.core.permissions import register
+from jianguan.core.permissions import MEMBER_ROLES, pairs, register
 
 REGULATOR = [("regulator", "admin"), ("regulator", "staff"), ("regulator", "inspector")]
 
-register("compliance.view", "查看检查整改", [("*", "*")])
+register("compliance.view", "查看检查整改", pairs("*", MEMBER_ROLES))
 register(
     "compliance.risk_assess",
     "填报风险评估",

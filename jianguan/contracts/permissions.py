@@ -1,12 +1,12 @@
 """Grants for contracts and payments (deny by default). Which contract an actor may touch is
 decided in services/selectors from the contract's parties; these say which roles may try."""
 
-from jianguan.core.permissions import register
+from jianguan.core.permissions import MEMBER_ROLES, pairs, register
 
 REGULATOR = [("regulator", "admin"), ("regulator", "staff"), ("regulator", "inspector")]
 CONTRACTORS = ("general_contractor", "specialist_subcontractor", "labour_subcontractor")
 
-register("contracts.view", "查看合同与支付", [("*", "*")])
+register("contracts.view", "查看合同与支付", pairs("*", MEMBER_ROLES))
 register(
     "contracts.manage",
     "起草合同、导入工程量清单",

@@ -1,6 +1,6 @@
 """Grants for the expert pool (deny by default)."""
 
-from jianguan.core.permissions import register
+from jianguan.core.permissions import MEMBER_ROLES, pairs, register
 
 register(
     "experts.manage",
@@ -12,4 +12,4 @@ register(
     "抽取评标专家并监督签到",
     [("regulator", "admin"), ("regulator", "staff"), ("regulator", "inspector")],
 )
-register("experts.view", "查看评标专家库", [("regulator", "*")])
+register("experts.view", "查看评标专家库", pairs("regulator", MEMBER_ROLES))

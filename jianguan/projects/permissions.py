@@ -1,15 +1,15 @@
 """Grants for the project register (deny by default)."""
 
-from jianguan.core.permissions import register
+from jianguan.core.permissions import MEMBER_ROLES, pairs, register
 
 REGULATOR = [("regulator", "admin"), ("regulator", "staff"), ("regulator", "inspector")]
 
 register(
     "projects.view_all",
     "查看全部项目",
-    [("regulator", "*"), ("finance_bureau", "*"), ("auditor", "*")],
+    pairs(("regulator", "finance_bureau", "auditor"), MEMBER_ROLES),
 )
-register("projects.view_own", "查看参建项目", [("*", "*")])
+register("projects.view_own", "查看参建项目", pairs("*", MEMBER_ROLES))
 register("projects.create", "登记项目", [*REGULATOR, ("owner", "admin"), ("owner", "staff")])
 register("projects.update", "维护项目信息", [*REGULATOR, ("owner", "admin"), ("owner", "staff")])
 register(

@@ -1,6 +1,6 @@
 """Grants for electronic tendering (deny by default)."""
 
-from jianguan.core.permissions import register
+from jianguan.core.permissions import MEMBER_ROLES, pairs, register
 
 BIDDER_KINDS = (
     "general_contractor",
@@ -11,7 +11,7 @@ BIDDER_KINDS = (
     "surveyor",
 )
 
-register("tendering.view", "查看招标投标", [("*", "*")])
+register("tendering.view", "查看招标投标", pairs("*", MEMBER_ROLES))
 register(
     "tendering.manage",
     "编制、发布招标文件，澄清、答复异议",

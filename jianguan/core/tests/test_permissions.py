@@ -60,13 +60,41 @@ def test_grants_match_kind_and_role(scratch):
     assert not permissions.allowed(_actor("regulator", "staff"), "test.kind_role")
     assert not permissions.allowed(_actor("owner", "admin"), "test.kind_role")
 
-    scratch.register("test.any_role", "测试权限", [("owner", "*")])
-    assert permissions.allowed(_actor("owner", "staff"), "test.any_role")
     assert not permissions.allowed(_actor("owner"), "test.kind_role")
 
     scratch.register("test.any_kind", "测试权限", [("*", "reviewer")])
     assert permissions.allowed(_actor("auditor", "reviewer"), "test.any_kind")
     assert not permissions.allowed(_actor("auditor", "staff"), "test.any_kind")
+
+
+def test_a_grant_names_its_role(scratch):
+    """No role wildcard: a grant written (kind, "*") would cover roles added later, the
+    evaluation expert's included (issue 13, hole 4)."""
+    for grant in (("owner", "*"), ("*", "*"), ("*", "admn")):
+        with pytest.raises(ValueError):
+            scratch.register("test.any_role", "测试权限", [grant])
+    with pytest.raises(ValueError):  # a personal role is not held for an organisation kind
+        scratch.register("test.kind_expert", "测试权限", [("auditor", "expert")])
+    assert "test.any_role" not in permissions.registered()
+    scratch.register("test.roles", "测试权限", permissions.pairs("owner", ("admin", "staff")))
+    assert permissions.registered()["test.roles"] == {("owner", "admin"), ("owner", "staff")}
+
+
+def test_roles_are_the_accounts_roles():
+    assert set(permissions.ROLES) == set(Role.values)
+    assert not set(permissions.MEMBER_ROLES) & set(permissions.PERSONAL_ROLES)
+
+
+def test_an_actor_without_organisation_holds_only_personal_grants(scratch):
+    scratch.register("test.mixed", "测试权限", [("*", "staff"), ("*", "expert")])
+    expert = Actor(user_id=8, username="e", roles=frozenset({"expert"}))
+    assert permissions.allowed(expert, "test.mixed")
+    assert permissions.allowed(expert, "dashboard.view")
+    assert not permissions.allowed(Actor(user_id=9, roles=frozenset({"staff"})), "test.mixed")
+    for name in ("ledger.view_all", "projects.view_all", "projects.view_own", "contracts.view"):
+        assert not permissions.allowed(expert, name), name
+        # nor when the actor (wrongly) carried its employer's kind
+        assert not permissions.allowed(_actor("auditor", "expert"), name), name
 
 
 def test_register_adds_grants_rather_than_replacing(scratch):
@@ -87,7 +115,7 @@ def test_require_raises_a_chinese_domain_error():
 def test_every_registered_grant_names_a_real_kind_and_role():
     """A typo in a grant (e.g. "regulater") would silently deny: catch it here."""
     kinds = set(OrganisationKind.values) | {"*"}
-    roles = set(Role.values) | {"*"}
+    roles = set(Role.values)
     registry = permissions.registered()
     assert {"dashboard.view", "accounts.organisation.create", "ledger.view_all"} <= set(registry)
     for name, grants in registry.items():
