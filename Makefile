@@ -22,6 +22,8 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py collectstatic --noinput -v0
+	@echo "注意：演示数据仅供体验，切勿用于真实招标。演示投标人的私钥与密封投标包同在 DATA_DIR（demo-keys），持有它们即可在开标前解密投标；真实部署请使用全新的 DATA_DIR、PostgreSQL 与 HTTPS，且不要载入演示数据。"
+	@echo "Demo data is for trying the platform only; never use a demo install for real tenders."
 	$(PY) manage.py serve
 
 lint: $(STAMP)

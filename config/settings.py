@@ -12,9 +12,12 @@ from pathlib import Path
 
 import dj_database_url
 
+from jianguan.core import private_files
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner-only (0700): it holds the database, the keys and the sealed bid packages.
+private_files.private_dir(DATA_DIR)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -32,8 +35,7 @@ def _secret_key() -> str:
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        private_files.write_private(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jianguan.core.security.SecurityHeadersMiddleware",
     "jianguan.core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,8 +140,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Wrong passwords for one username from one client address: after LOGIN_MAX_FAILURES that
+# address may not try that username for LOGIN_LOCKOUT_MINUTES (others still can). The account
+# itself locks (LOGIN_LOCKOUT_MINUTES) only after LOGIN_ACCOUNT_LOCK_FAILURES failures since its
+# last login, coming from at least LOGIN_ACCOUNT_LOCK_ADDRESSES addresses within a day.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_ACCOUNT_LOCK_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_LOCK_FAILURES", "20"))
+LOGIN_ACCOUNT_LOCK_ADDRESSES = int(os.environ.get("LOGIN_ACCOUNT_LOCK_ADDRESSES", "3"))
 
 # Idle timeout: the cookie expiry slides forward on every request.
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
@@ -147,8 +156,35 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+
+# --- transport security ---------------------------------------------------------------------
+# HTTPS: the site is served over TLS (directly or behind a TLS-terminating proxy). Then the
+# session and CSRF cookies are Secure and HSTS is sent. On by default when DEBUG is off, except
+# for the demo `make run` (PUBLIC_BASE_URL plain http on a loopback host, the default) and
+# tests: Secure cookies are never sent back over http://127.0.0.1:8000, so the demo could not
+# log in. An intranet served over plain http must say HTTPS=0 (see README, design notes).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _loopback_http(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme == "http" and (parts.hostname or "") in {"127.0.0.1", "localhost", "::1"}
+
+
+HTTPS = _env_bool("HTTPS", not (DEBUG or TESTING or _loopback_http(PUBLIC_BASE_URL)))
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_SECONDS = HSTS_SECONDS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The client's address for the login throttle is REMOTE_ADDR; behind a reverse proxy name the
+# header that proxy overwrites with the real address (e.g. X-Real-IP). Never trust it otherwise.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 # --- i18n and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -188,6 +224,21 @@ LEDGER_SIG_ALG = os.environ.get("LEDGER_SIG_ALG", "ed25519")
 LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", str(DATA_DIR / "keys" / "ledger.pem"))
 LEDGER_KEYS_DIR = os.environ.get("LEDGER_KEYS_DIR", str(DATA_DIR / "keys"))
 
+# --- private files --------------------------------------------------------------------------
+# Every start narrows what an older install left readable to others: the data directory, the
+# key folders (ledger keys, demo bidders' keys) throughout, the secret key, the SQLite files.
+private_files.tighten(
+    DATA_DIR,
+    trees=[LEDGER_KEYS_DIR, DATA_DIR / "demo-keys"],
+    files=[DATA_DIR / "secret_key", LEDGER_SIGNING_KEY],
+    sqlite=(
+        DATABASES["default"]["NAME"]
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        and not str(DATABASES["default"]["NAME"]).startswith((":memory:", "file:"))
+        else None
+    ),
+)
+
 # --- demo ---------------------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "jianguan-demo-2026")
 
@@ -206,9 +257,8 @@ if TESTING:
 # Basemap tiles (e.g. 天地图 EPSG:3857 layers with the district's key); empty = plain background.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
-# OCDS: the ocid prefix registered with the Open Contracting Partnership, and the public
-# address that document links in releases point to.
+# OCDS: the ocid prefix registered with the Open Contracting Partnership (PUBLIC_BASE_URL,
+# above, is the public address that document links in releases point to).
 OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-jgdx00")
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

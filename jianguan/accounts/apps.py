@@ -14,6 +14,13 @@ class AccountsConfig(AppConfig):
 
         visibility.register_all()
 
+        from django.contrib import admin
+
+        from jianguan.accounts.forms import AdminLoginForm
+
+        # /admin/login/ goes through the same throttle and gives the same single answer.
+        admin.site.login_form = AdminLoginForm
+
         from jianguan.ledger import labels
 
         labels.register(

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 
 from jianguan.accounts import credit_code as cc
-from jianguan.accounts.backends import AccountLocked
 from jianguan.accounts.models import OrganisationKind, Town
 from jianguan.core.forms import StyledFormMixin
+
+# One answer for every refused login, on every login page: whether the username exists, the
+# password is wrong, the account is locked or this address is paused must not show.
+LOGIN_REFUSED = "用户名或密码错误，或登录过于频繁，请稍后再试"
 
 
 class LoginForm(forms.Form):
@@ -24,18 +28,21 @@ class LoginForm(forms.Form):
         username, password = data.get("username"), data.get("password")
         if not username or not password:
             return data
-        try:
-            user = authenticate(self.request, username=username, password=password)
-        except AccountLocked as locked:
-            if locked.just_locked:
-                msg = f"密码连续输错次数过多，账户已锁定 {locked.minutes} 分钟，请稍后再试"
-            else:
-                msg = f"账户已锁定，请 {locked.minutes} 分钟后再试"
-            raise ValidationError(msg, code="account_locked") from None
+        user = authenticate(self.request, username=username, password=password)
         if user is None:
-            raise ValidationError("用户名或密码错误", code="invalid_login")
+            raise ValidationError(LOGIN_REFUSED, code="invalid_login")
         self.user = user
         return data
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin site's login (set in AccountsConfig.ready) with the same single answer."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": LOGIN_REFUSED,
+        "inactive": LOGIN_REFUSED,
+    }
 
 
 class OrganisationForm(StyledFormMixin, forms.Form):

@@ -135,3 +135,31 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginThrottle(models.Model):
+    """Wrong passwords for one username from one client address: the login throttle.
+
+    Kept per (username, address) so that a stranger guessing a known username blocks only
+    himself; rows for usernames that do not exist are kept the same way (nothing tells them
+    apart). Rows untouched for a day are deleted by the next failure anywhere.
+    """
+
+    username = models.CharField("用户名", max_length=150)
+    address = models.CharField("客户端地址", max_length=64)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    last_failure_at = models.DateTimeField("最近失败时间")
+    throttled_until = models.DateTimeField("暂停至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录限流"
+        verbose_name_plural = "登录限流"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username", "address"], name="accounts_loginthrottle_username_address"
+            )
+        ]
+        indexes = [models.Index(fields=["last_failure_at"], name="accounts_lt_last_failure")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address}"

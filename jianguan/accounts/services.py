@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from jianguan.accounts import credit_code as cc
 from jianguan.accounts.models import (
     ApiToken,
+    LoginThrottle,
     Membership,
     Organisation,
     OrganisationKind,
@@ -252,29 +253,79 @@ def api_token_authenticate(secret: str) -> User | None:
     return token.user
 
 
+# --- login throttle and account lock ----------------------------------------------------------
+# Failures count per (username, client address): LOGIN_MAX_FAILURES from one address stop that
+# address trying that username for LOGIN_LOCKOUT_MINUTES, and nobody else. The account itself
+# locks only after LOGIN_ACCOUNT_LOCK_FAILURES failures since its last login that came from at
+# least LOGIN_ACCOUNT_LOCK_ADDRESSES addresses within THROTTLE_MEMORY. The login pages answer
+# every refusal with the same words, so none of this tells whether a username exists.
+THROTTLE_MEMORY = dt.timedelta(days=1)
+
+
+def _lock_period() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
 def lockout_remaining(user: User) -> dt.timedelta | None:
     if user.locked_until and user.locked_until > now():
         return user.locked_until - now()
     return None
 
 
-def login_failure_record(*, user: User) -> bool:
-    """Count a failed password; returns True when this failure locked the account."""
+def login_throttled(*, username: str, address: str) -> bool:
+    """Whether this address is paused from trying this username (read only)."""
+    return LoginThrottle.objects.filter(
+        username=username[:150], address=address[:64], throttled_until__gt=now()
+    ).exists()
+
+
+def login_failure_record(*, user: User | None, username: str, address: str) -> bool:
+    """Count a failed login of `username` from `address` (`user` is None when no such user
+    exists). Returns True when this failure locked the account."""
+    username, address = username[:150], address[:64]
+    stamp = now()
     with transaction.atomic():
+        LoginThrottle.objects.filter(
+            last_failure_at__lt=stamp - max(THROTTLE_MEMORY, _lock_period())
+        ).delete()
+        row, _ = LoginThrottle.objects.select_for_update().get_or_create(
+            username=username, address=address, defaults={"last_failure_at": stamp}
+        )
+        if row.throttled_until and row.throttled_until <= stamp:
+            row.failures, row.throttled_until = 0, None
+        row.failures += 1
+        row.last_failure_at = stamp
+        if row.failures >= settings.LOGIN_MAX_FAILURES and not row.throttled_until:
+            row.throttled_until = stamp + _lock_period()
+        row.save(update_fields=["failures", "last_failure_at", "throttled_until"])
+        if user is None:
+            return False
         locked = User.objects.select_for_update().get(pk=user.pk)
-        if locked.locked_until and locked.locked_until <= now():
+        if locked.locked_until and locked.locked_until <= stamp:
             locked.failed_logins = 0
             locked.locked_until = None
         locked.failed_logins += 1
         just_locked = False
-        if locked.failed_logins >= settings.LOGIN_MAX_FAILURES and not locked.locked_until:
-            locked.locked_until = now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            just_locked = True
+        if locked.failed_logins >= settings.LOGIN_ACCOUNT_LOCK_FAILURES and not locked.locked_until:
+            since = stamp - THROTTLE_MEMORY
+            if locked.last_login and locked.last_login > since:
+                since = locked.last_login
+            addresses = LoginThrottle.objects.filter(
+                username=username, last_failure_at__gt=since
+            ).count()
+            if addresses >= settings.LOGIN_ACCOUNT_LOCK_ADDRESSES:
+                locked.locked_until = stamp + _lock_period()
+                just_locked = True
         locked.save(update_fields=["failed_logins", "locked_until"])
     user.failed_logins, user.locked_until = locked.failed_logins, locked.locked_until
     return just_locked
 
 
-def login_success_record(*, user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+def login_success_record(*, user: User, address: str) -> None:
+    """A right password: the account's counter and this address's throttle start afresh
+    (other addresses' failures stand, so a guesser elsewhere gains nothing)."""
+    with transaction.atomic():
+        LoginThrottle.objects.filter(username=user.username, address=address[:64]).delete()
+        if user.failed_logins or user.locked_until:
+            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    user.failed_logins, user.locked_until = 0, None

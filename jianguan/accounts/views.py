@@ -29,11 +29,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="jianguan.accounts.backends.LockoutModelBackend")
         return redirect(next_url or "web:dashboard")
+    # Every refusal the same status and words (forms.LOGIN_REFUSED): nothing tells a locked or
+    # paused account from a wrong password or a username that does not exist.
     status = 200 if request.method == "GET" else 400
-    if form.errors.as_data().get("__all__") and any(
-        e.code == "account_locked" for e in form.errors.as_data()["__all__"]
-    ):
-        status = 423
     policy = {
         "max_failures": settings.LOGIN_MAX_FAILURES,
         "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,

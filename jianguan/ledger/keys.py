@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from jianguan.core import private_files
 from jianguan.core.timeutil import now
 from jianguan.ledger import signing
 from jianguan.ledger.models import SigningKey
@@ -19,12 +19,8 @@ def key_path() -> Path:
 
 
 def _write_private(path: Path, pem: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    tmp.replace(path)
+    """Owner-only (0600) from the first byte; a key folder the platform creates is 0700."""
+    private_files.write_private(path, pem)
 
 
 def ensure_key(sig_alg: str | None = None) -> tuple[Path, bool]:
@@ -68,8 +64,7 @@ def rotate(sig_alg: str | None = None) -> SigningKey:
     if path.exists():
         old = signing.load_private_key(path.read_bytes())
         register_public(old)
-        archive = path.parent / "retired"
-        archive.mkdir(exist_ok=True)
+        archive = private_files.private_dir(path.parent / "retired")
         kid = signing.key_id(signing.public_key_pem(old))
         path.replace(archive / f"{kid}.pem")
     _write_private(path, signing.generate_private_key_pem(sig_alg or settings.LEDGER_SIG_ALG))

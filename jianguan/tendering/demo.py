@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jianguan.accounts.actors import actor_for
 from jianguan.accounts.models import Organisation, User
+from jianguan.core import private_files
 from jianguan.core.timeutil import now
 from jianguan.projects.models import Project
 from jianguan.tendering import access, sealer, services
@@ -75,9 +76,9 @@ def _actor(username: str):
 
 
 def _keys_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "demo-keys"
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "README.txt").write_text(README, encoding="utf-8")
+    """Owner-only, like every key: with these a reader could open the demo bids early."""
+    path = private_files.private_dir(Path(settings.DATA_DIR) / "demo-keys")
+    private_files.write_private(path / "README.txt", README)
     return path
 
 
@@ -147,7 +148,7 @@ def _bid(bidder, tender, price: str, folder: Path, work: Path, ring: bool = Fals
     machine and with one shared bond account (条例 40 一、六)."""
     private, public = sealer.generate_keypair()
     services.bidder_key_register(actor=bidder, tender=tender, public_pem=public.decode())
-    (folder / f"{bidder.username}.pem").write_bytes(private)
+    private_files.write_private(folder / f"{bidder.username}.pem", private)
     source = work / f"{bidder.username}-技术标.pdf"
     source.write_bytes(PDF + f"% 演示投标文件 {bidder.username}\n".encode())
     package = work / f"{tender.code}-{bidder.username}.zip"
@@ -206,21 +207,18 @@ def seed() -> dict[str, object]:
             _entrust(owner, agency, project)
         draft = _create(agency, projects[0], "演示：综合楼装修改造工程（草稿）")
         bidding = _publish(agency, _create(agency, projects[1], "演示：小学扩建工程施工"))
-        folder = keys / bidding.code
-        folder.mkdir(exist_ok=True)
+        folder = private_files.private_dir(keys / bidding.code)
         for bidder, price in zip(bidders[:3], prices, strict=False):
             _bid(bidder, bidding, price, folder, work)
         failed = _publish(owner, _create(owner, projects[2], "演示：配套道路工程（流标）"))
-        folder = keys / failed.code
-        folder.mkdir(exist_ok=True)
+        folder = private_files.private_dir(keys / failed.code)
         for bidder, price in zip(bidders[:2], prices, strict=False):
             _bid(bidder, failed, price, folder, work)
         failed = _deadline_now(failed)
         draft_cc = _create(owner, projects[3], "演示：社区卫生服务中心新建工程")
         tender_evaluation_set(actor=owner, tender=draft_cc, config=COMPREHENSIVE)
         opened = _publish(owner, draft_cc)
-        folder = keys / opened.code
-        folder.mkdir(exist_ok=True)
+        folder = private_files.private_dir(keys / opened.code)
         sealed = [
             _bid(b, opened, p, folder, work) for b, p in zip(bidders[:5], prices, strict=True)
         ]
@@ -230,8 +228,7 @@ def seed() -> dict[str, object]:
             bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
         opened = opening_close(tender=Tender.objects.get(pk=opened.pk))  # the fifth never unsealed
         ringed = _publish(owner, _create(owner, projects[5], "演示：文体中心室外工程（围标线索）"))
-        folder = keys / ringed.code
-        folder.mkdir(exist_ok=True)
+        folder = private_files.private_dir(keys / ringed.code)
         ring_prices = ["27000000.00", "27620000.00", "27910000.00", "28300000.00"]
         sealed = [
             _bid(b, ringed, p, folder, work, ring=True)

@@ -1,4 +1,5 @@
-"""Login page, lock-out after repeated failures, logout and the idle timeout."""
+"""Login page, the per-address throttle and the account lock, one answer for every refusal
+(also on /admin/login/), logout and the idle timeout."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from jianguan.accounts.models import User
+from jianguan.accounts.forms import LOGIN_REFUSED as REFUSED
+from jianguan.accounts.models import LoginThrottle, User
 
 LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+ATTACKER = "198.51.100.7"
+USER_ADDRESS = "192.0.2.20"
 pytestmark = pytest.mark.django_db
 
 
 def _login(client, username, password, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, **extra})
+    """POST the login form; upper-case keywords (REMOTE_ADDR, HTTP_...) go to request.META."""
+    meta = {k: v for k, v in extra.items() if k.isupper()}
+    data = {k: v for k, v in extra.items() if not k.isupper()}
+    return client.post(LOGIN, {"username": username, "password": password, **data}, **meta)
 
 
 def _error(response) -> str:
@@ -59,7 +67,7 @@ def test_login_follows_a_safe_next_and_ignores_a_foreign_one(client, contractor,
 def test_wrong_password_is_refused_in_chinese(client, contractor):
     response = _login(client, "gc", "Wrong-password-1")
     assert response.status_code == 400
-    assert _error(response) == "用户名或密码错误"
+    assert _error(response) == REFUSED
     assert "_auth_user_id" not in client.session
     assert User.objects.get(username="gc").failed_logins == 1
 
@@ -67,7 +75,7 @@ def test_wrong_password_is_refused_in_chinese(client, contractor):
 def test_unknown_user_gets_the_same_message(client, db):
     response = _login(client, "nobody", "Whatever-pass-1")
     assert response.status_code == 400
-    assert "用户名或密码错误" in response.content.decode()
+    assert _error(response) == REFUSED
 
 
 def test_empty_form_is_refused(client, db):
@@ -76,69 +84,179 @@ def test_empty_form_is_refused(client, db):
     assert "_auth_user_id" not in client.session
 
 
-def test_five_wrong_passwords_lock_the_account(client, contractor, persona_password):
+def test_five_failures_pause_that_address_for_that_username_only(
+    client, contractor, persona_password
+):
     assert settings.LOGIN_MAX_FAILURES == 5
-    for _ in range(4):
-        response = _login(client, "gc", "Wrong-password-1")
+    for _ in range(5):
+        response = _login(client, "gc", "Wrong-password-1", REMOTE_ADDR=ATTACKER)
         assert response.status_code == 400
-        assert _error(response) == "用户名或密码错误"
-    response = _login(client, "gc", "Wrong-password-1")
-    assert response.status_code == 423
-    assert "锁定" in _error(response)
-    assert f"{settings.LOGIN_LOCKOUT_MINUTES} 分钟" in _error(response)
-
-    user = User.objects.get(username="gc")
-    assert user.failed_logins == 5
+        assert _error(response) == REFUSED
+    row = LoginThrottle.objects.get(username="gc", address=ATTACKER)
     expected = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    assert abs(user.locked_until - expected) < dt.timedelta(seconds=30)
+    assert abs(row.throttled_until - expected) < dt.timedelta(seconds=30)
 
-    # Even the right password is refused while the lock holds.
-    response = _login(client, "gc", persona_password)
-    assert response.status_code == 423
-    assert "账户已锁定" in _error(response)
+    # From the attacker's address even the right password is refused, in the same words,
+    # and guessing during the pause neither counts nor extends it.
+    response = _login(client, "gc", persona_password, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 400
+    assert _error(response) == REFUSED
     assert "_auth_user_id" not in client.session
-    # ... and guessing during the lock does not extend it or count.
-    assert User.objects.get(username="gc").locked_until == user.locked_until
+    _login(client, "gc", "Wrong-password-1", REMOTE_ADDR=ATTACKER)
+    assert LoginThrottle.objects.get(pk=row.pk).throttled_until == row.throttled_until
+    assert User.objects.get(username="gc").locked_until is None
+
+    # The real user, elsewhere, logs in as usual.
+    response = _login(client, "gc", persona_password, REMOTE_ADDR=USER_ADDRESS)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(contractor.user_id)
+    # ... which clears the user's own address, not the attacker's.
+    assert LoginThrottle.objects.filter(username="gc", address=ATTACKER).exists()
 
 
-def test_lock_expires_and_success_resets_the_counter(client, contractor, persona_password):
+def test_the_pause_expires(client, contractor, persona_password):
     for _ in range(5):
         _login(client, "gc", "Wrong-password-1")
-    locked_until = User.objects.get(username="gc").locked_until
-    assert locked_until is not None
-
-    just_before = locked_until - dt.timedelta(seconds=5)
-    with mock.patch("jianguan.accounts.services.now", return_value=just_before):
-        response = _login(client, "gc", persona_password)
-    assert response.status_code == 423
-    assert _error(response) == "账户已锁定，请 1 分钟后再试"
-
-    after = locked_until + dt.timedelta(seconds=1)
-    with mock.patch("jianguan.accounts.services.now", return_value=after):
+    until = LoginThrottle.objects.get(username="gc").throttled_until
+    with mock.patch("jianguan.accounts.services.now", return_value=until - dt.timedelta(seconds=5)):
+        assert _login(client, "gc", persona_password).status_code == 400
+    with mock.patch("jianguan.accounts.services.now", return_value=until + dt.timedelta(seconds=1)):
         response = _login(client, "gc", persona_password)
     assert response.status_code == 302
-    user = User.objects.get(username="gc")
-    assert user.failed_logins == 0
-    assert user.locked_until is None
+    assert not LoginThrottle.objects.filter(username="gc").exists()
+    assert User.objects.get(username="gc").failed_logins == 0
 
 
-def test_a_failure_after_expiry_starts_counting_again(client, contractor):
+def test_a_failure_after_the_pause_starts_counting_again(client, contractor):
     for _ in range(5):
         _login(client, "gc", "Wrong-password-1")
-    after = User.objects.get(username="gc").locked_until + dt.timedelta(minutes=1)
+    after = LoginThrottle.objects.get(username="gc").throttled_until + dt.timedelta(minutes=1)
     with mock.patch("jianguan.accounts.services.now", return_value=after):
         response = _login(client, "gc", "Wrong-password-1")
     assert response.status_code == 400
-    user = User.objects.get(username="gc")
-    assert user.failed_logins == 1
-    assert user.locked_until is None
+    row = LoginThrottle.objects.get(username="gc")
+    assert row.failures == 1 and row.throttled_until is None
 
 
-def test_success_before_the_limit_resets_the_counter(client, contractor, persona_password):
+def test_success_before_the_limit_resets_the_counters(client, contractor, persona_password):
     for _ in range(4):
         _login(client, "gc", "Wrong-password-1")
     assert _login(client, "gc", persona_password).status_code == 302
     assert User.objects.get(username="gc").failed_logins == 0
+    assert not LoginThrottle.objects.filter(username="gc").exists()
+
+
+def test_unknown_usernames_are_paused_alike(client, db):
+    for _ in range(5):
+        _login(client, "nobody", "Whatever-pass-1")
+    assert LoginThrottle.objects.get(username="nobody").throttled_until is not None
+
+
+def test_failures_from_one_address_never_lock_the_account(client, contractor, settings):
+    settings.LOGIN_ACCOUNT_LOCK_FAILURES = 3
+    for _ in range(12):
+        _login(client, "gc", "Wrong-password-1", REMOTE_ADDR=ATTACKER)
+    user = User.objects.get(username="gc")
+    assert user.locked_until is None
+    assert user.failed_logins == 5  # the paused attempts were not even counted
+
+
+def _lock_from_three_addresses(client, settings):
+    settings.LOGIN_ACCOUNT_LOCK_FAILURES = 6
+    settings.LOGIN_ACCOUNT_LOCK_ADDRESSES = 3
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        for _ in range(2):
+            _login(client, "gc", "Wrong-password-1", REMOTE_ADDR=address)
+    return User.objects.get(username="gc").locked_until
+
+
+def test_many_failures_from_several_addresses_lock_the_account(
+    client, contractor, persona_password, settings
+):
+    locked_until = _lock_from_three_addresses(client, settings)
+    expected = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    assert locked_until is not None
+    assert abs(locked_until - expected) < dt.timedelta(seconds=30)
+    # Locked: the right password from a fresh address is refused in the same words ...
+    response = _login(client, "gc", persona_password, REMOTE_ADDR=USER_ADDRESS)
+    assert response.status_code == 400
+    assert _error(response) == REFUSED
+    assert "_auth_user_id" not in client.session
+    # ... until the lock ends.
+    after = locked_until + dt.timedelta(seconds=1)
+    with mock.patch("jianguan.accounts.services.now", return_value=after):
+        response = _login(client, "gc", persona_password, REMOTE_ADDR=USER_ADDRESS)
+    assert response.status_code == 302
+    user = User.objects.get(username="gc")
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def _comparable(response, username: str) -> tuple[int, str]:
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+    return response.status_code, html.replace(username, "USERNAME")
+
+
+def test_unknown_locked_paused_and_wrong_password_answer_identically(
+    client, contractor, persona_password, make_persona, settings
+):
+    make_persona("locked1", "general_contractor", ["staff"])
+    make_persona("paused1", "general_contractor", ["staff"])
+    make_persona("wrongpw", "general_contractor", ["staff"])
+    User.objects.filter(username="locked1").update(
+        locked_until=timezone.now() + dt.timedelta(minutes=10)
+    )
+    for _ in range(5):
+        _login(client, "paused1", "Wrong-password-1")
+    answers = {
+        "nouser1": _comparable(_login(client, "nouser1", persona_password), "nouser1"),
+        "locked1": _comparable(_login(client, "locked1", persona_password), "locked1"),
+        "paused1": _comparable(_login(client, "paused1", persona_password), "paused1"),
+        "wrongpw": _comparable(_login(client, "wrongpw", "Wrong-password-1"), "wrongpw"),
+    }
+    assert len(set(answers.values())) == 1, answers.keys()
+    assert answers["nouser1"][0] == 400
+    assert REFUSED in answers["nouser1"][1]
+
+
+def test_admin_login_answers_a_locked_account_with_the_form_not_a_500(
+    client, contractor, persona_password
+):
+    User.objects.filter(username="gc").update(
+        is_staff=True, locked_until=timezone.now() + dt.timedelta(minutes=10)
+    )
+    locked = client.post(ADMIN_LOGIN, {"username": "gc", "password": persona_password})
+    assert locked.status_code == 200
+    assert REFUSED in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    unknown = client.post(ADMIN_LOGIN, {"username": "gx", "password": persona_password})
+    assert _comparable(unknown, "gx") == _comparable(locked, "gc")
+    # Not staff: the same words, even with the right password.
+    User.objects.filter(username="gc").update(is_staff=False, locked_until=None)
+    response = client.post(ADMIN_LOGIN, {"username": "gc", "password": persona_password})
+    assert response.status_code == 200 and REFUSED in response.content.decode()
+
+
+def test_admin_login_goes_through_the_same_throttle(client, contractor, persona_password):
+    User.objects.filter(username="gc").update(is_staff=True)
+    for _ in range(5):
+        client.post(ADMIN_LOGIN, {"username": "gc", "password": "Wrong-password-1"})
+    response = client.post(ADMIN_LOGIN, {"username": "gc", "password": persona_password})
+    assert response.status_code == 200 and REFUSED in response.content.decode()
+    response = client.post(
+        ADMIN_LOGIN, {"username": "gc", "password": persona_password}, REMOTE_ADDR=USER_ADDRESS
+    )
+    assert response.status_code == 302
+
+
+def test_client_address_header_is_used_only_when_configured(client, contractor, settings):
+    for _ in range(5):
+        _login(client, "gc", "Wrong-password-1", HTTP_X_REAL_IP=ATTACKER)
+    assert LoginThrottle.objects.get(username="gc").address == "127.0.0.1"
+    settings.CLIENT_ADDRESS_HEADER = "X-Real-IP"
+    _login(client, "gc", "Wrong-password-1", HTTP_X_REAL_IP=ATTACKER)
+    assert LoginThrottle.objects.filter(username="gc", address=ATTACKER).exists()
 
 
 def test_lockout_minutes_come_from_settings(client, contractor, settings):
@@ -146,11 +264,12 @@ def test_lockout_minutes_come_from_settings(client, contractor, settings):
     settings.LOGIN_MAX_FAILURES = 3
     for _ in range(3):
         response = _login(client, "gc", "Wrong-password-1")
-    assert response.status_code == 423
-    assert "锁定 2 分钟" in _error(response)
+    assert response.status_code == 400
+    until = LoginThrottle.objects.get(username="gc").throttled_until
+    assert abs(until - timezone.now() - dt.timedelta(minutes=2)) < dt.timedelta(seconds=30)
     # The hint under the form states the configured policy, not a hard-coded one.
     hint = client.get(LOGIN).content.decode()
-    assert "连续输错密码 3 次，账户将锁定 2 分钟" in hint
+    assert "同一地址连续输错密码 3 次，需等待 2 分钟后再试" in hint
 
 
 def test_inactive_user_cannot_log_in(client, contractor, persona_password):

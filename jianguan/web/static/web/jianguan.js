@@ -1,0 +1,15 @@
+/* Behaviour every page shares, bound from data- attributes: the Content-Security-Policy
+   allows no inline script and no on* handler attributes.
+   - <select data-autosubmit> submits its form when changed (the organisation switcher);
+   - <button data-print> opens the print dialog. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.submit(); }
+  });
+  document.addEventListener("click", function (event) {
+    var el = event.target && event.target.closest ? event.target.closest("[data-print]") : null;
+    if (el) { event.preventDefault(); window.print(); }
+  });
+})();
