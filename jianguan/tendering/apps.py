@@ -18,6 +18,16 @@ class TenderingConfig(AppConfig):
         register(
             NavItem("tendering", "电子招投标", "tendering:index", "ti-gavel", "tendering.view", 24)
         )
+        register(
+            NavItem(
+                "tendering_entrustments",
+                "招标委托",
+                "tendering:entrustments",
+                "ti-file-certificate",
+                "tendering.manage",
+                24,
+            )
+        )
 
         labels.register(
             {
