@@ -27,6 +27,7 @@ from jianguan.contracts.services import reviews as review_services
 from jianguan.contracts.tests.conftest import deal  # noqa: F401  (shared fixture)
 from jianguan.core.timeutil import today_local
 from jianguan.projects.tests.test_services import world  # noqa: F401  (used by `deal`)
+from tests.e2e.csp import CspWatch
 
 CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -91,6 +92,7 @@ def test_claim_through_finance_and_independent_audit_review(
     requested: list[str] = []
     failed: list[str] = []
     console_errors: list[str] = []
+    watches: list[CspWatch] = []
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -103,6 +105,7 @@ def test_claim_through_finance_and_independent_audit_review(
             """A fresh browser context (own cookies) logged in through the real login page."""
             context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
             page = context.new_page()
+            watches.append(CspWatch(page))
             page.on("request", lambda request: requested.append(request.url))
             page.on(
                 "response",
@@ -125,7 +128,10 @@ def test_claim_through_finance_and_independent_audit_review(
 
         try:
             # 1. The contractor: claims tab → new claim with an inflated quantity.
-            ctx, page = login_as(actors["contractor"].username, f"/contracts/{contract.pk}/claims/")
+            ctx, page = login_as(actors["contractor"].username, f"/contracts/{contract.pk}/")
+            # The money chart is drawn by contracts/money_chart.js (no inline script).
+            expect(page.locator("#contract-chart canvas")).to_have_count(1)
+            page.goto(f"{base}/contracts/{contract.pk}/claims/")
             expect(page.locator("#claims-table")).to_contain_text("暂无进度款申请")
             page.click("#new-claim")
             page.wait_for_url(f"{base}/contracts/{contract.pk}/claims/new/")
@@ -258,3 +264,5 @@ def test_claim_through_finance_and_independent_audit_review(
     # "Failed to load resource" is the browser reporting that deliberate 400 (and a missing
     # favicon); anything else is a script error.
     assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []
+    for watch in watches:  # every document under the CSP, and no violation reported
+        watch.assert_clean()

@@ -4,6 +4,7 @@ is red; the one map draws the visible projects. Same Chromium launch as test_log
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ import pytest
 from jianguan.accounts.tests.factories import OrganisationFactory, TownFactory
 from jianguan.core.actor import SYSTEM
 from jianguan.core.timeutil import now
+from tests.e2e.csp import CspWatch
 
 CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -76,6 +78,17 @@ def _save(page, tmp_path, name):
     return shot
 
 
+def _second_membership(actor):
+    """The regulator also works for an owner, so the header offers the organisation switcher."""
+    from jianguan.accounts import services
+    from jianguan.accounts.models import User
+
+    org = OrganisationFactory(kind="owner", name="测试区教委")
+    user = User.objects.get(username=actor.username)
+    services.membership_grant(actor=SYSTEM, user=user, organisation=org, roles=["staff"])
+    return org
+
+
 def test_regulator_filters_opens_a_project_and_reads_its_warning(
     transactional_db, live_server, chromium_path, tmp_path, monkeypatch, regulator, persona_password
 ):
@@ -95,6 +108,7 @@ def test_regulator_filters_opens_a_project_and_reads_its_warning(
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+            csp = CspWatch(page)
             page.on("request", lambda request: requested.append(request.url))
             page.on(
                 "response",
@@ -168,6 +182,26 @@ def test_regulator_filters_opens_a_project_and_reads_its_warning(
             expect(results.first).to_have_attribute("data-code", school.code)
             expect(page.locator("#query-count")).to_have_text("1 个")
             _save(page, tmp_path, "map.png")
+
+            # The create page's mini-map: a click drops Leaflet's default marker, whose image
+            # address came from leaflet-icons.js's data- attributes (no inline script).
+            page.goto(live_server.url + "/projects/new/")
+            page.locator("#minimap").click(position={"x": 120, "y": 120})
+            expect(page.locator("#minimap img.leaflet-marker-icon")).to_have_attribute(
+                "src", re.compile(r"/static/vendor/leaflet/images/marker-icon")
+            )
+            expect(page.locator("#minimap-coords")).not_to_have_text("尚未选择位置")
+
+            # The organisation switcher submits on change (data-autosubmit, web/jianguan.js).
+            second = _second_membership(regulator)
+            page.goto(live_server.url + "/")
+            names = {regulator.organisation_id: "测试监管中心", second.pk: second.name}
+            current = page.locator(".jg-org-name").inner_text()
+            target = next(pk for pk, name in names.items() if name != current)
+            with page.expect_navigation():
+                page.select_option('select[name="organisation"]', str(target))
+            expect(page.locator(".jg-org-name")).to_have_text(names[target])
+            violations = csp.violations()
         finally:
             browser.close()
 
@@ -176,3 +210,4 @@ def test_regulator_filters_opens_a_project_and_reads_its_warning(
     assert failed == []
     # HTTP failures are checked above (a missing favicon is the only one allowed).
     assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []
+    csp.assert_clean(violations)
