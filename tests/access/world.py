@@ -1,0 +1,409 @@
+"""The district the access matrix runs against: the demo (``seed_demo``) plus the objects that
+reach the states the matrix names, all driven through the services. Built once per module.
+
+``build()`` returns a ``World``: personas (username -> User, with the extra "other" members
+created through the accounts services) and subjects (name -> {param: value}) that fill the
+path parameters of the routes, e.g. ``tender@published`` -> ``{"tender_id": 12, "pk": 12}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+OTHER_ORGS = {
+    # persona: (organisation kind, roles) — a member of another organisation of the same kind
+    "owner_other": ("owner", ["admin", "staff", "signer"]),
+    "contractor_other": ("general_contractor", ["admin", "staff", "signer"]),
+    "supervisor_other": ("supervisor", ["admin", "staff", "signer"]),
+    "agency_other": ("tender_agency", ["admin", "staff"]),
+    "auditor_other": ("auditor", ["staff", "reviewer"]),
+    "insurer_other": ("insurer", ["admin", "staff"]),
+}
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)  # persona -> User (anonymous absent)
+    subjects: dict = field(default_factory=dict)  # name -> {param: value}
+    # subject -> {username: relation persona}: the per-subject roles drawn at random
+    # (committee members), so expert1…expert9 are judged as what they are for that subject.
+    relations: dict = field(default_factory=dict)
+    ledger: list = field(default_factory=list)  # [(type, state, index)]
+    personas: list = field(default_factory=list)
+    tokens: dict = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)
+
+
+def _actor(username):
+    from jianguan.accounts.actors import actor_for
+    from jianguan.accounts.models import User
+
+    return actor_for(User.objects.get(username=username))
+
+
+def _other_members(world: World) -> None:
+    from jianguan.accounts import demo as accounts_demo
+    from jianguan.accounts import services
+    from jianguan.accounts.models import Town
+    from jianguan.core.actor import SYSTEM
+
+    town = Town.objects.order_by("pk").first()
+    for i, (persona, (kind, roles)) in enumerate(OTHER_ORGS.items()):
+        name = f"矩阵测试另一{kind}单位{i}"
+        org = services.organisation_create(
+            actor=SYSTEM,
+            name=name,
+            kind=kind,
+            credit_code=accounts_demo.demo_credit_code(name, "91"),
+            legal_representative="测试",
+            contact_name="测试",
+            contact_phone="010-60000000",
+            address="北京市大兴区",
+            town=town,
+        )
+        user = services.user_create(
+            actor=SYSTEM, username=persona, password=settings.DEMO_PASSWORD, display_name=persona
+        )
+        services.membership_grant(actor=SYSTEM, user=user, organisation=org, roles=roles)
+    # an expert of another firm, on no committee: a login at a designer firm, role "expert"
+    from jianguan.accounts.models import Organisation
+    from jianguan.experts import services as experts
+
+    firm = Organisation.objects.filter(kind="designer").order_by("-pk").first()
+    user = services.user_create(
+        actor=SYSTEM, username="expert_other", password=settings.DEMO_PASSWORD, display_name="x"
+    )
+    services.membership_grant(actor=SYSTEM, user=user, organisation=firm, roles=["expert"])
+    experts.expert_register(
+        actor=SYSTEM,
+        name="矩阵外专家",
+        title="senior",
+        experience_years=20,
+        specialties_codes=["J01"],
+        employer=firm,
+        user=user,
+    )
+
+
+def _logins_for(committee) -> None:
+    """Drawn experts without a login get one (as the demo does at check-in)."""
+    from jianguan.accounts import services as accounts
+    from jianguan.core.actor import SYSTEM
+    from jianguan.experts.models import Expert
+
+    for m in committee.members.select_related("expert"):
+        if m.expert.user_id is None:
+            user = accounts.user_create(
+                actor=SYSTEM,
+                username=f"pingbiao{m.expert.pk}",
+                password=settings.DEMO_PASSWORD,
+                display_name=f"专家{m.expert.name}",
+            )
+            Expert.objects.filter(pk=m.expert.pk).update(user=user)
+
+
+def _comprehensive_tender(project, title: str, n_bids: int = 3):
+    """Owner creates and publishes a 综合评估法 tender; bidders seal bids; opening; unsealed."""
+    from jianguan.tendering import demo as tdemo
+    from jianguan.tendering import sealer
+    from jianguan.tendering.models import Tender
+    from jianguan.tendering.services.evaluation import tender_evaluation_set
+    from jianguan.tendering.services.opening import bid_unseal, opening_close
+
+    owner = _actor("owner")
+    bidders = [_actor(f"bidder{i}") for i in range(1, n_bids + 1)]
+    tender = tdemo._create(owner, project, title)
+    tender_evaluation_set(actor=owner, tender=tender, config=tdemo.COMPREHENSIVE)
+    tender = tdemo._publish(owner, tender)
+    prices = ["28650000.00", "28990000.00", "29120000.00"]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sealed = [tdemo._bid(b, tender, p, work, work) for b, p in zip(bidders, prices)]
+        tender = tdemo._deadline_now(tender)
+        for (bid, private), bidder in zip(sealed, bidders, strict=True):
+            key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
+            bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
+    return opening_close(tender=Tender.objects.get(pk=tender.pk))
+
+
+def _score_member(member, bids) -> None:
+    from jianguan.accounts.actors import actor_for
+    from jianguan.experts import services
+
+    actor = actor_for(member.expert.user)
+    for bid in bids:
+        services.sheet_save(
+            actor=actor,
+            member=member,
+            bid=bid,
+            scores={"T1": ["15", "施工组织设计完整"], "T2": ["7", "措施可行"], "C1": ["4", "按业绩"]},
+        )
+    services.sheets_submit(actor=actor, member=member)
+
+
+def _tenders_and_committees(world: World) -> None:
+    from jianguan.experts import demo as edemo
+    from jianguan.experts import services as experts
+    from jianguan.experts.models import Committee, Member
+    from jianguan.projects.models import Project
+    from jianguan.tendering import services as tendering
+    from jianguan.tendering.models import Bid, Candidate, Tender
+    from jianguan.core.timeutil import now
+
+    officer = _actor("regulator")
+    owner = _actor("owner")
+    used = Tender.objects.values("project_id")
+    free = list(
+        Project.objects.filter(owner_id=owner.organisation_id)
+        .exclude(pk__in=used)
+        .order_by("-stage", "code")
+    )
+    assert len(free) >= 2, "the owner needs two untendered projects for the matrix"
+    # partly submitted: all present, the first member submitted, the others not yet
+    partial = _comprehensive_tender(free[0], "矩阵：部分评分的评标委员会")
+    committee = experts.committee_draw(
+        actor=officer, tender=partial, needs=[("J01", 3), ("J02", 1), ("E01", 1)]
+    )
+    _logins_for(committee)
+    members = list(committee.members.select_related("expert__user").order_by("pk"))
+    for m in members:
+        experts.member_check_in(actor=officer, member=m, present=True)
+    present = list(
+        Member.objects.filter(committee=committee, status="checked_in")
+        .select_related("expert__user")
+        .order_by("pk")
+    )
+    bids = list(Bid.objects.filter(tender=partial, status=Bid.OPENED))
+    _score_member(present[0], bids)
+    world.subjects["committee@partial"] = {"committee_id": committee.pk, "pk": committee.pk}
+    world.subjects["tender@evaluation_partial"] = {"tender_id": partial.pk, "pk": partial.pk}
+    world.subjects["member@partial_submitted"] = {"member_id": present[0].pk}
+    world.subjects["member@partial_pending"] = {"member_id": present[1].pk}
+    rel = {present[0].expert.user.username: "member_submitted"}
+    for m in present[1:]:
+        rel[m.expert.user.username] = "member_pending"
+    for name in ("committee@partial", "tender@evaluation_partial"):
+        world.relations[name] = rel
+    world.relations["member@partial_submitted"] = {
+        present[0].expert.user.username: "member_self",
+        **{m.expert.user.username: "member_pending" for m in present[1:]},
+    }
+    world.relations["member@partial_pending"] = {
+        present[1].expert.user.username: "member_self",
+        present[0].expert.user.username: "member_submitted",
+        **{m.expert.user.username: "member_pending" for m in present[2:]},
+    }
+    # awarded: scored, computed, signed, publicity over, award to the first candidate, revealed
+    awarded = _comprehensive_tender(free[1], "矩阵：已定标的综合评估法招标")
+    committee = experts.committee_draw(
+        actor=officer, tender=awarded, needs=[("J01", 3), ("J02", 1), ("E01", 1)]
+    )
+    _logins_for(committee)
+    edemo._score(officer, Committee.objects.get(pk=committee.pk))
+    Tender.objects.filter(pk=awarded.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
+    first = Candidate.objects.get(tender=awarded, rank=1)
+    award = tendering.award_decide(actor=owner, tender=Tender.objects.get(pk=awarded.pk), candidate=first)
+    experts.committee_reveal(actor=officer, committee=Committee.objects.get(pk=committee.pk))
+    world.subjects["tender@awarded"] = {"tender_id": awarded.pk, "pk": awarded.pk}
+    world.subjects["committee@awarded"] = {"committee_id": committee.pk, "pk": committee.pk}
+    world.subjects["award@awarded"] = {"award_id": award.pk}
+    win = award.bid
+    world.subjects["bid@awarded_won"] = {"bid_id": win.pk, "pk": win.pk}
+    _member_relations(world, "committee@awarded", committee)
+    world.relations["tender@awarded"] = world.relations["committee@awarded"]
+
+
+def _member_relations(world: World, subject: str, committee) -> None:
+    from jianguan.experts.models import Member
+
+    from jianguan.experts.models import Sheet
+
+    rel = {}
+    for m in Member.objects.filter(committee=committee).select_related("expert__user"):
+        if not m.expert.user_id or m.status == "declined":
+            continue
+        if Sheet.objects.filter(member=m, submitted_at__isnull=False).exists():
+            rel[m.expert.user.username] = "member_submitted"
+        else:
+            rel[m.expert.user.username] = (
+                "member_pending" if m.status == "checked_in" else "member_drawn"
+            )
+    world.relations[subject] = rel
+
+
+MISSING = 999999
+
+
+def _subjects(world: World) -> None:
+    """Named objects whose ids fill the routes' path parameters."""
+    from jianguan.accounts.models import Membership, Organisation, User
+    from jianguan.compliance import models as cm
+    from jianguan.contracts.models import AcceptanceItem, Contract, PaymentClaim, Variation
+    from jianguan.experts.models import Committee, Expert
+    from jianguan.ledger.models import LedgerEntry
+    from jianguan.projects.models import KeyNode, Project, ProjectLead
+    from jianguan.registry.models import Qualification, RegisteredPerson
+    from jianguan.rules.models import Rule
+    from jianguan.tendering.models import Bid, Tender, TenderDocument
+
+    S = world.subjects
+    org = {u: Membership.objects.filter(user__username=u).first().organisation for u in (
+        "owner", "contractor", "supervisor", "auditor", "regulator")}
+    bidder_orgs = set(
+        Membership.objects.filter(user__username__startswith="bidder").values_list(
+            "organisation_id", flat=True))
+
+    def t(name, tender):
+        from jianguan.tendering.models import OcdsRelease
+
+        rel = OcdsRelease.objects.filter(tender=tender).first()
+        S[name] = {"tender_id": tender.pk, "pk": tender.pk, "code": tender.code,
+                   "lot_number": 1, "ocid": rel.ocid if rel else f"ocds-none-{tender.code}"}
+    by_status = {x.status: x for x in Tender.objects.order_by("pk")}
+    t("tender@draft", by_status["draft"])
+    t("tender@published", by_status["published"])
+    t("tender@failed", by_status["failed"])
+    t("tender@cancelled", by_status["cancelled"])
+    t("tender@publicity", by_status["publicity"])
+    opened = Tender.objects.filter(status="evaluation", committee__members__status="drawn").distinct().first()
+    t("tender@opened", opened)
+    S["tender@evaluation_partial"].update(code=Tender.objects.get(pk=S["tender@evaluation_partial"]["pk"]).code, lot_number=1)
+    S["tender@awarded"].update(code=Tender.objects.get(pk=S["tender@awarded"]["pk"]).code, lot_number=1)
+    for name in ("tender@evaluation_partial", "tender@awarded"):
+        tt = Tender.objects.get(pk=S[name]["pk"])
+        t(name, tt)
+    S["tender@awarded"]["award_id"] = S["award@awarded"]["award_id"]
+    c_open = Committee.objects.get(tender=opened)
+    S["committee@drawn"] = {"committee_id": c_open.pk, "pk": c_open.pk}
+    c_all = Committee.objects.get(tender=by_status["publicity"])
+    S["committee@all_submitted"] = {"committee_id": c_all.pk, "pk": c_all.pk}
+    _member_relations(world, "committee@drawn", c_open)
+    _member_relations(world, "committee@all_submitted", c_all)
+    world.relations["tender@opened"] = world.relations["committee@drawn"]
+    world.relations["tender@publicity"] = world.relations["committee@all_submitted"]
+    own_gc = org["contractor"].pk
+    def bid(name, tender):
+        b = Bid.objects.filter(tender=tender, bidder_id=own_gc).first()
+        S[name] = {"bid_id": b.pk, "pk": b.pk}
+    bid("bid@published", by_status["published"])  # bidder1's (= contractor's firm) sealed bid
+    bid("bid@opened", opened)
+    bid("bid@publicity", by_status["publicity"])
+    doc = TenderDocument.objects.filter(tender=by_status["published"]).first()
+    S["tender@published"]["doc_pk"] = doc.pk if doc else MISSING
+    draft_doc = TenderDocument.objects.filter(tender=by_status["draft"]).first()
+    S["tender@draft"]["doc_pk"] = draft_doc.pk if draft_doc else MISSING
+
+    flagship = Contract.objects.filter(claims__isnull=False, kind="main").order_by("pk").first()
+    S["contract@own"] = {"contract_id": flagship.pk, "pk": flagship.pk}
+    other = (Contract.objects.filter(kind="main").exclude(employer=org["owner"])
+             .exclude(contractor_id__in=bidder_orgs | {own_gc})
+             .exclude(supervisor=org["supervisor"]).exclude(auditor=org["auditor"]).first()
+             or Contract.objects.filter(kind="main").exclude(employer=org["owner"])
+             .exclude(contractor_id__in=bidder_orgs | {own_gc}).first())
+    S["contract@other"] = {"contract_id": other.pk, "pk": other.pk}
+    sub = Contract.objects.filter(kind="subcontract").first()
+    S["contract@sub"] = {"contract_id": sub.pk, "pk": sub.pk}
+    proj = flagship.project
+    S["project@own"] = {"project_id": proj.pk, "pk": proj.pk}
+    S["project@other"] = {"project_id": other.project_id, "pk": other.project_id}
+    node = KeyNode.objects.filter(project=proj).first()
+    S["project@own"]["node_id"] = S["project@own"]["node_pk"] = node.pk
+    onode = KeyNode.objects.filter(project=other.project).first()
+    S["project@other"]["node_id"] = S["project@other"]["node_pk"] = onode.pk
+    lead = ProjectLead.objects.filter(project=proj).first()
+    S["project@own"].update(lead_pk=lead.pk if lead else MISSING, which="authorisation")
+    olead = ProjectLead.objects.filter(project=other.project).first()
+    S["project@other"].update(lead_pk=olead.pk if olead else MISSING, which="authorisation")
+    S["project@own"]["project_type"] = "other"
+    S["project@other"]["project_type"] = S["project@own"]["project_type"]
+
+    for name, status in (("claim@draft", "draft"), ("claim@finance", "finance"),
+                         ("claim@finance_before_audit", "audit"), ("claim@after_audit", "approved"),
+                         ("claim@paid", "paid")):
+        c = PaymentClaim.objects.filter(status=status).order_by("pk").first()
+        S[name] = {"cid": c.pk, "contract_id": c.contract_id}
+    v = Variation.objects.filter(contract=flagship).order_by("pk").first()
+    S["variation@own"] = {"vid": v.pk}
+    ov = Variation.objects.exclude(contract=flagship).exclude(contract__employer=org["owner"]).first()
+    S["variation@other"] = {"vid": ov.pk if ov else MISSING}
+    a = AcceptanceItem.objects.filter(contract=flagship).order_by("pk").first()
+    S["acceptance@own"] = {"aid": a.pk}
+
+    S["org@owner"] = {"org_id": org["owner"].pk, "organisation_id": org["owner"].pk, "pk": org["owner"].pk}
+    S["org@contractor"] = {"org_id": own_gc, "organisation_id": own_gc, "pk": own_gc}
+    order = cm.RectificationOrder.objects.order_by("pk").first()
+    S["order@any"] = {"order_id": order.pk, "pk": order.pk, "kind": "evidence", "file_id": MISSING}
+    insp = cm.Inspection.objects.order_by("pk").first()
+    S["inspection@any"] = {"inspection_id": insp.pk}
+    sanc = cm.Sanction.objects.order_by("pk").first()
+    S["sanction@any"] = {"sanction_id": sanc.pk, "pk": sanc.pk}
+    rec = cm.CreditRecord.objects.order_by("pk").first()
+    S["credit_record@any"] = {"record_id": rec.pk, "pk": rec.pk}
+    person = RegisteredPerson.objects.order_by("pk").first()
+    S["person@any"] = {"person_id": person.pk, "pk": person.pk}
+    q = Qualification.objects.order_by("pk").first()
+    S["qualification@any"] = {"pk": q.pk}
+    e = Expert.objects.filter(user__username="expert1").first()
+    S["expert@expert1"] = {"expert_id": e.pk}
+    S["member@awarded"] = {"member_id": Committee.objects.get(pk=S["committee@awarded"]["pk"]).members.order_by("pk").first().pk}
+    world.relations["member@awarded"] = world.relations["committee@awarded"]
+    rule = Rule.objects.order_by("pk").first()
+    S["rule@any"] = {"code": rule.code}
+    S["ledger@first"] = {"index": 0}
+    try:
+        from jianguan.tendering.models import Entrustment
+
+        ent = Entrustment.objects.order_by("pk").first()
+    except ImportError:
+        ent = None
+    S["entrustment@own"] = {"entrustment_id": ent.pk if ent else MISSING, "pk": ent.pk if ent else MISSING}
+    S["missing"] = {k: MISSING for k in (
+        "objection_id", "upload_id", "number", "complaint_id", "application_id", "query_id",
+        "appeal_id", "bid_id", "award_id", "pk", "entrustment_id", "cid", "vid", "aid", "file_id", "rest")}
+    S["missing"]["kind"] = "evidence"
+    S["missing"]["rest"] = "nope"
+    S["none"] = {}
+
+
+def _credentials(world: World) -> None:
+    """An API token and a logged-in page client for every persona and every relation user."""
+    from django.test import Client
+
+    from jianguan.accounts.models import User
+    from jianguan.accounts.services import api_token_create
+    from jianguan.core.actor import SYSTEM
+
+    names = set(world.personas) - {"anonymous"}
+    for rel in world.relations.values():
+        names.update(rel)
+    for user in User.objects.filter(username__in=names):
+        _, secret = api_token_create(actor=SYSTEM, user=user, name="matrix")
+        world.tokens[user.username] = secret
+        client = Client()
+        client.force_login(user)
+        world.clients[user.username] = client
+    world.clients["anonymous"] = Client()
+
+
+def build() -> World:
+    from django.test import TestCase
+
+    from tests.access import engine
+
+    world = World(personas=engine.load()["personas"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+        _tenders_and_committees(world)
+        _other_members(world)  # after the draws: expert_other sits on no committee
+        _subjects(world)
+        _credentials(world)
+    random.seed(0)
+    return world
