@@ -26,6 +26,9 @@ def client_fetch(client):
 
 def run_verifier(client, headers, state: Path) -> tuple[int, str]:
     """`python -m jianguan.ledger.verify --url … --token …` with the persona's token."""
+    from jianguan.ledger.services import tree_head_sign
+
+    tree_head_sign()  # publishes the signing key (the verifier reads /keys before /head)
     token = headers["Authorization"].removeprefix("Bearer ")
     out = io.StringIO()
     code = verify.main(

@@ -48,6 +48,13 @@ Bundle format ``jianguan-ledger-bundle/1`` (one JSON document)::
 
 Extra keys in any object are ignored (and therefore not verified).
 
+Bundle format ``jianguan-ledger-bundle/2`` (``manage.py ledger_export FILE --as USERNAME``, a
+third-party auditor's bundle) is the same, except that an entry the named user may not read
+is ``{"index": i, "leaf_hash": "<lowercase hex>", "withheld": true}`` with no ``leaf_input``:
+its leaf hash goes into the recomputed tree as given, so every signed root still proves it
+(an edited hash breaks the root); the report counts the withheld entries. ``/1`` bundles
+may not withhold anything.
+
 What is checked offline, and why each single-byte edit is caught:
 
 * entries: ``index`` equals its position (a gap, duplicate or reorder is named); the
@@ -69,7 +76,9 @@ What is checked offline, and why each single-byte edit is caught:
 
 Online mode (``--url``) fetches ``/api/v1/ledger/{keys,head}``, checks the head signature,
 fetches every entry (``/entries/{i}``, with ``Authorization: Bearer TOKEN``) and its
-inclusion proof against the head, and checks a consistency proof from every head recorded
+inclusion proof against the head (an entry withheld from the token's user, answered as
+``{"index", "withheld": true, "leaf_hash"}``, is checked by that leaf hash and reported as
+"withheld, verified by hash"), and checks a consistency proof from every head recorded
 earlier in the state file (default ``~/.jianguan-verify-state.json``, keyed by URL) to the
 new head. Only when everything verifies is the new head appended to the state file. A
 smaller tree size than one seen before, or the same size with another root, is reported as
