@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from jianguan.core.api_auth import api_auth
+from jianguan.core.api_schemas import strict_inputs
 from jianguan.core.errors import DomainError
 from jianguan.core.middleware import MESSAGES
+
+
+class BodyNotObject(ValueError):
+    """A JSON body that is not an object (an array, a number, a string, null)."""
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object: anything else is a 400 here, before
+    a schema can read an array's attributes as "an object with no fields" (that was a 200)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotObject(type(data).__name__)
+        return data
+
 
 api = NinjaAPI(
     title="建管云 JianGuan API",
@@ -17,6 +37,7 @@ api = NinjaAPI(
     description="大兴区工程建设管理平台接口。错误统一返回 `{code, message, details}`。",
     auth=api_auth,
     urls_namespace="api",
+    parser=ObjectBodyParser(),
 )
 
 
@@ -44,12 +65,14 @@ def _validation(request: HttpRequest, exc: ValidationError) -> JsonResponse:
 
 @api.exception_handler(AuthenticationError)
 def _auth(request: HttpRequest, exc: AuthenticationError) -> JsonResponse:
-    return error(401, "unauthenticated", "请先登录或提供有效的 API 令牌")
+    return error(401, "unauthenticated", "请先登录或提供 API 令牌")
 
 
 @api.exception_handler(HttpError)
 def _http(request: HttpRequest, exc: HttpError) -> JsonResponse:
     detail = str(exc)
+    if isinstance(exc.__cause__, BodyNotObject):
+        return error(400, "body_not_object", "请求体须为 JSON 对象", str(exc.__cause__))
     if "parse request body" in detail:
         return error(400, "bad_request_body", "请求体无法解析，请提交有效的 JSON", detail)
     code, message = MESSAGES.get(exc.status_code, ("error", "请求失败"))
@@ -93,3 +116,4 @@ def _register_routers() -> None:
 
 
 _register_routers()
+strict_inputs(api)

@@ -15,7 +15,7 @@ from jianguan.compliance import services
 from jianguan.compliance.models import CreditRecord
 from jianguan.compliance.schemas import Str20, Str200, Str500
 from jianguan.core.api_params import path_id
-from jianguan.core.api_schemas import ERR, ErrorOut
+from jianguan.core.api_schemas import ERR, ErrorOut, documented
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project
@@ -100,7 +100,7 @@ class EndIn(Schema):
 
 class PublishedQuery(Schema):
     q: Annotated[str, Field(max_length=100)] = ""
-    kind: Str20 = ""
+    kind: Str20 = documented(sel.SCORED_ORG_KINDS, blank=True, default="", description="单位类型")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=100000)
 

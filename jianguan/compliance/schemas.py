@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from jianguan.compliance import workflow
+from jianguan.compliance import sanctions, workflow
+from jianguan.core.api_schemas import documented
 from jianguan.projects.schemas import _text
 
 Str20 = _text(20)
@@ -76,7 +77,9 @@ class PlanForm(Schema):
 
 
 class InspectionIn(Schema):
-    kind: Str20 = Field(..., description="routine 日常、special 专项、joint 联合")
+    kind: Str20 = documented(
+        workflow.INSPECTION_KINDS, description="routine 日常、special 专项、joint 联合"
+    )
     inspected_on: dt.date
     notes: Text = ""
 
@@ -93,8 +96,12 @@ class InspectionRead(Schema):
 
 
 class FindingForm(Schema):
-    type: Str20 = Field(..., description="safety、quality、environment、labour")
-    severity: Str20 = Field(..., description="general 一般、major 较大、serious 重大")
+    type: Str20 = documented(
+        workflow.FINDING_TYPES, description="safety、quality、environment、labour"
+    )
+    severity: Str20 = documented(
+        workflow.SEVERITIES, description="general 一般、major 较大、serious 重大"
+    )
     description: Str500
     location: Str200 = ""
     responsible_organisation_id: int = Field(..., ge=1, le=2**62)
@@ -183,7 +190,7 @@ class SanctionRead(Schema):
 
 class PublicSanctionQuery(Schema):
     q: Annotated[str, Field(max_length=100)] = ""
-    kind: Str20 = ""
+    kind: Str20 = documented(sanctions.KINDS, blank=True, default="", description="处理类型")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=100000)
 
@@ -195,7 +202,7 @@ class PublicSanctionPage(Schema):
 
 class CardIn(Schema):
     organisation_id: int = Field(..., ge=1, le=2**62)
-    kind: Str20 = Field(..., description="yellow 黄牌、red 红牌（情节严重）")
+    kind: Str20 = documented(("yellow", "red"), description="yellow 黄牌、red 红牌（情节严重）")
     reason: Str500
     evidence: Evidence = []
 

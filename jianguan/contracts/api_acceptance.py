@@ -34,7 +34,7 @@ class SelfCheckIn(Schema):
     note: Annotated[str, Field(max_length=500)] = ""
 
 
-class DecisionIn(Schema):
+class AcceptanceDecisionIn(Schema):
     passed: bool
     opinion: Annotated[str, Field(max_length=500)] = ""
     severity: Literal["general", "major", "serious"] = "general"
@@ -190,7 +190,7 @@ def acceptance_self_check(request: HttpRequest, aid: int, data: SelfCheckIn):
     response={200: ItemOut, **ERR},
     summary="监理验收（不合格时下达整改通知单）",
 )
-def acceptance_decision(request: HttpRequest, aid: int, data: DecisionIn):
+def acceptance_decision(request: HttpRequest, aid: int, data: AcceptanceDecisionIn):
     item = item_for(request, aid)
     item = services.acceptance_decide(
         actor=request.actor,

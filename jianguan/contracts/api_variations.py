@@ -14,7 +14,7 @@ from jianguan.contracts import selectors, workflow
 from jianguan.contracts.models import Contract, Variation
 from jianguan.contracts.services import variations as services
 from jianguan.core.api_params import path_id
-from jianguan.core.api_schemas import ERR
+from jianguan.core.api_schemas import ERR, one_of
 from jianguan.core.permissions import require
 
 router = Router(tags=["合同与支付"])
@@ -46,14 +46,14 @@ class VariationIn(Schema):
     lines: Annotated[list[VariationLineIn], Field(min_length=1, max_length=200)]
 
 
-class DecisionIn(Schema):
+class VariationDecisionIn(Schema):
     decision: Literal["approve", "reject"]
     opinion: Annotated[str, Field(max_length=500)] = ""
 
 
 class VariationQuery(Schema):
-    kind: Annotated[str, Field(max_length=20)] = ""
-    status: Annotated[str, Field(max_length=20)] = ""
+    kind: one_of(workflow.VARIATION_KINDS, blank=True) = ""  # type: ignore[valid-type]
+    status: one_of(workflow.VARIATION_STATUSES, blank=True) = ""  # type: ignore[valid-type]
 
 
 class VariationLineOut(Schema):
@@ -250,7 +250,7 @@ def variation_get(request: HttpRequest, vid: int):
     response={200: VariationOut, **ERR},
     summary="审批变更或签证（监理 → 建设单位 → 超过限额时监管部门）",
 )
-def variation_decision(request: HttpRequest, vid: int, data: DecisionIn):
+def variation_decision(request: HttpRequest, vid: int, data: VariationDecisionIn):
     v = variation_for(request, vid)
     v = services.variation_decide(
         actor=request.actor, variation=v, decision=data.decision, opinion=data.opinion

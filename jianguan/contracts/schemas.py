@@ -131,7 +131,7 @@ class ContractRow(Schema):
     signed_on: dt.date | None
 
 
-class HeadOut(Schema):
+class ContractLedgerHeadOut(Schema):
     tree_size: int
     root_hash: str
     timestamp: str
@@ -153,5 +153,5 @@ class LedgerEntryOut(Schema):
 
 class LedgerOut(Schema):
     contract: dict[str, Any]
-    head: HeadOut | None
+    head: ContractLedgerHeadOut | None
     entries: list[LedgerEntryOut]

@@ -1,4 +1,10 @@
-"""API authentication: Bearer tokens (scripts) or the browser session (pages)."""
+"""API authentication: Bearer tokens (scripts) or the browser session (pages).
+
+A request with neither is a 401 `unauthenticated`. Ninja's cookie auth checks CSRF before it
+looks at the session, so an anonymous POST used to be refused 403 "CSRF check Failed" instead:
+here the CSRF check runs only for a request that is signed in through its session cookie (the
+only one a forged cross-site request could ride on), and its refusal is a Chinese 403.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
+
+from jianguan.core.errors import PermissionDenied
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
 
 
 class BearerToken(HttpBearer):
@@ -24,6 +37,20 @@ class BearerToken(HttpBearer):
 
 
 class Session(SessionAuth):
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # no session: not signed in (401), whatever the CSRF token says
+        if (
+            self.csrf
+            and not getattr(request, "_ninja_csrf_exempt", False)
+            and check_csrf(request) is not None
+        ):
+            raise CsrfFailed(
+                "CSRF 校验失败：请刷新页面后重试（浏览器会话的写操作须带 X-CSRFToken 请求头）"
+            )
+        return request.COOKIES.get(self.param_name)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if not user:

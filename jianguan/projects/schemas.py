@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from jianguan.core.api_schemas import documented
 from jianguan.projects import selectors
 from jianguan.projects import warnings as warning_rules
 from jianguan.projects.models import (
@@ -240,7 +241,7 @@ class FindingRead(Schema):
     closed_at: dt.datetime | None
 
 
-class InspectionRead(Schema):
+class KeyNodeInspectionRead(Schema):
     round: int
     supervisor_result: str
     supervisor_user: str
@@ -266,7 +267,7 @@ class KeyNodeRead(Schema):
     status_label: str
     passed_on: dt.date | None
     gates_payment: bool
-    inspections: list[InspectionRead]
+    inspections: list[KeyNodeInspectionRead]
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
@@ -445,14 +446,20 @@ Query100 = _text(100)
 class ProjectQuery(Schema):
     q: Query100 = Field("", description="按项目编号或名称搜索")
     town: Id | None = Field(None, description="乡镇街道 id")
-    stage: Str40 = Field("", description="阶段：" + "、".join(s.value for s in Stage))
-    type: Str40 = Field("", description="项目类型")
-    funding: Str40 = Field("", description="资金来源")
+    stage: Str40 = documented(
+        (s.value for s in Stage), blank=True, default="", description="阶段（空：全部）"
+    )
+    type: Str40 = documented(
+        ProjectType.values, blank=True, default="", description="项目类型（空：全部）"
+    )
+    funding: Str40 = documented(
+        FundingSource.values, blank=True, default="", description="资金来源（空：全部）"
+    )
     owner: Id | None = Field(None, description="建设单位机构 id")
     warning_level: int | None = Field(None, ge=0, le=4, description="预警等级 0–4")
     created_from: dt.date | None = None
     created_to: dt.date | None = None
-    sort: Str20 = Field("-code", description="排序：" + "、".join(selectors.SORTS))
+    sort: Str20 = documented(selectors.SORTS, default="-code", description="排序字段")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=ID_MAX)
 
@@ -472,7 +479,7 @@ class WithinQuery(Schema):
 class PublicQuery(Schema):
     q: Query100 = Field("", description="按项目编号或名称搜索")
     town: Id | None = None
-    stage: Str40 = ""
-    type: Str40 = ""
+    stage: Str40 = documented((s.value for s in Stage), blank=True, default="")
+    type: Str40 = documented(ProjectType.values, blank=True, default="")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=ID_MAX)
