@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied as DjangoDenied
 from django.http import HttpResponse
@@ -233,3 +235,18 @@ def test_anonymous_api_gets_401_json(client):
         assert response.json()["code"] == "unauthenticated"
     response = client.post("/api/v1/organisations", {}, content_type="application/json")
     assert response.status_code == 401
+
+
+def test_grant_table_is_generated_from_the_registry():
+    from django.core.management import call_command
+
+    from jianguan.core.management.commands.grant_table import holders
+
+    out = io.StringIO()
+    call_command("grant_table", stdout=out)
+    rows = [r for r in out.getvalue().splitlines() if r.startswith("| `")]
+    assert len(rows) == len(permissions.registered())
+    assert any(
+        r.startswith("| `dashboard.view` | 查看工作台 | *: all members, expert |") for r in rows
+    )
+    assert holders({("regulator", "admin"), ("*", "expert")}) == "*: expert; regulator: admin"
