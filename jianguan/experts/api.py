@@ -206,18 +206,17 @@ def committee_draw(request: HttpRequest, data: DrawIn):
     return Status(201, _committee_out(request, committee))
 
 
-def _committee(request: HttpRequest, raw: str, *, involved: bool = True) -> Committee:
-    """404 unless the actor works in the committee (or, with involved=False, may see it)."""
+def _committee(request: HttpRequest, raw: str) -> Committee:
+    """404 unless the actor may see the committee (experts/selectors.py, as the page)."""
     pk = path_id(raw, "评标委员会")
-    c, _ = selectors.committee_get_visible_to(actor=request.actor, pk=pk, involved=involved)
-    return c
+    return selectors.committee_get_visible_to(actor=request.actor, pk=pk)[0]
 
 
 @router.get(
     "/committees/{committee_id}", response={200: CommitteeRead, **ERR}, summary="评标委员会"
 )
 def committee_get(request: HttpRequest, committee_id: str):
-    return _committee_out(request, _committee(request, committee_id, involved=False))
+    return _committee_out(request, _committee(request, committee_id))
 
 
 @router.post(
@@ -270,7 +269,7 @@ def _member(request: HttpRequest, raw: str) -> Member:
         .filter(pk=path_id(raw, "专家"))
         .first()
     )
-    if m is None or not selectors.committee_access(request.actor, m.committee).involved:
+    if m is None or not selectors.committee_access(request.actor, m.committee).visible:
         raise NotFound("专家不存在", code="member_not_found")
     return m
 
@@ -358,9 +357,7 @@ def report_pdf(request: HttpRequest, committee_id: str):
     from jianguan.experts.pdf import evaluation_report_pdf
 
     pk = path_id(committee_id, "评标委员会")
-    c, access = selectors.committee_get_visible_to(actor=request.actor, pk=pk)
-    if not selectors.report_visible(request.actor, c, access):
-        raise NotFound("评标报告不存在", code="report_not_found")
+    c = selectors.report_committee_get(actor=request.actor, pk=pk)
     if not c.result:
         raise NotFound("评标结果尚未汇总", code="report_not_found")
     response = HttpResponse(evaluation_report_pdf(c), content_type="application/pdf")

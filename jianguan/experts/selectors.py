@@ -5,10 +5,11 @@
 - A member of the committee sees the committee and their own sheets; the other members'
   sheets only once every present member has submitted (and only if they sat on it).
 - Everyone else (bidders, the tenderer, agencies, auditors, the public) gets the same 404 as
-  for a committee that does not exist. They learn what the law publishes elsewhere: the
-  candidates, the ranking and the scores in the publicity. After the award the committee's
-  draw record (names and seed) is public so that anyone can re-run the draw; its sheets stay
-  hidden.
+  for a committee that does not exist, before and after the award. They learn what the law
+  publishes elsewhere: the candidates, the ranking and the scores in the publicity; after the
+  award the tenderer and its agency also receive the evaluation report.
+- Names of the members are shown to the officer, and to everyone who sees the committee once
+  they are revealed at the award.
 """
 
 from __future__ import annotations
@@ -28,13 +29,9 @@ class CommitteeAccess:
     revealed: bool = False  # names and seed published at the award
 
     @property
-    def involved(self) -> bool:
+    def visible(self) -> bool:
         """Sees the committee at every stage (and at least their own sheets)."""
         return self.officer or self.supervisor or self.member is not None
-
-    @property
-    def visible(self) -> bool:
-        return self.involved or self.revealed
 
     @property
     def sees_names(self) -> bool:
@@ -61,18 +58,17 @@ def _not_found() -> NotFound:
     return NotFound("评标委员会不存在", code="committee_not_found")
 
 
-def committee_get_visible_to(
-    *, actor: Actor, pk: int, involved: bool = False
-) -> tuple[Committee, CommitteeAccess]:
-    """The committee and what the actor is to it; 404 when the actor may not see it (or,
-    with `involved`, is not one of those who work in it: officer, supervisor, member)."""
+def _get(actor: Actor, pk: int) -> Committee | None:
     if not actor.is_authenticated:
         raise PermissionDenied("请先登录", code="unauthenticated")
-    committee = Committee.objects.select_related("tender").filter(pk=pk).first()
-    if committee is None:
-        raise _not_found()
-    access = committee_access(actor, committee)
-    if not (access.involved if involved else access.visible):
+    return Committee.objects.select_related("tender").filter(pk=pk).first()
+
+
+def committee_get_visible_to(*, actor: Actor, pk: int) -> tuple[Committee, CommitteeAccess]:
+    """The committee and what the actor is to it; 404 when the actor may not see it."""
+    committee = _get(actor, pk)
+    access = committee_access(actor, committee) if committee else CommitteeAccess()
+    if committee is None or not access.visible:
         raise _not_found()
     return committee, access
 
@@ -91,7 +87,7 @@ def visible_sheets(
 ) -> list[Sheet]:
     """The sheets the actor may read; 404 (as for the committee) to anyone not involved."""
     access = access or committee_access(actor, committee)
-    if not access.involved:
+    if not access.visible:
         raise _not_found()
     qs = (
         Sheet.objects.filter(member__committee=committee)
@@ -106,10 +102,18 @@ def visible_sheets(
     return list(qs.filter(member=member))
 
 
-def report_visible(actor: Actor, committee: Committee, access: CommitteeAccess) -> bool:
-    """评标报告: those involved; after the award also the tenderer and its agency."""
-    if access.involved:
-        return True
+def report_committee_get(*, actor: Actor, pk: int) -> Committee:
+    """评标报告: for those who see the committee; after the award (names revealed) also for
+    the tenderer and its agency. Anyone else: 404."""
+    committee = _get(actor, pk)
+    access = committee_access(actor, committee) if committee else CommitteeAccess()
     org = actor.organisation_id
-    parties = (committee.tender.tenderer_id, committee.tender.agency_id)
-    return access.revealed and org is not None and org in parties
+    party = (
+        committee is not None
+        and access.revealed
+        and org is not None
+        and org in (committee.tender.tenderer_id, committee.tender.agency_id)
+    )
+    if not (access.visible or party):
+        raise NotFound("评标报告不存在", code="report_not_found")
+    return committee

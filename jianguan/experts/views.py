@@ -65,17 +65,14 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         "submitted": bool(own) and all(s.submitted_at for s in own.values()),
         "signed": bool(mine) and hasattr(mine, "signature"),
         "result": c.result,
-        # the screens' leads are for the committee and its supervisors, not the public
-        "reports": (
-            list(c.tender.collusion_reports.order_by("created_at")) if access.involved else []
-        ),
+        "reports": list(c.tender.collusion_reports.order_by("created_at")),
     }
     return render(request, "experts/committee.html", ctx)
 
 
 @require_POST
 def committee_act(request: HttpRequest, pk: int) -> HttpResponse:
-    c, _ = selectors.committee_get_visible_to(actor=request.actor, pk=pk, involved=True)
+    c, _ = selectors.committee_get_visible_to(actor=request.actor, pk=pk)
     actor, post = request.actor, request.POST
     action = post.get("action", "")
     try:

@@ -103,8 +103,11 @@ def test_draw_commit_check_in_reveal(client, market, tmp_path, bearer):
     committee = services.committee_reveal(
         actor=reg, committee=Committee.objects.get(pk=committee.pk)
     )
-    revealed = client.get(url, headers=bearer(market["owner"])).json()
+    # revealed: those who see the committee see the names and the seed; the tenderer still
+    # gets the committee's 404 (it receives the evaluation report and the publicity instead)
+    revealed = client.get(url, headers=bearer(reg)).json()
     assert revealed["seed"] == committee.seed_hex and all(m["name"] for m in revealed["members"])
+    assert client.get(url, headers=bearer(market["owner"])).status_code == 404
     # anyone can re-run: the same seed over the same snapshot gives the same first draw
     assert (
         draw.commitment(

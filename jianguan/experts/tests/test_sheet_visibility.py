@@ -12,6 +12,7 @@ from jianguan.core.errors import NotFound
 from jianguan.experts import selectors, services
 from jianguan.experts.tests.test_scoring import _scores, scored  # noqa: F401  (fixture)
 from jianguan.projects.tests.test_services import member as make_member
+from jianguan.tendering.models import Tender
 
 
 def _orders(client, url, headers):
@@ -79,6 +80,13 @@ def test_sheets_follow_the_committee_declaration(scored, outsiders, client, bear
         headers=bearer(outsiders["bidder"]),
     )
     assert r.status_code == 404 and r.json()["code"] == "member_not_found"
+    # after the award and the reveal: still nothing for outsiders, the sheets included
+    Tender.objects.filter(pk=committee.tender_id).update(status="awarded")
+    services.committee_reveal(actor=reg, committee=committee)
+    for actor in outsiders.values():
+        for path in (url, f"/api/v1/experts/committees/{committee.pk}"):
+            assert client.get(path, headers=bearer(actor)).status_code == 404, path
+    assert _orders(client, url, bearer(reg)) == everyone
 
 
 def test_a_declined_expert_never_sees_the_others_sheets(scored, market):  # noqa: F811
