@@ -5,9 +5,11 @@ in experts/selectors.py, which the API asks too."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jianguan.core.errors import DomainError, NotFound, PermissionDenied
@@ -48,6 +50,8 @@ def pool(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.actor.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     c, access = selectors.committee_get_visible_to(actor=request.actor, pk=pk)
     officer, mine, shown = access.officer, access.member, access.sees_names
     config = cfg.parse(c.tender.evaluation_config or None)
@@ -72,6 +76,8 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def committee_act(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.actor.is_authenticated:
+        return redirect_to_login(reverse("experts:committee", args=[pk]))
     c, _ = selectors.committee_get_visible_to(actor=request.actor, pk=pk)
     actor, post = request.actor, request.POST
     action = post.get("action", "")

@@ -72,6 +72,8 @@ def test_sheets_follow_the_committee_declaration(scored, outsiders, client, bear
         page = client.get(reverse("experts:committee", args=[committee.pk]))
         assert page.status_code == 404, name
         client.logout()
+    page = client.get(reverse("experts:committee", args=[committee.pk]))  # signed out
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
     # a seat of the committee is no handle for outsiders either
     r = client.put(
         f"/api/v1/experts/members/{first.pk}/sheet",
