@@ -1,21 +1,18 @@
-"""The seeded district for the access matrix: built once per module inside one transaction that
-is rolled back at the end, so no other test sees it; each test runs in a savepoint (``db``)."""
+"""The district for the access matrix: the session's demo district (tests/district.py) plus the
+objects the matrix needs, made in one savepoint that is rolled back when the module ends, so
+no other test sees them; each test runs in a savepoint of its own (``db``)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 
 
 @pytest.fixture(scope="module")
-def _district(django_db_setup, django_db_blocker, tmp_path_factory, _signing_key):
+def world(_district, django_db_blocker, _signing_key):
     from tests.access import world as w
 
-    data = tmp_path_factory.mktemp("matrix-data")
-    with django_db_blocker.unblock(), override_settings(
-        DATA_DIR=data, MEDIA_ROOT=data / "media"
-    ):
+    with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -23,10 +20,3 @@ def _district(django_db_setup, django_db_blocker, tmp_path_factory, _signing_key
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-def world(_district):
-    """The district (named ``_district`` underneath so that the suite's per-test upload folder
-    fixture leaves MEDIA_ROOT pointing at the files the demo wrote)."""
-    return _district

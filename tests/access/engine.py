@@ -104,8 +104,10 @@ class Row:
 
     @property
     def method(self) -> str:
-        return "get" if self.is_page and not self.body else (
-            "post" if self.is_page else self.route.split(" ", 1)[0].lower()
+        return (
+            "get"
+            if self.is_page and not self.body
+            else ("post" if self.is_page else self.route.split(" ", 1)[0].lower())
         )
 
 

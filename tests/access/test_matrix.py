@@ -34,9 +34,7 @@ def _quiet():
     logger.setLevel(level)
 
 
-@pytest.mark.parametrize(
-    ("row", "subject"), CASES, ids=[f"{r.route} @ {s}" for r, s in CASES]
-)
+@pytest.mark.parametrize(("row", "subject"), CASES, ids=[f"{r.route} @ {s}" for r, s in CASES])
 def test_route(world, db, row, subject):
     values = world.subjects[subject]
     url = engine.url_for(row.route, values)
@@ -50,9 +48,11 @@ def test_route(world, db, row, subject):
             client, headers = world.clients[persona], {}
         else:
             client = world.clients["anonymous"]
-            headers = {} if persona == "anonymous" else {
-                "Authorization": f"Bearer {world.tokens[persona]}"
-            }
+            headers = (
+                {}
+                if persona == "anonymous"
+                else {"Authorization": f"Bearer {world.tokens[persona]}"}
+            )
         got = engine.ask(client, row, url, headers)
         got_all[relation or persona] = got
         if got != want:
@@ -108,7 +108,6 @@ def _ledger_answer(response) -> object:
 def test_ledger_entries(world, db):
     """One entry per (type, object state): content or withheld as matrix.toml declares."""
     from jianguan.ledger.models import LedgerEntry
-
     from tests.access.ledger_states import state_of
 
     samples: dict = {}
@@ -123,16 +122,22 @@ def test_ledger_entries(world, db):
             unruled.append(entry_type)
             continue
         for persona in MATRIX["ledger_personas"]:
-            want = 401 if persona == "anonymous" else rule["expect"].get(
-                persona, rule["expect"].get("*")
+            want = (
+                401
+                if persona == "anonymous"
+                else rule["expect"].get(persona, rule["expect"].get("*"))
             )
-            headers = {} if persona == "anonymous" else {
-                "Authorization": f"Bearer {world.tokens[persona]}"
-            }
+            headers = (
+                {}
+                if persona == "anonymous"
+                else {"Authorization": f"Bearer {world.tokens[persona]}"}
+            )
             if want == "any":
                 continue
             got = _ledger_answer(client.get(f"/api/v1/ledger/entries/{index}", headers=headers))
             if got != want:
-                mismatches.append(f"  {entry_type} [{state}] #{index} {persona}: expected {want}, got {got}")
+                mismatches.append(
+                    f"  {entry_type} [{state}] #{index} {persona}: expected {want}, got {got}"
+                )
     assert not unruled, f"ledger entry types without a rule: {sorted(set(unruled))}"
     assert not mismatches, "ledger entries:\n" + "\n".join(mismatches)

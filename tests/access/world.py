@@ -9,14 +9,12 @@ path parameters of the routes, e.g. ``tender@published`` -> ``{"tender_id": 12, 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 
 OTHER_ORGS = {
     # persona: (organisation kind, roles) — a member of another organisation of the same kind
@@ -126,7 +124,7 @@ def _comprehensive_tender(project, title: str, n_bids: int = 3):
     prices = ["28650000.00", "28990000.00", "29120000.00"]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sealed = [tdemo._bid(b, tender, p, work, work) for b, p in zip(bidders, prices)]
+        sealed = [tdemo._bid(b, tender, p, work, work) for b, p in zip(bidders, prices, strict=True)]
         tender = tdemo._deadline_now(tender)
         for (bid, private), bidder in zip(sealed, bidders, strict=True):
             key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
@@ -144,19 +142,23 @@ def _score_member(member, bids) -> None:
             actor=actor,
             member=member,
             bid=bid,
-            scores={"T1": ["15", "施工组织设计完整"], "T2": ["7", "措施可行"], "C1": ["4", "按业绩"]},
+            scores={
+                "T1": ["15", "施工组织设计完整"],
+                "T2": ["7", "措施可行"],
+                "C1": ["4", "按业绩"],
+            },
         )
     services.sheets_submit(actor=actor, member=member)
 
 
 def _tenders_and_committees(world: World) -> None:
+    from jianguan.core.timeutil import now
     from jianguan.experts import demo as edemo
     from jianguan.experts import services as experts
     from jianguan.experts.models import Committee, Member
     from jianguan.projects.models import Project
     from jianguan.tendering import services as tendering
     from jianguan.tendering.models import Bid, Candidate, Tender
-    from jianguan.core.timeutil import now
 
     officer = _actor("regulator")
     owner = _actor("owner")
@@ -210,7 +212,9 @@ def _tenders_and_committees(world: World) -> None:
     edemo._score(officer, Committee.objects.get(pk=committee.pk))
     Tender.objects.filter(pk=awarded.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
     first = Candidate.objects.get(tender=awarded, rank=1)
-    award = tendering.award_decide(actor=owner, tender=Tender.objects.get(pk=awarded.pk), candidate=first)
+    award = tendering.award_decide(
+        actor=owner, tender=Tender.objects.get(pk=awarded.pk), candidate=first
+    )
     experts.committee_reveal(actor=officer, committee=Committee.objects.get(pk=committee.pk))
     world.subjects["tender@awarded"] = {"tender_id": awarded.pk, "pk": awarded.pk}
     world.subjects["committee@awarded"] = {"committee_id": committee.pk, "pk": committee.pk}
@@ -222,9 +226,7 @@ def _tenders_and_committees(world: World) -> None:
 
 
 def _member_relations(world: World, subject: str, committee) -> None:
-    from jianguan.experts.models import Member
-
-    from jianguan.experts.models import Sheet
+    from jianguan.experts.models import Member, Sheet
 
     rel = {}
     for m in Member.objects.filter(committee=committee).select_related("expert__user"):
@@ -244,39 +246,56 @@ MISSING = 999999
 
 def _subjects(world: World) -> None:
     """Named objects whose ids fill the routes' path parameters."""
-    from jianguan.accounts.models import Membership, Organisation, User
+    from jianguan.accounts.models import Membership
     from jianguan.compliance import models as cm
     from jianguan.contracts.models import AcceptanceItem, Contract, PaymentClaim, Variation
     from jianguan.experts.models import Committee, Expert
-    from jianguan.ledger.models import LedgerEntry
-    from jianguan.projects.models import KeyNode, Project, ProjectLead
+    from jianguan.projects.models import KeyNode, ProjectLead
     from jianguan.registry.models import Qualification, RegisteredPerson
     from jianguan.rules.models import Rule
     from jianguan.tendering.models import Bid, Tender, TenderDocument
 
     S = world.subjects
-    org = {u: Membership.objects.filter(user__username=u).first().organisation for u in (
-        "owner", "contractor", "supervisor", "auditor", "regulator")}
+    org = {
+        u: Membership.objects.filter(user__username=u).first().organisation
+        for u in ("owner", "contractor", "supervisor", "auditor", "regulator")
+    }
     bidder_orgs = set(
         Membership.objects.filter(user__username__startswith="bidder").values_list(
-            "organisation_id", flat=True))
+            "organisation_id", flat=True
+        )
+    )
 
     def t(name, tender):
         from jianguan.tendering.models import OcdsRelease
 
         rel = OcdsRelease.objects.filter(tender=tender).first()
-        S[name] = {"tender_id": tender.pk, "pk": tender.pk, "code": tender.code,
-                   "lot_number": 1, "ocid": rel.ocid if rel else f"ocds-none-{tender.code}"}
+        S[name] = {
+            "tender_id": tender.pk,
+            "pk": tender.pk,
+            "code": tender.code,
+            "lot_number": 1,
+            "ocid": rel.ocid if rel else f"ocds-none-{tender.code}",
+        }
+
     by_status = {x.status: x for x in Tender.objects.order_by("pk")}
     t("tender@draft", by_status["draft"])
     t("tender@published", by_status["published"])
     t("tender@failed", by_status["failed"])
     t("tender@cancelled", by_status["cancelled"])
     t("tender@publicity", by_status["publicity"])
-    opened = Tender.objects.filter(status="evaluation", committee__members__status="drawn").distinct().first()
+    opened = (
+        Tender.objects.filter(status="evaluation", committee__members__status="drawn")
+        .distinct()
+        .first()
+    )
     t("tender@opened", opened)
-    S["tender@evaluation_partial"].update(code=Tender.objects.get(pk=S["tender@evaluation_partial"]["pk"]).code, lot_number=1)
-    S["tender@awarded"].update(code=Tender.objects.get(pk=S["tender@awarded"]["pk"]).code, lot_number=1)
+    S["tender@evaluation_partial"].update(
+        code=Tender.objects.get(pk=S["tender@evaluation_partial"]["pk"]).code, lot_number=1
+    )
+    S["tender@awarded"].update(
+        code=Tender.objects.get(pk=S["tender@awarded"]["pk"]).code, lot_number=1
+    )
     for name in ("tender@evaluation_partial", "tender@awarded"):
         tt = Tender.objects.get(pk=S[name]["pk"])
         t(name, tt)
@@ -290,9 +309,11 @@ def _subjects(world: World) -> None:
     world.relations["tender@opened"] = world.relations["committee@drawn"]
     world.relations["tender@publicity"] = world.relations["committee@all_submitted"]
     own_gc = org["contractor"].pk
+
     def bid(name, tender):
         b = Bid.objects.filter(tender=tender, bidder_id=own_gc).first()
         S[name] = {"bid_id": b.pk, "pk": b.pk}
+
     bid("bid@published", by_status["published"])  # bidder1's (= contractor's firm) sealed bid
     bid("bid@opened", opened)
     bid("bid@publicity", by_status["publicity"])
@@ -303,11 +324,18 @@ def _subjects(world: World) -> None:
 
     flagship = Contract.objects.filter(claims__isnull=False, kind="main").order_by("pk").first()
     S["contract@own"] = {"contract_id": flagship.pk, "pk": flagship.pk}
-    other = (Contract.objects.filter(kind="main").exclude(employer=org["owner"])
-             .exclude(contractor_id__in=bidder_orgs | {own_gc})
-             .exclude(supervisor=org["supervisor"]).exclude(auditor=org["auditor"]).first()
-             or Contract.objects.filter(kind="main").exclude(employer=org["owner"])
-             .exclude(contractor_id__in=bidder_orgs | {own_gc}).first())
+    other = (
+        Contract.objects.filter(kind="main")
+        .exclude(employer=org["owner"])
+        .exclude(contractor_id__in=bidder_orgs | {own_gc})
+        .exclude(supervisor=org["supervisor"])
+        .exclude(auditor=org["auditor"])
+        .first()
+        or Contract.objects.filter(kind="main")
+        .exclude(employer=org["owner"])
+        .exclude(contractor_id__in=bidder_orgs | {own_gc})
+        .first()
+    )
     S["contract@other"] = {"contract_id": other.pk, "pk": other.pk}
     sub = Contract.objects.filter(kind="subcontract").first()
     S["contract@sub"] = {"contract_id": sub.pk, "pk": sub.pk}
@@ -325,19 +353,31 @@ def _subjects(world: World) -> None:
     S["project@own"]["project_type"] = "other"
     S["project@other"]["project_type"] = S["project@own"]["project_type"]
 
-    for name, status in (("claim@draft", "draft"), ("claim@finance", "finance"),
-                         ("claim@finance_before_audit", "audit"), ("claim@after_audit", "approved"),
-                         ("claim@paid", "paid")):
+    for name, status in (
+        ("claim@draft", "draft"),
+        ("claim@finance", "finance"),
+        ("claim@finance_before_audit", "audit"),
+        ("claim@after_audit", "approved"),
+        ("claim@paid", "paid"),
+    ):
         c = PaymentClaim.objects.filter(status=status).order_by("pk").first()
         S[name] = {"cid": c.pk, "contract_id": c.contract_id}
     v = Variation.objects.filter(contract=flagship).order_by("pk").first()
     S["variation@own"] = {"vid": v.pk}
-    ov = Variation.objects.exclude(contract=flagship).exclude(contract__employer=org["owner"]).first()
+    ov = (
+        Variation.objects.exclude(contract=flagship)
+        .exclude(contract__employer=org["owner"])
+        .first()
+    )
     S["variation@other"] = {"vid": ov.pk if ov else MISSING}
     a = AcceptanceItem.objects.filter(contract=flagship).order_by("pk").first()
     S["acceptance@own"] = {"aid": a.pk}
 
-    S["org@owner"] = {"org_id": org["owner"].pk, "organisation_id": org["owner"].pk, "pk": org["owner"].pk}
+    S["org@owner"] = {
+        "org_id": org["owner"].pk,
+        "organisation_id": org["owner"].pk,
+        "pk": org["owner"].pk,
+    }
     S["org@contractor"] = {"org_id": own_gc, "organisation_id": own_gc, "pk": own_gc}
     order = cm.RectificationOrder.objects.order_by("pk").first()
     S["order@any"] = {"order_id": order.pk, "pk": order.pk, "kind": "evidence", "file_id": MISSING}
@@ -353,7 +393,12 @@ def _subjects(world: World) -> None:
     S["qualification@any"] = {"pk": q.pk}
     e = Expert.objects.filter(user__username="expert1").first()
     S["expert@expert1"] = {"expert_id": e.pk}
-    S["member@awarded"] = {"member_id": Committee.objects.get(pk=S["committee@awarded"]["pk"]).members.order_by("pk").first().pk}
+    S["member@awarded"] = {
+        "member_id": Committee.objects.get(pk=S["committee@awarded"]["pk"])
+        .members.order_by("pk")
+        .first()
+        .pk
+    }
     world.relations["member@awarded"] = world.relations["committee@awarded"]
     rule = Rule.objects.order_by("pk").first()
     S["rule@any"] = {"code": rule.code}
@@ -364,10 +409,31 @@ def _subjects(world: World) -> None:
         ent = Entrustment.objects.order_by("pk").first()
     except ImportError:
         ent = None
-    S["entrustment@own"] = {"entrustment_id": ent.pk if ent else MISSING, "pk": ent.pk if ent else MISSING}
-    S["missing"] = {k: MISSING for k in (
-        "objection_id", "upload_id", "number", "complaint_id", "application_id", "query_id",
-        "appeal_id", "bid_id", "award_id", "pk", "entrustment_id", "cid", "vid", "aid", "file_id", "rest")}
+    S["entrustment@own"] = {
+        "entrustment_id": ent.pk if ent else MISSING,
+        "pk": ent.pk if ent else MISSING,
+    }
+    S["missing"] = {
+        k: MISSING
+        for k in (
+            "objection_id",
+            "upload_id",
+            "number",
+            "complaint_id",
+            "application_id",
+            "query_id",
+            "appeal_id",
+            "bid_id",
+            "award_id",
+            "pk",
+            "entrustment_id",
+            "cid",
+            "vid",
+            "aid",
+            "file_id",
+            "rest",
+        )
+    }
     S["missing"]["kind"] = "evidence"
     S["missing"]["rest"] = "nope"
     S["none"] = {}
@@ -399,8 +465,8 @@ def build() -> World:
     from tests.access import engine
 
     world = World(personas=engine.load()["personas"])
+    # The demo itself is the session's district (tests/district.py), already seeded.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
         _tenders_and_committees(world)
         _other_members(world)  # after the draws: expert_other sits on no committee
         _subjects(world)
