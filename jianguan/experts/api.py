@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.core.permissions import require
 from jianguan.experts import selectors, services, specialties
 from jianguan.experts.models import Committee, Expert, Member
 from jianguan.projects.schemas import _text
@@ -197,6 +198,8 @@ def _committee_out(request: HttpRequest, c: Committee) -> dict:
 
 @router.post("/committees", response={201: CommitteeRead, **ERR}, summary="抽取评标专家")
 def committee_draw(request: HttpRequest, data: DrawIn):
+    # The grant first: whether a tender exists is not for everyone to learn.
+    require(request.actor, "experts.draw")
     tender = Tender.objects.filter(pk=data.tender_id).first()
     if tender is None:
         raise NotFound("招标项目不存在", code="tender_not_found")

@@ -213,6 +213,8 @@ def _example(schema: dict, defs: dict, depth: int = 0):
         return {
             k: _example(props[k], defs, depth + 1) for k in schema.get("required", []) if k in props
         }
+    if kind == "array" and "prefixItems" in schema:  # a tuple
+        return [_example(item, defs, depth + 1) for item in schema["prefixItems"]]
     if kind == "array":
         n = schema.get("minItems", 0)
         return [_example(schema.get("items", {}), defs, depth + 1) for _ in range(n)]
