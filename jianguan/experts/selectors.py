@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.experts.models import Committee, Member, Sheet
+from jianguan.tendering.access import involved
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,11 @@ def committee_get_visible_to(*, actor: Actor, pk: int) -> tuple[Committee, Commi
 def all_submitted(committee: Committee) -> bool:
     """Every present (checked-in) member has sheets and has submitted all of them."""
     present = committee.members.filter(status=Member.CHECKED_IN)
+    # A present member who has not saved a sheet yet has none: count members, not sheets.
+    submitted = present.filter(sheets__submitted_at__isnull=False).distinct().count()
     return (
-        Sheet.objects.filter(member__in=present).exists()
+        submitted > 0
+        and submitted == present.count()
         and not Sheet.objects.filter(member__in=present, submitted_at__isnull=True).exists()
     )
 
@@ -107,13 +111,8 @@ def report_committee_get(*, actor: Actor, pk: int) -> Committee:
     the tenderer and its agency. Anyone else: 404."""
     committee = _get(actor, pk)
     access = committee_access(actor, committee) if committee else CommitteeAccess()
-    org = actor.organisation_id
-    party = (
-        committee is not None
-        and access.revealed
-        and org is not None
-        and org in (committee.tender.tenderer_id, committee.tender.agency_id)
-    )
+    # The tenderer, or the agency while its entrustment is in force (withdrawal stops it).
+    party = committee is not None and access.revealed and involved(actor, committee.tender)
     if not (access.visible or party):
         raise NotFound("评标报告不存在", code="report_not_found")
     return committee

@@ -106,3 +106,16 @@ def test_a_declined_expert_never_sees_the_others_sheets(scored, market):  # noqa
     assert {s.member_id for s in seen} == {members[0].pk}
     seen = selectors.visible_sheets(actor=actors[members[1].expert_id], committee=committee)
     assert {s.member_id for s in seen} == {m.pk for m in members}
+
+
+def test_one_submission_does_not_open_the_sheets_while_a_member_has_none(scored, client, bearer):  # noqa: F811
+    """A present member who has not saved a single sheet yet is still scoring: the first to
+    submit must not see the others' sheets (an earlier check counted sheets, not members)."""
+    committee, actors = scored["committee"], scored["actors"]
+    members = list(committee.members.select_related("expert").order_by("order"))
+    bids = list(scored["tender"].bids.filter(status="opened"))
+    first = members[0]
+    _fill(actors[first.expert_id], first, bids)  # the others have saved nothing yet
+    assert not selectors.all_submitted(committee)
+    url = f"/api/v1/experts/committees/{committee.pk}/sheets"
+    assert _orders(client, url, bearer(actors[first.expert_id])) == [first.order]
