@@ -32,7 +32,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 FUZZ = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
@@ -92,13 +92,13 @@ def test_api_never_fails_with_a_token(case, regulator_token):
 
 
 @schema.parametrize()
-@settings(FUZZ, max_examples=6)
+@settings(FUZZ, max_examples=4)
 def test_api_never_fails_for_a_contractor(case, contractor_token):
     response = case.call(headers={"Authorization": f"Bearer {contractor_token}"})
     check(case, response)
 
 
 @schema.parametrize()
-@settings(FUZZ, max_examples=4)
+@settings(FUZZ, max_examples=3)
 def test_api_never_fails_anonymously(case, db):
     check(case, case.call())

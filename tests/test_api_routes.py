@@ -176,6 +176,14 @@ def test_an_integer_is_an_integer(client, regulator, bearer, limit):
     )
 
 
+def test_no_string_holds_nul(client, regulator, bearer):
+    """PostgreSQL refuses text with NUL: a NUL in a filter was a 500 there (found by fuzzing)."""
+    response = client.get(
+        "/api/v1/compliance/orders", {"status": "a\x00b"}, headers=bearer(regulator)
+    )
+    _error(response, 400, "validation_error")
+
+
 @pytest.mark.parametrize("body", ["[]", "[{}]", "1", '"text"', "null", "true"])
 def test_a_body_is_a_json_object(client, regulator, bearer, body):
     response = client.patch(

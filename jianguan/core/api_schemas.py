@@ -4,10 +4,12 @@ strict reading of request input that every operation gets from `strict_inputs(ap
 Pydantic's lax mode reads things the OpenAPI document does not allow: `0` or `"0"` as a date
 (1970-01-01), `0.5` as a date-time (a Unix timestamp), `true` or `"5.0"` as an integer, and a
 JSON array as an object (Ninja's schemas read attributes, so `[]` passed as "an object with no
-fields"). `strict_inputs` rewrites the validators of every operation's parameter models once, at
+fields"); and PostgreSQL refuses text with NUL, so a NUL in any filter was a 500 there.
+`strict_inputs` rewrites the validators of every operation's parameter models once, at
 start-up, so that dates and date-times are ISO 8601 strings only, integers are integers (or,
-in the query string and path, ASCII digits) and objects are JSON objects. The documented
-schemas do not change (the spec already says so); response models are not touched.
+in the query string and path, ASCII digits), objects are JSON objects and no string holds
+NUL. The documented schemas do not change (the spec already says so); response models are
+not touched.
 """
 
 from __future__ import annotations
@@ -80,13 +82,20 @@ def _strict_int(value: Any) -> Any:
     raise PydanticCustomError("int_type", "须为整数")
 
 
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL cannot store or compare text with NUL: that was a 500 on any filter.
+        raise PydanticCustomError("string_nul", "不能包含 NUL 字符")
+    return value
+
+
 def _json_object(value: Any) -> Any:
     if isinstance(value, dict):
         return value
     raise PydanticCustomError("model_type", "须为 JSON 对象")
 
 
-_WRAPPERS = {"date": _iso_date, "datetime": _iso_datetime, "int": _strict_int}
+_WRAPPERS = {"date": _iso_date, "datetime": _iso_datetime, "int": _strict_int, "str": _no_nul}
 _OURS = frozenset((*_WRAPPERS.values(), _json_object))
 # Keys of a core schema node that hold values, functions or settings, not schemas.
 _KEEP = frozenset(
