@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from jianguan.accounts.models import Organisation
 from jianguan.contracts import register, selectors, visibility
@@ -18,6 +18,7 @@ from jianguan.contracts.schemas import (
     ApprovalIn,
     ContractIn,
     ContractOut,
+    ContractQuery,
     ContractRow,
     FromAwardIn,
     LedgerOut,
@@ -107,20 +108,11 @@ def _terms(data: TermsIn, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 @router.get("", response={200: list[ContractRow], **ERR}, summary="合同台账")
-def contract_list(
-    request: HttpRequest,
-    q: str = "",
-    project_id: str = "",
-    status: str = "",
-    kind: str = "",
-    offset: int = 0,
-    limit: int = 50,
-):
+def contract_list(request: HttpRequest, f: Query[ContractQuery]):
     require(request.actor, "contracts.view")
-    offset = min(max(offset, 0), 10**6)
-    limit = min(max(limit, 1), 200)
+    offset, limit = f.offset, f.limit
     qs = register.register_queryset(
-        actor=request.actor, q=q, project=project_id, status=status, kind=kind
+        actor=request.actor, q=f.q, project=f.project_id, status=f.status, kind=f.kind
     )
     return [
         {

@@ -16,7 +16,7 @@ from jianguan.contracts.models import ClaimLine, Contract, PaymentClaim, Review
 from jianguan.contracts.services import claims as claim_services
 from jianguan.contracts.services import reviews as review_services
 from jianguan.core.api_params import path_id
-from jianguan.core.api_schemas import ERR
+from jianguan.core.api_schemas import ERR, documented
 from jianguan.core.errors import NotFound
 from jianguan.core.permissions import require
 
@@ -59,7 +59,9 @@ class CutIn(Schema):
 
 
 class ReviewSubmitIn(Schema):
-    decision: Annotated[str, Field(max_length=10)] = "approve"
+    decision: Annotated[str, Field(max_length=10)] = documented(
+        ("approve", "return"), default="approve", description="approve 同意或 return 退回"
+    )
     opinion: Annotated[str, Field(max_length=1000)] = ""
 
 

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from jianguan.contracts import workflow
+from jianguan.core.api_schemas import documented
 from jianguan.projects.schemas import _text
 
 Str20, Str40, Str100, Str200 = _text(20), _text(40), _text(100), _text(200)
@@ -27,9 +29,13 @@ class TermsIn(Schema):
     end_on: dt.date | None = None
     advance_ratio: Num | None = Field(None, description='0 至 0.3，如 "0.1"')
     progress_ratio: Num | None = Field(None, description='如 "0.85"（不低于 80%）')
-    retention_form: Str20 | None = Field(None, description="cash、bank_guarantee、none")
+    retention_form: Str20 | None = documented(
+        workflow.RETENTION_FORMS, default=None, description="质量保证金形式"
+    )
     retention_ratio: Num | None = Field(None, description='如 "0.03"（不高于 3%）')
-    security_form: Str20 | None = Field(None, description="bond、bank_guarantee、insurance、none")
+    security_form: Str20 | None = documented(
+        workflow.SECURITY_FORMS, default=None, description="履约担保形式"
+    )
     security_amount: Num | None = Field(None, description="元，两位小数")
     security_reference: Str100 | None = None
     measurement_period_months: int | None = Field(None, ge=1, le=12)
@@ -54,7 +60,9 @@ class ContractIn(TermsIn):
 
 class SubcontractIn(Schema):
     contractor_id: Id
-    subcontract_type: Str20 = Field(..., description="specialist（专业分包）或 labour（劳务分包）")
+    subcontract_type: Str20 = documented(
+        workflow.SUBCONTRACT_TYPES, description="specialist（专业分包）或 labour（劳务分包）"
+    )
     title: Str200
     scope: Text = ""
     price: Num
@@ -155,3 +163,16 @@ class LedgerOut(Schema):
     contract: dict[str, Any]
     head: ContractLedgerHeadOut | None
     entries: list[LedgerEntryOut]
+
+
+class ContractQuery(Schema):
+    q: Str200 = Field("", description="按合同编号、名称或单位搜索")
+    project_id: Str20 = Field("", description="项目 id 或编号")
+    status: Str20 = documented(
+        workflow.CONTRACT_STATUSES, blank=True, default="", description="状态（空：全部）"
+    )
+    kind: Str20 = documented(
+        workflow.CONTRACT_KINDS, blank=True, default="", description="类型（空：全部）"
+    )
+    offset: int = Field(0, ge=0, le=10**6)
+    limit: int = Field(50, ge=1, le=200)

@@ -374,8 +374,8 @@ class PlannedDates(Schema):
 class ProjectCreate(Schema):
     code: Str20 | None = Field(None, description="项目编号（留空自动生成，如 DX-2026-0001）")
     name: Name = Field(..., description="项目名称")
-    type: Str40 = Field(..., description="项目类型：" + "、".join(ProjectType.values))
-    funding: Str40 = Field(..., description="资金来源：" + "、".join(FundingSource.values))
+    type: Str40 = documented(ProjectType.values, description="项目类型")
+    funding: Str40 = documented(FundingSource.values, description="资金来源")
     budget: Decimal = Field(..., description="批复概算（元，两位小数）")
     town: Id = Field(..., description="乡镇街道 id")
     owner: Id = Field(..., description="建设单位机构 id")
@@ -424,7 +424,7 @@ class LeadForm(Schema):
 
 
 class InspectIn(Schema):
-    result: Str20 = Field(..., description="passed 或 failed")
+    result: Str20 = documented(("passed", "failed"), description="passed 或 failed")
     findings: list[FindingText] = Field(default_factory=list, max_length=50)
 
 
