@@ -364,6 +364,8 @@ def appeal_submit(request: HttpRequest, sanction_id: str, data: AppealIn):
 
 @router.post("/appeals/{appeal_id}/review", response={200: AppealRead, **ERR}, summary="复核申诉")
 def appeal_review(request: HttpRequest, appeal_id: str, data: AppealReviewIn):
+    # Only the regulator reviews appeals: the refusal comes before the id is parsed or looked up.
+    services.sanctions.require_regulator(request.actor)
     pk = _pk(appeal_id, "申诉")
     appeal = selectors.appeals_pending(actor=request.actor).filter(pk=pk).first()
     if appeal is None:

@@ -17,6 +17,7 @@ from jianguan.compliance.schemas import Str20, Str200, Str500
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR, ErrorOut, documented
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jianguan.core.permissions import require
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project
 
@@ -220,6 +221,8 @@ def person_history(request: HttpRequest, person_id: str, q: Query[RangeQuery]):
 @router.post("/records", response={201: RecordRead, **ERR}, summary="录入信用记录（监管部门）")
 def record_add(request: HttpRequest, data: RecordIn):
     _signed_in(request)
+    # Who may enter records comes before what was sent (a 403, never a 400 on the subject).
+    require(request.actor, "compliance.credit_record")
     if (data.organisation_id is None) == (data.person_id is None):
         raise ValidationFailed("请指定一个单位或一名注册人员", code="bad_subject")
     subject = (
@@ -249,6 +252,7 @@ def record_add(request: HttpRequest, data: RecordIn):
 )
 def record_end(request: HttpRequest, record_id: str, data: EndIn):
     _signed_in(request)
+    require(request.actor, "compliance.credit_record")
     rec = CreditRecord.objects.filter(pk=path_id(record_id, "信用记录")).first()
     if rec is None:
         raise NotFound("信用记录不存在", code="not_found")

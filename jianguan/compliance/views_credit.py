@@ -112,7 +112,7 @@ def _back(subject: sel.Subject):
 
 
 @require_POST
-@permission_required("compliance.view")
+@permission_required("compliance.credit_record")
 def record_add(request: HttpRequest) -> HttpResponse:
     post = request.POST
     raw = post.get("organisation", "")
@@ -135,7 +135,7 @@ def record_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("compliance.view")
+@permission_required("compliance.credit_record")
 def record_end(request: HttpRequest, pk: int) -> HttpResponse:
     rec = CreditRecord.objects.select_related("organisation", "person").filter(pk=pk).first()
     if rec is None:

@@ -134,9 +134,12 @@ def tender_publish(
     documents: File[UploadedFile],
     prequal_deadline: Form[dt.datetime | None] = None,
 ):
+    tender = _tender(request, tender_id)
+    # Who may publish before what was sent: a non-manager gets its 403, not a 400 on a date.
+    access.require_manage(request.actor, tender=tender)
     tender = services.tender_publish(
         actor=request.actor,
-        tender=_tender(request, tender_id),
+        tender=tender,
         documents_from=client_instant(documents_from, "招标文件发出时间"),
         sale_end=client_instant(sale_end, "发售截止时间"),
         bid_deadline=client_instant(bid_deadline, "投标截止时间"),
@@ -160,9 +163,11 @@ def clarification_issue(
     affects_bids: Form[bool] = True,
     document: File[UploadedFile] | None = None,
 ):
+    tender = _tender(request, tender_id)
+    access.require_manage(request.actor, tender=tender)
     item = services.clarification_issue(
         actor=request.actor,
-        tender=_tender(request, tender_id),
+        tender=tender,
         text=text,
         document=document,
         affects_bids=affects_bids,

@@ -1,5 +1,10 @@
 """Reads matrix.toml, lists the routes the code has, and asks one route as every persona.
 
+Bodies: a row's ``body`` (JSON for the API, the form for a page), else a minimal body made from
+the OpenAPI schema; form operations (multipart uploads) send the schema's required fields and a
+small valid file per file field, overridden by the row's ``form`` and ``files`` (kinds: pdf,
+jpeg, png, xlsx; a list for a list field). A value "{name}" takes the subject's value.
+
 Expected answers: "ok" (got past access control: any status < 500 other than 401/403/404,
 and for pages not a redirect to the login page), 401, 403, 404, or "login" (a page's 302 to
 the login page). How a persona's expectation is found for a row and subject, first match wins:
@@ -97,6 +102,8 @@ class Row:
     body: object = None
     query: dict = field(default_factory=dict)
     note: str = ""
+    form: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
 
     @property
     def is_page(self) -> bool:
@@ -122,6 +129,8 @@ def rows(matrix: dict) -> list[Row]:
                 body=raw.get("body"),
                 query=raw.get("query", {}),
                 note=raw.get("note", ""),
+                form=raw.get("form", {}),
+                files=raw.get("files", {}),
             )
         )
     return out
@@ -164,6 +173,7 @@ def classify(response, is_page: bool) -> object:
 
 
 _BODIES: dict = {}
+_FORMS: dict = {}
 
 
 def body_for(row: Row):
@@ -174,19 +184,117 @@ def body_for(row: Row):
     return _BODIES.get(row.route, {})
 
 
-def ask(client, row: Row, url: str, headers: dict) -> object:
+def form_for(row: Row) -> tuple[dict, dict] | None:
+    """(fields, files) for a multipart or form operation: the schema's required fields and
+    every file field (a PDF unless the row says otherwise), overridden by the row's own
+    ``form`` and ``files``; None for a JSON operation."""
+    if not _FORMS:
+        _FORMS.update(example_forms())
+    if row.route not in _FORMS and not (row.form or row.files):
+        return None
+    fields, files = _FORMS.get(row.route, ({}, {}))
+    return {**fields, **row.form}, {**files, **row.files}
+
+
+# Small files that pass the upload checks (jianguan/compliance/uploads.py sniffs the type).
+def _pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "access matrix")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _image(fmt: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 60, 60)).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+def _xlsx() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    buf = io.BytesIO()
+    wb = Workbook()
+    wb.active.append(["项目编码", "项目名称", "项目特征", "计量单位", "工程量", "综合单价", "合价"])
+    wb.save(buf)
+    return buf.getvalue()
+
+
+FILE_KINDS = {
+    "pdf": (_pdf, "matrix.pdf", "application/pdf"),
+    "jpeg": (lambda: _image("JPEG"), "matrix.jpg", "image/jpeg"),
+    "png": (lambda: _image("PNG"), "matrix.png", "image/png"),
+    "xlsx": (
+        _xlsx,
+        "matrix.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+_FILE_CACHE: dict = {}
+
+
+def make_file(kind: str):
+    """A fresh upload of the kind (each request reads its own)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    make, name, content_type = FILE_KINDS[kind]
+    if kind not in _FILE_CACHE:
+        _FILE_CACHE[kind] = make()
+    return SimpleUploadedFile(name, _FILE_CACHE[kind], content_type=content_type)
+
+
+def _multipart(fields: dict, files: dict) -> dict:
+    data = {k: ("true" if v is True else "false" if v is False else v) for k, v in fields.items()}
+    for name, kind in files.items():
+        data[name] = [make_file(k) for k in kind] if isinstance(kind, list) else make_file(kind)
+    return data
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _fill(value, values: dict):
+    """A body or form value "{name}" takes the subject's value (e.g. its project's id)."""
+    if isinstance(value, dict):
+        return {k: _fill(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    if isinstance(value, str) and (m := _SLOT.fullmatch(value)) and m.group(1) in values:
+        return values[m.group(1)]
+    return value
+
+
+def ask(client, row: Row, url: str, headers: dict, values: dict | None = None) -> object:
     """One request, rolled back whatever it wrote (same connection as the test client)."""
+    values = values or {}
     with transaction.atomic():
         if row.is_page:
-            if row.body is not None:
-                response = client.post(url, data=row.body, headers=headers)
+            if row.body is not None or row.files:
+                fields = _fill({**(row.body or {}), **row.form}, values)
+                data = _multipart(fields, row.files)
+                response = client.post(url, data=data, headers=headers)
             else:
                 response = client.get(url, headers=headers)
         else:
             method = row.route.split(" ", 1)[0].lower()
             kwargs = {"headers": headers}
-            if method in ("post", "put", "patch"):
-                kwargs.update(data=body_for(row), content_type="application/json")
+            form = form_for(row) if method in ("post", "put", "patch") else None
+            if form is not None:
+                kwargs.update(data=_multipart(_fill(form[0], values), form[1]))
+            elif method in ("post", "put", "patch"):
+                kwargs.update(data=_fill(body_for(row), values), content_type="application/json")
             elif row.query:
                 kwargs.update(data=row.query)
             response = getattr(client, method)(url, **kwargs)
@@ -250,4 +358,40 @@ def example_bodies() -> dict[str, object]:
                 out[f"{method.upper()} {path}"] = _example(
                     content["application/json"]["schema"], defs
                 )
+    return out
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def example_forms() -> dict[str, tuple[dict, dict]]:
+    """route -> (fields, files) for form operations: the required fields' minimal values and
+    a PDF for every file field (a list field gets one), so that a persona is stopped by the
+    view's access check, never by Ninja's validation of a missing part."""
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    defs = schema.get("components", {}).get("schemas", {})
+    out = {}
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            content = op.get("requestBody", {}).get("content", {})
+            kind = next((k for k in FORM_TYPES if k in content), None)
+            if kind is None:
+                continue
+            body = content[kind]["schema"]
+            if "$ref" in body:
+                body = defs[body["$ref"].rsplit("/", 1)[1]]
+            props = body.get("properties", {})
+            fields, files = {}, {}
+            for name, prop in props.items():
+                if prop.get("format") == "binary":
+                    files[name] = "pdf"
+                elif (
+                    prop.get("type") == "array" and prop.get("items", {}).get("format") == "binary"
+                ):
+                    files[name] = ["pdf"]
+                elif name in body.get("required", []):
+                    fields[name] = _example(prop, defs)
+            out[f"{method.upper()} {path}"] = (fields, files)
     return out

@@ -412,6 +412,8 @@ def _subjects(world: World) -> None:
     S["entrustment@own"] = {
         "entrustment_id": ent.pk if ent else MISSING,
         "pk": ent.pk if ent else MISSING,
+        "project_id": ent.project_id if ent else MISSING,
+        "agency_id": ent.agency_id if ent else MISSING,
     }
     S["missing"] = {
         k: MISSING

@@ -32,7 +32,8 @@ def _s(call, *args):
         raise ValidationFailed(str(exc), code=exc.code) from None
 
 
-def _require_regulator(actor: Actor) -> None:
+def require_regulator(actor: Actor) -> None:
+    """The regulator (its kind and the sanction grant); else a Chinese 403 not_regulator."""
     if actor.is_system:
         return
     if not (actor.is_kind("regulator") and actor.can("compliance.sanction_issue")):
@@ -230,7 +231,7 @@ def card_issue(
     publication_months: int | None = None,
 ) -> Sanction:
     """The regulator issues a yellow card, or a red card for a serious case."""
-    _require_regulator(actor)
+    require_regulator(actor)
     if kind not in (S.YELLOW, S.RED):
         raise ValidationFailed("牌的类型须为黄牌或红牌", code="unknown_card_kind")
     reason = _clean(reason, "处理事由", "reason_missing")
@@ -264,7 +265,7 @@ def blacklist_issue(
     accident_dates: Iterable[dt.date] = (),
 ) -> Sanction:
     """A blacklist entry for one of the national triggers (建市〔2017〕241号)."""
-    _require_regulator(actor)
+    require_regulator(actor)
     label = _s(S.check_trigger, trigger)
     reason = _clean(reason, "处理事由", "reason_missing")
     evidence = [str(e).strip() for e in evidence if str(e).strip()]
@@ -311,7 +312,7 @@ def procurement_ban_issue(
     publication_months: int | None = None,
 ) -> Sanction:
     """禁止参加政府采购活动 1–3 年 (政府采购法 77; years from rule data)."""
-    _require_regulator(actor)
+    require_regulator(actor)
     on = today_local()
     bounds = rule_value("procurement_ban.period", on=on)
     years = _s(S.check_range, years, bounds, "禁入期限", "年", "bad_ban_period")
@@ -368,7 +369,7 @@ def appeal_review(
     *, actor: Actor, appeal: SanctionAppeal, decision: str, note: str
 ) -> SanctionAppeal:
     """The regulator upholds the decision or revokes it; a revocation takes effect at once."""
-    _require_regulator(actor)
+    require_regulator(actor)
     appeal = SanctionAppeal.objects.select_for_update().select_related("sanction").get(pk=appeal.pk)
     if decision not in (S.APPEAL_UPHELD, S.APPEAL_REVOKED):
         raise ValidationFailed("复核结论须为“维持”或“撤销”", code="bad_decision")
@@ -406,7 +407,7 @@ def appeal_review(
 @transaction.atomic
 def sanction_repair(*, actor: Actor, sanction: Sanction, note: str) -> Sanction:
     """信用修复: ends the record's effect and publication, no earlier than the minimum period."""
-    _require_regulator(actor)
+    require_regulator(actor)
     sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
     if sanction.status != S.ACTIVE:
         raise Conflict("只有生效中的记录可以信用修复", code="not_active")

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from jianguan.core.actor import Actor
-from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule, rule_value
@@ -101,9 +101,13 @@ def candidates_publish(
 @transaction.atomic
 def publicity_objection_file(*, actor: Actor, tender: Tender, text: str) -> Objection:
     """实施条例 54: objections to the result only during publicity; the process pauses."""
+    # Who may object comes first (a 403), before the state of the tender is told.
+    if (
+        actor.organisation_id is None
+        or not Bid.objects.filter(tender_id=tender.pk, bidder_id=actor.organisation_id).exists()
+    ):
+        raise PermissionDenied("只有本项目的投标人可以对评标结果提出异议", code="not_bidder")
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
-    if not Bid.objects.filter(tender=tender, bidder_id=actor.organisation_id).exists():
-        raise ValidationFailed("只有本项目的投标人可以对评标结果提出异议", code="not_bidder")
     at = now()
     if tender.status != workflow.Status.PUBLICITY or at > tender.publicity_until:
         raise Conflict("异议须在中标候选人公示期内提出", code="not_in_publicity")

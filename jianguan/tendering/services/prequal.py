@@ -101,9 +101,10 @@ def prequal_review(
 
 @transaction.atomic
 def prequal_close(*, actor: Actor, tender: Tender) -> Tender:
-    """Unreviewed applications follow their eligibility check; then bidding or 流标."""
-    tender = _prequal_tender(tender)
+    """Unreviewed applications follow their eligibility check; then bidding or 流标.
+    Who may close comes first: a non-manager learns nothing about the procedure or state."""
     require_manager(actor, tender)
+    tender = _prequal_tender(tender)
     if tender.status != workflow.Status.PREQUALIFICATION:
         raise Conflict("招标项目不在资格预审审查阶段", code="not_reviewing")
     for application in PrequalApplication.objects.filter(tender=tender, qualified__isnull=True):

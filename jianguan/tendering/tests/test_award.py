@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now, to_local
 from jianguan.tendering import ocds, sealer, services
 from jianguan.tendering.models import Bid, Candidate, Tender
@@ -64,8 +64,9 @@ def test_evaluation_publicity_objection_and_award(client, market, tmp_path):
     assert exc.value.code == "publicity_running"
     loser = market["bidders"][0]
     objection = services.publicity_objection_file(actor=loser, tender=tender, text="第一名业绩不实")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(PermissionDenied) as denied:
         services.publicity_objection_file(actor=owner, tender=tender, text="x")
+    assert denied.value.code == "not_bidder"
     Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
     with pytest.raises(Conflict) as exc:
         services.award_decide(actor=owner, tender=tender, candidate=first)
