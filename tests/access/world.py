@@ -124,7 +124,9 @@ def _comprehensive_tender(project, title: str, n_bids: int = 3):
     prices = ["28650000.00", "28990000.00", "29120000.00"]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sealed = [tdemo._bid(b, tender, p, work, work) for b, p in zip(bidders, prices, strict=True)]
+        sealed = [
+            tdemo._bid(b, tender, p, work, work) for b, p in zip(bidders, prices, strict=True)
+        ]
         tender = tdemo._deadline_now(tender)
         for (bid, private), bidder in zip(sealed, bidders, strict=True):
             key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
