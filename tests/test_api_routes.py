@@ -256,3 +256,47 @@ def test_a_browser_session_write_needs_the_csrf_token(regulator):
     )
     assert response.status_code == 400, response.content  # past auth and CSRF: a bad body
     assert response.json()["code"] == "validation_error"
+
+
+# --- closed choices are enums in the spec --------------------------------------------------------
+
+CHOICE_NAME = re.compile(
+    r"^(kind|type|status|stage|result|procedure|severity|level)$|_(type|kind|form|status)$"
+)
+# Named like a choice but free text: the written decision of a complaint or a low-bid review.
+FREE_TEXT = {("DecideIn", "decision"), ("LowBidDecideIn", "decision")}
+
+
+def _has_enum(schema: dict, components: dict) -> bool:
+    if "enum" in schema or "const" in schema:
+        return True
+    if "$ref" in schema:
+        return _has_enum(components[schema["$ref"].rsplit("/", 1)[1]], components)
+    return any(
+        _has_enum(option, components)
+        for key in ("anyOf", "oneOf", "allOf")
+        for option in schema.get(key, ())
+    )
+
+
+def test_a_parameter_that_takes_a_few_values_lists_them():
+    """A client (and the fuzzer) learns the accepted values of kind/type/status… from the spec."""
+    from config.api import api
+
+    spec = api.get_openapi_schema()
+    components = spec["components"]["schemas"]
+    missing = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            for p in op.get("parameters", ()):
+                if CHOICE_NAME.search(p["name"]) and not _has_enum(p["schema"], components):
+                    missing.append(f"{method.upper()} {path} ?{p['name']}")
+            for content in op.get("requestBody", {}).get("content", {}).values():
+                ref = content.get("schema", {}).get("$ref", "")
+                name = ref.rsplit("/", 1)[-1]
+                for prop, schema in components.get(name, {}).get("properties", {}).items():
+                    if (name, prop) in FREE_TEXT or schema.get("type") == "boolean":
+                        continue
+                    if CHOICE_NAME.search(prop) and not _has_enum(schema, components):
+                        missing.append(f"{method.upper()} {path} {name}.{prop}")
+    assert missing == []

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import checklist, pdf, sanctions, selectors, services
+from jianguan.compliance import checklist, pdf, sanctions, selectors, services, workflow
 from jianguan.compliance.models import Inspection, RectificationOrder, Sanction
 from jianguan.compliance.schemas import (
     AnswerForm,
@@ -35,7 +35,7 @@ from jianguan.compliance.schemas import (
     SanctionRead,
 )
 from jianguan.core.api_params import path_id
-from jianguan.core.api_schemas import ERR, ErrorOut
+from jianguan.core.api_schemas import ERR, ErrorOut, documented
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Project
@@ -46,7 +46,13 @@ ID_MAX = 2**62
 
 class OrderQuery(Schema):
     project_id: int | None = None
-    status: str = ""
+    status: str = documented(
+        workflow.OrderStatus, blank=True, default="", description="状态（空：全部）"
+    )
+
+
+# The project types that have a risk checklist (a value outside them is a 400 before the view).
+ChecklistType = Literal[tuple([*checklist.BY_TYPE, "other"])]  # type: ignore[valid-type]
 
 
 def _pk(raw: str, what: str) -> int:
@@ -70,12 +76,10 @@ def _reload(order: RectificationOrder) -> RectificationOrder:
     response={200: list[ChecklistItem], **ERR},
     summary="项目类型的风险评估清单",
 )
-def risk_checklist(request: HttpRequest, project_type: str):
+def risk_checklist(request: HttpRequest, project_type: ChecklistType):
     if not request.actor.can("compliance.view"):
         raise PermissionDenied("无权查看检查整改", code="permission_denied")
     items = checklist.checklist(project_type)
-    if project_type not in checklist.BY_TYPE and project_type != "other":
-        raise NotFound("未知的项目类型", code="unknown_project_type")
     return [{"code": c, "name": n, "hint": h} for c, n, h in items]
 
 

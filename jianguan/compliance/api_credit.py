@@ -83,10 +83,8 @@ class HistoryRead(Schema):
 
 
 class RecordIn(Schema):
-    kind: Str20 = Field(
-        ...,
-        description="award_national、award_provincial、award_municipal、"
-        "on_time_completion、audit_reduction、wage_arrears",
+    kind: Str20 = documented(
+        (k.code for k in C.KINDS.values() if k.manual), description="信用记录类型（可手工录入的）"
     )
     organisation_id: int | None = Field(None, ge=1, le=2**62)
     person_id: int | None = Field(None, ge=1, le=2**62)

@@ -114,7 +114,7 @@ class AnswerForm(Schema):
 
 
 class ReinspectIn(Schema):
-    result: Str20 = Field(..., description="passed 或 failed")
+    result: Str20 = documented(("passed", "failed"), description="passed 或 failed")
     note: Str500 = ""
     inspected_on: dt.date | None = None
 
@@ -227,7 +227,7 @@ class AppealIn(Schema):
 
 
 class AppealReviewIn(Schema):
-    decision: Str20 = Field(..., description="upheld 维持、revoked 撤销")
+    decision: Str20 = documented(("upheld", "revoked"), description="upheld 维持、revoked 撤销")
     note: Str500
 
 

@@ -8,7 +8,9 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from jianguan.core.api_schemas import documented
 from jianguan.projects.schemas import _text
+from jianguan.tendering import procedures
 
 Str20, Str40, Str200 = _text(20), _text(40), _text(200)
 Text = _text(10000)
@@ -25,7 +27,7 @@ class LotIn(Schema):
 class TenderIn(Schema):
     project_id: Id
     title: Str200
-    procedure: Str20 = Field(..., description="open_post、open_prequal、invited")
+    procedure: Str20 = documented(procedures.PROCEDURES, description="招标方式")
     estimate: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2)
     description: Text = ""
     lots: Annotated[list[LotIn], Field(min_length=1, max_length=20)]
