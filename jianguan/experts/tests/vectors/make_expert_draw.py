@@ -150,7 +150,7 @@ def excluded(c: dict, r: dict) -> bool:
 
 
 def rank(seed: bytes, spec: str, cid: int) -> bytes:
-    return hmac.new(seed, f"{spec}:{cid}".encode("utf-8"), hashlib.sha256).digest()
+    return hmac.new(seed, f"{spec}:{cid}".encode(), hashlib.sha256).digest()
 
 
 def main() -> None:
