@@ -21,7 +21,7 @@ from jianguan.tendering.evaluation import config as cfg
 from jianguan.tendering.services.evaluation import tender_evaluation_set
 from jianguan.tendering.tests import test_award
 from jianguan.tendering.tests.test_evaluation_config import COMPREHENSIVE
-from jianguan.tendering.tests.test_services import _tender
+from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 
 
 def _payloads(type_):
@@ -62,7 +62,7 @@ def _scores(base):
     }
 
 
-def test_scoring_result_and_recompute_from_the_ledger(scored, market):
+def test_scoring_result_and_recompute_from_the_ledger(scored, market, tmp_path):
     committee, actors, tender = scored["committee"], scored["actors"], scored["tender"]
     members = list(committee.members.select_related("expert"))
     bids = list(tender.bids.filter(status="opened").order_by("received_at"))
@@ -77,10 +77,16 @@ def test_scoring_result_and_recompute_from_the_ledger(scored, market):
         with pytest.raises(ValidationFailed) as exc:
             services.sheet_save(actor=me, member=first, bid=bids[0], scores=bad)
         assert exc.value.code == code
-    other_tender_bid = type(bids[0]).objects.exclude(tender=tender).first()
-    if other_tender_bid is not None:
-        with pytest.raises(NotFound):
-            services.sheet_save(actor=me, member=first, bid=other_tender_bid, scores=_scores(18))
+    # an opened bid of another tender is outside this committee's evaluation
+    other = _publish(market, _tender(market, title="另一个招标项目"))
+    bidder = market["bidders"][0]
+    _, public = _keys(bidder, other)
+    other_tender_bid = _submit(bidder, other, _seal(tmp_path, public, "100.00"))
+    type(bids[0]).objects.filter(pk=other_tender_bid.pk).update(status="opened")
+    other_tender_bid.refresh_from_db()  # opened: only the tender differs
+    with pytest.raises(NotFound) as exc:
+        services.sheet_save(actor=me, member=first, bid=other_tender_bid, scores=_scores(18))
+    assert exc.value.code == "bid_not_in_evaluation"
     with pytest.raises(PermissionDenied):  # another expert's sheet
         services.sheet_save(
             actor=actors[members[1].expert_id], member=first, bid=bids[0], scores=_scores(18)

@@ -24,6 +24,7 @@ from jianguan.projects.tests.views_fixtures import (
     PDF,
     _join_project,
 )
+from tests.needs import available
 
 # The shared fixtures, bound here so that pytest finds them for this module.
 world = fx.world
@@ -51,7 +52,7 @@ def test_sign_pdf_is_a_chinese_pdf(regulator, login_as, world, tmp_path):
     data = response.content
     assert data.startswith(b"%PDF") and len(data) > 2000
     assert b"/Type /Page" in data and b"STSong-Light" in data
-    if shutil.which("pdftotext"):
+    if available(shutil.which("pdftotext") is not None, "pdftotext not installed"):
         path = tmp_path / "sign.pdf"
         path.write_bytes(data)
         text = subprocess.run(

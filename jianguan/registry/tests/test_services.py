@@ -221,4 +221,14 @@ def test_expiring(contractor, today):
 
 
 def test_system_actor_may_do_everything(contractor, today):
-    qual(SYSTEM, contractor.organisation, today)
+    """The system actor (imports, the clock) maintains any organisation's credentials: the
+    write happens, with its ledger entry, and so does a change."""
+    org = contractor.organisation
+    before = LedgerEntry.objects.filter(type="qualification.added").count()
+    q = qual(SYSTEM, org, today)
+    q.refresh_from_db()
+    assert q.organisation_id == org.pk and q.number == "D211000001"
+    assert LedgerEntry.objects.filter(type="qualification.added").count() == before + 1
+    changed = services.qualification_update(actor=SYSTEM, qualification=q, grade="特级")
+    assert changed.grade == "特级"
+    assert LedgerEntry.objects.filter(type="qualification.updated").count() >= 1

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from jianguan.tendering import sealer
+from tests.needs import tool
 
 CHROMIUM = "/usr/bin/chromium"
 SEALER_JS = Path(__file__).resolve().parents[1] / "static" / "tendering" / "sealer.js"
@@ -208,9 +209,7 @@ def test_sealer_js_in_chromium(chromium_path, page_url, keys_and_python_package,
 
 
 def test_sealer_js_in_node(keys_and_python_package, tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js not installed")
+    node = tool("node")  # skips without Node.js, fails under CI (.ci/run installs it)
     script = (
         f"require({json.dumps(str(SEALER_JS))});\n"
         "const chunks = []; process.stdin.on('data', (c) => chunks.push(c));\n"
