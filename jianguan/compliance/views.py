@@ -111,6 +111,7 @@ def _render_project(
 @permission_required("compliance.risk_assess")
 def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
+    services.risk_party_check(request.actor, project)  # a 403 before the form is read
     form = _risk_form(project, None, request.POST)
     if not form.is_valid():
         return _render_project(
@@ -135,6 +136,7 @@ def risk_assess(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("compliance.risk_assess")
 def risk_plan(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
+    services.risk_party_check(request.actor, project, "只能为本单位参建的项目备案应急预案")
     form = PlanForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_project(request, project, risk_error=_first_error(form), status=400)
@@ -161,6 +163,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("compliance.view")
 def inspection_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
+    services.inspector_side(request.actor, project)  # a 403 before the form is read
     form = InspectionFindingForm(request.POST, request.FILES)
     form.fields["responsible"].choices = _responsible_choices(project)
     if not form.is_valid():
@@ -228,6 +231,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("compliance.view")
 def order_answer(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
+    services.answerer_check(request.actor, order)  # a 403 before the form is read
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_order(request, order, answer=form, error=_first_error(form), status=400)
@@ -248,6 +252,7 @@ def order_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("compliance.view")
 def order_reinspect(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
+    services.inspector_side(request.actor, order.project)  # a 403 before the form is read
     form = ReinspectForm(request.POST)
     if not form.is_valid():
         return _render_order(request, order, reinspect=form, error=_first_error(form), status=400)

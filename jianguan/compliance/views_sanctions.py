@@ -68,6 +68,7 @@ def _org(raw: str) -> Organisation:
 @require_POST
 @permission_required("compliance.view")
 def issue(request: HttpRequest) -> HttpResponse:
+    services.require_regulator(request.actor)  # a 403 before the form is read
     post = request.POST
     what = post.get("what", "")
     try:

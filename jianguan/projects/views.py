@@ -1,5 +1,8 @@
 """The project page (项目详情) and its action forms. Every write goes through the services.
 
+Each action looks the project up as the actor may see it (404) and asks the service's access
+check (403) before it reads the form, so a non-party never learns what the form wants.
+
 The other pages live beside this module: views_register (台账 list, export, public list),
 views_pages (create, person, sign PDF) and views_map (一张图); views_parts builds what this
 page shows.
@@ -177,6 +180,7 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("projects.view_own")
 def project_documents(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
+    services.owner_side_check(request.actor, project, "projects.update", "只能维护本单位的项目")
     form = DocumentsForm(request.POST)
 
     def call():
@@ -190,6 +194,9 @@ def project_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("projects.view_own")
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
+    services.owner_side_check(
+        request.actor, project, "projects.participants", "只能管理本单位项目的参建单位"
+    )
     form = ParticipantForm(request.POST)
     return _act(
         request,
@@ -211,6 +218,9 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("projects.view_own")
 def lead_file(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
+    services.owner_side_check(
+        request.actor, project, "projects.participants", "只能为本单位项目备案负责人"
+    )
     form = LeadForm(request.POST, request.FILES)
     return _act(
         request,
@@ -237,6 +247,7 @@ def lead_file(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("projects.view_own")
 def key_node_inspect(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
     project = _project(request, pk)
+    services.signer_side(request.actor, project)  # a 403 before the node and the form
     node = KeyNode.objects.filter(project=project, pk=node_pk).first()
     if node is None:
         raise Http404("关键节点不存在")
@@ -262,6 +273,7 @@ def key_node_inspect(request: HttpRequest, pk: int, node_pk: int) -> HttpRespons
 @permission_required("projects.view_own")
 def completion_sign(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
+    services.completion_signer_check(request.actor, project)  # a 403 before the form
     form = CompletionSignForm(request.POST)
     return _act(
         request,

@@ -29,7 +29,9 @@ MAX_ACTIVE_RULE = "registered_constructor.max_active_projects"
 QUALIFICATION_FIELDS = ("category", "grade", "number", "issuer", "valid_from", "valid_to")
 
 
-def _may_manage(actor: Actor, organisation: Organisation) -> None:
+def may_manage(actor: Actor, organisation: Organisation) -> None:
+    """The regulator (registry.manage_any) or the organisation itself (registry.manage_own);
+    else a Chinese 403. Pages ask this before they read a form."""
     if actor.can("registry.manage_any"):
         return
     if actor.can("registry.manage_own") and actor.organisation_id == organisation.pk:
@@ -64,7 +66,7 @@ def _write_qualification(actor: Actor, organisation: Organisation, data: dict) -
 
 @transaction.atomic
 def qualification_add(*, actor: Actor, organisation: Organisation, **fields: Any) -> Qualification:
-    _may_manage(actor, organisation)
+    may_manage(actor, organisation)
     data = {k: fields.get(k) for k in QUALIFICATION_FIELDS}
     _raise(importer.qualification_errors(data))
     return _write_qualification(actor, organisation, importer.clean_qualification(data))
@@ -79,7 +81,7 @@ def qualification_update(
         .select_related("organisation")
         .get(pk=qualification.pk)
     )
-    _may_manage(actor, q.organisation)
+    may_manage(actor, q.organisation)
     data = {k: getattr(q, k) for k in QUALIFICATION_FIELDS}
     data.update({k: v for k, v in changes.items() if k in QUALIFICATION_FIELDS})
     _raise(importer.qualification_errors(data))
@@ -109,7 +111,7 @@ def safety_licence_add(
     valid_from: Any,
     valid_to: Any,
 ) -> SafetyLicence:
-    _may_manage(actor, organisation)
+    may_manage(actor, organisation)
     data = {"number": number, "issuer": issuer, "valid_from": valid_from, "valid_to": valid_to}
     _raise(importer.licence_errors(data))
     data = importer.clean_licence(data)
@@ -142,7 +144,7 @@ def _write_person(actor: Actor, employer: Organisation, data: dict) -> Registere
 
 @transaction.atomic
 def person_register(*, actor: Actor, employer: Organisation, **fields: Any) -> RegisteredPerson:
-    _may_manage(actor, employer)
+    may_manage(actor, employer)
     data = {k: fields.get(k) for k in importer.PERSON_FIELDS}
     _raise(importer.person_errors(data))
     return _write_person(actor, employer, importer.clean_person(data))
@@ -162,7 +164,7 @@ def person_assign(
     person = (
         RegisteredPerson.objects.select_for_update().select_related("employer").get(pk=person.pk)
     )
-    _may_manage(actor, person.employer)
+    may_manage(actor, person.employer)
     if role not in AssignmentRole.values:
         raise ValidationFailed("未知的任职岗位", code="unknown_role")
     start, end = importer.as_date(start), importer.as_date(end) if end else None
@@ -247,7 +249,7 @@ def access_standard_define(
 def registry_import_xlsx(*, actor: Actor, organisation: Organisation, file: Any) -> dict[str, int]:
     """Import qualifications and personnel from Excel (layout in importer.py). All or nothing:
     any bad row and nothing is written; the error lists every bad row by number."""
-    _may_manage(actor, organisation)
+    may_manage(actor, organisation)
     rows = importer.read_workbook(file, organisation)
     quals = [importer.clean_qualification(r) for r in rows["qualifications"]]
     persons = [importer.clean_person(r) for r in rows["persons"]]

@@ -49,6 +49,7 @@ def organisation_credentials(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("registry.view")
 def organisation_import(request: HttpRequest, pk: int) -> HttpResponse:
     org = organisation_get_visible_to(actor=request.actor, pk=pk)
+    services.may_manage(request.actor, org)  # a 403 before the form is read
     form = ImportForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():

@@ -98,6 +98,8 @@ def entrustment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.actor, entrustment=item, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
+        if exc.status in (403, 404):
+            raise  # a refusal is a 403/404 page, never a flash message on a redirect
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已撤销对{item.agency.name}的招标委托，该机构即时失去办理权限")

@@ -113,7 +113,7 @@ class Row:
     def method(self) -> str:
         return (
             "get"
-            if self.is_page and not self.body
+            if self.is_page and self.body is None and not (self.form or self.files)
             else ("post" if self.is_page else self.route.split(" ", 1)[0].lower())
         )
 
@@ -281,7 +281,7 @@ def ask(client, row: Row, url: str, headers: dict, values: dict | None = None) -
     values = values or {}
     with transaction.atomic():
         if row.is_page:
-            if row.body is not None or row.files:
+            if row.body is not None or row.form or row.files:
                 fields = _fill({**(row.body or {}), **row.form}, values)
                 data = _multipart(fields, row.files)
                 response = client.post(url, data=data, headers=headers)

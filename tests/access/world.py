@@ -252,7 +252,7 @@ def _subjects(world: World) -> None:
     from jianguan.compliance import models as cm
     from jianguan.contracts.models import AcceptanceItem, Contract, PaymentClaim, Variation
     from jianguan.experts.models import Committee, Expert
-    from jianguan.projects.models import KeyNode, ProjectLead
+    from jianguan.projects.models import KeyNode, Participant, ProjectLead
     from jianguan.registry.models import Qualification, RegisteredPerson
     from jianguan.rules.models import Rule
     from jianguan.tendering.models import Bid, Tender, TenderDocument
@@ -352,6 +352,12 @@ def _subjects(world: World) -> None:
     S["project@own"].update(lead_pk=lead.pk if lead else MISSING, which="authorisation")
     olead = ProjectLead.objects.filter(project=other.project).first()
     S["project@other"].update(lead_pk=olead.pk if olead else MISSING, which="authorisation")
+    # the general contractor of each project: a participant to name in the pages' forms
+    for name, project in (("project@own", proj), ("project@other", other.project)):
+        gc = Participant.objects.filter(
+            project=project, role="general_contractor", is_active=True
+        ).first()
+        S[name]["gc_org"] = gc.organisation_id if gc else MISSING
     S["project@own"]["project_type"] = "other"
     S["project@other"]["project_type"] = S["project@own"]["project_type"]
 

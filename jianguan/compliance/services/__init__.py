@@ -57,6 +57,22 @@ def _name(upload, stem: str, ext: str):
 # --- risk register -------------------------------------------------------------------------------
 
 
+def risk_party_check(
+    actor: Actor, project: Project, message: str = "只能为本单位参建的项目填报风险评估"
+) -> None:
+    """Who files a project's risk register and its plan: the regulator, the owner or the
+    general contractor (with compliance.risk_assess); else a Chinese 403 not_participant.
+    The pages ask this before they read the form."""
+    require(actor, "compliance.risk_assess")
+    if not (
+        actor.is_system
+        or actor.is_kind("regulator")
+        or actor.organisation_id == project.owner_id
+        or _participant(project, actor.organisation_id, "general_contractor")
+    ):
+        raise PermissionDenied(message, code="not_participant")
+
+
 def _thresholds(on: dt.date) -> dict:
     return {
         level: int(rule_value(code, on=on)) for level, code in workflow.RISK_THRESHOLD_CODES.items()
@@ -73,14 +89,7 @@ def risk_assess(
     assessed_on: dt.date | None = None,
 ) -> RiskAssessment:
     """File (or replace) the project's risk assessment: every checklist item, likelihood × impact."""
-    require(actor, "compliance.risk_assess")
-    if not (
-        actor.is_system
-        or actor.is_kind("regulator")
-        or actor.organisation_id == project.owner_id
-        or _participant(project, actor.organisation_id, "general_contractor")
-    ):
-        raise PermissionDenied("只能为本单位参建的项目填报风险评估", code="not_participant")
+    risk_party_check(actor, project)
     assessed_on = assessed_on or today_local()
     if assessed_on > today_local():
         raise ValidationFailed("评估日期不得晚于今天", code="future_date")
@@ -152,17 +161,10 @@ def risk_emergency_plan_file(
     *, actor: Actor, project: Project, emergency_plan, responsible_person: str
 ) -> RiskAssessment:
     """The emergency plan (PDF, SM3 on the ledger) and the named person for a high risk."""
-    require(actor, "compliance.risk_assess")
+    risk_party_check(actor, project, "只能为本单位参建的项目备案应急预案")
     assessment = RiskAssessment.objects.select_for_update().filter(project=project).first()
     if assessment is None:
         raise ValidationFailed("请先填报风险评估", code="no_assessment")
-    if not (
-        actor.is_system
-        or actor.is_kind("regulator")
-        or actor.organisation_id == project.owner_id
-        or _participant(project, actor.organisation_id, "general_contractor")
-    ):
-        raise PermissionDenied("只能为本单位参建的项目备案应急预案", code="not_participant")
     person = (responsible_person or "").strip()
     if not person:
         raise ValidationFailed("请填写风险管控责任人姓名", code="responsible_missing")
@@ -333,15 +335,21 @@ def finding_raise(
     return order
 
 
+def answerer_check(actor: Actor, order: RectificationOrder) -> None:
+    """Only the order's responsible organisation answers it (compliance.answer); else a
+    Chinese 403. The page asks this before it reads the form."""
+    require(actor, "compliance.answer")
+    if actor.organisation_id != order.responsible_organisation_id:
+        raise PermissionDenied("只有责任单位可以回复整改通知单", code="not_responsible")
+
+
 @transaction.atomic
 def order_answer(
     *, actor: Actor, order: RectificationOrder, text: str, files: Iterable = ()
 ) -> RectificationOrder:
     """The responsible organisation reports its rectification with evidence files."""
-    require(actor, "compliance.answer")
     order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if actor.organisation_id != order.responsible_organisation_id:
-        raise PermissionDenied("只有责任单位可以回复整改通知单", code="not_responsible")
+    answerer_check(actor, order)
     _wf(workflow.check_order_transition, order.status, workflow.OrderStatus.ANSWERED)
     text = (text or "").strip()
     if not text:
@@ -465,5 +473,6 @@ from jianguan.compliance.services.sanctions import (  # noqa: E402, F401  (re-ex
     card_check_after_failure,
     card_issue,
     procurement_ban_issue,
+    require_regulator,
     sanction_repair,
 )

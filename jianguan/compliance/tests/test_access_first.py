@@ -3,6 +3,10 @@ review appeals is refused with a 403, never told that its body or the appeal id 
 
 from __future__ import annotations
 
+from django.urls import reverse
+
+from jianguan.core.timeutil import today_local
+
 API = "/api/v1/compliance"
 
 
@@ -38,3 +42,63 @@ def test_the_credit_record_page_refuses_a_non_regulator_with_403(client, world):
     client.login(username="gc1", password="Persona-pass-2026")
     r = client.post("/compliance/credit/records/", {})
     assert r.status_code == 403
+
+
+# --- pages: the access check comes before the form is read ----------------------------------
+
+
+def _order_for_contractor(site):
+    from jianguan.compliance import services
+
+    reg = site["actors"]["regulator"]
+    inspection = services.inspection_create(
+        actor=reg, project=site["project"], kind="routine", inspected_on=today_local()
+    )
+    return services.finding_raise(
+        actor=reg,
+        inspection=inspection,
+        type="safety",
+        severity="general",
+        description="临边防护缺失",
+        responsible_organisation=site["orgs"]["general_contractor"],
+    )
+
+
+def test_pages_refuse_another_party_with_403_before_reading_an_empty_form(client, site):
+    """The owner sees the project and the order, but neither inspects, re-inspects nor answers
+    for the contractor: a 403, not the form's 400 "请检查填写的内容"."""
+    order = _order_for_contractor(site)
+    project = site["project"]
+    client.force_login(site["actors"]["owner"].user)
+    for url in (
+        reverse("compliance:inspection_create", args=[project.pk]),
+        reverse("compliance:order_answer", args=[order.pk]),
+        reverse("compliance:order_reinspect", args=[order.pk]),
+    ):
+        r = client.post(url, {})
+        assert r.status_code == 403, (url, r.status_code)
+    # the supervisor may inspect but not answer; the contractor may answer but not inspect
+    client.force_login(site["actors"]["supervisor"].user)
+    assert client.post(reverse("compliance:order_answer", args=[order.pk]), {}).status_code == 403
+    client.force_login(site["actors"]["contractor"].user)
+    r = client.post(reverse("compliance:inspection_create", args=[project.pk]), {})
+    assert r.status_code == 403
+    # the party whose step it is still gets the form's own 400
+    assert client.post(reverse("compliance:order_answer", args=[order.pk]), {}).status_code == 400
+
+
+def test_risk_pages_refuse_a_visible_non_party_with_403_before_the_form(client, site):
+    project = site["project"]
+    client.force_login(site["actors"]["supervisor"].user)  # sees the project, no risk grant
+    for name in ("compliance:risk_assess", "compliance:risk_plan"):
+        assert client.post(reverse(name, args=[project.pk]), {}).status_code == 403
+    client.force_login(site["actors"]["owner"].user)
+    assert client.post(reverse("compliance:risk_plan", args=[project.pk]), {}).status_code == 400
+
+
+def test_the_sanction_issue_page_refuses_a_non_regulator_with_403_on_an_empty_form(client, site):
+    client.force_login(site["actors"]["contractor"].user)
+    r = client.post(reverse("compliance:sanction_issue"), {})
+    assert r.status_code == 403 and "只能由监管部门作出" in r.content.decode()
+    client.force_login(site["actors"]["regulator"].user)
+    assert client.post(reverse("compliance:sanction_issue"), {}).status_code == 400

@@ -16,7 +16,7 @@ from jianguan.projects.models import KeyNode, Participant, Project, ProjectLead
 from jianguan.projects.services.warnings import recompute_after_commit
 
 
-def _signer_side(actor: Actor, project: Project) -> str:
+def signer_side(actor: Actor, project: Project) -> str:
     """Which side of a joint inspection the actor signs for: supervisor or regulator."""
     if actor.can("projects.inspect_as_regulator"):
         return "regulator"
@@ -45,7 +45,7 @@ def key_node_inspect(
 
     node = KeyNode.objects.select_for_update().select_related("project").get(pk=key_node.pk)
     project = node.project
-    side = _signer_side(actor, project)
+    side = signer_side(actor, project)
     if result not in ("passed", "failed"):
         raise ValidationFailed("检查结论须为“通过”或“不通过”", code="bad_result")
     findings = [f.strip()[:500] for f in findings if f and f.strip()]
@@ -106,6 +106,19 @@ def key_node_inspect(
     )
     recompute_after_commit(project.pk)
     return node
+
+
+def completion_signer_check(actor: Actor, project: Project) -> None:
+    """A signer (projects.sign_completion) of an organisation that holds one of the project's
+    current five-party leads; else a Chinese 403. Which party it signs for is checked by
+    completion_sign; the page asks this before it reads the form."""
+    require(actor, "projects.sign_completion")
+    if actor.is_system:
+        return
+    if not ProjectLead.objects.filter(
+        project=project, ended_on__isnull=True, organisation_id=actor.organisation_id
+    ).exists():
+        raise PermissionDenied("只能由该责任主体单位的签章人签署", code="not_party_signer")
 
 
 @transaction.atomic

@@ -492,3 +492,26 @@ def test_anonymous_is_sent_to_login(client, world):
     response = client.get(REGISTER)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.get("/projects/map/points.json").status_code == 302
+
+
+def test_actions_refuse_another_party_with_403_before_reading_the_form(contractor, login_as, world):
+    """The general contractor sees the project but is not the owner's side, no inspector, and
+    holds no five-party lead yet: every action is a 403 with an empty form, never the form's 400."""
+    a = world["a"]
+    Project.objects.filter(pk=a.pk).update(stage="construction")
+    _join_project(contractor, a)
+    node = KeyNode.objects.filter(project=a).order_by("sequence").first()
+    client = login_as(contractor)
+    assert client.get(f"/projects/{a.pk}/").status_code == 200
+    for path in ("participants", "leads", "documents", f"nodes/{node.pk}/inspect", "completion"):
+        response = client.post(f"/projects/{a.pk}/{path}/", {})
+        assert response.status_code == 403, (path, response.status_code)
+
+
+def test_an_inspector_still_gets_the_forms_400(regulator, login_as, world):
+    a = world["a"]
+    Project.objects.filter(pk=a.pk).update(stage="construction")
+    node = KeyNode.objects.filter(project=a).order_by("sequence").first()
+    client = login_as(regulator)
+    assert client.post(f"/projects/{a.pk}/nodes/{node.pk}/inspect/", {}).status_code == 400
+    assert client.post(f"/projects/{a.pk}/participants/", {}).status_code == 400

@@ -60,3 +60,12 @@ def test_eligibility_page_lists_every_reason(login_as, regulator, contractor):
 def test_pages_need_login(client, contractor):
     r = client.get(f"/registry/organisations/{contractor.organisation.pk}/")
     assert r.status_code == 302
+
+
+def test_import_page_refuses_another_organisation_with_403_before_the_form(
+    login_as, owner, contractor
+):
+    """The owner sees the contractor's credentials but may not import them: a 403 on an empty
+    form, not the form's 400."""
+    r = login_as(owner).post(f"/registry/organisations/{contractor.organisation.pk}/import/", {})
+    assert r.status_code == 403

@@ -413,3 +413,13 @@ def test_demo_entrustment_is_made_once(agencies):
     again = demo._entrust(agencies["owner"], agencies["agency"], agencies["project"])
     assert first.pk == again.pk and Entrustment.objects.count() == 1
     assert first.scope == "施工招标" and first.contract_sm3
+
+
+def test_the_agency_withdrawing_its_own_entrustment_gets_a_403_page(client, agencies, login_as):
+    """Only the owner withdraws: the agency is refused with a 403, not a flash message on a
+    redirect that reads like a handled request."""
+    item = _entrust(agencies)
+    agency = login_as(agencies["agency"])
+    r = agency.post(f"/tendering/entrustments/{item.pk}/withdraw/", {"reason": "不干了"})
+    assert r.status_code == 403
+    assert Entrustment.objects.get().status == "active"
