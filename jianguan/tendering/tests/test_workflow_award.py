@@ -1,0 +1,99 @@
+"""Boundary tests of the tendering rules after the deadline: prequalification count,
+candidate publicity, objections to the result, the award's contract and report dates.
+
+The numbers come from rule data; each test cites its article. ``@pytest.mark.rule`` declares
+the codes covered (``jianguan/rules/tests/test_rule_coverage.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.timeutil import now
+from jianguan.rules.lookup import rule
+from jianguan.tendering import services
+from jianguan.tendering.models import Candidate, Tender
+from jianguan.tendering.services.common import local_date
+from jianguan.tendering.tests.test_award import _opened
+from jianguan.tendering.tests.test_prequal import _close_applications, _publish_prequal
+from jianguan.tendering.tests.test_services import _tender
+
+DAY = dt.timedelta(days=1)
+
+
+def _value(code: str) -> int:
+    return int(rule(code, on=local_date(now())).value)
+
+
+@pytest.mark.rule("prequal.passed_min")
+@pytest.mark.parametrize("passed", [2, 3, 4])
+def test_prequal_close_fails_under_3_qualified_and_goes_to_bidding_at_3(market, passed):
+    """招标投标法实施条例第十九条: fewer than 3 applicants pass prequalification → re-tender."""
+    n = _value("prequal.passed_min")
+    assert n == 3, "条例 19: 3 个"
+    owner = market["owner"]
+    tender = _publish_prequal(market, _tender(market, procedure="open_prequal"))
+    for x in market["bidders"][:passed]:
+        services.prequal_apply(actor=x, tender=tender)
+    tender = services.prequal_close(actor=owner, tender=_close_applications(tender))
+    if passed < n:
+        assert tender.status == "failed", f"条例 19: {passed} 个"
+        assert f"少于{n}个" in tender.failed_reason and "第十九条" in tender.failed_reason
+    else:
+        assert tender.status == "bidding", f"条例 19: {passed} 个"
+
+
+@pytest.mark.rule(
+    "publicity.duration_min",
+    "publicity.objection_answer_within",
+    "award.contract_within",
+    "award.report_within",
+    "award.state_funded_first_candidate_required",
+)
+def test_publicity_objection_and_award_dates(market, tmp_path):
+    """招标投标法实施条例第五十四条: candidates are published for at least 3 days; objections to
+    the result come during publicity and are answered within 3 days. 招标投标法第四十六条: the
+    contract within 30 days of the award; 第四十七条: the report within 15 days. 条例第五十五条:
+    a state-funded project awards the first candidate."""
+    owner = market["owner"]
+    tender = _opened(market, tmp_path, ["28000000.00", "28100000.00", "28200000.00"])
+    before = now()
+    candidates = services.evaluation_conclude(actor=owner, tender=tender)
+    after = now()
+    tender.refresh_from_db()
+    days = _value("publicity.duration_min")
+    assert days == 3, "条例 54: 3 日"
+    assert before + days * DAY <= tender.publicity_until <= after + days * DAY, "条例 54"
+    first, second = candidates[0], candidates[1]
+    # the publicity's last second: still running, no award; an objection is in time
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now() + dt.timedelta(minutes=5))
+    with pytest.raises(Conflict) as exc:
+        services.award_decide(actor=owner, tender=tender, candidate=first)
+    assert exc.value.code == "publicity_running", "条例 54"
+    loser = market["bidders"][1]
+    objection = services.publicity_objection_file(actor=loser, tender=tender, text="异议")
+    answer = _value("publicity.objection_answer_within")
+    assert answer == 3 and objection.answer_due - objection.filed_at == answer * DAY, "条例 54"
+    services.objection_answer(actor=owner, objection=objection, answer="经核查无误")
+    # one second after the publicity: no objection any more, the award may be made
+    Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
+    with pytest.raises(Conflict) as exc:
+        services.publicity_objection_file(actor=loser, tender=tender, text="迟到的异议")
+    assert exc.value.code == "not_in_publicity", "条例 54"
+    assert tender.project.funding in ("government", "state_owned")
+    with pytest.raises(ValidationFailed) as exc:
+        services.award_decide(actor=owner, tender=tender, candidate=second)
+    assert (
+        exc.value.code == "first_candidate_required"
+        and "第五十五条" in (exc.value.details["article"])
+    )
+    award = services.award_decide(actor=owner, tender=tender, candidate=first)
+    on = local_date(award.decided_at)
+    contract, report = _value("award.contract_within"), _value("award.report_within")
+    assert (contract, report) == (30, 15), "法 46: 30 日；法 47: 15 日"
+    assert award.contract_due == on + contract * DAY, "法 46"
+    assert award.report_due == on + report * DAY, "法 47"
+    assert Candidate.objects.filter(tender=tender).count() == 3
