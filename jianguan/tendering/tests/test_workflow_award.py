@@ -97,3 +97,50 @@ def test_publicity_objection_and_award_dates(market, tmp_path):
     assert award.contract_due == on + contract * DAY, "法 46"
     assert award.report_due == on + report * DAY, "法 47"
     assert Candidate.objects.filter(tender=tender).count() == 3
+
+
+@pytest.mark.rule(
+    "e_tendering.unseal_window",
+    "e_tendering.unseal_failure_bidder_fault_outcome",
+    "e_tendering.unseal_failure_other_cause_outcome",
+)
+def test_unseal_window_and_failure_outcomes(market, tmp_path):
+    """《电子招标投标办法》第三十条: bidders unseal within the window after the deadline (2 hours
+    by default); 第三十一条: failing by the bidder's own fault revokes the bid (撤销), any other
+    cause counts as a withdrawal (撤回)."""
+    from jianguan.tendering import sealer, workflow
+    from jianguan.tendering.services.clock import tenders_advance
+    from jianguan.tendering.services.opening import bid_unseal
+    from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit
+
+    hours = _value("e_tendering.unseal_window")
+    assert hours == 2, "办法 30: 2 小时"
+    tender = _publish(market, _tender(market))
+    sealed = []
+    for i, actor in enumerate(market["bidders"][:3]):
+        private, public = _keys(actor, tender)
+        sealed.append((actor, private, _submit(actor, tender, _seal(tmp_path, public, f"{i}.00"))))
+    past = now() - dt.timedelta(seconds=1)
+    Tender.objects.filter(pk=tender.pk).update(bid_deadline=past, next_check_at=past)
+    tenders_advance()
+    tender.refresh_from_db()
+    assert tender.unseal_until == tender.bid_deadline + dt.timedelta(hours=hours), "办法 30"
+    Tender.objects.filter(pk=tender.pk).update(unseal_until=now() + dt.timedelta(minutes=5))
+    actor, private, bid = sealed[0]
+    key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
+    assert bid_unseal(actor=actor, bid=bid, data_key_hex=key.hex()).status == "opened"
+    actor, _, bid = sealed[1]  # the wrong key: the bidder's fault
+    failed = bid_unseal(actor=actor, bid=bid, data_key_hex="00" * 32)
+    assert failed.status == "revoked", "办法 31: 投标人原因 → 撤销"
+    Tender.objects.filter(pk=tender.pk).update(unseal_until=now() - dt.timedelta(seconds=1))
+    actor, private, bid = sealed[2]
+    key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
+    with pytest.raises(Conflict) as exc:
+        bid_unseal(actor=actor, bid=bid, data_key_hex=key.hex())
+    assert exc.value.code == "not_unsealing", "办法 30"
+    on = local_date(now())
+    fault = rule("e_tendering.unseal_failure_bidder_fault_outcome", on=on)
+    other = rule("e_tendering.unseal_failure_other_cause_outcome", on=on)
+    assert "第三十一条" in fault.reference
+    assert workflow.unseal_outcome(True, fault.value, other.value) == "revoked", "办法 31"
+    assert workflow.unseal_outcome(False, fault.value, other.value) == "withdrawn", "办法 31"
