@@ -144,3 +144,57 @@ def test_unseal_window_and_failure_outcomes(market, tmp_path):
     assert "第三十一条" in fault.reference
     assert workflow.unseal_outcome(True, fault.value, other.value) == "revoked", "办法 31"
     assert workflow.unseal_outcome(False, fault.value, other.value) == "withdrawn", "办法 31"
+
+
+@pytest.mark.rule("abnormally_low_bid.below_mean_others_pct", "abnormally_low_bid.below_next_pct")
+def test_abnormally_low_thresholds_at_the_limit_and_one_cent_each_side(market):
+    """《评标委员会和评标方法暂行规定》第二十一条: a bid markedly below the others must be
+    explained; the triggers (below the mean of the others by 15 %, below the next higher bid
+    by 10 %) are rule data, each tested alone at the limit and one cent either side."""
+    from decimal import Decimal
+
+    from jianguan.tendering.evaluation import price_score
+
+    on = local_date(now())
+    mean = Decimal(str(rule("abnormally_low_bid.below_mean_others_pct", on=on).value))
+    nxt = Decimal(str(rule("abnormally_low_bid.below_next_pct", on=on).value))
+    assert (mean, nxt) == (15, 10)
+    assert "第二十一条" in rule("abnormally_low_bid.below_mean_others_pct", on=on).reference
+    for a, flagged in (("84.99", True), ("85.00", True), ("85.01", False)):
+        prices = {"a": Decimal(a), "b": Decimal("100.00"), "c": Decimal("100.00")}
+        flags = price_score.abnormally_low(
+            prices, below_mean_others_pct=mean, below_next_pct=None, cost_line=None
+        )
+        assert ("a" in flags) is flagged, f"12号令 21: {a} vs mean 100 (15%)"
+    for a, flagged in (("89.99", True), ("90.00", True), ("90.01", False)):
+        prices = {"a": Decimal(a), "b": Decimal("100.00"), "c": Decimal("200.00")}
+        flags = price_score.abnormally_low(
+            prices, below_mean_others_pct=None, below_next_pct=nxt, cost_line=None
+        )
+        assert ("a" in flags) is flagged, f"12号令 21: {a} vs next 100 (10%)"
+
+
+@pytest.mark.rule(
+    "abnormally_low_bid.below_next_pct",
+    "abnormally_low_bid.below_mean_others_pct",
+    "abnormally_low_bid.explanation_days",
+)
+@pytest.mark.parametrize("low", ["25200000.00", "25200000.01"])
+def test_low_bids_check_at_the_next_bid_limit(market, tmp_path, low):
+    """《评标委员会和评标方法暂行规定》第二十一条 through low_bids_check: 10 % below the next bid
+    (28,000,000 → 25,200,000.00) opens a query due in 3 days; one cent more does not."""
+    owner = market["owner"]
+    tender = _opened(market, tmp_path, [low, "28000000.00", "28000000.00"])
+    before = now()
+    queries = services.low_bids_check(actor=owner, tender=tender)
+    after = now()
+    if low.endswith(".01"):
+        assert queries == [], "12号令 21: 9.99999996 % is under the 10 % line"
+        return
+    (query,) = queries
+    assert str(query.bid.price) == low
+    assert any("相邻较高报价" in r for r in query.reasons), query.reasons
+    assert not any("平均值" in r for r in query.reasons)  # 10 % is under the 15 % mean line
+    days = _value("abnormally_low_bid.explanation_days")
+    assert days == 3
+    assert before + days * DAY <= query.due <= after + days * DAY, "12号令 21: 3 日"
