@@ -31,16 +31,15 @@ FAMILY = re.compile(r"[a-z0-9_]+(\.[a-z0-9_*]+)+")
 # continues from here: remove a code when its boundary test declares it. Never add a code here
 # to make this test pass for new code: write its boundary test.
 NOT_YET_COVERED = {
-    # tendering: collusion screens, the bond refund after the contract (publication, bids,
+    # tendering: the bond refund after the contract (publication, bids,
     # objections, clarifications, bonds, bidder counts: tendering/tests/test_workflow.py;
-    # prequalification count, publicity, award dates, unsealing, abnormally low bids:
+    # prequalification count, publicity, award dates, unsealing, abnormally low bids,
+    # collusion screen thresholds:
     # tendering/tests/test_workflow_award.py;
     # complaints: tendering/tests/test_workflow_complaints.py)
     # bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38) but
     # award.py and contracted.py add calendar days; its boundary test must come with that fix.
     "bid_bond.refund_after_contract",
-    "collusion.screen.*",
-    "collusion.screen.skew_below",
     # compliance: sanctions, cards, blacklist, publication periods, risk, rectification
     "blacklist.large_accidents_count_min",
     "blacklist.large_accidents_window",

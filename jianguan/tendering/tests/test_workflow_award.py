@@ -198,3 +198,38 @@ def test_low_bids_check_at_the_next_bid_limit(market, tmp_path, low):
     days = _value("abnormally_low_bid.explanation_days")
     assert days == 3
     assert before + days * DAY <= query.due <= after + days * DAY, "12号令 21: 3 日"
+
+
+@pytest.mark.rule("collusion.screen.*", "collusion.screen.skew_below")
+def test_collusion_screen_thresholds_at_the_limit_and_one_step_each_side(market):
+    """《招标投标法实施条例》第四十条 (异常一致、规律性差异): each price screen's threshold is rule
+    data (collusion.screen.<key>; skewness as "below -skew_below"); a screen's sub-score is 0.5
+    on its threshold, above 0.5 (a flag) one step past it in the collusion direction and below
+    0.5 one step the other way (ratio screens: 1 %; moment screens: 0.01)."""
+    import types
+
+    import numpy as np
+
+    from jianguan.tendering.collusion import price_screens as ps
+    from jianguan.tendering.services.collusion import price_thresholds
+
+    on = local_date(now())
+    thresholds = price_thresholds(types.SimpleNamespace(bid_deadline=now()))
+    for key in ("cv", "spd", "diffp", "rd", "rdnor", "kurt"):
+        code = rule(f"collusion.screen.{key}", on=on)
+        assert "第四十条" in code.reference
+        assert thresholds[key] == float(code.value), key
+    assert thresholds["skew"] == -float(rule("collusion.screen.skew_below", on=on).value)
+    assert set(thresholds) == set(ps.SCREENS)
+    for key, t in thresholds.items():
+        ratio = key in ("cv", "spd", "diffp", "rd", "rdnor")
+        toward = 1 if ps.DIRECTION[key] == "high" else -1
+        if ratio:
+            past, short = t * (1 + 0.01 * toward), t * (1 - 0.01 * toward)
+        else:
+            past, short = t + 0.01 * toward, t - 0.01 * toward
+        at, flagged, clear = (
+            float(ps._sub_score(key, np.array([v]), t)[0]) for v in (t, past, short)
+        )
+        assert at == pytest.approx(0.5), f"条例 40: {key} on its threshold"
+        assert flagged > 0.5 > clear, f"条例 40: {key} {past} flags, {short} does not"
