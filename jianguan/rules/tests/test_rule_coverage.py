@@ -40,19 +40,16 @@ NOT_YET_COVERED = {
     # bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38) but
     # award.py and contracted.py add calendar days; its boundary test must come with that fix.
     "bid_bond.refund_after_contract",
-    # compliance: sanctions, cards, blacklist, publication periods, risk, rectification
+    # compliance: cards, blacklist, risk, rectification (bad-record publication, credit repair,
+    # procurement ban, appeal window: compliance/tests/test_sanction_boundaries.py)
     "blacklist.large_accidents_count_min",
     "blacklist.large_accidents_window",
     "blacklist.period",
-    "card.appeal_window_days",
     "card.period",
     "card.red_after_yellow_cards",
     "card.red_window",
     "card.yellow_after_failed_rectifications",
-    "credit.bad_record_publication",
     "credit.post_blacklist_bad_record_publication",
-    "credit.repair_min_publication",
-    "procurement_ban.period",
     "rectification.due_days_general",
     "rectification.due_days_major",
     "rectification.due_days_serious",
