@@ -107,3 +107,57 @@ def test_card_appeal_within_15_days(site, days_ago):
         with pytest.raises(ValidationFailed) as exc:
             services.appeal_submit(actor=contractor, sanction=card, text="不服")
         assert exc.value.code == "appeal_window_passed", f"{days_ago} 日"
+
+
+@pytest.mark.rule(
+    "blacklist.large_accidents_count_min",
+    "blacklist.large_accidents_window",
+    "blacklist.period",
+    "credit.post_blacklist_bad_record_publication",
+)
+def test_blacklist_for_2_large_accidents_within_a_year(site):
+    """《建筑市场信用管理暂行办法》（建市〔2017〕241号）: 2 or more large accidents within 1 year
+    put the firm on the blacklist for 1 year; afterwards the entry stays published as a bad
+    record for 3 years."""
+    today = today_local()
+    needed = int(rule("blacklist.large_accidents_count_min", on=today).value)
+    years = int(rule("blacklist.large_accidents_window", on=today).value)
+    period = int(rule("blacklist.period", on=today).value)
+    after = int(rule("credit.post_blacklist_bad_record_publication", on=today).value)
+    assert (needed, years, period, after) == (2, 1, 1, 3), CREDIT_241
+    start = S.add_months(today, -12 * years)  # the window's first day
+    gc, reg = site["orgs"]["general_contractor"], site["actors"]["regulator"]
+    args = dict(
+        actor=reg, organisation=gc, trigger="large_accidents", reason="x", evidence=["报告"]
+    )
+    for dates in ([today], [start - DAY, today]):  # one, or the second a day too early
+        with pytest.raises(ValidationFailed) as exc:
+            services.blacklist_issue(**args, accident_dates=dates)
+        assert exc.value.code == "too_few_accidents", f"{CREDIT_241}: {dates}"
+    entry = services.blacklist_issue(**args, accident_dates=[start, today])
+    effective_to = S.add_months(today, 12 * period) - DAY
+    assert entry.effective_to == effective_to, f"{CREDIT_241}: 黑名单 {period} 年"
+    assert entry.published_to == S.add_months(effective_to, 12 * after), f"{CREDIT_241}: 3 年"
+
+
+@pytest.mark.rule("card.red_after_yellow_cards", "card.red_window", "card.period")
+@pytest.mark.parametrize("first_days_inside", [1, 0])
+def test_second_yellow_card_within_12_months_draws_a_red_card(site, first_days_inside):
+    """大兴区建设工程红黄牌管理政策: a second yellow card within 12 months draws a red card; a card
+    is in force for 12 months. The first yellow card issued on the window's first day counts,
+    one day earlier it does not."""
+    today = today_local()
+    needed = int(rule("card.red_after_yellow_cards", on=today).value)
+    window = int(rule("card.red_window", on=today).value)
+    months = int(rule("card.period", on=today).value)
+    assert (needed, window, months) == (2, 12, 12)
+    gc, reg = site["orgs"]["general_contractor"], site["actors"]["regulator"]
+    first = services.card_issue(actor=reg, organisation=gc, kind="yellow", reason="第一张")
+    assert first.effective_to == S.add_months(today, months) - DAY, "黄牌有效期 12 个月"
+    # issued_on > today - 12 months counts: the window's first day is the day after that
+    issued = S.add_months(today, -window) + (DAY if first_days_inside else dt.timedelta())
+    Sanction.objects.filter(pk=first.pk).update(issued_on=issued)
+    assert not Sanction.objects.filter(organisation=gc, kind="red").exists()
+    services.card_issue(actor=reg, organisation=gc, kind="yellow", reason="第二张")
+    red = Sanction.objects.filter(organisation=gc, kind="red").exists()
+    assert red is bool(first_days_inside), f"红黄牌政策: first yellow on {issued}"

@@ -40,16 +40,10 @@ NOT_YET_COVERED = {
     # bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38) but
     # award.py and contracted.py add calendar days; its boundary test must come with that fix.
     "bid_bond.refund_after_contract",
-    # compliance: cards, blacklist, risk, rectification (bad-record publication, credit repair,
-    # procurement ban, appeal window: compliance/tests/test_sanction_boundaries.py)
-    "blacklist.large_accidents_count_min",
-    "blacklist.large_accidents_window",
-    "blacklist.period",
-    "card.period",
-    "card.red_after_yellow_cards",
-    "card.red_window",
+    # compliance: yellow card after failed re-inspections, risk, rectification (publication,
+    # repair, procurement ban, appeal window, blacklist, red card:
+    # compliance/tests/test_sanction_boundaries.py)
     "card.yellow_after_failed_rectifications",
-    "credit.post_blacklist_bad_record_publication",
     "rectification.due_days_general",
     "rectification.due_days_major",
     "rectification.due_days_serious",
