@@ -50,8 +50,7 @@ NOT_YET_COVERED = {
     "risk.level_general_min_score",
     "risk.level_major_min_score",
     "risk.level_serious_min_score",
-    # contracts
-    "credit.audit_reduction_min_ratio",
+    # contracts (the audit reduction's credit line: contracts/tests/test_credit_audit_boundary.py)
     "payment.chief_supervisor_signature_required",
     "payment.progress_ratio_min",
     "payment_claim.quantity_tolerance",
