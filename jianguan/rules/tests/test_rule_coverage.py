@@ -40,16 +40,11 @@ NOT_YET_COVERED = {
     # bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38) but
     # award.py and contracted.py add calendar days; its boundary test must come with that fix.
     "bid_bond.refund_after_contract",
-    # compliance: yellow card after failed re-inspections, risk, rectification (publication,
+    # compliance: yellow card after failed re-inspections (publication,
     # repair, procurement ban, appeal window, blacklist, red card:
-    # compliance/tests/test_sanction_boundaries.py)
+    # compliance/tests/test_sanction_boundaries.py; risk levels and rectification periods:
+    # compliance/tests/test_risk_rectification_boundaries.py)
     "card.yellow_after_failed_rectifications",
-    "rectification.due_days_general",
-    "rectification.due_days_major",
-    "rectification.due_days_serious",
-    "risk.level_general_min_score",
-    "risk.level_major_min_score",
-    "risk.level_serious_min_score",
     # contracts (the audit reduction's credit line: contracts/tests/test_credit_audit_boundary.py)
     "payment.chief_supervisor_signature_required",
     "payment.progress_ratio_min",
