@@ -49,7 +49,13 @@ def _zh(exc) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)
 
 
+@pytest.mark.rule("card.yellow_after_failed_rectifications")
 def test_card_rule_end_to_end(site):
+    """大兴区建设工程红黄牌管理政策: a yellow card after 2 consecutive failed re-inspections (one
+    failure: no card; the second: the card)."""
+    from jianguan.rules.lookup import rule
+
+    assert int(rule("card.yellow_after_failed_rectifications", on=today_local()).value) == 2
     gc = site["orgs"]["general_contractor"]
     standard = _standard(site)
     assert eligibility(gc, standard)["passed"] is True

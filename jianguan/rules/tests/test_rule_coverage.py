@@ -31,21 +31,20 @@ FAMILY = re.compile(r"[a-z0-9_]+(\.[a-z0-9_*]+)+")
 # continues from here: remove a code when its boundary test declares it. Never add a code here
 # to make this test pass for new code: write its boundary test.
 NOT_YET_COVERED = {
-    # tendering: the bond refund after the contract (publication, bids,
-    # objections, clarifications, bonds, bidder counts: tendering/tests/test_workflow.py;
-    # prequalification count, publicity, award dates, unsealing, abnormally low bids,
-    # collusion screen thresholds:
-    # tendering/tests/test_workflow_award.py;
-    # complaints: tendering/tests/test_workflow_complaints.py)
-    # bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38) but
-    # award.py and contracted.py add calendar days; its boundary test must come with that fix.
+    # Covered elsewhere: tendering/tests/test_workflow.py (publication, sale, clarification,
+    # objections, bond cap, invitees, bidder count, withdrawal refund, late completion),
+    # tendering/tests/test_workflow_award.py (prequalification count, publicity, award dates,
+    # unsealing, abnormally low bids, collusion screens), tendering/tests/
+    # test_workflow_complaints.py, compliance/tests/test_credit_boundaries.py (score range,
+    # points and validity of every kind), compliance/tests/test_sanction_boundaries.py,
+    # compliance/tests/test_risk_rectification_boundaries.py, compliance/tests/test_sanctions.py
+    # (yellow card), contracts/tests/test_credit_audit_boundary.py.
+    #
+    # tendering. bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38)
+    # but services/award.py and services/contracted.py add calendar days; its boundary test
+    # must come with that fix.
     "bid_bond.refund_after_contract",
-    # compliance: yellow card after failed re-inspections (publication,
-    # repair, procurement ban, appeal window, blacklist, red card:
-    # compliance/tests/test_sanction_boundaries.py; risk levels and rectification periods:
-    # compliance/tests/test_risk_rectification_boundaries.py)
-    "card.yellow_after_failed_rectifications",
-    # contracts (the audit reduction's credit line: contracts/tests/test_credit_audit_boundary.py)
+    # contracts
     "payment.chief_supervisor_signature_required",
     "payment.progress_ratio_min",
     "payment_claim.quantity_tolerance",
