@@ -263,6 +263,11 @@ def _multipart(fields: dict, files: dict) -> dict:
 
 
 _SLOT = re.compile(r"\{(\w+)\}")
+# Required id fields of generated bodies: filled with a real object's id (world.first_ids), not 1.
+ID_FIELDS = {
+    "town", "owner", "organisation", "organisation_id", "responsible_organisation_id",
+    "contractor_id", "agency_id", "project_id", "tender_id", "bid_id", "candidate_id", "award_id",
+}  # fmt: skip
 
 
 def _fill(value, values: dict):
@@ -319,7 +324,9 @@ def _example(schema: dict, defs: dict, depth: int = 0):
     if kind == "object" or "properties" in schema:
         props = schema.get("properties", {})
         return {
-            k: _example(props[k], defs, depth + 1) for k in schema.get("required", []) if k in props
+            k: (f"{{{k}}}" if k in ID_FIELDS else _example(props[k], defs, depth + 1))
+            for k in schema.get("required", [])
+            if k in props
         }
     if kind == "array" and "prefixItems" in schema:  # a tuple
         return [_example(item, defs, depth + 1) for item in schema["prefixItems"]]

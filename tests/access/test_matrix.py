@@ -53,7 +53,7 @@ def test_route(world, db, row, subject):
                 if persona == "anonymous"
                 else {"Authorization": f"Bearer {world.tokens[persona]}"}
             )
-        got = engine.ask(client, row, url, headers, values)
+        got = engine.ask(client, row, url, headers, {**world.first_ids, **values})
         got_all[relation or persona] = got
         if got != want:
             who = f"{persona} ({relation})" if relation else persona

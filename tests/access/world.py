@@ -38,6 +38,9 @@ class World:
     personas: list = field(default_factory=list)
     tokens: dict = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
+    # id fields of generated bodies -> the first object of their model (the same object on
+    # SQLite and PostgreSQL, whose sequences, unlike SQLite's, survive rolled-back tests)
+    first_ids: dict = field(default_factory=dict)
 
 
 def _actor(username):
@@ -397,6 +400,9 @@ def _subjects(world: World) -> None:
     S["credit_record@any"] = {"record_id": rec.pk, "pk": rec.pk}
     person = RegisteredPerson.objects.order_by("pk").first()
     S["person@any"] = {"person_id": person.pk, "pk": person.pk}
+    # a person of the project register (质量终身责任), not of the qualification registry
+    lead = ProjectLead.objects.order_by("pk").select_related("person").first()
+    S["lead_person@any"] = {"pk": lead.person_id}
     q = Qualification.objects.order_by("pk").first()
     S["qualification@any"] = {"pk": q.pk}
     e = Expert.objects.filter(user__username="expert1").first()
@@ -481,5 +487,40 @@ def build() -> World:
         _other_members(world)  # after the draws: expert_other sits on no committee
         _subjects(world)
         _credentials(world)
+    world.first_ids = _first_ids()
     random.seed(0)
     return world
+
+
+def _first_ids() -> dict:
+    """What a generated body's id fields name: the first object of each model, as pk 1 is on
+    SQLite, whose sequences roll back with the tests before the district."""
+    from jianguan.accounts.models import Organisation, Town
+    from jianguan.projects.models import Project
+    from jianguan.tendering.models import Award, Bid, Candidate, Tender
+
+    def first(model) -> int:
+        return model.objects.order_by("pk").values_list("pk", flat=True).first()
+
+    org = first(Organisation)
+    return {
+        **dict.fromkeys(engine_id_fields(), org),
+        "town": first(Town),
+        "project_id": first(Project),
+        "tender_id": first(Tender),
+        "bid_id": first(Bid),
+        "candidate_id": first(Candidate),
+        "award_id": first(Award),
+    }
+
+
+def engine_id_fields() -> tuple[str, ...]:
+    """The organisation id fields of the API's bodies."""
+    return (
+        "owner",
+        "organisation",
+        "organisation_id",
+        "responsible_organisation_id",
+        "contractor_id",
+        "agency_id",
+    )
