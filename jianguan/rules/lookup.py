@@ -92,3 +92,17 @@ def add_working_days(start: dt.date, days: int, *, provisional: bool = False) ->
         return workdays.add_working_days(start, days, is_workday)
     except workdays.UnknownCalendarYear as exc:
         raise ValidationFailed(str(exc), code="calendar_unknown_year") from exc
+
+
+def period_end(code: str, *, start: dt.date, on: dt.date | None = None) -> dt.date:
+    """`start` plus the period rule `code` in force on `on`, in the rule's own unit: a Beijing
+    rule may count working days where the national one counts calendar days (e.g. the bid
+    bond refund, 京条例 38 over 实施条例 57). Working-day clocks always get a date
+    (`provisional`, see `add_working_days`)."""
+    found = rule(code, on=on or start)
+    days = int(found.value)
+    if found.unit == "working_day":
+        return add_working_days(start, days, provisional=True)
+    if found.unit != "day":
+        raise ValueError(f"rule {code} is not a period in days ({found.unit})")
+    return start + dt.timedelta(days=days)

@@ -3,7 +3,6 @@ lawful-terms check; subcontracts (再分包, 主体结构, eligibility, approval
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,7 @@ from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.selectors import entries_for_object
 from jianguan.ledger.visibility import can_see
-from jianguan.rules.lookup import rule_value
+from jianguan.rules.lookup import add_working_days
 from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 from tests.needs import available
 
@@ -84,12 +83,12 @@ def test_award_to_signed_contract_and_contracted_tender(deal):
     c = svc.contract_sign(actor=a["owner"], contract=c)
     assert c.status == "signed" and c.signed_on == today_local()
     assert _types(c).count("contracts.contract_signed") == 2
-    # the tender is contracted; the loser's bond is due N days after signing (实施条例 57)
+    # the tender is contracted; the loser's bond is due 5 working days after signing
+    # (京条例 38, over the 5 calendar days of 实施条例 57)
     award.tender.refresh_from_db()
     assert award.tender.status == "contracted"
     losing.refresh_from_db()
-    days = int(rule_value("bid_bond.refund_after_contract"))
-    assert losing.bond_refund_due == today_local() + dt.timedelta(days=days)
+    assert losing.bond_refund_due == add_working_days(today_local(), 5, provisional=True)
     assert LedgerEntry.objects.filter(type="tendering.contract_signed").count() == 1
     # and the signed contract is published as an OCDS release tagged "contract"
     from jianguan.tendering.models import OcdsRelease

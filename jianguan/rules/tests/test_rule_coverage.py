@@ -40,10 +40,6 @@ NOT_YET_COVERED = {
     # compliance/tests/test_risk_rectification_boundaries.py, compliance/tests/test_sanctions.py
     # (yellow card), contracts/tests/test_credit_audit_boundary.py.
     #
-    # tendering. bid_bond.refund_after_contract: Beijing's rule is 5 *working* days (京条例 38)
-    # but services/award.py and services/contracted.py add calendar days; its boundary test
-    # must come with that fix.
-    "bid_bond.refund_after_contract",
     # contracts
     "payment.chief_supervisor_signature_required",
     "payment.progress_ratio_min",

@@ -11,7 +11,7 @@ from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
-from jianguan.rules.lookup import rule, rule_value
+from jianguan.rules.lookup import period_end, rule, rule_value
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Award, Bid, Candidate, Objection, Tender
 from jianguan.tendering.services.collusion import collusion_run
@@ -206,9 +206,7 @@ def award_decide(*, actor: Actor, tender: Tender, candidate: Candidate, reason: 
     )
     # 实施条例 57: the others' bonds come back within N days of the contract (due at the
     # latest contract date until the contract is recorded).
-    refund = award.contract_due + dt.timedelta(
-        days=int(rule_value("bid_bond.refund_after_contract", on=on))
-    )
+    refund = period_end("bid_bond.refund_after_contract", start=award.contract_due, on=on)
     Bid.objects.filter(lot=candidate.lot, bond_refunded_at__isnull=True).exclude(
         pk=candidate.bid_id
     ).exclude(status=Bid.WITHDRAWN).update(bond_refund_due=refund)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from jianguan.core.actor import Actor
 from jianguan.ledger.services import record
-from jianguan.rules.lookup import rule_value
+from jianguan.rules.lookup import period_end
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Award, Bid, Tender
 from jianguan.tendering.services.common import move
@@ -29,9 +29,7 @@ def tender_mark_contracted(
     the signing day. The tender becomes contracted once the caller (contracts, which tendering
     must not import) says every awarded lot has a signed contract."""
     tender = Tender.objects.select_for_update().get(pk=award.tender_id)
-    due = signed_on + dt.timedelta(
-        days=int(rule_value("bid_bond.refund_after_contract", on=signed_on))
-    )
+    due = period_end("bid_bond.refund_after_contract", start=signed_on)
     refunds = (
         Bid.objects.filter(lot_id=award.lot_id, bond_refunded_at__isnull=True)
         .exclude(pk=award.bid_id)

@@ -9,6 +9,7 @@ import pytest
 
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now, to_local
+from jianguan.rules.lookup import add_working_days
 from jianguan.tendering import ocds, sealer, services
 from jianguan.tendering.models import Bid, Candidate, Tender
 from jianguan.tendering.services.clock import tenders_advance
@@ -120,7 +121,9 @@ def test_notices_bonds_and_report(client, market, tmp_path, bearer):
     Tender.objects.filter(pk=tender.pk).update(publicity_until=now() - dt.timedelta(seconds=1))
     award = services.award_decide(actor=owner, tender=tender, candidate=first)
     losers = Bid.objects.filter(tender=tender).exclude(pk=first.bid_id)
-    assert all(b.bond_refund_due == award.contract_due + dt.timedelta(days=5) for b in losers)
+    # 京条例 38: 5 working days after the contract (at the latest contract date until signed)
+    refund = add_working_days(award.contract_due, 5, provisional=True)
+    assert all(b.bond_refund_due == refund for b in losers)
     assert Bid.objects.get(pk=first.bid_id).bond_refund_due is None  # after its contract
     winner, loser = market["bidders"][0], market["bidders"][1]
     r = client.get(f"/api/v1/tendering/awards/{award.pk}/notice.pdf", headers=bearer(winner))
