@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-suite lint bench install migrate seed clean
+.PHONY: run test test-suite lint bench mutation install migrate seed clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test-suite: $(STAMP)
 
 bench: $(STAMP)
 	@for f in bench/[!_]*.py; do TESTING=1 $(PY) $$f || exit 1; done
+
+# Mutation testing (issue 14): slow, not in CI. MODULES=path/to/module.py runs only those.
+mutation: $(STAMP)
+	nice -n 19 $(PY) tools/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) data

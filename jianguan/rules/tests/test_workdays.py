@@ -69,3 +69,30 @@ def test_override_beats_the_package():
     # An admin marks 2026-03-09 (a Monday) as a holiday, e.g. a late official change.
     fn = workdays.make_is_workday({D(2026, 3, 9): False})
     assert workdays.add_working_days(D(2026, 3, 6), 1, fn) == D(2026, 3, 10)
+
+
+# Mutation testing (issue 14, `make mutation`): the edges the tests above left open.
+
+
+def test_negative_days_refused_with_its_message():
+    with pytest.raises(ValueError, match="^工作日数不能为负$"):
+        workdays.add_working_days(D(2026, 3, 2), -1, official)
+
+
+def test_unknown_year_error_names_the_day_asked():
+    # 2031-01-07 is the first day add_working_days asks about (the start is not counted).
+    with pytest.raises(workdays.UnknownCalendarYear) as info:
+        workdays.add_working_days(D(2031, 1, 6), 1, official)
+    assert info.value.day == D(2031, 1, 7)
+
+
+def test_lenient_fallback_is_monday_to_friday():
+    # 2031-01-06 is a Monday: Friday 01-10 is worked, Saturday 01-11 and Sunday 01-12 are not.
+    lenient = workdays.make_is_workday({}, strict=False)
+    assert [lenient(D(2031, 1, d)) for d in range(6, 13)] == [True] * 5 + [False, False]
+
+
+def test_working_days_between_an_empty_or_reversed_interval_is_zero():
+    assert workdays.working_days_between(D(2026, 3, 2), D(2026, 3, 2), official) == 0
+    assert workdays.working_days_between(D(2026, 3, 3), D(2026, 3, 2), official) == 0
+    assert workdays.working_days_between(D(2026, 3, 2), D(2026, 3, 3), official) == 1

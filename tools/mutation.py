@@ -1,0 +1,152 @@
+"""Mutation testing of the rule-bearing modules (issue 14 part 3): `make mutation`.
+
+For each module in MODULES (or those named on the command line) this runs mutmut 3 on that
+module alone, against that module's own tests, then appends one JSON line to
+bench/mutation.jsonl: module, mutants, killed, survived, timeout, no_tests, equivalent,
+killed_ratio, seconds, date. Declared equivalent mutants (tools/mutation_equivalent.toml,
+each with its reason) are counted as equivalent, not as survivors; killed_ratio is
+killed / (mutants - equivalent). Target: at least 0.90 in every module.
+
+Not part of CI (too slow). Usage:
+    make mutation                                   # every module below
+    make mutation MODULES=jianguan/ledger/merkle.py # one (or several, space-separated)
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "mutation.jsonl"
+EQUIVALENT = ROOT / "tools" / "mutation_equivalent.toml"
+
+# module -> its own tests (run inside mutants/, so paths are relative to the repository root)
+MODULES: dict[str, list[str]] = {
+    "jianguan/ledger/merkle.py": [
+        "jianguan/ledger/tests/test_merkle.py",
+        "jianguan/ledger/tests/test_known_answers.py",
+    ],
+    "jianguan/contracts/payments.py": ["jianguan/contracts/tests/test_payments_pure.py"],
+    "jianguan/rules/workdays.py": [
+        "jianguan/rules/tests/test_workdays.py",
+        "jianguan/rules/tests/test_period_end.py",
+    ],
+    "jianguan/experts/draw.py": [
+        "jianguan/experts/tests/test_draw.py",
+        "jianguan/experts/tests/test_known_answers.py",
+    ],
+}
+
+STATUS = {"killed": "killed", "survived": "survived", "timeout": "timeout", "no tests": "no_tests"}
+
+
+def equivalents(module: str) -> dict[str, str]:
+    """Declared equivalent mutants of a module: mutant name -> why it cannot be killed."""
+    if not EQUIVALENT.exists():
+        return {}
+    data = tomllib.loads(EQUIVALENT.read_text("utf-8"))
+    return {e["mutant"]: e["reason"] for e in data.get(module, [])}
+
+
+def child(module: str) -> None:
+    """Run mutmut on one module (in this process: config narrowed before mutmut reads it)."""
+    from mutmut import configuration
+
+    cfg = configuration.config()
+    configuration._config = dataclasses.replace(
+        cfg, only_mutate=[module], pytest_add_cli_args_test_selection=list(MODULES[module])
+    )
+    from mutmut.__main__ import cli
+
+    cli(["run", "--max-children", "1"], standalone_mode=False)
+
+
+def tally(module: str) -> tuple[Counter, dict[str, int | None]]:
+    from mutmut.stats import status_by_exit_code
+
+    meta = json.loads((ROOT / "mutants" / (module + ".meta")).read_text("utf-8"))
+    codes = meta["exit_code_by_key"]
+    return Counter(status_by_exit_code[c] for c in codes.values()), codes
+
+
+def one(module: str) -> dict:
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", TESTING="1")
+    start = time.monotonic()
+    with subprocess.Popen(
+        [sys.executable, __file__, "--child", module],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    ) as proc:
+        for line in proc.stdout:  # mutmut redraws a spinner with \r: keep each line's last state
+            print(line.rstrip("\n").split("\r")[-1], flush=True)
+    if proc.returncode:
+        sys.exit(f"{module}: mutmut failed (exit {proc.returncode})")
+    seconds = round(time.monotonic() - start, 1)
+    counts, codes = tally(module)
+    from mutmut.stats import status_by_exit_code
+
+    declared = equivalents(module)
+    survivors = {k for k, c in codes.items() if status_by_exit_code[c] == "survived"}
+    equivalent = sorted(survivors & declared.keys())
+    stale = sorted(declared.keys() - set(codes))
+    row = {"module": module, "mutants": len(codes)}
+    for status, key in STATUS.items():
+        row[key] = counts.get(status, 0)
+    row["survived"] -= len(equivalent)
+    row["equivalent"] = len(equivalent)
+    other = len(codes) - sum(counts.get(s, 0) for s in STATUS)
+    if other:
+        row["other"] = other
+    denominator = len(codes) - len(equivalent)
+    detected = row["killed"] + row["timeout"]
+    row["killed_ratio"] = round(detected / denominator, 4) if denominator else 1.0
+    if row["killed"] == 0 and len(codes):
+        # Nothing killed at all means the tests imported the unmutated code (the editable
+        # install) instead of mutants/: the figures would be meaningless.
+        sys.exit(f"{module}: no mutant killed; are the tests importing mutants/?")
+    row["seconds"] = seconds
+    row["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    left = sorted(survivors - declared.keys())
+    if left:
+        print(f"{module}: survivors not declared equivalent:", *left, sep="\n    ")
+    if stale:
+        print(f"{module}: declared equivalent but not a survivor now:", *stale, sep="\n    ")
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        sys.exit(f"no test mapping for {unknown}; add them to MODULES in tools/mutation.py")
+    for module in args.modules or list(MODULES):
+        row = one(module)
+        print(json.dumps(row, ensure_ascii=False))
+        with OUT.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
