@@ -10,6 +10,12 @@ killed / (mutants - equivalent). Target: at least 0.90 in every module.
 Not part of CI (too slow). Usage:
     make mutation                                   # every module below
     make mutation MODULES=jianguan/ledger/merkle.py # one (or several, space-separated)
+    .venv/bin/python tools/mutation.py --again jianguan/ledger/merkle.py
+        # after adding tests: keep mutants/ from the last run of that module, copy the new test
+        # files in and re-run only its survivors (a killed mutant stays killed: tests were added)
+    .venv/bin/python tools/mutation.py --resume jianguan/ledger/merkle.py
+        # carry on an interrupted run in mutants/ (mutants not yet checked); stopping the mutmut
+        # child still records a line, with not_checked > 0 marking the figures as partial
 """
 
 from __future__ import annotations
@@ -48,7 +54,13 @@ MODULES: dict[str, list[str]] = {
     ],
 }
 
-STATUS = {"killed": "killed", "survived": "survived", "timeout": "timeout", "no tests": "no_tests"}
+STATUS = {
+    "killed": "killed",
+    "survived": "survived",
+    "timeout": "timeout",
+    "no tests": "no_tests",
+    "not checked": "not_checked",  # only after an interrupted run: the figures are partial
+}
 
 
 def equivalents(module: str) -> dict[str, str]:
@@ -59,7 +71,7 @@ def equivalents(module: str) -> dict[str, str]:
     return {e["mutant"]: e["reason"] for e in data.get(module, [])}
 
 
-def child(module: str) -> None:
+def child(module: str, names: list[str]) -> None:
     """Run mutmut on one module (in this process: config narrowed before mutmut reads it)."""
     from mutmut import configuration
 
@@ -69,7 +81,7 @@ def child(module: str) -> None:
     )
     from mutmut.__main__ import cli
 
-    cli(["run", "--max-children", "1"], standalone_mode=False)
+    cli(["run", "--max-children", "1", *names], standalone_mode=False)
 
 
 def tally(module: str) -> tuple[Counter, dict[str, int | None]]:
@@ -80,12 +92,30 @@ def tally(module: str) -> tuple[Counter, dict[str, int | None]]:
     return Counter(status_by_exit_code[c] for c in codes.values()), codes
 
 
-def one(module: str) -> dict:
-    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+def one(module: str, again: bool = False, resume: bool = False) -> dict:
+    names: list[str] = []
+    if resume:
+        pass
+    elif again:
+        from mutmut.stats import status_by_exit_code
+
+        _, codes = tally(module)
+        declared = equivalents(module)
+        names = [
+            k
+            for k, c in codes.items()
+            if status_by_exit_code[c] in ("survived", "no tests") and k not in declared
+        ]
+        if not names:
+            sys.exit(f"{module}: no undeclared survivor to re-run")
+        for test in MODULES[module]:
+            shutil.copy2(ROOT / test, ROOT / "mutants" / test)
+    else:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", TESTING="1")
     start = time.monotonic()
     with subprocess.Popen(
-        [sys.executable, __file__, "--child", module],
+        [sys.executable, __file__, "--child", module, *names],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -95,7 +125,7 @@ def one(module: str) -> dict:
     ) as proc:
         for line in proc.stdout:  # mutmut redraws a spinner with \r: keep each line's last state
             print(line.rstrip("\n").split("\r")[-1], flush=True)
-    if proc.returncode:
+    if proc.returncode and not resume:
         sys.exit(f"{module}: mutmut failed (exit {proc.returncode})")
     seconds = round(time.monotonic() - start, 1)
     counts, codes = tally(module)
@@ -115,12 +145,15 @@ def one(module: str) -> dict:
         row["other"] = other
     denominator = len(codes) - len(equivalent)
     detected = row["killed"] + row["timeout"]
+    denominator -= row["not_checked"]
     row["killed_ratio"] = round(detected / denominator, 4) if denominator else 1.0
     if row["killed"] == 0 and len(codes):
         # Nothing killed at all means the tests imported the unmutated code (the editable
         # install) instead of mutants/: the figures would be meaningless.
         sys.exit(f"{module}: no mutant killed; are the tests importing mutants/?")
     row["seconds"] = seconds
+    if again or resume:
+        row["rerun"] = "resumed" if resume else "survivors only"  # seconds: this run alone
     row["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     left = sorted(survivors - declared.keys())
     if left:
@@ -133,16 +166,20 @@ def one(module: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
+    parser.add_argument("--again", action="store_true", help="re-run the last run's survivors")
+    parser.add_argument("--resume", action="store_true", help="carry on an interrupted run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.modules)
         return
+    if (args.again or args.resume) and len(args.modules) != 1:
+        sys.exit("--again and --resume take the one module whose mutants/ copy is there")
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         sys.exit(f"no test mapping for {unknown}; add them to MODULES in tools/mutation.py")
     for module in args.modules or list(MODULES):
-        row = one(module)
+        row = one(module, args.again, args.resume)
         print(json.dumps(row, ensure_ascii=False))
         with OUT.open("a", encoding="utf-8") as f:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")

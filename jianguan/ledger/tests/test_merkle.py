@@ -452,3 +452,84 @@ def test_property_proofs_match_rfc_and_bind_everything(
         bad = list(proof)
         bad[pos] = _flip(bad[pos], 5)
         assert not verify_consistency(alg, first, size, tree.root(first), root, bad)
+
+
+# --------------------------------------------------------------------------- exact errors
+# Mutation testing (issue 14, `make mutation`): the errors name the argument at fault, since
+# the API returns them to callers who passed a bad tree size or index.
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: perfect_subtrees(-1, 3), "start must be non-negative, got -1"),
+        (lambda: perfect_subtrees(0, -3), "end must be non-negative, got -3"),
+        (lambda: perfect_subtrees(3, 1), "range end 1 is before start 3"),
+        (lambda: perfect_subtrees(1, 3), "range [1, 3) is not a node of any RFC 9162 tree"),
+        (lambda: range_hash(1, 1, {}), "an empty range only has a hash as the empty tree [0, 0)"),
+        (lambda: root_hash_nodes(-2), "size must be non-negative, got -2"),
+        (lambda: root_hash_nodes("3"), "size must be an integer, got str"),
+        (lambda: root_hash(-2, {}), "size must be non-negative, got -2"),
+        (lambda: root_hash(True, {}), "size must be an integer, got bool"),
+        (lambda: append_nodes_needed(-1), "index must be non-negative, got -1"),
+        (lambda: append_nodes(-1, bytes(32), {}), "index must be non-negative, got -1"),
+        (lambda: append_nodes(0, bytes(31), {}), "leaf_hash must be 32 bytes of sm3"),
+        (lambda: inclusion_proof_ranges(-1, 3), "index must be non-negative, got -1"),
+        (lambda: inclusion_proof_ranges(0, -3), "size must be non-negative, got -3"),
+        (lambda: inclusion_proof_ranges(3, 3), "leaf index 3 is not in a tree of size 3"),
+        (
+            lambda: inclusion_proof_ranges(0, 0),
+            "no inclusion proof exists for an empty tree (tree_size 0)",
+        ),
+        (lambda: consistency_proof_ranges(-1, 3), "first must be non-negative, got -1"),
+        (lambda: consistency_proof_ranges(1, -3), "second must be non-negative, got -3"),
+        (
+            lambda: consistency_proof_ranges(4, 3),
+            "first tree size 4 is larger than second tree size 3",
+        ),
+        (
+            lambda: consistency_proof_ranges(0, 3),
+            "no consistency proof exists from an empty tree (first = 0); "
+            "RFC 9162 requires 0 < first <= second",
+        ),
+        (lambda: InMemoryTree().root(-1), "tree_size must be non-negative, got -1"),
+        (lambda: InMemoryTree().root(1), "tree size 1 exceeds the 0 leaves appended"),
+        (lambda: InMemoryTree().leaf_hash(0), "leaf index 0 is not in a tree of size 0"),
+        (
+            lambda: InMemoryTree("md5"),
+            "unsupported hash algorithm 'md5'; expected one of ('sm3', 'sha256')",
+        ),
+    ],
+)
+def test_argument_errors_are_exact(call, message) -> None:
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_node_source_errors_are_exact() -> None:
+    with pytest.raises(TypeError) as info:
+        root_hash(1, 42)  # type: ignore[arg-type]
+    assert str(info.value) == "nodes must be a Mapping[(level, index), bytes] or a callable"
+    with pytest.raises(KeyError) as info:
+        root_hash(1, {})
+    assert info.value.args == ("stored Merkle node (level=0, index=0) was not supplied",)
+
+
+@pytest.mark.parametrize("alg", ALGS)
+def test_verification_refuses_malformed_hashes_even_with_a_good_proof(alg) -> None:
+    # RFC 9162 §2.1.3.2 / §2.1.4.2 take hashes of the tree's algorithm: a root, leaf or path
+    # element of another length (or not bytes) is refused, never checked loosely.
+    tree = InMemoryTree(alg)
+    tree.extend(_leaves(10))
+    leaf, root3, root10 = tree.leaf_hash(3), tree.root(3), tree.root(10)
+    path, proof = tree.inclusion_proof(3, 10), tree.consistency_proof(3, 10)
+    assert verify_inclusion(alg, leaf, 3, 10, path, root10)
+    assert verify_consistency(alg, 3, 10, root3, root10, proof)
+    for bad in (root10[:-1], root10 + b"\0", root10.hex()):
+        assert not verify_inclusion(alg, leaf, 3, 10, path, bad)
+        assert not verify_consistency(alg, 3, 10, root3, bad, proof)
+    assert not verify_inclusion(alg, leaf[:-1], 3, 10, path, root10)
+    assert not verify_inclusion(alg, leaf, 3, 10, [*path[:-1], path[-1][:-1]], root10)
+    assert not verify_consistency(alg, 3, 10, root3[:-1], root10, proof)
+    assert not verify_consistency(alg, 3, 10, root3, root10, [*proof[:-1], proof[-1][:-1]])
