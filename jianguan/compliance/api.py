@@ -168,6 +168,7 @@ def finding_raise(
     if inspection is None:
         raise NotFound("检查记录不存在", code="inspection_not_found")
     selectors.project_for(actor=request.actor, pk=inspection.project_id)
+    services.finding_access_check(request.actor, inspection)  # before the body is read
     organisation = Organisation.objects.filter(pk=data.responsible_organisation_id).first()
     if organisation is None:
         raise ValidationFailed("责任单位不存在", code="unknown_organisation")

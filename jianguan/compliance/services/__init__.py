@@ -187,6 +187,14 @@ def risk_emergency_plan_file(
 # --- inspections --------------------------------------------------------------------------------
 
 
+def finding_access_check(actor: Actor, inspection: Inspection) -> None:
+    """Findings are raised by the organisation that carries out the inspection (403 otherwise);
+    asked before anything about the request is read."""
+    inspector_side(actor, inspection.project)
+    if inspection.inspector_organisation_id != actor.organisation_id and not actor.is_system:
+        raise PermissionDenied("只能在本单位开展的检查中登记问题", code="not_inspector")
+
+
 def inspector_side(actor: Actor, project: Project) -> str:
     if actor.can("compliance.inspect_as_regulator"):
         return "regulator"
@@ -255,9 +263,7 @@ def finding_raise(
 ) -> RectificationOrder:
     """A finding and its rectification order (整改通知单); due date from rule data by severity."""
     project = inspection.project
-    inspector_side(actor, project)
-    if inspection.inspector_organisation_id != actor.organisation_id and not actor.is_system:
-        raise PermissionDenied("只能在本单位开展的检查中登记问题", code="not_inspector")
+    finding_access_check(actor, inspection)
     _wf(workflow.check_choice, type, workflow.FINDING_TYPES, "问题类型", "unknown_finding_type")
     _wf(workflow.check_choice, severity, workflow.SEVERITIES, "严重程度", "unknown_severity")
     description = (description or "").strip()

@@ -102,3 +102,28 @@ def test_the_sanction_issue_page_refuses_a_non_regulator_with_403_on_an_empty_fo
     assert r.status_code == 403 and "只能由监管部门作出" in r.content.decode()
     client.force_login(site["actors"]["regulator"].user)
     assert client.post(reverse("compliance:sanction_issue"), {}).status_code == 400
+
+
+def test_a_party_raising_a_finding_gets_403_before_its_form_is_read(client, site, bearer):
+    """Only the inspecting organisation raises findings: a contractor of the project is refused
+    with 403 even when the responsible organisation it names does not exist (it was a 400
+    `unknown_organisation`, which told it the inspection exists and what the form needs)."""
+    from jianguan.compliance import services
+
+    inspection = services.inspection_create(
+        actor=site["actors"]["regulator"],
+        project=site["project"],
+        kind="routine",
+        inspected_on=today_local(),
+    )
+    form = {
+        "type": "safety",
+        "severity": "general",
+        "description": "临边防护缺失",
+        "responsible_organisation_id": "999999",
+    }
+    url = f"{API}/inspections/{inspection.pk}/findings"
+    r = client.post(url, form, headers=bearer(site["actors"]["contractor"]))
+    assert r.status_code == 403, r.content
+    r = client.post(url, form, headers=bearer(site["actors"]["regulator"]))
+    assert r.status_code == 400 and r.json()["code"] == "unknown_organisation"
