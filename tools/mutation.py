@@ -4,8 +4,9 @@ For each module in MODULES (or those named on the command line) this runs mutmut
 module alone, against that module's own tests, then appends one JSON line to
 bench/mutation.jsonl: module, mutants, killed, survived, timeout, no_tests, equivalent,
 killed_ratio, seconds, date. Declared equivalent mutants (tools/mutation_equivalent.toml,
-each with its reason) are counted as equivalent, not as survivors; killed_ratio is
-killed / (mutants - equivalent). Target: at least 0.90 in every module.
+each with its reason) are counted as equivalent, not as survivors. killed_ratio is
+(killed + timeout) / (mutants - equivalent - not_checked): a mutant that never finishes (a loop
+that no longer ends) has been detected. Target: at least 0.90 in every module.
 
 Not part of CI (too slow). Usage:
     make mutation                                   # every module below
