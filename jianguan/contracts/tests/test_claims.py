@@ -268,7 +268,7 @@ def test_payment_up_to_payable_then_paid(deal):
     ]:
         with pytest.raises(ValidationFailed) as exc:
             claims.payment_record(
-                actor=owner, claim=claim, amount=amount, paid_on=TODAY, reference="X1"
+                actor=owner, claim=claim, amount=amount, paid_on=today_local(), reference="X1"
             )
         assert exc.value.code == code
     with pytest.raises(ValidationFailed) as exc:
@@ -276,7 +276,7 @@ def test_payment_up_to_payable_then_paid(deal):
             actor=owner,
             claim=claim,
             amount="1",
-            paid_on=TODAY + dt.timedelta(days=1),
+            paid_on=today_local() + dt.timedelta(days=1),
             reference="X1",
         )
     assert exc.value.code == "bad_date"
@@ -285,12 +285,12 @@ def test_payment_up_to_payable_then_paid(deal):
             actor=deal["actors"]["contractor"],
             claim=claim,
             amount="1",
-            paid_on=TODAY,
+            paid_on=today_local(),
             reference="X",
         )
     assert snapshot() == before
     claims.payment_record(
-        actor=owner, claim=claim, amount="100.00", paid_on=TODAY, reference="ZF-1"
+        actor=owner, claim=claim, amount="100.00", paid_on=today_local(), reference="ZF-1"
     )
     claim.refresh_from_db()
     assert claim.status == "approved" and claim.paid_amount == D("100.00")
@@ -299,11 +299,13 @@ def test_payment_up_to_payable_then_paid(deal):
         actor=deal["actors"]["finance"],
         claim=claim,
         amount=str(rest),
-        paid_on=TODAY,
+        paid_on=today_local(),
         reference="ZF-2",
     )
     claim.refresh_from_db()
     assert claim.status == "paid" and Payment.objects.count() == 2
     with pytest.raises(Conflict):
-        claims.payment_record(actor=owner, claim=claim, amount="1", paid_on=TODAY, reference="ZF-3")
+        claims.payment_record(
+            actor=owner, claim=claim, amount="1", paid_on=today_local(), reference="ZF-3"
+        )
     assert LedgerEntry.objects.filter(type="contracts.payment_recorded").count() == 2

@@ -9,7 +9,8 @@ from decimal import Decimal as D
 import pytest
 
 from jianguan.contracts.models import BoqItem, PaymentClaim, ReviewCut
-from jianguan.contracts.tests.test_claims import P1, P2, TODAY, snapshot
+from jianguan.contracts.tests.test_claims import P1, P2, snapshot
+from jianguan.core.timeutil import today_local
 
 API = "/api/v1/contracts"
 
@@ -109,7 +110,7 @@ def test_double_review_over_the_api(call, deal):
     assert view["lines"][0]["final"] == secret_qty
     payable = D(view["claim"]["payable_amount"])
     assert payable == (D(view["claim"]["approved_value"]) * D("0.85")).quantize(D("0.01"))
-    over = {"amount": str(payable + D("0.01")), "paid_on": str(TODAY), "reference": "ZF-1"}
+    over = {"amount": str(payable + D("0.01")), "paid_on": str(today_local()), "reference": "ZF-1"}
     r = call("owner", "post", f"/claims/{k}/payments", over)
     assert r.status_code == 400 and r.json()["code"] == "payment_exceeds_approved"
     assert "支付金额超过审定应付金额" in r.json()["message"]
@@ -155,7 +156,7 @@ def test_bad_input_over_the_api_changes_nothing(call, deal):
         "owner",
         "post",
         f"/claims/{k}/payments",
-        {"amount": "1", "paid_on": str(TODAY), "reference": "X"},
+        {"amount": "1", "paid_on": str(today_local()), "reference": "X"},
     )
     assert r.status_code == 409 and r.json()["code"] == "claim_not_approved"
     assert not ReviewCut.objects.exists()

@@ -12,9 +12,10 @@ from jianguan.contracts import selectors_claims as sel
 from jianguan.contracts.models import ClaimLine, Review, ReviewCut
 from jianguan.contracts.payments import money
 from jianguan.contracts.services import claims, reviews
-from jianguan.contracts.tests.test_claims import P1, TODAY, new_claim, payload, run_chain, snapshot
+from jianguan.contracts.tests.test_claims import P1, new_claim, payload, run_chain, snapshot
 from jianguan.contracts.visibility_reviews import _review_rule as review_rule
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.selectors import entries_search
 from jianguan.ledger.visibility import can_see
@@ -149,7 +150,7 @@ def test_double_review_end_to_end_with_independence(deal):
             actor=a["finance"],
             claim=claim,
             amount=claim.payable_amount + D("0.01"),
-            paid_on=TODAY,
+            paid_on=today_local(),
             reference="ZF-9",
         )
     assert exc.value.code == "payment_exceeds_approved"
@@ -157,7 +158,7 @@ def test_double_review_end_to_end_with_independence(deal):
         actor=a["finance"],
         claim=claim,
         amount=claim.payable_amount,
-        paid_on=TODAY,
+        paid_on=today_local(),
         reference="ZF-9",
     )
     claim.refresh_from_db()
