@@ -53,6 +53,7 @@ MODULES: dict[str, list[str]] = {
         "jianguan/experts/tests/test_draw.py",
         "jianguan/experts/tests/test_known_answers.py",
     ],
+    "jianguan/tendering/workflow.py": ["jianguan/tendering/tests/test_workflow_edges.py"],
 }
 
 STATUS = {
@@ -93,6 +94,23 @@ def tally(module: str) -> tuple[Counter, dict[str, int | None]]:
     return Counter(status_by_exit_code[c] for c in codes.values()), codes
 
 
+def run_child(module: str, names: list[str], resume: bool) -> None:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", TESTING="1")
+    with subprocess.Popen(
+        [sys.executable, __file__, "--child", module, *names],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    ) as proc:
+        for line in proc.stdout:  # mutmut redraws a spinner with \r: keep each line's last state
+            print(line.rstrip("\n").split("\r")[-1], flush=True)
+    if proc.returncode and not resume:
+        sys.exit(f"{module}: mutmut failed (exit {proc.returncode})")
+
+
 def one(module: str, again: bool = False, resume: bool = False) -> dict:
     names: list[str] = []
     if resume:
@@ -108,26 +126,17 @@ def one(module: str, again: bool = False, resume: bool = False) -> dict:
             if status_by_exit_code[c] in ("survived", "no tests") and k not in declared
         ]
         if not names:
-            sys.exit(f"{module}: no undeclared survivor to re-run")
+            # Only declarations changed (a survivor now declared equivalent): nothing to run,
+            # but the module's line is recorded again with the new tally.
+            print(f"{module}: no undeclared survivor to re-run; recording the current tally")
         for test in MODULES[module]:
+            (ROOT / "mutants" / test).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / test, ROOT / "mutants" / test)
     else:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", TESTING="1")
     start = time.monotonic()
-    with subprocess.Popen(
-        [sys.executable, __file__, "--child", module, *names],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    ) as proc:
-        for line in proc.stdout:  # mutmut redraws a spinner with \r: keep each line's last state
-            print(line.rstrip("\n").split("\r")[-1], flush=True)
-    if proc.returncode and not resume:
-        sys.exit(f"{module}: mutmut failed (exit {proc.returncode})")
+    if names or not again:
+        run_child(module, names, resume)
     seconds = round(time.monotonic() - start, 1)
     counts, codes = tally(module)
     from mutmut.stats import status_by_exit_code
@@ -154,7 +163,8 @@ def one(module: str, again: bool = False, resume: bool = False) -> dict:
         sys.exit(f"{module}: no mutant killed; are the tests importing mutants/?")
     row["seconds"] = seconds
     if again or resume:
-        row["rerun"] = "resumed" if resume else "survivors only"  # seconds: this run alone
+        # seconds: this run alone ("tally only": no mutant run, declarations re-counted)
+        row["rerun"] = "resumed" if resume else "survivors only" if names else "tally only"
     row["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     left = sorted(survivors - declared.keys())
     if left:
