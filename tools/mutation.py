@@ -54,6 +54,7 @@ MODULES: dict[str, list[str]] = {
         "jianguan/experts/tests/test_known_answers.py",
     ],
     "jianguan/tendering/workflow.py": ["jianguan/tendering/tests/test_workflow_edges.py"],
+    "jianguan/contracts/workflow.py": ["jianguan/contracts/tests/test_workflow_edges.py"],
 }
 
 STATUS = {
