@@ -60,6 +60,11 @@ MODULES: dict[str, list[str]] = {
         "jianguan/tendering/evaluation/tests/test_price_score_edges.py",
         "jianguan/tendering/tests/test_known_answers.py",
     ],
+    "jianguan/compliance/credit.py": [
+        "jianguan/compliance/tests/test_credit_engine.py",
+        "jianguan/compliance/tests/test_known_answers.py",
+        "jianguan/compliance/tests/test_credit_edges.py",
+    ],
 }
 
 STATUS = {
