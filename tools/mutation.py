@@ -65,6 +65,10 @@ MODULES: dict[str, list[str]] = {
         "jianguan/compliance/tests/test_known_answers.py",
         "jianguan/compliance/tests/test_credit_edges.py",
     ],
+    "jianguan/projects/workflow.py": [
+        "jianguan/projects/tests/test_workflow.py",
+        "jianguan/projects/tests/test_workflow_edges.py",
+    ],
 }
 
 STATUS = {
