@@ -54,11 +54,10 @@ def _ineligible(result: dict[str, Any]) -> ValidationFailed:
     )
 
 
-def _article(code: str) -> str:
-    try:
-        return rule(code).reference
-    except Exception:
-        return "《中华人民共和国建筑法》第二十九条"
+def _forbidden(code: str) -> str | None:
+    """The article when the rule (a boolean in rule data) forbids, else None."""
+    found = rule(code)
+    return found.reference if found.value else None
 
 
 @transaction.atomic
@@ -81,18 +80,22 @@ def subcontract_create(
     parent = locked(parent)
     if not actor.is_system and actor.organisation_id != parent.contractor_id:
         raise PermissionDenied("只有总承包单位可以分包", code="not_contractor")
-    if parent.kind == "subcontract":
+    if parent.kind == "subcontract" and (
+        article := _forbidden("subcontract.re_subcontracting_prohibited")
+    ):
         raise ValidationFailed(
             "分包单位不得将其承包的工程再分包",
             code="re_subcontracting",
-            details={"article": _article("subcontract.re_subcontracting_prohibited")},
+            details={"article": article},
         )
     require(actor, "contracts.manage")
-    if covers_main_structure:
+    if covers_main_structure and (
+        article := _forbidden("subcontract.main_structure_self_performed")
+    ):
         raise ValidationFailed(
             "建筑工程主体结构的施工必须由总承包单位自行完成，不得分包",
             code="main_structure_subcontracted",
-            details={"article": _article("subcontract.main_structure_self_performed")},
+            details={"article": article},
         )
     require_in_force(parent)
     if subcontract_type not in SUB_KINDS:
