@@ -329,7 +329,7 @@ def _insert(connection, backend: str, entry_rows: list, node_rows: list) -> None
 
 
 def _proofs(backend: str, count: int) -> None:
-    from jianguan.ledger import merkle, selectors, services
+    from jianguan.ledger import merkle, merkle_consistency, selectors, services
 
     head = services.tree_head_sign()
     size, root, alg = head.tree_size, bytes.fromhex(head.root_hash), head.hash_alg
@@ -369,7 +369,7 @@ def _proofs(backend: str, count: int) -> None:
         return merkle.root_hash(m, got, alg)
 
     assert all(
-        merkle.verify_consistency(alg, m, size, root_at(m), root, p)
+        merkle_consistency.verify_consistency(alg, m, size, root_at(m), root, p)
         for m, p in zip(firsts[:200], cpaths[:200], strict=True)
     )
     emit(

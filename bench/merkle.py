@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jianguan.ledger import merkle
+from jianguan.ledger import merkle, merkle_consistency
 
 
 def leaf_inputs(n: int) -> Iterator[bytes]:
@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     def gen_consistency() -> list[list[bytes]]:
         out = []
         for m in firsts:
-            need = merkle.consistency_proof_nodes(m, n)
-            out.append(merkle.consistency_proof(m, n, {x: nodes[x] for x in need}, alg))
+            need = merkle_consistency.consistency_proof_nodes(m, n)
+            out.append(merkle_consistency.consistency_proof(m, n, {x: nodes[x] for x in need}, alg))
         return out
 
     seconds, cproofs = timed(gen_consistency)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def verify_consistency() -> bool:
         return all(
-            merkle.verify_consistency(alg, m, n, first_roots[m], root, p)
+            merkle_consistency.verify_consistency(alg, m, n, first_roots[m], root, p)
             for m, p in zip(firsts, cproofs, strict=True)
         )
 

@@ -7,12 +7,22 @@ class AccountsConfig(AppConfig):
     verbose_name = "机构与用户"
 
     def ready(self) -> None:
+        from jianguan.core.demo import register_seeder
+
+        register_seeder("accounts", "jianguan.accounts.demo:seed", order=10)
+
         from jianguan.accounts import (
             permissions,  # noqa: F401  (registers grants)
             visibility,
         )
 
         visibility.register_all()
+
+        from jianguan.accounts.actors import actor_for
+        from jianguan.accounts.services import api_token_authenticate
+        from jianguan.core.actor import register_actor_hooks
+
+        register_actor_hooks(for_user=actor_for, for_token=api_token_authenticate)
 
         from django.contrib import admin
 

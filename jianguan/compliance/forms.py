@@ -5,25 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from jianguan.compliance import workflow
-from jianguan.core.forms import StyledFormMixin
+from jianguan.core.forms import MultipleFileField, StyledFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class InspectionFindingForm(StyledFormMixin, forms.Form):

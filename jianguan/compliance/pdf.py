@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from jianguan.compliance import workflow
 from jianguan.compliance.models import RectificationOrder
-from jianguan.projects.pdf import INK, _esc, _font, _style
+from jianguan.core.pdf import esc, pairs, render, style
 
 
 def order_lines(order: RectificationOrder) -> list[tuple[str, str]]:
@@ -33,23 +30,14 @@ def order_lines(order: RectificationOrder) -> list[tuple[str, str]]:
 
 
 def order_pdf(order: RectificationOrder) -> bytes:
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        title=f"整改通知单 {order.number}",
-    )
-    body = _style(11, leading=16)
+    body = style(11, leading=16)
     story = [
-        Paragraph("整改通知单", _style(22, centre=True)),
+        Paragraph("整改通知单", style(22, centre=True)),
         Spacer(1, 4 * mm),
-        Paragraph(f"编号：{_esc(order.number)}", _style(10, centre=True)),
+        Paragraph(f"编号：{esc(order.number)}", style(10, centre=True)),
         Spacer(1, 8 * mm),
         Paragraph(
-            f"{_esc(order.responsible_organisation.name)}：",
+            f"{esc(order.responsible_organisation.name)}：",
             body,
         ),
         Paragraph(
@@ -59,26 +47,14 @@ def order_pdf(order: RectificationOrder) -> bytes:
         ),
         Spacer(1, 6 * mm),
     ]
-    rows = [[Paragraph(_esc(k), body), Paragraph(_esc(v), body)] for k, v in order_lines(order)]
-    table = Table(rows, colWidths=[35 * mm, 135 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), _font()),
-                ("GRID", (0, 0), (-1, -1), 0.5, INK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
     story += [
-        table,
+        pairs(order_lines(order), body, [35 * mm, 135 * mm]),
         Spacer(1, 10 * mm),
         Paragraph(
-            f"检查人：{_esc(order.issued_by)}　　下达日期：{order.issued_on.isoformat()}", body
+            f"检查人：{esc(order.issued_by)}　　下达日期：{order.issued_on.isoformat()}", body
         ),
     ]
-    doc.build(story)
-    return buf.getvalue()
+    return render(story, title=f"整改通知单 {order.number}")
 
 
 def sanction_lines(sanction) -> list[tuple[str, str]]:
@@ -110,31 +86,15 @@ def sanction_pdf(sanction) -> bytes:
     from jianguan.rules.lookup import rule_value
 
     title = f"{sanctions.KINDS[sanction.kind]}决定通知书"
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, title=title
-    )
-    body = _style(11, leading=16)
+    body = style(11, leading=16)
     days = rule_value("card.appeal_window_days", on=sanction.issued_on)
-    rows = [
-        [Paragraph(_esc(k), body), Paragraph(_esc(v), body)] for k, v in sanction_lines(sanction)
-    ]
-    table = Table(rows, colWidths=[35 * mm, 135 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), _font()),
-                ("GRID", (0, 0), (-1, -1), 0.5, INK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table = pairs(sanction_lines(sanction), body, [35 * mm, 135 * mm])
     story = [
-        Paragraph(_esc(title), _style(20, centre=True)),
+        Paragraph(esc(title), style(20, centre=True)),
         Spacer(1, 4 * mm),
-        Paragraph(f"编号：{_esc(sanction.number)}", _style(10, centre=True)),
+        Paragraph(f"编号：{esc(sanction.number)}", style(10, centre=True)),
         Spacer(1, 8 * mm),
-        Paragraph(f"{_esc(sanction.organisation.name)}：", body),
+        Paragraph(f"{esc(sanction.organisation.name)}：", body),
         Paragraph(
             "根据下列事实和依据，对你单位作出如下处理决定，有效期内将在准入核验中予以限制，"
             "并在公布期内向社会公开。",
@@ -145,5 +105,4 @@ def sanction_pdf(sanction) -> bytes:
         Spacer(1, 8 * mm),
         Paragraph(f"如对本决定有异议，可自决定作出之日起{days}日内通过建管云平台提出申诉。", body),
     ]
-    doc.build(story)
-    return buf.getvalue()
+    return render(story, title=title)

@@ -8,14 +8,13 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from jianguan.compliance import sanctions, workflow
-from jianguan.core.api_schemas import documented
-from jianguan.projects.schemas import _text
+from jianguan.core.api_schemas import documented, text
 
-Str20 = _text(20)
-Str50 = _text(50)
-Str200 = _text(200)
-Str500 = _text(500)
-Text = _text(5000)
+Str20 = text(20)
+Str50 = text(50)
+Str200 = text(200)
+Str500 = text(500)
+Text = text(5000)
 Score = Annotated[int, Field(ge=1, le=5)]
 
 

@@ -7,6 +7,10 @@ class ContractsConfig(AppConfig):
     verbose_name = "合同与支付"
 
     def ready(self) -> None:
+        from jianguan.core.demo import register_seeder
+
+        register_seeder("contracts", "jianguan.contracts.demo:seed", order=80)
+
         from jianguan.contracts import facts, permissions  # noqa: F401  (registers grants)
 
         facts.register_all()

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
-from jianguan.compliance.forms import MultipleFileField
-from jianguan.core.forms import StyledFormMixin
+from jianguan.core.forms import MultipleFileField, StyledFormMixin
 from jianguan.core.money import DecimalProblem, strict_decimal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,19 +6,17 @@ submitted, so the finance and audit figures may be shown to every party.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.db.models import Sum
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from jianguan.contracts import workflow
 from jianguan.contracts.models import Payment, PaymentClaim
+from jianguan.core.pdf import esc, grid, render, style
 from jianguan.core.timeutil import to_local, today_local
 from jianguan.ledger.models import LedgerEntry
-from jianguan.projects.pdf import INK, _esc, _font, _style
 
 ISSUABLE = {workflow.C_APPROVED, workflow.C_PAID}
 
@@ -114,38 +112,20 @@ def certificate_facts(claim: PaymentClaim) -> dict:
 
 
 def _table(rows, widths, header: bool = False) -> Table:
-    body = _style(10, leading=14)
-    table = Table(
-        [[Paragraph(_esc(str(cell)), body) for cell in row] for row in rows], colWidths=widths
+    body = style(10, leading=14)
+    return grid(
+        [[Paragraph(esc(str(cell)), body) for cell in row] for row in rows], widths, header=header
     )
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), _font()),
-        ("GRID", (0, 0), (-1, -1), 0.5, INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), "#e8edf5"))
-    table.setStyle(TableStyle(style))
-    return table
 
 
 def certificate_pdf(claim: PaymentClaim) -> bytes:
     facts = certificate_facts(claim)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        title=f"工程进度款支付证书 {claim.number}",
-    )
-    body = _style(11, leading=16)
-    head = _style(12, leading=18)
+    body = style(11, leading=16)
+    head = style(12, leading=18)
     story = [
-        Paragraph("工程进度款支付证书", _style(20, centre=True)),
+        Paragraph("工程进度款支付证书", style(20, centre=True)),
         Spacer(1, 3 * mm),
-        Paragraph(f"编号：{_esc(facts['number'])}", _style(10, centre=True)),
+        Paragraph(f"编号：{esc(facts['number'])}", style(10, centre=True)),
         Spacer(1, 6 * mm),
         _table(facts["rows"], [40 * mm, 130 * mm]),
         Spacer(1, 5 * mm),
@@ -162,7 +142,7 @@ def certificate_pdf(claim: PaymentClaim) -> bytes:
         _table(facts["summary"], [40 * mm, 130 * mm]),
         Spacer(1, 6 * mm),
         Paragraph(
-            f"总监理工程师：{_esc(facts['chief_supervisor'])}　　签字时间：{facts['chief_signed_at']}",
+            f"总监理工程师：{esc(facts['chief_supervisor'])}　　签字时间：{facts['chief_signed_at']}",
             body,
         ),
         Paragraph(
@@ -172,8 +152,7 @@ def certificate_pdf(claim: PaymentClaim) -> bytes:
         Paragraph(
             f"本证书由建管云于 {today_local():%Y-%m-%d} 生成；审定记录可凭存证序号在公开存证日志中"
             "校验，未经篡改。",
-            _style(9, leading=13),
+            style(9, leading=13),
         ),
     ]
-    doc.build(story)
-    return buf.getvalue()
+    return render(story, title=f"工程进度款支付证书 {claim.number}", margins_mm={"top": 18})

@@ -10,13 +10,12 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from jianguan.contracts import workflow
-from jianguan.core.api_schemas import documented
-from jianguan.projects.schemas import _text
+from jianguan.core.api_schemas import documented, text
 
-Str20, Str40, Str100, Str200 = _text(20), _text(40), _text(100), _text(200)
-Text = _text(5000)
+Str20, Str40, Str100, Str200 = text(20), text(40), text(100), text(200)
+Text = text(5000)
 Id = Annotated[int, Field(ge=1, le=2**62)]
-Num = _text(40)
+Num = text(40)
 
 
 class TermsIn(Schema):
@@ -73,7 +72,7 @@ class SubcontractIn(Schema):
 
 class ApprovalIn(Schema):
     approve: bool
-    opinion: _text(500) = ""
+    opinion: text(500) = ""
 
 
 class PartyOut(Schema):

@@ -1,5 +1,7 @@
 """API authentication: Bearer tokens (scripts) or the browser session (pages).
 
+Which user a token belongs to is for accounts to say (it registers the hook in core.actor).
+
 A request with neither is a 401 `unauthenticated`. Ninja's cookie auth checks CSRF before it
 looks at the session, so an anonymous POST used to be refused 403 "CSRF check Failed" instead:
 here the CSRF check runs only for a request that is signed in through its session cookie (the
@@ -14,6 +16,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from jianguan.core.actor import actor_for_user, user_for_token
 from jianguan.core.errors import PermissionDenied
 
 
@@ -23,16 +26,13 @@ class CsrfFailed(PermissionDenied):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from jianguan.accounts.actors import actor_for
-        from jianguan.accounts.services import api_token_authenticate
-
-        user = api_token_authenticate(token)
+        user = user_for_token(token)
         if user is None:
             return None
         org_id = request.headers.get("X-Organisation")
         # ASCII digits only: "²".isdigit() is True but int("²") fails (that was a 500).
         chosen = int(org_id) if org_id and org_id.isascii() and org_id.isdigit() else None
-        request.actor = actor_for(user, chosen)
+        request.actor = actor_for_user(user, chosen)
         return request.actor
 
 

@@ -17,12 +17,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError, SchemaValidator
 from pydantic_core import core_schema as cs
+
+
+def _no_control_characters(value: str) -> str:
+    """No NUL or other control characters (PostgreSQL refuses NUL; none belongs in a name)."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("不能包含控制字符")
+    return value
+
+
+def text(max_length: int, min_length: int = 0) -> Any:
+    """A request string field: bounded length, no control characters."""
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(_no_control_characters),
+    ]
 
 
 class ErrorOut(Schema):

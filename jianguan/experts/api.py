@@ -12,16 +12,15 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jianguan.core.api_params import path_id
-from jianguan.core.api_schemas import ERR
+from jianguan.core.api_schemas import ERR, text
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.core.permissions import require
 from jianguan.experts import selectors, services, specialties
 from jianguan.experts.models import Committee, Expert, Member
-from jianguan.projects.schemas import _text
 from jianguan.tendering.models import Tender
 
 router = Router(tags=["评标专家库"])
-Str50, Str200, Str500 = _text(50), _text(200), _text(500)
+Str50, Str200, Str500 = text(50), text(200), text(500)
 
 
 class ExpertIn(Schema):

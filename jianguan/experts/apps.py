@@ -7,6 +7,11 @@ class ExpertsConfig(AppConfig):
     verbose_name = "评标专家库"
 
     def ready(self) -> None:
+        from jianguan.core.demo import register_seeder
+
+        register_seeder("experts", "jianguan.experts.demo:seed", order=50)
+        register_seeder("committees", "jianguan.experts.demo:seed_committees", order=70)
+
         from jianguan.experts import ledger_visibility, permissions  # noqa: F401  (registers grants)
 
         ledger_visibility.register_all()

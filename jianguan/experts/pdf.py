@@ -4,17 +4,15 @@ outliers flagged for the chair, and who signed online (with the result digest)."
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
+from jianguan.core.pdf import esc, grid, render, style
 from jianguan.core.timeutil import to_local
 from jianguan.experts import specialties
 from jianguan.experts.models import Committee, Member
-from jianguan.projects.pdf import INK, _esc, _font, _style
 from jianguan.tendering.models import Bid
 
 
@@ -24,40 +22,20 @@ def result_digest(result: dict) -> str:
 
 
 def _table(rows, widths):
-    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), _font()),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("GRID", (0, 0), (-1, -1), 0.5, INK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
+    return grid(rows, [w * mm for w in widths], font_size=9, repeat_rows=1)
 
 
 def evaluation_report_pdf(committee: Committee) -> bytes:
     tender, result = committee.tender, committee.result or {}
-    body = _style(10, leading=15)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        title=f"评标报告 {tender.code}",
-    )
+    body = style(10, leading=15)
     bids = {str(b.pk): b for b in Bid.objects.filter(tender=tender).select_related("bidder")}
     members = committee.members.select_related("expert").exclude(status=Member.DECLINED)
     story = [
-        Paragraph("评标报告", _style(20, centre=True)),
+        Paragraph("评标报告", style(20, centre=True)),
         Spacer(1, 3 * mm),
-        Paragraph(f"{_esc(tender.code)} {_esc(tender.title)}", _style(11, centre=True)),
+        Paragraph(f"{esc(tender.code)} {esc(tender.title)}", style(11, centre=True)),
         Spacer(1, 6 * mm),
-        Paragraph(f"评标办法：综合评估法；下浮系数 K = {_esc(result.get('k', '—'))}", body),
+        Paragraph(f"评标办法：综合评估法；下浮系数 K = {esc(result.get('k', '—'))}", body),
         Paragraph(f"结果摘要（SHA-256）：{result_digest(result)}", body),
         Spacer(1, 4 * mm),
         Paragraph("一、评标委员会", body),
@@ -95,14 +73,14 @@ def evaluation_report_pdf(committee: Committee) -> bytes:
     if result.get("invalid"):
         story += [Spacer(1, 3 * mm), Paragraph("否决或无效的投标：", body)]
         story += [
-            Paragraph(f"{_esc(bids[b].bidder.name)}：{_esc(r)}", body)
+            Paragraph(f"{esc(bids[b].bidder.name)}：{esc(r)}", body)
             for b, r in result["invalid"].items()
             if b in bids
         ]
     if result.get("outliers"):
         story += [Spacer(1, 3 * mm), Paragraph("提请评标委员会主任关注的偏离评分：", body)]
         story += [
-            Paragraph(_esc(o.get("message_zh", str(o))), body) for o in result["outliers"][:50]
+            Paragraph(esc(o.get("message_zh", str(o))), body) for o in result["outliers"][:50]
         ]
     story += [Spacer(1, 6 * mm), Paragraph("三、在线签署", body)]
     signed = [
@@ -115,5 +93,6 @@ def evaluation_report_pdf(committee: Committee) -> bytes:
         if hasattr(m, "signature")
     ]
     story.append(_table([["专家", "签署时间", "所签结果摘要"]] + signed, [40, 50, 60]))
-    doc.build(story)
-    return buf.getvalue()
+    return render(
+        story, title=f"评标报告 {tender.code}", margins_mm={"left": 18, "right": 18, "top": 18}
+    )

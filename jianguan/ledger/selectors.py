@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from jianguan.core.actor import Actor
 from jianguan.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jianguan.ledger import merkle, signing
+from jianguan.ledger import merkle, merkle_consistency, signing
 from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, SigningKey, TreeHead
 from jianguan.ledger.visibility import entry_access, withhold
 
@@ -63,8 +63,8 @@ def consistency_proof(*, first: int, second: int) -> list[bytes]:
         )
     if first > second:
         raise ValidationFailed("first 不能大于 second", code="bad_tree_size", details=details)
-    need = merkle.consistency_proof_nodes(first, second)
-    return merkle.consistency_proof(first, second, fetch_nodes(need), alg)
+    need = merkle_consistency.consistency_proof_nodes(first, second)
+    return merkle_consistency.consistency_proof(first, second, fetch_nodes(need), alg)
 
 
 def _entry_at(index: int) -> LedgerEntry:

@@ -44,7 +44,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from .canonical import canonical_json
-from .merkle import DEFAULT_HASH_ALG, HASH_ALGS, digest_size
+from .merkle import (
+    DEFAULT_HASH_ALG,
+    HASH_ALGS,
+    digest_size,
+)
 
 __all__ = [
     "DEFAULT_SIG_ALG",

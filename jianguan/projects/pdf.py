@@ -1,4 +1,4 @@
-"""The permanent responsibility sign (永久性标牌) as a Chinese PDF (reportlab, STSong-Light).
+"""The permanent responsibility sign (永久性标牌) as a Chinese PDF (on the base in core.pdf).
 
 《北京市建设工程质量条例》第五十三条: after completion acceptance the owner sets up a permanent
 sign at a conspicuous place naming the project, its completion date, and the owner, surveyor,
@@ -7,23 +7,16 @@ designer, contractor and supervisor with their project leads.
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
-
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from jianguan.core.pdf import INK, esc, font, render, style
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import CompletionSignature, Participant, Project, ProjectLead
 from jianguan.projects.workflow import FIVE_PARTIES, completion_date
 
-FONT = "STSong-Light"
 PARTY_LABELS = {
     "owner": "建设单位",
     "surveyor": "勘察单位",
@@ -31,32 +24,6 @@ PARTY_LABELS = {
     "general_contractor": "施工单位",
     "supervisor": "监理单位",
 }
-INK = colors.HexColor("#1d3557")
-
-
-@lru_cache(maxsize=1)
-def _font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _style(
-    size: float, *, centre: bool = False, leading: float | None = None, **kw
-) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"s{size}{centre}",
-        fontName=_font(),
-        fontSize=size,
-        leading=leading or size * 1.35,
-        alignment=TA_CENTER if centre else 0,
-        wordWrap="CJK",
-        textColor=kw.pop("color", INK),
-        **kw,
-    )
-
-
-def _esc(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def sign_facts(project: Project) -> dict:
@@ -106,7 +73,7 @@ def _frame(canvas, doc) -> None:
     canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
     canvas.setLineWidth(0.8)
     canvas.rect(13 * mm, 13 * mm, width - 26 * mm, height - 26 * mm)
-    canvas.setFont(_font(), 8)
+    canvas.setFont(font(), 8)
     canvas.setFillColor(colors.HexColor("#6b7280"))
     canvas.drawRightString(
         width - 16 * mm,
@@ -118,25 +85,13 @@ def _frame(canvas, doc) -> None:
 
 def responsibility_sign(project: Project) -> bytes:
     facts = sign_facts(project)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=landscape(A4),
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=f"{facts['code']} 工程质量责任永久性标牌",
-        author="建管云",
-        subject=facts["name"],
-    )
-    label = _style(16)
-    value = _style(16)
-    head = _style(16, centre=True, color=colors.white)
+    label = style(16)
+    value = style(16)
+    head = style(16, centre=True, color=colors.white)
     story = [
-        Paragraph("建设工程质量责任永久性标牌", _style(34, centre=True, leading=44)),
+        Paragraph("建设工程质量责任永久性标牌", style(34, centre=True, leading=44)),
         Spacer(1, 2 * mm),
-        Paragraph("五方责任主体及项目负责人　依法承担工程质量终身责任", _style(14, centre=True)),
+        Paragraph("五方责任主体及项目负责人　依法承担工程质量终身责任", style(14, centre=True)),
         Spacer(1, 7 * mm),
     ]
     basics = [
@@ -146,7 +101,7 @@ def responsibility_sign(project: Project) -> bytes:
         ("竣工日期", facts["completion"]),
     ]
     table = Table(
-        [[Paragraph(k, label), Paragraph(_esc(v), value)] for k, v in basics],
+        [[Paragraph(k, label), Paragraph(esc(v), value)] for k, v in basics],
         colWidths=[36 * mm, 217 * mm],
     )
     table.setStyle(
@@ -163,7 +118,7 @@ def responsibility_sign(project: Project) -> bytes:
     story += [table, Spacer(1, 5 * mm)]
     rows = [[Paragraph(h, head) for h in ("责任主体", "单位名称", "项目负责人")]]
     rows += [
-        [Paragraph(k, label), Paragraph(_esc(org), value), Paragraph(_esc(person), value)]
+        [Paragraph(k, label), Paragraph(esc(org), value), Paragraph(esc(person), value)]
         for k, org, person in facts["parties"]
     ]
     parties = Table(rows, colWidths=[36 * mm, 167 * mm, 50 * mm])
@@ -180,5 +135,12 @@ def responsibility_sign(project: Project) -> bytes:
         )
     )
     story.append(parties)
-    doc.build(story, onFirstPage=_frame, onLaterPages=_frame)
-    return buf.getvalue()
+    return render(
+        story,
+        title=f"{facts['code']} 工程质量责任永久性标牌",
+        pagesize=landscape(A4),
+        margins_mm={"left": 22, "right": 22, "top": 20, "bottom": 20},
+        on_page=_frame,
+        author="建管云",
+        subject=facts["name"],
+    )

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
-from jianguan.core.api_schemas import documented
+from jianguan.core.api_params import ID_MAX
+from jianguan.core.api_schemas import documented, text
 from jianguan.projects import selectors
 from jianguan.projects import warnings as warning_rules
 from jianguan.projects.models import (
@@ -20,22 +20,6 @@ from jianguan.projects.models import (
     WarningLevel,
 )
 from jianguan.projects.workflow import STAGE_LABELS, Stage
-
-ID_MAX = 2**62
-
-
-def _clean(value: str) -> str:
-    """No NUL or other control characters (PostgreSQL refuses NUL; none belongs in a name)."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValueError("不能包含控制字符")
-    return value
-
-
-def _text(max_length: int, min_length: int = 0) -> Any:
-    return Annotated[
-        str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean)
-    ]
-
 
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
@@ -357,13 +341,13 @@ class SpatialPage(Schema):
 # --- writing -------------------------------------------------------------------------------
 
 
-Str20 = _text(20)
-Str40 = _text(40)
-Str50 = _text(50)
-DocRef = _text(100)
-Name = _text(200, 1)
-LongText = _text(5000)
-FindingText = _text(500, 1)
+Str20 = text(20)
+Str40 = text(40)
+Str50 = text(50)
+DocRef = text(100)
+Name = text(200, 1)
+LongText = text(5000)
+FindingText = text(500, 1)
 
 
 class PlannedDates(Schema):
@@ -440,7 +424,7 @@ class PolygonIn(Schema):
 
 # --- queries -------------------------------------------------------------------------------
 
-Query100 = _text(100)
+Query100 = text(100)
 
 
 class ProjectQuery(Schema):

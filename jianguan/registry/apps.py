@@ -7,6 +7,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "资质与人员"
 
     def ready(self) -> None:
+        from jianguan.core.demo import register_seeder
+
+        register_seeder("registry", "jianguan.registry.demo:seed", order=20)
+
         from jianguan.registry import (
             permissions,  # noqa: F401  (registers grants)
             visibility,

@@ -2,56 +2,31 @@
 
 from __future__ import annotations
 
-import io
-
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
+from jianguan.core.pdf import esc, pairs, render, style
 from jianguan.core.timeutil import to_local
-from jianguan.projects.pdf import INK, _esc, _font, _style
 from jianguan.tendering.models import Award, Bid
 
 
-def _table(rows: list[tuple[str, str]], body):
-    table = Table(
-        [[Paragraph(_esc(k), body), Paragraph(_esc(v), body)] for k, v in rows],
-        colWidths=[40 * mm, 130 * mm],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), _font()),
-                ("GRID", (0, 0), (-1, -1), 0.5, INK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
-
-
 def _document(title: str, addressee: str, text: str, rows, award: Award) -> bytes:
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, title=title
-    )
-    body = _style(11, leading=17)
+    body = style(11, leading=17)
     tender = award.tender
     story = [
-        Paragraph(title, _style(22, centre=True)),
+        Paragraph(title, style(22, centre=True)),
         Spacer(1, 4 * mm),
-        Paragraph(f"招标编号：{_esc(tender.code)}", _style(10, centre=True)),
+        Paragraph(f"招标编号：{esc(tender.code)}", style(10, centre=True)),
         Spacer(1, 8 * mm),
-        Paragraph(f"{_esc(addressee)}：", body),
-        Paragraph(_esc(text), body),
+        Paragraph(f"{esc(addressee)}：", body),
+        Paragraph(esc(text), body),
         Spacer(1, 6 * mm),
-        _table(rows, body),
+        pairs(rows, body, [40 * mm, 130 * mm]),
         Spacer(1, 12 * mm),
-        Paragraph(f"招标人：{_esc(tender.tenderer.name)}（盖章）", body),
+        Paragraph(f"招标人：{esc(tender.tenderer.name)}（盖章）", body),
         Paragraph(f"日期：{to_local(award.decided_at):%Y年%m月%d日}", body),
     ]
-    doc.build(story)
-    return buf.getvalue()
+    return render(story, title=title)
 
 
 def award_notice_pdf(award: Award) -> bytes:

@@ -8,13 +8,12 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from jianguan.core.api_schemas import documented
-from jianguan.projects.schemas import _text
+from jianguan.core.api_schemas import documented, text
 from jianguan.tendering import procedures
 
-Str20, Str40, Str200 = _text(20), _text(40), _text(200)
-Text = _text(10000)
-Scope = _text(100, 1)
+Str20, Str40, Str200 = text(20), text(40), text(200)
+Text = text(10000)
+Scope = text(100, 1)
 Id = Annotated[int, Field(ge=1, le=2**62)]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import checklist, uploads, workflow
+from jianguan.compliance import checklist, workflow
 from jianguan.compliance.credit import FINDING_KINDS
 from jianguan.compliance.models import (
     EvidenceFile,
@@ -23,6 +23,7 @@ from jianguan.compliance.models import (
     RiskItem,
 )
 from jianguan.compliance.services.credit import credit_records_for_event
+from jianguan.core import uploads
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jianguan.compliance import pdf as order_pdf
-from jianguan.compliance import selectors, services, uploads
+from jianguan.compliance import selectors, services
 from jianguan.compliance.models import (
     Finding,
     Inspection,
@@ -26,6 +26,7 @@ from jianguan.compliance.tests.helpers import (
     jpeg,
     to_construction_ready,
 )
+from jianguan.core import uploads
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry

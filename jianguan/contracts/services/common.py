@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from jianguan.compliance import uploads
 from jianguan.contracts import workflow
 from jianguan.contracts.models import Contract, Evidence
+from jianguan.core import uploads
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local

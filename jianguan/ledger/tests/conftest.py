@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from jianguan.accounts.tests.factories import OrganisationFactory
 from jianguan.core.actor import SYSTEM
-from jianguan.ledger import dbguard, merkle
+from jianguan.ledger import dbguard, merkle_memory
 from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.services import current_tree, record
 
@@ -32,9 +32,9 @@ def append(org):
     return _append
 
 
-def rebuild() -> merkle.InMemoryTree:
+def rebuild() -> merkle_memory.InMemoryTree:
     """The tree recomputed from the stored leaf inputs alone, in index order."""
-    tree = merkle.InMemoryTree(current_tree().hash_alg)
+    tree = merkle_memory.InMemoryTree(current_tree().hash_alg)
     for index, data in LedgerEntry.objects.order_by("index").values_list("index", "leaf_input"):
         assert index == tree.size
         tree.append(bytes(data))

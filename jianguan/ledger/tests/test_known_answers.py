@@ -19,7 +19,7 @@ from django.db import transaction
 
 from jianguan.accounts.models import Organisation
 from jianguan.core.actor import Actor
-from jianguan.ledger import merkle
+from jianguan.ledger import merkle, merkle_memory
 from jianguan.ledger import services as ledger_services
 from jianguan.ledger.canonical import canonical_json, parse_canonical
 from jianguan.ledger.models import LedgerNode, LedgerState
@@ -97,7 +97,7 @@ def test_leaf_hashes(e):
 
 @pytest.mark.parametrize("alg", ["sm3", "sha256"])
 def test_root_of_the_three_entries(alg):
-    tree = merkle.InMemoryTree(alg)
+    tree = merkle_memory.InMemoryTree(alg)
     for e in ENTRIES:
         tree.append(_raw(e))
     assert tree.root().hex() == VECTOR["root_of_three"][alg]

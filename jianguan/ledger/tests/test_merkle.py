@@ -18,12 +18,8 @@ from hypothesis import strategies as st
 
 from jianguan.ledger import merkle
 from jianguan.ledger.merkle import (
-    InMemoryTree,
     append_nodes,
     append_nodes_needed,
-    consistency_proof,
-    consistency_proof_nodes,
-    consistency_proof_ranges,
     inclusion_proof,
     inclusion_proof_nodes,
     inclusion_proof_ranges,
@@ -31,9 +27,15 @@ from jianguan.ledger.merkle import (
     range_hash,
     root_hash,
     root_hash_nodes,
-    verify_consistency,
     verify_inclusion,
 )
+from jianguan.ledger.merkle_consistency import (
+    consistency_proof,
+    consistency_proof_nodes,
+    consistency_proof_ranges,
+    verify_consistency,
+)
+from jianguan.ledger.merkle_memory import InMemoryTree
 
 ALGS = ["sm3", "sha256"]
 MAX_SIZE = 300

@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from jianguan.ledger.canonical import canonical_json
-from jianguan.ledger.merkle import InMemoryTree, leaf_hash
+from jianguan.ledger.merkle import leaf_hash
+from jianguan.ledger.merkle_memory import InMemoryTree
 from jianguan.ledger.signing import (
     format_timestamp,
     generate_private_key_pem,
@@ -274,7 +275,8 @@ def test_runs_as_module_without_django(tmp_path: Path, good_bundle: dict[str, An
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "RESULT: OK" in proc.stdout
     check = (
-        "import sys, jianguan.ledger.verify, jianguan.ledger.merkle, jianguan.ledger.signing, "
+        "import sys, jianguan.ledger.verify, jianguan.ledger.merkle, jianguan.ledger.merkle_consistency, "
+        "jianguan.ledger.merkle_memory, jianguan.ledger.signing, "
         "jianguan.ledger.canonical; "
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')); "
         "assert not bad, bad; print('no django')"

@@ -8,11 +8,11 @@ from typing import Any
 
 from ..merkle import (
     HASH_ALGS,
-    InMemoryTree,
     digest_size,
     leaf_hash,
-    verify_consistency,
 )
+from ..merkle_consistency import verify_consistency
+from ..merkle_memory import InMemoryTree
 from ..signing import (
     b64decode_strict,
     parse_timestamp,

@@ -14,12 +14,10 @@ from typing import Any
 
 from ..merkle import (
     leaf_hash,
-    verify_consistency,
     verify_inclusion,
 )
-from ..signing import (
-    b64decode_strict,
-)
+from ..merkle_consistency import verify_consistency
+from ..signing import b64decode_strict
 from .common import (
     DEFAULT_STATE_FILE,
     SIGNED_HEAD_FIELDS,

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from jianguan.accounts.models import Organisation
-from jianguan.compliance import uploads
+from jianguan.core import uploads
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.core.permissions import require

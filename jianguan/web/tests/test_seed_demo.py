@@ -27,14 +27,14 @@ USERNAMES = (
 def _accounts_seeder_only(monkeypatch):
     """The command with only the accounts seeder: towns, organisations, users.
 
-    Other apps append their own seeders to SEEDERS (projects adds ~120 projects with their
+    Other apps register their own seeders (jianguan.core.demo; projects adds ~120 projects with their
     whole history, tens of seconds); they test those themselves, and the browser journeys
     run the full command.
     """
-    from jianguan.accounts import demo
-    from jianguan.web.management.commands import seed_demo
+    from jianguan.core import demo
 
-    monkeypatch.setattr(seed_demo, "SEEDERS", [("accounts", demo.seed)])
+    only = {"accounts": demo._SEEDERS["accounts"]}
+    monkeypatch.setattr(demo, "_SEEDERS", only)
 
 
 def _seed() -> str:

@@ -130,13 +130,14 @@ class _Reader:
     rules once per object (none at all for holders of ledger.view_all)."""
 
     def __init__(self, username: str):
-        from jianguan.accounts.actors import actor_for
-        from jianguan.accounts.models import User
+        from django.contrib.auth import get_user_model
 
-        user = User.objects.filter(username=username).first()
+        from jianguan.core.actor import actor_for_user
+
+        user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"用户 {username} 不存在")
-        self.actor = actor_for(user)
+        self.actor = actor_for_user(user)
         if not self.actor.is_authenticated:
             raise CommandError(f"用户 {username} 已停用")
         self.view_all = self.actor.can("ledger.view_all")

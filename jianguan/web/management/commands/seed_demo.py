@@ -1,4 +1,8 @@
-"""Load the Daxing demo district (idempotent). Later issues add their own demo data here."""
+"""Load the Daxing demo district (idempotent).
+
+Each app registers its demo seeder, with its place in the timeline (jianguan.core.demo), in its
+AppConfig.ready(); this command runs them in that order, each in its own transaction.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -6,22 +10,10 @@ from django.db import transaction
 
 from jianguan.accounts import demo as accounts_demo
 from jianguan.accounts.models import Organisation
+from jianguan.core.demo import seeders
 from jianguan.ledger.keys import ensure_key
 from jianguan.ledger.services import tree_head_sign
-from jianguan.projects import demo as projects_demo
-from jianguan.registry import demo as registry_demo
 from jianguan.rules.services import rules_sync_from_data
-
-SEEDERS = [
-    ("accounts", accounts_demo.seed),
-    ("registry", registry_demo.seed),
-    ("projects", projects_demo.seed),
-    ("compliance", __import__("jianguan.compliance.demo", fromlist=["seed"]).seed),
-    ("experts", __import__("jianguan.experts.demo", fromlist=["seed"]).seed),
-    ("tendering", __import__("jianguan.tendering.demo", fromlist=["seed"]).seed),
-    ("committees", __import__("jianguan.experts.demo", fromlist=["seed"]).seed_committees),
-    ("contracts", __import__("jianguan.contracts.demo", fromlist=["seed"]).seed),
-]
 
 
 class Command(BaseCommand):
@@ -38,10 +30,10 @@ class Command(BaseCommand):
         if if_empty and Organisation.objects.exists():
             self.stdout.write("数据库已有数据，跳过演示数据载入")
         else:
-            for name, seeder in SEEDERS:
+            for seeder in seeders():
                 with transaction.atomic():
-                    result = seeder()
-                self.stdout.write(f"演示数据 [{name}]：{result}")
+                    result = seeder.run()
+                self.stdout.write(f"演示数据 [{seeder.name}]：{result}")
         tree_head_sign()
         self.stdout.write(
             "演示账号："

@@ -1,0 +1,39 @@
+"""The demo seeder registry (jianguan.core.demo): every app's demo, in the district's timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from jianguan.core import demo
+
+
+def test_every_app_registers_its_seeder_in_the_district_timeline():
+    """Organisations before the register, tenders before their committees, contracts last."""
+    assert [s.name for s in demo.seeders()] == [
+        "accounts",
+        "registry",
+        "projects",
+        "compliance",
+        "experts",
+        "tendering",
+        "committees",
+        "contracts",
+    ]
+    assert all(callable(_load(s)) for s in demo.seeders())
+
+
+def _load(seeder: demo.Seeder):
+    import importlib
+
+    module, _, attr = seeder.path.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def test_two_seeders_cannot_share_a_place(monkeypatch):
+    monkeypatch.setattr(demo, "_SEEDERS", dict(demo._SEEDERS))
+    with pytest.raises(ValueError, match="share order 10"):
+        demo.register_seeder("another", "jianguan.accounts.demo:seed", order=10)
+    with pytest.raises(ValueError, match="module:function"):
+        demo.register_seeder("another", "jianguan.accounts.demo.seed", order=11)
+    demo.register_seeder("another", "jianguan.accounts.demo:seed", order=11)
+    assert [s.name for s in demo.seeders()][:3] == ["accounts", "another", "registry"]
