@@ -31,7 +31,23 @@ class ObjectBodyParser(Parser):
         return data
 
 
-api = NinjaAPI(
+# Operation ids are part of the published interface (clients are generated from them), and
+# Ninja derives them from the view's module path. When a module moves (issue 15 grouped
+# sub-domains into sub-packages) it keeps the id it had: new module path -> old one.
+MOVED_MODULES: dict[str, str] = {
+    # contracts
+    # tendering
+}
+
+
+class JianGuanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        module = operation.view_func.__module__
+        module = MOVED_MODULES.get(module, module)
+        return (module + "_" + operation.view_func.__name__).replace(".", "_")
+
+
+api = JianGuanAPI(
     title="建管云 JianGuan API",
     version="1",
     description="大兴区工程建设管理平台接口。错误统一返回 `{code, message, details}`。",
