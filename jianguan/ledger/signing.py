@@ -16,9 +16,7 @@ Algorithms
 ``ed25519`` (default) through ``cryptography``. ``sm2`` (GB/T 32918, with SM3 and the
 default signer id ``1234567812345678``) through the optional ``gmssl-pyx`` package, imported
 lazily so that the Ed25519-only offline verifier needs nothing beyond ``cryptography``.
-``cryptography`` cannot represent SM2 keys, so SM2 keys are (de)serialised here with a tiny
-strict DER codec producing the same PKCS#8 / SubjectPublicKeyInfo layout as
-``openssl genpkey -algorithm SM2`` (id-ecPublicKey with the SM2 curve OID).
+``cryptography`` cannot represent SM2 keys: ``sm2keys.py`` (de)serialises them.
 
 Key id: the first 16 bytes, hex, of SHA-256 over the SubjectPublicKeyInfo DER, so the id
 can be recomputed from the published PEM by anyone.
@@ -31,9 +29,7 @@ import binascii
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -44,10 +40,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from .canonical import canonical_json
-from .merkle import (
-    DEFAULT_HASH_ALG,
-    HASH_ALGS,
-    digest_size,
+from .merkle import DEFAULT_HASH_ALG, HASH_ALGS, digest_size
+from .sm2keys import (
+    Sm2PrivateKey,
+    Sm2PublicKey,
+    Sm2Unavailable,
+    canonical_ecdsa_der,
+    gmssl,
+    parse_sm2_pkcs8,
+    parse_sm2_spki,
+    pem_decode,
+    pem_encode,
 )
 
 __all__ = [
@@ -193,191 +196,6 @@ def b64decode_strict(value: str) -> bytes:
     return raw
 
 
-# --------------------------------------------------------------------------- DER (SM2 only)
-
-_OID_EC_PUBLIC_KEY = bytes.fromhex("2a8648ce3d0201")  # 1.2.840.10045.2.1
-_OID_SM2 = bytes.fromhex("2a811ccf5501822d")  # 1.2.156.10197.1.301
-_SM2_ALG_ID = b"\x30\x13" + b"\x06\x07" + _OID_EC_PUBLIC_KEY + b"\x06\x08" + _OID_SM2
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    n = len(content)
-    if n < 0x80:
-        length = bytes([n])
-    else:
-        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(raw)]) + raw
-    return bytes([tag]) + length + content
-
-
-def _der_items(data: bytes) -> list[tuple[int, bytes]]:
-    """Split ``data`` into its top-level TLVs, rejecting non-minimal (non-DER) lengths."""
-    items: list[tuple[int, bytes]] = []
-    pos = 0
-    while pos < len(data):
-        if pos + 2 > len(data):
-            raise ValueError("truncated DER")
-        tag, first = data[pos], data[pos + 1]
-        pos += 2
-        if first < 0x80:
-            length = first
-        else:
-            count = first & 0x7F
-            if count == 0 or count > 4 or pos + count > len(data):
-                raise ValueError("bad DER length")
-            length = int.from_bytes(data[pos : pos + count], "big")
-            if length < 0x80 or data[pos] == 0:
-                raise ValueError("non-minimal DER length")
-            pos += count
-        if pos + length > len(data):
-            raise ValueError("truncated DER")
-        items.append((tag, data[pos : pos + length]))
-        pos += length
-    return items
-
-
-def _der_one(data: bytes, tag: int) -> bytes:
-    items = _der_items(data)
-    if len(items) != 1 or items[0][0] != tag:
-        raise ValueError("unexpected DER structure")
-    return items[0][1]
-
-
-def _der_int(value: int) -> bytes:
-    raw = value.to_bytes(value.bit_length() // 8 + 1, "big")  # keeps a leading 0 if needed
-    return _der(0x02, raw)
-
-
-def _canonical_ecdsa_der(sig: bytes) -> bool:
-    """True when ``sig`` is the unique DER ``SEQUENCE{INTEGER r, INTEGER s}`` of (r, s)."""
-    try:
-        items = _der_items(_der_one(sig, 0x30))
-        if len(items) != 2 or any(t != 0x02 or not c for t, c in items):
-            return False
-        r, s = (int.from_bytes(c, "big", signed=True) for _, c in items)
-        if r <= 0 or s <= 0:
-            return False
-        return _der(0x30, _der_int(r) + _der_int(s)) == sig
-    except ValueError:
-        return False
-
-
-def _pem_encode(label: str, der: bytes) -> str:
-    b64 = base64.b64encode(der).decode("ascii")
-    lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
-    return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
-
-
-def _pem_decode(pem: bytes | str, label: str) -> bytes:
-    text = pem.decode("ascii") if isinstance(pem, bytes | bytearray) else pem
-    if not isinstance(text, str):
-        raise ValueError("PEM must be str or bytes")
-    match = re.fullmatch(
-        rf"\s*-----BEGIN {label}-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END {label}-----\s*",
-        text,
-    )
-    if not match:
-        raise ValueError(f"not a PEM {label}")
-    body = "".join(match.group(1).split())
-    try:
-        return base64.b64decode(body, validate=True)
-    except binascii.Error as exc:
-        raise ValueError(f"invalid base64 in PEM {label}") from exc
-
-
-# --------------------------------------------------------------------------- SM2 keys
-
-
-class Sm2Unavailable(RuntimeError):
-    """Raised when an SM2 operation is requested but ``gmssl-pyx`` is not installed."""
-
-
-def _gmssl() -> ModuleType:
-    try:
-        import gmssl_pyx
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise Sm2Unavailable(
-            "SM2 needs the optional package gmssl-pyx (pip install gmssl-pyx)"
-        ) from exc
-    return gmssl_pyx
-
-
-@dataclass(frozen=True)
-class Sm2PublicKey:
-    """SM2 public point as 64 bytes ``X || Y`` (the form gmssl-pyx takes)."""
-
-    point: bytes
-
-    def __post_init__(self) -> None:
-        if len(self.point) != 64:
-            raise ValueError("SM2 public key must be 64 bytes (X || Y)")
-
-    def spki_der(self) -> bytes:
-        return _der(0x30, _SM2_ALG_ID + _der(0x03, b"\x00\x04" + self.point))
-
-
-@dataclass(frozen=True)
-class Sm2PrivateKey:
-    """SM2 private scalar (32 bytes) with its public point, as stored in PKCS#8."""
-
-    scalar: bytes
-    public: Sm2PublicKey
-
-    def __post_init__(self) -> None:
-        if len(self.scalar) != 32:
-            raise ValueError("SM2 private key must be 32 bytes")
-
-    def public_key(self) -> Sm2PublicKey:
-        return self.public
-
-    def pkcs8_der(self) -> bytes:
-        # RFC 5915 ECPrivateKey {version 1, privateKey, [1] publicKey}; curve in PKCS#8 alg id.
-        ec_private = _der(
-            0x30,
-            _der(0x02, b"\x01")
-            + _der(0x04, self.scalar)
-            + _der(0xA1, _der(0x03, b"\x00\x04" + self.public.point)),
-        )
-        return _der(0x30, _der(0x02, b"\x00") + _SM2_ALG_ID + _der(0x04, ec_private))
-
-
-def _parse_sm2_pkcs8(der: bytes) -> Sm2PrivateKey | None:
-    """Return the SM2 key in a PKCS#8 DER, or ``None`` if the algorithm is not SM2."""
-    items = _der_items(_der_one(der, 0x30))
-    if len(items) < 3 or items[0][0] != 0x02 or items[1][0] != 0x30:
-        raise ValueError("not a PKCS#8 private key")
-    if _der(0x30, items[1][1]) != _SM2_ALG_ID:
-        return None
-    if items[2][0] != 0x04:
-        raise ValueError("malformed PKCS#8 SM2 key")
-    fields = _der_items(_der_one(items[2][1], 0x30))
-    if len(fields) < 2 or fields[0] != (0x02, b"\x01") or fields[1][0] != 0x04:
-        raise ValueError("malformed SM2 ECPrivateKey")
-    scalar = fields[1][1].rjust(32, b"\x00")
-    public = None
-    for tag, content in fields[2:]:
-        if tag == 0xA1:
-            bits = _der_one(content, 0x03)
-            if len(bits) != 66 or bits[:2] != b"\x00\x04":
-                raise ValueError("SM2 public key must be an uncompressed point")
-            public = Sm2PublicKey(bits[2:])
-    if public is None:
-        raise ValueError("SM2 PKCS#8 key must embed its public key ([1] publicKey)")
-    return Sm2PrivateKey(scalar, public)
-
-
-def _parse_sm2_spki(der: bytes) -> Sm2PublicKey | None:
-    items = _der_items(_der_one(der, 0x30))
-    if len(items) != 2 or items[0][0] != 0x30 or items[1][0] != 0x03:
-        raise ValueError("not a SubjectPublicKeyInfo")
-    if _der(0x30, items[0][1]) != _SM2_ALG_ID:
-        return None
-    bits = items[1][1]
-    if len(bits) != 66 or bits[:2] != b"\x00\x04":
-        raise ValueError("SM2 public key must be an uncompressed point")
-    return Sm2PublicKey(bits[2:])
-
-
 # --------------------------------------------------------------------------- key API
 
 PrivateKey = Ed25519PrivateKey | Sm2PrivateKey
@@ -397,9 +215,9 @@ def generate_private_key_pem(sig_alg: str = DEFAULT_SIG_ALG) -> bytes:
             serialization.NoEncryption(),
         )
     if sig_alg == "sm2":
-        public, scalar = _gmssl().sm2_key_generate()
+        public, scalar = gmssl().sm2_key_generate()
         key = Sm2PrivateKey(scalar, Sm2PublicKey(public))
-        return _pem_encode("PRIVATE KEY", key.pkcs8_der()).encode("ascii")
+        return pem_encode("PRIVATE KEY", key.pkcs8_der()).encode("ascii")
     raise ValueError(f"unsupported signature algorithm {sig_alg!r}; expected one of {SIG_ALGS}")
 
 
@@ -407,8 +225,8 @@ def load_private_key(pem: bytes | str | PrivateKey) -> PrivateKey:
     """Load a PKCS#8 PEM private key (Ed25519 or SM2); anything else raises ValueError."""
     if isinstance(pem, Ed25519PrivateKey | Sm2PrivateKey):
         return pem
-    der = _pem_decode(pem, "PRIVATE KEY")
-    sm2 = _parse_sm2_pkcs8(der)
+    der = pem_decode(pem, "PRIVATE KEY")
+    sm2 = parse_sm2_pkcs8(der)
     if sm2 is not None:
         return sm2
     try:
@@ -424,8 +242,8 @@ def load_public_key(pem: bytes | str | PublicKey) -> PublicKey:
     """Load a SubjectPublicKeyInfo PEM public key (Ed25519 or SM2); else ValueError."""
     if isinstance(pem, Ed25519PublicKey | Sm2PublicKey):
         return pem
-    der = _pem_decode(pem, "PUBLIC KEY")
-    sm2 = _parse_sm2_spki(der)
+    der = pem_decode(pem, "PUBLIC KEY")
+    sm2 = parse_sm2_spki(der)
     if sm2 is not None:
         return sm2
     try:
@@ -468,7 +286,7 @@ def canonical_public_key_pem(public: bytes | str | PublicKey) -> str:
     Verifiers compare published PEMs against this form so that no edited character, not
     even one that base64 decoding would silently ignore, goes unnoticed.
     """
-    return _pem_encode("PUBLIC KEY", public_key_der(public))
+    return pem_encode("PUBLIC KEY", public_key_der(public))
 
 
 def key_id(public_pem: bytes | str | PublicKey) -> str:
@@ -490,7 +308,7 @@ def sign_head(
     key = load_private_key(private_pem)
     message = head_message(head)
     if isinstance(key, Sm2PrivateKey):
-        signature = _gmssl().sm2_sign(key.scalar, key.public.point, message, SM2_SIGNER_ID)
+        signature = gmssl().sm2_sign(key.scalar, key.public.point, message, SM2_SIGNER_ID)
     else:
         signature = key.sign(message)
     public = key.public_key()
@@ -518,8 +336,8 @@ def verify_head(
     except (ValueError, TypeError):
         return False
     if isinstance(key, Sm2PublicKey):
-        gm = _gmssl()
-        if not _canonical_ecdsa_der(signature):
+        gm = gmssl()
+        if not canonical_ecdsa_der(signature):
             return False
         try:
             return bool(gm.sm2_verify(key.point, message, signature, SM2_SIGNER_ID))

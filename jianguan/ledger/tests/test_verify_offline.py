@@ -276,7 +276,7 @@ def test_runs_as_module_without_django(tmp_path: Path, good_bundle: dict[str, An
     assert "RESULT: OK" in proc.stdout
     check = (
         "import sys, jianguan.ledger.verify, jianguan.ledger.merkle, jianguan.ledger.merkle_consistency, "
-        "jianguan.ledger.merkle_memory, jianguan.ledger.signing, "
+        "jianguan.ledger.merkle_memory, jianguan.ledger.signing, jianguan.ledger.sm2keys, "
         "jianguan.ledger.canonical; "
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')); "
         "assert not bad, bad; print('no django')"

@@ -4,7 +4,7 @@ Why a separate tool: the point of a transparency log is that nobody has to trust
 server, so the verifier needs only the standard library, ``cryptography`` and ``rfc8785``
 (plus ``gmssl-pyx`` if heads are signed with SM2). It never imports Django and can be copied
 to an auditor's laptop together with ``merkle.py``, ``merkle_consistency.py``,
-``merkle_memory.py``, ``signing.py`` and ``canonical.py``.
+``merkle_memory.py``, ``signing.py``, ``sm2keys.py`` and ``canonical.py``.
 
 Usage::
 
