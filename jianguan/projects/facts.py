@@ -6,6 +6,7 @@ contract signed?"), so the projects app imports none of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -18,18 +19,29 @@ _PROVIDERS: list[Provider] = []
 _BATCH_PROVIDERS: list[BatchProvider] = []
 
 
-def register_provider(provider: Provider, *, batch: BatchProvider | None = None) -> None:
+def register_provider(
+    provider: Provider, *, batch: BatchProvider | None = None, dated: bool = False
+) -> None:
     """`provider(project) -> facts`; `batch(projects) -> {project.pk: facts}` (optional) lets
-    the warnings recompute gather the same facts for thousands of projects in a few queries."""
+    the warnings recompute gather the same facts for thousands of projects in a few queries.
+    A `dated` batch provider is called `batch(projects, today=day)` with the day the warnings
+    are computed for (who is assigned to a project depends on the day)."""
     _PROVIDERS.append(provider)
-    _BATCH_PROVIDERS.append(batch or (lambda projects: {p.pk: provider(p) for p in projects}))
+    chosen = batch or (lambda projects: {p.pk: provider(p) for p in projects})
+    if not dated:
+        plain = chosen
+        chosen = lambda projects, today=None: plain(projects)  # noqa: E731
+    _BATCH_PROVIDERS.append(chosen)
 
 
-def provided_facts(projects: list[Project]) -> dict[int, dict[str, Any]]:
-    """The facts every registered provider adds, for many projects at once."""
+def provided_facts(
+    projects: list[Project], *, today: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
+    """The facts every registered provider adds, for many projects at once, as of `today`
+    (the local date when None)."""
     out: dict[int, dict[str, Any]] = {p.pk: {} for p in projects}
     for batch in _BATCH_PROVIDERS:
-        for pk, facts in batch(projects).items():
+        for pk, facts in batch(projects, today=today).items():
             out.setdefault(pk, {}).update(facts)
     return out
 

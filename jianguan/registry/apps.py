@@ -48,4 +48,4 @@ class RegistryConfig(AppConfig):
         from jianguan.projects.facts import register_provider
         from jianguan.registry.selectors import credential_facts, credential_facts_batch
 
-        register_provider(credential_facts, batch=credential_facts_batch)
+        register_provider(credential_facts, batch=credential_facts_batch, dated=True)

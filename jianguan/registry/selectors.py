@@ -213,14 +213,17 @@ def expiry_badge(expires_on: dt.date, on: dt.date | None = None) -> tuple[str, s
 # --- facts for the project warnings ----------------------------------------------------------
 
 
-def credential_facts_batch(projects: list[Any]) -> dict[int, dict[str, Any]]:
+def credential_facts_batch(
+    projects: list[Any], today: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
     """{project.pk: {"credentials": [...]}} for the `credential_expiry` warning rule:
     the participants' latest qualification per category and latest safety licence, and the
-    certificates of the registered persons assigned to the project (active assignments)."""
+    certificates of the registered persons assigned to the project (assignments active on
+    `today`, the day the warnings are computed for)."""
     from jianguan.projects.models import Participant
 
     ids = [p.pk for p in projects]
-    today = today_local()
+    today = today or today_local()
     orgs_of: dict[int, set[int]] = defaultdict(set)
     for pid, oid in Participant.objects.filter(project_id__in=ids, is_active=True).values_list(
         "project_id", "organisation_id"

@@ -84,7 +84,7 @@ def gather_facts(projects: list[Project], today: dt.date) -> dict[int, dict[str,
                 "node": row["inspection__key_node__name"],
             }
         )
-    extra = provided_facts(projects)
+    extra = provided_facts(projects, today=today)
     out = {}
     for p in projects:
         facts: dict[str, Any] = {
