@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from jianguan.accounts import selectors, services
 from jianguan.accounts.models import OrganisationKind, Town
@@ -9,6 +11,8 @@ from jianguan.accounts.schemas import MeRead, OrganisationCreate, OrganisationPa
 from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.permissions import registered
+from jianguan.core.timeutil import to_local, today_local
+from jianguan.core.todo import todo_for
 
 router = Router(tags=["机构与用户"])
 
@@ -36,6 +40,53 @@ def me(request: HttpRequest):
             for m in memberships
         ],
         "permissions": sorted(p for p in registered() if actor.can(p)),
+    }
+
+
+class TodoItemOut(Schema):
+    kind: str = Field(description="待办类型（稳定代码）")
+    kind_label: str = Field(description="待办类型（中文）")
+    title: str
+    url: str = Field(description="办理该事项的页面")
+    due: str | None = Field(description="法定或约定期限：日期或北京时间的日期时间，无期限为 null")
+    overdue: bool
+    module: str = Field(description="所属模块（导航项）")
+
+
+class TodoOut(Schema):
+    count: int
+    overdue: int
+    items: list[TodoItemOut]
+
+
+def _due(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return to_local(value).isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+@router.get("/me/todo", response={200: TodoOut, **ERRORS}, summary="我的待办")
+def my_todo(request: HttpRequest):
+    """What the signed-in person has to do, across every module: overdue first, then by due
+    date. Each item links to the page where it is done."""
+    items = todo_for(request.actor, today_local())
+    return {
+        "count": len(items),
+        "overdue": sum(1 for i in items if i.overdue),
+        "items": [
+            {
+                "kind": i.kind,
+                "kind_label": i.kind_label,
+                "title": i.title,
+                "url": i.url,
+                "due": _due(i.due),
+                "overdue": i.overdue,
+                "module": i.module,
+            }
+            for i in items
+        ],
     }
 
 

@@ -15,6 +15,10 @@ class ComplianceConfig(AppConfig):
 
         facts.register_all()
 
+        from jianguan.compliance import todo
+
+        todo.register_all()
+
         from jianguan.web.nav import NavItem, register
 
         register(

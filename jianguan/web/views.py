@@ -8,11 +8,14 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from jianguan.accounts.selectors import organisation_counts_by_kind
 from jianguan.core.permissions import permission_required
+from jianguan.core.timeutil import today_local
+from jianguan.core.todo import todo_for
 
 
 @permission_required("dashboard.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     counts = organisation_counts_by_kind(actor=request.actor)
+    todo = todo_for(request.actor, today_local())
     chart = {
         "labels": [c["label"] for c in counts],
         "values": [c["count"] for c in counts],
@@ -25,6 +28,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "total": sum(c["count"] for c in counts),
             "chart": chart,
             "projects": _project_summary(request.actor),
+            "todo": todo,
+            "todo_overdue": sum(1 for item in todo if item.overdue),
         },
     )
 
