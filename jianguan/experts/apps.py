@@ -15,6 +15,10 @@ class ExpertsConfig(AppConfig):
         from jianguan.experts import ledger_visibility, permissions  # noqa: F401  (registers grants)
 
         ledger_visibility.register_all()
+
+        from jianguan.experts import todo
+
+        todo.register_all()
         from jianguan.web.nav import NavItem, register
 
         register(

@@ -1,0 +1,61 @@
+"""What an expert on a committee has to do (待办): score the opened bids and submit the sheets
+while the tender is in evaluation, then sign the evaluation report once the result is drawn up.
+Only the expert's own seats where it checked in are read; a declined seat asks nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from jianguan.core.actor import Actor
+from jianguan.core.todo import TodoItem, register_todo
+from jianguan.experts.models import Member, ReportSignature, Sheet
+
+
+def _seats(actor: Actor):
+    """The actor's seats on committees it sat on (checked in): only they score and sign."""
+    return (
+        Member.objects.filter(expert__user_id=actor.user_id, status=Member.CHECKED_IN)
+        .exclude(committee__tender__status__in=("failed", "cancelled"))
+        .select_related("committee__tender")
+        .order_by("committee_id")
+    )
+
+
+def sheets_to_submit(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    if not actor.user_id:
+        return
+    for seat in _seats(actor).filter(
+        committee__tender__status="evaluation", committee__result__isnull=True
+    ):
+        sheets = Sheet.objects.filter(member=seat)
+        if sheets.exists() and not sheets.filter(submitted_at__isnull=True).exists():
+            continue
+        tender = seat.committee.tender
+        yield TodoItem(
+            kind="experts.sheet_submit",
+            title=f"评审并提交评分表：{tender.title}（{tender.code}）",
+            url=reverse("experts:committee", args=[seat.committee_id]),
+            module="experts",
+        )
+
+
+def reports_to_sign(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    if not actor.user_id:
+        return
+    signed = ReportSignature.objects.values("member_id")
+    for seat in _seats(actor).filter(committee__result__isnull=False).exclude(pk__in=signed):
+        tender = seat.committee.tender
+        yield TodoItem(
+            kind="experts.report_sign",
+            title=f"签署评标报告：{tender.title}（{tender.code}）",
+            url=reverse("experts:committee", args=[seat.committee_id]),
+            module="experts",
+        )
+
+
+def register_all() -> None:
+    register_todo("experts.sheet_submit", "评分待提交", sheets_to_submit)
+    register_todo("experts.report_sign", "评标报告待签署", reports_to_sign)
