@@ -49,3 +49,7 @@ class RegistryConfig(AppConfig):
         from jianguan.registry.selectors import credential_facts, credential_facts_batch
 
         register_provider(credential_facts, batch=credential_facts_batch, dated=True)
+
+        from jianguan.registry import todo
+
+        todo.register_all()
