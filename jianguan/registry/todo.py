@@ -11,14 +11,18 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from jianguan.core.actor import Actor
+from jianguan.core.errors import NotFound
 from jianguan.core.todo import TodoItem, register_todo
 from jianguan.registry.models import Qualification, RegisteredPerson, SafetyLicence
 from jianguan.rules.lookup import rule_value
 
 
-def _horizon(today: dt.date) -> dt.date:
-    days = max(int(v) for v in rule_value("warning.credential_expiry_days", on=today).values())
-    return today + dt.timedelta(days=days)
+def _horizon(today: dt.date) -> dt.date | None:
+    try:
+        levels = rule_value("warning.credential_expiry_days", on=today)
+    except NotFound:  # no threshold in force (rule data not loaded): nothing to measure against
+        return None
+    return today + dt.timedelta(days=max(int(v) for v in levels.values()))
 
 
 def credentials_to_renew(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
@@ -26,6 +30,8 @@ def credentials_to_renew(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     if not org or not actor.can("registry.manage_own"):
         return
     horizon = _horizon(today)
+    if horizon is None:
+        return
     url = reverse("registry:organisation", args=[org])
     found: list[tuple[dt.date, str]] = []
     latest: dict[str, tuple[dt.date, str]] = {}

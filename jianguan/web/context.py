@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from jianguan.core.timeutil import today_local
+from jianguan.core.todo import TodoItem, counts_by_module, todo_for
 from jianguan.web import nav
+
+logger = logging.getLogger(__name__)
+
+
+def todo_of(request: HttpRequest) -> list[TodoItem]:
+    """The actor's to-do list, gathered once per request (the sidebar badges and the
+    dashboard read the same list)."""
+    cached = getattr(request, "_todo", None)
+    if cached is None:
+        cached = todo_for(request.actor, today_local())
+        request._todo = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,6 +30,16 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], "actor": actor}
     entries = []
     path = request.path
+    try:
+        todo = todo_of(request)
+    except Exception:  # a badge must never take a page down (the error page included)
+        logger.exception("to-do list for the sidebar failed")
+        todo = []
+    badges = counts_by_module(todo)
+    badges["dashboard"] = len(todo)
+    late = {m for m in badges if any(i.overdue and i.module == m for i in todo)}
+    if any(i.overdue for i in todo):
+        late.add("dashboard")
     for item in nav.items():
         if not actor.can(item.permission):
             continue
@@ -22,7 +48,15 @@ def navigation(request: HttpRequest) -> dict:
         except NoReverseMatch:
             continue
         matches = path == url if url == "/" else path.startswith(url)
-        entries.append({"item": item, "url": url, "active": matches})
+        entries.append(
+            {
+                "item": item,
+                "url": url,
+                "active": matches,
+                "badge": badges.get(item.key, 0),
+                "late": item.key in late,
+            }
+        )
     # Only the most specific entry is active (/projects/map/ is not also /projects/).
     longest = max((len(e["url"]) for e in entries if e["active"]), default=0)
     for e in entries:

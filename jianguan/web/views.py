@@ -8,14 +8,13 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from jianguan.accounts.selectors import organisation_counts_by_kind
 from jianguan.core.permissions import permission_required
-from jianguan.core.timeutil import today_local
-from jianguan.core.todo import todo_for
+from jianguan.web.context import todo_of
 
 
 @permission_required("dashboard.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
     counts = organisation_counts_by_kind(actor=request.actor)
-    todo = todo_for(request.actor, today_local())
+    todo = todo_of(request)
     chart = {
         "labels": [c["label"] for c in counts],
         "values": [c["count"] for c in counts],

@@ -77,6 +77,8 @@ def test_the_dashboard_starts_with_the_todo_list(site, client):
     client.force_login(_user(site["actors"]["contractor"]))
     page = client.get("/").content.decode()
     assert 'data-testid="todo"' in page and order.number in page and "整改待回复" in page
+    # the sidebar carries the counts: the dashboard entry all of them, compliance its own
+    assert 'data-badge="dashboard"' in page and 'data-badge="compliance"' in page
 
 
 def test_anonymous_has_no_todo_list(client):
