@@ -17,6 +17,10 @@ class ProjectsConfig(AppConfig):
         )
 
         visibility.register_all()
+
+        from jianguan.projects import todo
+
+        todo.register_all()
         from jianguan.web.nav import NavItem, register
 
         register(
