@@ -294,3 +294,74 @@ def test_an_approval_overdue_by_one_day():
     assert w.check_approval_wait({"stage": "tendering"}, TODAY, TH) is None
     below = {**TH, w.APPROVAL: {"blue": 5}}
     assert w.check_approval_wait(_stage("tendering", ago(4)), TODAY, below) is None
+
+
+# --- survivors of the first mutation run: orders, missing levels, a zero threshold -----------
+
+
+def test_a_missing_lower_level_does_not_hide_the_higher_ones():
+    assert w.level_reached(20, {"blue": None, "yellow": 15}) == 2
+    assert w.level_reached(20, {"yellow": 15, "orange": None, "red": 20}) == 4
+
+
+def test_the_planned_end_day_itself_is_never_late_even_with_a_zero_threshold():
+    zero = {**TH, w.SLIP: {"blue": 0}, w.APPROVAL: {"blue": 0}}
+    assert w.check_schedule_slip(_stage("construction", TODAY), TODAY, zero) is None
+    assert w.check_approval_wait(_stage("tendering", TODAY), TODAY, zero) is None
+    assert w.check_approval_wait(_stage("tendering", ago(1)), TODAY, zero)[0] == 1
+
+
+def test_a_passed_node_listed_first_does_not_hide_the_late_ones():
+    nodes = [
+        {"name": "主体封顶", "planned_date": ago(90), "status": "passed"},
+        {"name": "基础验收", "planned_date": ago(16), "status": "pending"},
+    ]
+    level, reason = w.check_schedule_slip(_stage("construction", TODAY, nodes=nodes), TODAY, TH)
+    assert (level, reason.startswith("关键节点“基础验收”")) == (2, True)
+
+
+def test_any_positive_budget_is_compared():
+    facts = _cost(Decimal("1.10"), budget="1")
+    assert w.check_cost_overrun(facts, TODAY, TH)[0] == 4
+
+
+def test_credentials_without_a_date_or_far_from_expiry_listed_first_hide_nothing():
+    items = [
+        {"organisation": "甲", "name": "无日期", "expires_on": None},
+        {"organisation": "乙", "name": "远期", "expires_on": TODAY + 90 * DAY},
+        {"organisation": "丙", "name": "C证", "expires_on": TODAY + 6 * DAY},
+    ]
+    assert w.check_credentials(_creds(*items), TODAY, TH) == (
+        3,
+        "丙的C证将于 2026-06-07 到期（剩余 6 天）（橙色预警阈值 7 天）",
+    )
+
+
+def test_of_two_credentials_at_one_level_the_sooner_then_the_first_is_named():
+    c6 = {"organisation": "丙", "name": "C证", "expires_on": TODAY + 6 * DAY}
+    c5 = {"organisation": "乙", "name": "B证", "expires_on": TODAY + 5 * DAY}
+    c5b = {"organisation": "丁", "name": "D证", "expires_on": TODAY + 5 * DAY}
+    level, reason = w.check_credentials(_creds(c6, c5, c5b), TODAY, TH)
+    assert (level, reason.split("（")[0]) == (3, "乙的B证将于 2026-06-06 到期")
+
+
+def test_an_expired_credential_is_red_whatever_the_thresholds():
+    only_blue = {**TH, w.CREDENTIAL: {"blue": 60, "yellow": 30}}
+    item = {"organisation": "甲", "name": "A证", "expires_on": ago(1)}
+    assert w.check_credentials(_creds(item), TODAY, only_blue) == (
+        4,
+        "甲的A证已于 2026-05-31 过期（已过期）",
+    )
+    # expiring today is not yet expired: the day's own threshold applies
+    today = {**item, "expires_on": TODAY}
+    assert w.check_credentials(_creds(today), TODAY, only_blue) == (
+        2,
+        "甲的A证于今日（2026-06-01）到期（黄色预警阈值 30 天）",
+    )
+
+
+def test_a_finding_without_text_is_quoted_empty():
+    assert w.check_rectification({"findings": [{"raised_on": ago(7)}]}, TODAY, TH) == (
+        1,
+        "检查问题“”已 7 天未整改闭合（蓝色预警阈值 7 天）",
+    )
