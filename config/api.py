@@ -37,6 +37,9 @@ class ObjectBodyParser(Parser):
 MOVED_MODULES: dict[str, str] = {
     # contracts
     # tendering
+    "jianguan.tendering.award.api": "jianguan.tendering.api_award",
+    "jianguan.tendering.entrustment.api": "jianguan.tendering.api_entrustment",
+    "jianguan.tendering.ocds.api": "jianguan.tendering.api_ocds",
 }
 
 
@@ -120,8 +123,8 @@ def _register_routers() -> None:
     api.add_router("/compliance/credit", "jianguan.compliance.api_credit.router")
     api.add_router("/registry", "jianguan.registry.api.router")
     api.add_router("/tendering", "jianguan.tendering.api.router")
-    api.add_router("/tendering", "jianguan.tendering.api_award.router")
-    api.add_router("/ocds", "jianguan.tendering.api_ocds.router")
+    api.add_router("/tendering", "jianguan.tendering.award.api.router")
+    api.add_router("/ocds", "jianguan.tendering.ocds.api.router")
     api.add_router("/experts", "jianguan.experts.api.router")
     api.add_router("/contracts", "jianguan.contracts.api.router")
     api.add_router("/contracts", "jianguan.contracts.api_boq.router")

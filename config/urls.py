@@ -25,6 +25,6 @@ urlpatterns = [
     path("contracts/", include("jianguan.contracts.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
-    path("public/tenders/", include("jianguan.tendering.urls_public")),
+    path("public/tenders/", include("jianguan.tendering.public.urls")),
     path("", include("jianguan.web.urls")),
 ]

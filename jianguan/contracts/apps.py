@@ -21,7 +21,7 @@ class ContractsConfig(AppConfig):
         visibility_reviews.register_all()
 
         from jianguan.contracts.ocds_hook import tender_contracts
-        from jianguan.tendering.ocds_build import register_contract_provider
+        from jianguan.tendering.ocds.build import register_contract_provider
 
         register_contract_provider(tender_contracts)
 

@@ -29,8 +29,11 @@ from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.timeutil import client_instant
 from jianguan.projects.models import Project
 from jianguan.registry.models import AccessStandard
-from jianguan.tendering import access, pdf, selectors, services, workflow
+from jianguan.tendering import access, selectors, services, workflow
+from jianguan.tendering.award import pdf
+from jianguan.tendering.bids import services as bid_services
 from jianguan.tendering.models import Award, Bid, Objection, Tender, Upload
+from jianguan.tendering.opening.services import bid_unseal
 from jianguan.tendering.schemas import (
     AnswerIn,
     BidRead,
@@ -47,8 +50,6 @@ from jianguan.tendering.schemas import (
     UploadIn,
     UploadRead,
 )
-from jianguan.tendering.services import bids as bid_services
-from jianguan.tendering.services.opening import bid_unseal
 
 router = Router(tags=["电子招标投标"])
 
@@ -403,4 +404,4 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-router.add_router("", "jianguan.tendering.api_entrustment.router")
+router.add_router("", "jianguan.tendering.entrustment.api.router")

@@ -18,9 +18,9 @@ from jianguan.core import private_files
 from jianguan.core.timeutil import now
 from jianguan.projects.models import Project
 from jianguan.tendering import access, sealer, services
+from jianguan.tendering.evaluation.services import tender_evaluation_set
 from jianguan.tendering.models import Bid, Entrustment, Tender
-from jianguan.tendering.services.evaluation import tender_evaluation_set
-from jianguan.tendering.services.opening import bid_unseal, opening_close, tender_open
+from jianguan.tendering.opening.services import bid_unseal, opening_close, tender_open
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 README = """大兴区建管云演示：投标加密私钥

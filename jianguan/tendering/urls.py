@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from jianguan.tendering import views, views_collusion, views_entrustment, views_manage
+from jianguan.tendering import views
+from jianguan.tendering.collusion import views as views_collusion
+from jianguan.tendering.entrustment import views as views_entrustment
+from jianguan.tendering.manage import views as views_manage
 
 app_name = "tendering"
 

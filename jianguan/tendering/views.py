@@ -17,10 +17,10 @@ from jianguan.core.errors import NotFound
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import now
 from jianguan.tendering import procedures, selectors, workflow
-from jianguan.tendering import selectors_public as sel_public
+from jianguan.tendering.manage.views import can_manage
 from jianguan.tendering.models import Bid, BidderKey, Tender
-from jianguan.tendering.views_manage import can_manage
-from jianguan.tendering.views_public import BADGES
+from jianguan.tendering.public import selectors as sel_public
+from jianguan.tendering.public.views import BADGES
 
 PAGE_SIZE = 20
 STATUS_LABELS = {str(k): v for k, v in workflow.LABELS.items()}

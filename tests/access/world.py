@@ -115,9 +115,9 @@ def _comprehensive_tender(project, title: str, n_bids: int = 3):
     """Owner creates and publishes a 综合评估法 tender; bidders seal bids; opening; unsealed."""
     from jianguan.tendering import demo as tdemo
     from jianguan.tendering import sealer
+    from jianguan.tendering.evaluation.services import tender_evaluation_set
     from jianguan.tendering.models import Tender
-    from jianguan.tendering.services.evaluation import tender_evaluation_set
-    from jianguan.tendering.services.opening import bid_unseal, opening_close
+    from jianguan.tendering.opening.services import bid_unseal, opening_close
 
     owner = _actor("owner")
     bidders = [_actor(f"bidder{i}") for i in range(1, n_bids + 1)]

@@ -102,7 +102,7 @@ def test_award_to_signed_contract_and_contracted_tender(deal):
         OCDS_SCHEMA.joinpath("release-schema.json").is_file(),
         f"OCDS schema not found at {OCDS_SCHEMA}",
     ):
-        from jianguan.tendering import ocds
+        from jianguan.tendering.ocds import releases as ocds
 
         assert ocds.validate(release, schema_dir=OCDS_SCHEMA) == []
 

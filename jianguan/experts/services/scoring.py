@@ -14,11 +14,11 @@ from jianguan.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from jianguan.core.timeutil import SHANGHAI, now
 from jianguan.experts.models import Committee, Member, Sheet
 from jianguan.ledger.services import record
+from jianguan.tendering.award.services import candidates_publish
 from jianguan.tendering.evaluation import aggregate as agg
 from jianguan.tendering.evaluation import config as cfg
 from jianguan.tendering.evaluation import price_score
 from jianguan.tendering.models import Bid, Tender
-from jianguan.tendering.services.award import candidates_publish
 from jianguan.tendering.services.low_bids import open_queries, rejected_bid_ids
 
 CENT = Decimal("0.01")

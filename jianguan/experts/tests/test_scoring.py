@@ -18,7 +18,7 @@ from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.selectors import entry_document
 from jianguan.projects.tests.test_services import member as make_member
 from jianguan.tendering.evaluation import config as cfg
-from jianguan.tendering.services.evaluation import tender_evaluation_set
+from jianguan.tendering.evaluation.services import tender_evaluation_set
 from jianguan.tendering.tests import test_award
 from jianguan.tendering.tests.test_evaluation_config import COMPREHENSIVE
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender

@@ -2,7 +2,8 @@
 
 How the check works (static, so it covers code paths no other test reaches):
 
-1. Import every ``jianguan.<app>.services`` module, and every submodule when ``services``
+1. Import every ``jianguan.<app>.services`` module and every ``services`` module of the app's
+   sub-packages (``jianguan.tendering.bids.services``), and every submodule when ``services``
    is a package (DESIGN.md: files past ~500 lines become packages).
 2. For each public function *defined* in that module (re-exports are checked where they
    are defined), parse its source and follow the calls it makes to other functions of the
@@ -41,8 +42,8 @@ from jianguan.ledger.services import record as LEDGER_RECORD
 NOT_REGULATED: dict[str, str] = {
     # Transport of a sealed package: nothing is a bid until upload_complete, which is ledgered
     # with the package's SM3 (the receipt); a started or partial upload decides nothing.
-    "jianguan.tendering.services.bids.upload_start": "opens a transfer; the bid is ledgered at completion",
-    "jianguan.tendering.services.bids.upload_chunk": "notes a received chunk; ledgered at completion",
+    "jianguan.tendering.bids.services.upload_start": "opens a transfer; the bid is ledgered at completion",
+    "jianguan.tendering.bids.services.upload_chunk": "notes a received chunk; ledgered at completion",
     # An expert's draft sheet: the scores are ledgered when the expert submits them.
     "jianguan.experts.services.scoring.sheet_save": "a draft; sheets_submit ledgers the scores",
     # Ledger internals: the log itself and its signed heads are what entries are written to.
@@ -90,17 +91,20 @@ QUERYSET_METHODS = frozenset(
 
 
 def service_modules() -> list[types.ModuleType]:
-    """jianguan.<app>.services, and its submodules when it is a package."""
+    """jianguan.<app>.services and jianguan.<app>.<sub-package>.services (a sub-domain such as
+    tendering/bids/), and their submodules when they are packages."""
     out = []
     for app in sorted(m.name for m in pkgutil.iter_modules(jianguan.__path__) if m.ispkg):
-        name = f"jianguan.{app}.services"
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
-        out.append(module)
-        if hasattr(module, "__path__"):
-            for sub in pkgutil.walk_packages(module.__path__, prefix=name + "."):
-                out.append(importlib.import_module(sub.name))
+        app_path = [str(Path(jianguan.__path__[0]) / app)]
+        subs = sorted(m.name for m in pkgutil.iter_modules(app_path) if m.ispkg)
+        for name in [f"jianguan.{app}.services"] + [f"jianguan.{app}.{s}.services" for s in subs]:
+            if importlib.util.find_spec(name) is None:
+                continue
+            module = importlib.import_module(name)
+            out.append(module)
+            if hasattr(module, "__path__"):
+                for sub in pkgutil.walk_packages(module.__path__, prefix=name + "."):
+                    out.append(importlib.import_module(sub.name))
     return out
 
 

@@ -1,28 +1,28 @@
 """Electronic tendering services: the only writes of the tendering app."""
 
-from jianguan.tendering.services.award import (  # noqa: F401  (re-exported)
+from jianguan.tendering.award.services import (  # noqa: F401  (re-exported)
     award_decide,
     award_report_file,
     bond_refund_record,
     evaluation_conclude,
     publicity_objection_file,
 )
-from jianguan.tendering.services.bids import (  # noqa: F401  (re-exported)
+from jianguan.tendering.bids.services import (  # noqa: F401  (re-exported)
     bid_withdraw,
     bidder_key_register,
     upload_chunk,
     upload_complete,
     upload_start,
 )
+from jianguan.tendering.entrustment.services import (  # noqa: F401  (re-exported)
+    entrustment_create,
+    entrustment_withdraw,
+)
 from jianguan.tendering.services.complaints import (  # noqa: F401  (re-exported)
     complaint_accept,
     complaint_decide,
     complaint_file,
     complaint_refuse,
-)
-from jianguan.tendering.services.entrustment import (  # noqa: F401  (re-exported)
-    entrustment_create,
-    entrustment_withdraw,
 )
 from jianguan.tendering.services.low_bids import (  # noqa: F401  (re-exported)
     low_bid_decide,

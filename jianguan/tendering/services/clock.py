@@ -11,7 +11,7 @@ from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Tender
-from jianguan.tendering.services.opening import opening_close, tender_open
+from jianguan.tendering.opening.services import opening_close, tender_open
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ from jianguan.ledger.services import record
 from jianguan.rules.lookup import period_end
 from jianguan.tendering import workflow
 from jianguan.tendering.models import Award, Bid, Tender
+from jianguan.tendering.ocds.services import ocds_release
 from jianguan.tendering.services.common import move
-from jianguan.tendering.services.ocds import ocds_release
 
 
 @transaction.atomic

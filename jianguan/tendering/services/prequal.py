@@ -15,8 +15,8 @@ from jianguan.registry.selectors import eligibility
 from jianguan.rules.lookup import rule
 from jianguan.tendering import workflow
 from jianguan.tendering.models import PrequalApplication, Tender
+from jianguan.tendering.ocds.services import ocds_release
 from jianguan.tendering.services.common import local_date, move, require_manager
-from jianguan.tendering.services.ocds import ocds_release
 
 
 def _prequal_tender(tender: Tender) -> Tender:

@@ -28,6 +28,7 @@ from jianguan.tendering.models import (
     Tender,
     TenderDocument,
 )
+from jianguan.tendering.ocds.services import ocds_release
 from jianguan.tendering.services.common import (
     local_date,
     move,
@@ -37,7 +38,6 @@ from jianguan.tendering.services.common import (
     violations_error,
     wf,
 )
-from jianguan.tendering.services.ocds import ocds_release
 
 MAX_LOTS = 20
 

@@ -10,10 +10,11 @@ import pytest
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now, to_local
 from jianguan.rules.lookup import add_working_days
-from jianguan.tendering import ocds, sealer, services
+from jianguan.tendering import sealer, services
 from jianguan.tendering.models import Bid, Candidate, Tender
+from jianguan.tendering.ocds import releases as ocds
+from jianguan.tendering.opening.services import bid_unseal, opening_close
 from jianguan.tendering.services.clock import tenders_advance
-from jianguan.tendering.services.opening import bid_unseal, opening_close
 from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 from tests.needs import available

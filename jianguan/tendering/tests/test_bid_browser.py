@@ -19,8 +19,8 @@ import pytest
 
 from jianguan.core.timeutil import now
 from jianguan.tendering import sealer
+from jianguan.tendering.bids import services as bid_services
 from jianguan.tendering.models import Bid, Tender
-from jianguan.tendering.services import bids as bid_services
 from jianguan.tendering.services.clock import tenders_advance
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 

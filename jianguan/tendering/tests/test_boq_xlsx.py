@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from jianguan.tendering import sealer
 from jianguan.tendering.models import Bid, CollusionReport, Tender
-from jianguan.tendering.services.opening import bid_unseal, opening_close
+from jianguan.tendering.opening.services import bid_unseal, opening_close
 from jianguan.tendering.tests.test_services import _keys, _publish, _submit, _tender
 
 HEADER = ["项目编码", "项目名称", "项目特征", "计量单位", "工程量", "综合单价", "合价"]

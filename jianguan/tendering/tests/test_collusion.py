@@ -45,7 +45,7 @@ def test_ring_leaves_evidence_clean_tender_does_not(client, market, tmp_path):
 
 def test_thresholds_come_from_rule_data(market, tmp_path):
     from jianguan.tendering.collusion import price_screens
-    from jianguan.tendering.services.collusion import price_thresholds
+    from jianguan.tendering.collusion.services import price_thresholds
 
     tender = _opened(market, tmp_path, ["24100000.00", "26900000.00", "29400000.00"])
     assert price_thresholds(tender) == {
@@ -57,8 +57,8 @@ def test_thresholds_come_from_rule_data(market, tmp_path):
 
 def test_market_page_across_tenders(client, market, tmp_path):
     from jianguan.core.timeutil import now
+    from jianguan.tendering.collusion.views import market_records
     from jianguan.tendering.models import Tender
-    from jianguan.tendering.views_collusion import market_records
 
     tender = _opened(market, tmp_path, ["24100000.00", "26900000.00", "29400000.00"])
     first = services.evaluation_conclude(actor=market["owner"], tender=tender)[0]

@@ -9,7 +9,7 @@ from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.selectors import entry_document
 from jianguan.tendering.evaluation import price_score
-from jianguan.tendering.services.evaluation import tender_evaluation_set
+from jianguan.tendering.evaluation.services import tender_evaluation_set
 from jianguan.tendering.tests.test_award import _opened
 from jianguan.tendering.tests.test_services import _tender
 

@@ -17,8 +17,8 @@ from jianguan.ledger.tests.verify_client import run_verifier
 from jianguan.projects.tests.test_services import member
 from jianguan.tendering import sealer
 from jianguan.tendering.models import Tender
+from jianguan.tendering.opening.services import bid_unseal, opening_close
 from jianguan.tendering.services.clock import tenders_advance
-from jianguan.tendering.services.opening import bid_unseal, opening_close
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 
 BASE = "/api/v1/ledger"
@@ -106,8 +106,8 @@ def test_bid_keys_and_bids_are_withheld_until_the_opening(client, bearer, market
 
 
 def test_withdrawal_and_bond_refund_stay_sealed_too(client, bearer, market, sealed):
-    from jianguan.tendering.services.award import bond_refund_record
-    from jianguan.tendering.services.bids import bid_withdraw
+    from jianguan.tendering.award.services import bond_refund_record
+    from jianguan.tendering.bids.services import bid_withdraw
 
     actor, _, bid = sealed["bids"][2]
     bid_withdraw(actor=actor, bid=bid)

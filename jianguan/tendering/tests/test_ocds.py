@@ -1,6 +1,6 @@
 """OCDS 1.1 output for a tender's lifecycle, validated offline against the 1.1.5 schemas.
 
-No database: ocds.py is pure Python and the snapshots are plain dicts.
+No database: ocds/releases.py is pure Python and the snapshots are plain dicts.
 """
 
 import ast
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jianguan.tendering import ocds
+from jianguan.tendering.ocds import releases as ocds
 from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 from tests.needs import need
 

@@ -9,8 +9,9 @@ import pytest
 
 from jianguan.core.timeutil import now
 from jianguan.ledger.models import LedgerEntry
-from jianguan.tendering import ocds, services
+from jianguan.tendering import services
 from jianguan.tendering.models import OcdsRelease, Tender
+from jianguan.tendering.ocds import releases as ocds
 from jianguan.tendering.services.clock import tenders_advance
 from jianguan.tendering.tests.shared_data import OCDS_SCHEMA
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender

@@ -14,8 +14,8 @@ from jianguan.core.timeutil import now
 from jianguan.projects.tests.test_services import PDF, world  # noqa: F401
 from jianguan.tendering import sealer, services
 from jianguan.tendering.models import Bid, Tender
+from jianguan.tendering.opening.services import bid_unseal, opening_close
 from jianguan.tendering.services.clock import tenders_advance
-from jianguan.tendering.services.opening import bid_unseal, opening_close
 from jianguan.tendering.tests.test_prequal import _publish_prequal
 from jianguan.tendering.tests.test_services import (  # noqa: F401
     _keys,

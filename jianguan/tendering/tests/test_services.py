@@ -20,8 +20,8 @@ from jianguan.ledger.models import LedgerEntry
 from jianguan.ledger.selectors import entry_document
 from jianguan.projects.tests.test_services import create, member, pdf, world  # noqa: F401
 from jianguan.tendering import sealer, services
+from jianguan.tendering.bids import services as bid_services
 from jianguan.tendering.models import Bid, Tender
-from jianguan.tendering.services import bids as bid_services
 from jianguan.tendering.services.clock import tenders_advance
 
 MARKER = "明文标记-PLAINTEXT-7Q2"
@@ -172,7 +172,7 @@ def test_journey_sealed_bids_opening_and_one_failed_unseal(market, tmp_path, mon
             bond_account="0200004509200123456",
         )
     assert exc.value.code == "after_deadline" and "第二十七条" in exc.value.details["article"]
-    from jianguan.tendering.services.opening import bid_unseal, opening_close
+    from jianguan.tendering.opening.services import bid_unseal, opening_close
 
     actors = market["bidders"]
     for actor in actors[:4]:

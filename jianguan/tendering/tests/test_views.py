@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from jianguan.core.timeutil import now
 from jianguan.tendering.models import Tender
+from jianguan.tendering.opening.services import bid_unseal
 from jianguan.tendering.services.clock import tenders_advance
-from jianguan.tendering.services.opening import bid_unseal
 from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit, _tender
 
 

@@ -109,8 +109,8 @@ def test_unseal_window_and_failure_outcomes(market, tmp_path):
     by default); 第三十一条: failing by the bidder's own fault revokes the bid (撤销), any other
     cause counts as a withdrawal (撤回)."""
     from jianguan.tendering import sealer, workflow
+    from jianguan.tendering.opening.services import bid_unseal
     from jianguan.tendering.services.clock import tenders_advance
-    from jianguan.tendering.services.opening import bid_unseal
     from jianguan.tendering.tests.test_services import _keys, _publish, _seal, _submit
 
     hours = _value("e_tendering.unseal_window")
@@ -211,7 +211,7 @@ def test_collusion_screen_thresholds_at_the_limit_and_one_step_each_side(market)
     import numpy as np
 
     from jianguan.tendering.collusion import price_screens as ps
-    from jianguan.tendering.services.collusion import price_thresholds
+    from jianguan.tendering.collusion.services import price_thresholds
 
     on = local_date(now())
     thresholds = price_thresholds(types.SimpleNamespace(bid_deadline=now()))

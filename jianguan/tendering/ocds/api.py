@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema
 from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import NotFound
 from jianguan.core.timeutil import client_instant, iso_utc, now
-from jianguan.tendering import ocds
 from jianguan.tendering.models import OcdsRelease
+from jianguan.tendering.ocds import releases as ocds
 
 router = Router(tags=["OCDS 开放合同数据"])
 

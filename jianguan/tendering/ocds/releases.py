@@ -32,7 +32,7 @@ DEFAULT_PUBLISHER = {"name": "大兴区工程建设管理中心"}
 # org-id.guide lists China's unified social credit code (GB 32100) as "CN-USCC"; "CN-SAIC" is
 # the older registry of the former SAIC business licence numbers, which credit codes replaced.
 IDENTIFIER_SCHEME = "CN-USCC"
-# The input contract (TenderSnapshot and its parts) is in ocds_contract.py.
+# The input contract (TenderSnapshot and its parts) is in contract.py.
 
 
 # ---- mappings to OCDS codelists -------------------------------------------------------------

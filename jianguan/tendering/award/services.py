@@ -13,11 +13,11 @@ from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import period_end, rule, rule_value
 from jianguan.tendering import workflow
+from jianguan.tendering.collusion.services import collusion_run
 from jianguan.tendering.models import Award, Bid, Candidate, Objection, Tender
-from jianguan.tendering.services.collusion import collusion_run
+from jianguan.tendering.ocds.services import ocds_release
 from jianguan.tendering.services.common import local_date, move, require_manager
 from jianguan.tendering.services.low_bids import open_queries, rejected_bid_ids
-from jianguan.tendering.services.ocds import ocds_release
 
 MAX_CANDIDATES = 3  # 实施条例 55: no more than three candidates
 STATE_FUNDED = ("government", "state_owned")

@@ -17,11 +17,11 @@ from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule, rule_value
 from jianguan.tendering import sealer, workflow
+from jianguan.tendering.collusion.services import collusion_run
+from jianguan.tendering.evaluation.services import k_commit, k_reveal
 from jianguan.tendering.models import Bid, Tender
-from jianguan.tendering.services.collusion import collusion_run
+from jianguan.tendering.ocds.services import ocds_release
 from jianguan.tendering.services.common import local_date, move, opened_dir, periods
-from jianguan.tendering.services.evaluation import k_commit, k_reveal
-from jianguan.tendering.services.ocds import ocds_release
 
 # Sealer errors that can only come from the bidder's side: a wrong or tampered key or
 # package (办法 31: 因投标人原因 → 撤销). Anything else is the platform's (→ 撤回).

@@ -1,5 +1,5 @@
-"""The input of ocds.py: the plain snapshot of a tender the Django side builds at each public
-event (``tendering/ocds_build.py``). Pure typing, no Django."""
+"""The input of releases.py: the plain snapshot of a tender the Django side builds at each public
+event (``tendering/ocds/build.py``). Pure typing, no Django."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ import json
 from jianguan.core.actor import SYSTEM, Actor
 from jianguan.core.timeutil import iso_utc, now
 from jianguan.ledger.services import record
-from jianguan.tendering import ocds
 from jianguan.tendering.models import OcdsRelease, Tender
-from jianguan.tendering.ocds_build import snapshot
+from jianguan.tendering.ocds import releases as ocds
+from jianguan.tendering.ocds.build import snapshot
 
 
 def ocds_release(*, tender: Tender, tag: str, actor: Actor = SYSTEM) -> OcdsRelease:

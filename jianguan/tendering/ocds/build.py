@@ -1,4 +1,4 @@
-"""The snapshot of a tender that ocds.py turns into a release: read from the models."""
+"""The snapshot of a tender that releases.py turns into a release: read from the models."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ OPENED = frozenset(
 )
 BID_STATUS = {Bid.OPENED: "valid", Bid.REVOKED: "revoked", Bid.WITHDRAWN_AT_OPENING: "withdrawn"}
 # The contracts app (which sits above tendering) tells the snapshot about signed contracts:
-# provider(tender) -> [ContractIn] (ocds_contract.py).
+# provider(tender) -> [ContractIn] (contract.py).
 _CONTRACT_PROVIDERS: list = []
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from jianguan.core.errors import NotFound
 from jianguan.core.timeutil import now
 from jianguan.tendering import procedures, workflow
-from jianguan.tendering import selectors_public as sel
+from jianguan.tendering.public import selectors as sel
 
 PAGE_SIZE = 20
 BADGES = {

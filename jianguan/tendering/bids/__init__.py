@@ -1,0 +1,1 @@
+"""Bids: bidder keys, the chunked upload of sealed packages, withdrawal (services.py)."""

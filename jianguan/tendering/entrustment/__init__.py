@@ -1,0 +1,1 @@
+"""Entrustment of a tendering agency (招标代理委托): services.py, api.py, views.py."""

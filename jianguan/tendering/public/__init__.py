@@ -1,0 +1,1 @@
+"""Public tender notices, open without login: pages (views.py), reads (selectors.py), urls.py."""
