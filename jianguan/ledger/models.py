@@ -39,7 +39,11 @@ class LedgerEntry(models.Model):
         ordering = ["index"]
         verbose_name = "存证记录"
         verbose_name_plural = "存证记录"
-        indexes = [models.Index(fields=["object_app", "object_model", "object_id", "index"])]
+        indexes = [
+            models.Index(fields=["object_app", "object_model", "object_id", "index"]),
+            # "what I did" (已办 on the workbench): one person's entries, newest first
+            models.Index(fields=["actor_user", "-index"], name="ledger_entry_actor_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.index} {self.type}"

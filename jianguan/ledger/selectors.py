@@ -120,6 +120,14 @@ def entries_for_object(obj: models.Model) -> QuerySet[LedgerEntry]:
     ).order_by("index")
 
 
+def entries_done_by(*, actor: Actor, limit: int = 10) -> list[LedgerEntry]:
+    """What the actor itself did, newest first (已办): its own entries are never withheld
+    from it, whatever embargo holds them from others."""
+    if not actor.user_id:
+        return []
+    return list(LedgerEntry.objects.filter(actor_user=actor.username).order_by("-index")[:limit])
+
+
 def entries_search(
     *,
     actor: Actor,

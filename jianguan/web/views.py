@@ -28,9 +28,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "projects": _project_summary(request.actor),
             "todo": todo,
+            "done": _done(request.actor),
             "todo_overdue": sum(1 for item in todo if item.overdue),
         },
     )
+
+
+def _done(actor) -> list[dict]:
+    """The actor's own recent actions (已办), in words: what, on which object, when."""
+    from django.apps import apps
+
+    from jianguan.ledger.labels import label
+    from jianguan.ledger.selectors import entries_done_by
+
+    rows = []
+    for entry in entries_done_by(actor=actor, limit=8):
+        try:
+            model = apps.get_model(entry.object_app, entry.object_model)
+        except LookupError:
+            model = None
+        obj = model._default_manager.filter(pk=entry.object_id).first() if model else None
+        kind = model._meta.verbose_name if model else ""
+        rows.append({"entry": entry, "label": label(entry.type), "kind": kind, "object": obj})
+    return rows
 
 
 def _project_summary(actor) -> dict:

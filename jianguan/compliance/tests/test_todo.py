@@ -90,3 +90,27 @@ def _user(actor):
     from jianguan.accounts.models import User
 
     return User.objects.get(pk=actor.user_id)
+
+
+def test_what_i_did_is_listed_in_words_on_the_dashboard(site, client):
+    from jianguan.ledger.labels import label
+
+    order = _order(site)
+    contractor = site["actors"]["contractor"]
+    services.order_answer(
+        actor=contractor,
+        order=order,
+        text="已补设临边防护栏杆",
+        files=[SimpleUploadedFile("e.pdf", PDF, content_type="application/pdf")],
+    )
+    client.force_login(_user(contractor))
+    page = client.get("/").content.decode()
+    done = page[page.index('data-testid="done"') :]
+    assert label("compliance.order_answered") in done and order.number in done
+    assert "compliance.order_answered" not in done  # words, not codes
+    # the regulator's own list holds its inspection and finding, not the contractor's answer
+    client.force_login(_user(site["actors"]["regulator"]))
+    page = client.get("/").content.decode()
+    done = page[page.index('data-testid="done"') :]
+    assert label("compliance.finding_raised") in done
+    assert label("compliance.order_answered") not in done
