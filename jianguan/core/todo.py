@@ -45,9 +45,11 @@ _PROVIDERS: dict[str, Provider] = {}
 _LABELS: dict[str, str] = {}
 
 
-def register_todo(kind: str, label: str, provider: Provider) -> None:
-    """One kind of work: its stable code, its Chinese label, and who has it on a day."""
-    _PROVIDERS[kind] = provider
+def register_todo(kind: str, label: str, provider: Provider | None = None) -> None:
+    """One kind of work: its stable code, its Chinese label, and who has it on a day (None:
+    items of this kind come from the provider of a related kind)."""
+    if provider is not None:
+        _PROVIDERS[kind] = provider
     _LABELS[kind] = label
 
 

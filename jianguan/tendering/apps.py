@@ -17,6 +17,10 @@ class TenderingConfig(AppConfig):
         facts.register_all()
         ledger_visibility.register_all()
 
+        from jianguan.tendering import todo
+
+        todo.register_all()
+
         from jianguan.web.nav import NavItem, register
 
         register(

@@ -1,0 +1,64 @@
+"""What tendering asks of people (待办): the tenderer (or the agency it entrusted) answers an
+objection by its statutory deadline (实施条例 22: within 3 days, the process paused meanwhile);
+the supervising department accepts a complaint within its working-day clock and decides an
+accepted one by its own (实施条例 60–61)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.db.models import Q
+from django.urls import reverse
+
+from jianguan.core.actor import Actor
+from jianguan.core.timeutil import now
+from jianguan.core.todo import TodoItem, register_todo
+from jianguan.tendering.access import entrusted_project_ids
+from jianguan.tendering.models import Complaint, Objection
+
+
+def objections_to_answer(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    org = actor.organisation_id
+    if not org or not actor.can("tendering.manage"):
+        return
+    mine = Q(tender__tenderer_id=org) | Q(
+        tender__agency_id=org, tender__project_id__in=entrusted_project_ids(org)
+    )
+    pending = Objection.objects.filter(mine, answered_at__isnull=True).select_related("tender")
+    moment = now()
+    for objection in pending.order_by("answer_due", "pk"):
+        tender = objection.tender
+        yield TodoItem(
+            kind="tendering.objection_answer",
+            title=f"答复异议：{tender.title}（{tender.code}），{objection.organisation.name}提出",
+            url=reverse("tendering:tender", args=[tender.pk]),
+            due=objection.answer_due,
+            overdue=objection.answer_due < moment,
+            module="tendering",
+        )
+
+
+def complaints_to_handle(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    if not (actor.is_kind("regulator") and actor.can("tendering.supervise")):
+        return
+    open_ = Complaint.objects.filter(status__in=(Complaint.SUBMITTED, Complaint.ACCEPTED))
+    for c in open_.select_related("tender", "complainant").order_by("accept_due", "pk"):
+        accepting = c.status == Complaint.SUBMITTED
+        due = c.accept_due if accepting else c.decide_due
+        verb = "受理" if accepting else "处理"
+        yield TodoItem(
+            kind="tendering.complaint_accept" if accepting else "tendering.complaint_decide",
+            title=f"{verb}投诉：{c.tender.title}（{c.tender.code}），{c.complainant.name}投诉"
+            f"{Complaint.SUBJECTS.get(c.subject, '')}",
+            url=reverse("tendering:tender", args=[c.tender_id]),
+            due=due,
+            overdue=due is not None and due < today,
+            module="tendering",
+        )
+
+
+def register_all() -> None:
+    register_todo("tendering.objection_answer", "异议待答复", objections_to_answer)
+    register_todo("tendering.complaint_accept", "投诉待受理", complaints_to_handle)
+    register_todo("tendering.complaint_decide", "投诉待处理")  # from complaints_to_handle
