@@ -391,3 +391,19 @@ def test_an_unlawful_key_or_word_is_refused_naming_where_it_is():
     assert refused({"a": {"b": {"brand": 1}}}).messages == [
         e.unlawful_message(["“a.b.brand”：限定或者指定特定品牌"])
     ]
+
+
+def test_an_empty_standard_is_the_empty_criteria():
+    assert e.parse_criteria({}) == e.Criteria()
+    assert e.parse_criteria({"safety_licence": True}) == e.Criteria(safety_licence=True)
+
+
+def test_an_empty_category_is_missing():
+    assert refused({"qualification": {"category": "", "min_grade": "二级"}}).messages == [
+        "请填写资质类别"
+    ]
+
+
+def test_unlawful_keys_inside_a_list_and_several_problems_are_all_named():
+    err = refused({"a": [{"brand": 1}, {"Origin": "x"}]})
+    assert str(err).endswith("：“a.brand”：限定或者指定特定品牌；“a.Origin”：限定或者指定原产地")
