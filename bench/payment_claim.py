@@ -22,7 +22,7 @@ Figures
   retention, the audit-reduction credit check).
 * ``payment_claim.view``: ``claim_view`` for the auditor (the independence filter) on the
   approved claim.
-* ``payment_claim.boq_import``: ``services.boq.boq_import`` of a ``--rows``-row xlsx into a
+* ``payment_claim.boq_import``: ``contracts.boq.services.boq_import`` of a ``--rows``-row xlsx into a
   draft contract (parse, checks, bulk write, ledger entry); ``xlsx_s`` is the time to write the
   workbook, not counted.
 """
@@ -124,11 +124,12 @@ def child(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from jianguan.contracts import boq_io
-    from jianguan.contracts import selectors_claims as sel
+    from jianguan.contracts.boq import io as boq_io
+    from jianguan.contracts.boq.services import boq_import
+    from jianguan.contracts.claims import reviews
+    from jianguan.contracts.claims import selectors as sel
+    from jianguan.contracts.claims import services as claims
     from jianguan.contracts.models import BoqItem, ClaimLine
-    from jianguan.contracts.services import claims, reviews
-    from jianguan.contracts.services.boq import boq_import
     from jianguan.contracts.tests.factories import boq_rows, make_contract
     from jianguan.core.timeutil import today_local
     from jianguan.ledger.keys import ensure_key

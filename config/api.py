@@ -36,6 +36,10 @@ class ObjectBodyParser(Parser):
 # sub-domains into sub-packages) it keeps the id it had: new module path -> old one.
 MOVED_MODULES: dict[str, str] = {
     # contracts
+    "jianguan.contracts.acceptance.api": "jianguan.contracts.api_acceptance",
+    "jianguan.contracts.boq.api": "jianguan.contracts.api_boq",
+    "jianguan.contracts.claims.api": "jianguan.contracts.api_claims",
+    "jianguan.contracts.variations.api": "jianguan.contracts.api_variations",
     # tendering
     "jianguan.tendering.award.api": "jianguan.tendering.api_award",
     "jianguan.tendering.entrustment.api": "jianguan.tendering.api_entrustment",
@@ -127,10 +131,10 @@ def _register_routers() -> None:
     api.add_router("/ocds", "jianguan.tendering.ocds.api.router")
     api.add_router("/experts", "jianguan.experts.api.router")
     api.add_router("/contracts", "jianguan.contracts.api.router")
-    api.add_router("/contracts", "jianguan.contracts.api_boq.router")
-    api.add_router("/contracts", "jianguan.contracts.api_variations.router")
-    api.add_router("/contracts", "jianguan.contracts.api_acceptance.router")
-    api.add_router("/contracts", "jianguan.contracts.api_claims.router")
+    api.add_router("/contracts", "jianguan.contracts.boq.api.router")
+    api.add_router("/contracts", "jianguan.contracts.variations.api.router")
+    api.add_router("/contracts", "jianguan.contracts.acceptance.api.router")
+    api.add_router("/contracts", "jianguan.contracts.claims.api.router")
     api.add_router("/public", projects_public_router)
 
 

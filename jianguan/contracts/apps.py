@@ -15,10 +15,11 @@ class ContractsConfig(AppConfig):
 
         facts.register_all()
 
-        from jianguan.contracts import visibility, visibility_reviews
+        from jianguan.contracts import visibility
+        from jianguan.contracts.claims import visibility as claim_visibility
 
         visibility.register_all()
-        visibility_reviews.register_all()
+        claim_visibility.register_all()
 
         from jianguan.contracts.ocds_hook import tender_contracts
         from jianguan.tendering.ocds.build import register_contract_provider

@@ -26,15 +26,15 @@ from openpyxl import Workbook
 from jianguan.accounts import services as accounts
 from jianguan.accounts.actors import actor_for
 from jianguan.accounts.models import Organisation, User
+from jianguan.contracts.acceptance import services as acc
+from jianguan.contracts.boq import services as boq_services
+from jianguan.contracts.claims import reviews
+from jianguan.contracts.claims import services as claim_services
 from jianguan.contracts.demo_catalogue import BUILDING_BOQ, CIVIL_BOQ, FIRE_BOQ
 from jianguan.contracts.models import ClaimLine, Contract, PaymentClaim
 from jianguan.contracts.payments import money, qty
-from jianguan.contracts.services import acceptance as acc
-from jianguan.contracts.services import boq as boq_services
-from jianguan.contracts.services import claims as claim_services
 from jianguan.contracts.services import contracts as contract_services
-from jianguan.contracts.services import reviews
-from jianguan.contracts.services import variations as var_services
+from jianguan.contracts.variations import services as var_services
 from jianguan.core.actor import SYSTEM, Actor
 from jianguan.core.errors import DomainError
 from jianguan.core.timeutil import today_local

@@ -4,7 +4,7 @@ inclusion proofs (the contract page's 存证记录 tab, its JSON export and the 
 An entry about a contract, a BoQ line, a variation, an acceptance item, a payment claim, a
 payment or an evidence file is visible to the regulator and to the contract's parties (the
 main contract's parties too, for a subcontract). Reviews have their own, stricter rule
-(visibility_reviews.py); evidence attached to a review follows the review's rule.
+(claims/visibility.py); evidence attached to a review follows the review's rule.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from jianguan.contracts.claims.selectors import review_visible
 from jianguan.contracts.models import (
     AcceptanceItem,
     BoqItem,
@@ -26,7 +27,6 @@ from jianguan.contracts.models import (
     Variation,
 )
 from jianguan.contracts.selectors import contract_list_visible_to
-from jianguan.contracts.selectors_claims import review_visible
 from jianguan.core.actor import Actor
 from jianguan.ledger import merkle
 from jianguan.ledger.models import LedgerEntry, TreeHead

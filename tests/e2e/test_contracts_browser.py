@@ -22,8 +22,8 @@ import pytest
 from django.db import connections
 
 from jianguan.contracts import workflow
+from jianguan.contracts.claims import reviews as review_services
 from jianguan.contracts.models import BoqItem, PaymentClaim, ReviewCut
-from jianguan.contracts.services import reviews as review_services
 from jianguan.contracts.tests.conftest import deal  # noqa: F401  (shared fixture)
 from jianguan.core.timeutil import today_local
 from jianguan.projects.tests.test_services import world  # noqa: F401  (used by `deal`)

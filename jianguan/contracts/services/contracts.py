@@ -64,7 +64,7 @@ def _new_number() -> str:
 
 def _boq_from_bid(contract: Contract, bid) -> dict[str, Any]:
     """Load the winning bid's opened .xlsx BoQ when it parses without problems."""
-    from jianguan.contracts.services.boq import replace_items
+    from jianguan.contracts.boq.services import replace_items
     from jianguan.tendering import boq_xlsx
     from jianguan.tendering.services.common import opened_dir
 

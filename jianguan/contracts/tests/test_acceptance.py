@@ -9,8 +9,8 @@ import pytest
 
 from jianguan.compliance import services as compliance
 from jianguan.compliance.models import RectificationOrder
+from jianguan.contracts.acceptance import services as svc
 from jianguan.contracts.models import AcceptanceItem
-from jianguan.contracts.services import acceptance as svc
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry

@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from jianguan.contracts import boq_io
+from jianguan.contracts.boq import io as boq_io
+from jianguan.contracts.boq.services import boq_import, replace_items
 from jianguan.contracts.models import BoqItem, Contract, Evidence
-from jianguan.contracts.services.boq import boq_import, replace_items
 from jianguan.contracts.tests.factories import boq_rows, make_contract
 from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jianguan.ledger.models import LedgerEntry

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from jianguan.contracts import pdf, workflow
-from jianguan.contracts.services import claims as claim_services
+from jianguan.contracts import workflow
+from jianguan.contracts.claims import pdf
+from jianguan.contracts.claims import services as claim_services
 from jianguan.contracts.tests.test_claims_views import _approved, _draft
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from decimal import Decimal as D
 
 import pytest
 
+from jianguan.contracts.claims import reviews
+from jianguan.contracts.claims import services as claims
 from jianguan.contracts.models import BoqItem, ClaimLine, Payment, PaymentClaim
 from jianguan.contracts.payments import money
-from jianguan.contracts.services import claims, reviews
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from jianguan.contracts import workflow
+from jianguan.contracts.claims import reviews as review_services
+from jianguan.contracts.claims import services as claim_services
 from jianguan.contracts.models import BoqItem, Payment, PaymentClaim, Review, ReviewCut
-from jianguan.contracts.services import claims as claim_services
-from jianguan.contracts.services import reviews as review_services
 from jianguan.core.timeutil import today_local
 
 pytestmark = pytest.mark.django_db

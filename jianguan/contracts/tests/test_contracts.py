@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from jianguan.contracts.boq.services import replace_items
 from jianguan.contracts.models import BoqItem, Contract
 from jianguan.contracts.services import contracts as svc
-from jianguan.contracts.services.boq import replace_items
 from jianguan.contracts.tests.factories import boq_rows, make_contract
 from jianguan.contracts.tests.helpers_award import make_award, subcontractor
 from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

@@ -10,7 +10,7 @@ from django.db.models import F
 
 from jianguan.accounts.actors import actor_for
 from jianguan.accounts.models import User
-from jianguan.contracts import selectors_claims
+from jianguan.contracts.claims import selectors as claim_selectors
 from jianguan.contracts.models import Contract, PaymentClaim, ReviewCut, Variation
 from jianguan.ledger.models import LedgerEntry
 
@@ -41,11 +41,11 @@ def test_demo_contracts_claims_and_reviews(demo_district):
     assert twice and twice[0].approved_cumulative_value < twice[0].claimed_cumulative_value
     # the inflated draft is caught by the automatic check
     draft = PaymentClaim.objects.get(status="draft")
-    failed = {c["code"] for c in selectors_claims.claim_checks_preview(draft) if not c["passed"]}
+    failed = {c["code"] for c in claim_selectors.claim_checks_preview(draft) if not c["passed"]}
     assert "quantity_exceeds_boq" in failed
     # the finance bureau and the auditor each have a claim waiting
-    assert list(selectors_claims.worklist(actor=_actor("finance")))
-    assert list(selectors_claims.worklist(actor=_actor("auditor")))
+    assert list(claim_selectors.worklist(actor=_actor("finance")))
+    assert list(claim_selectors.worklist(actor=_actor("auditor")))
     assert LedgerEntry.objects.filter(type="contracts.review_submitted").count() >= 10
     before = (Contract.objects.count(), PaymentClaim.objects.count())
     call_command("seed_demo", stdout=io.StringIO())

@@ -7,9 +7,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jianguan.contracts import visibility
+from jianguan.contracts.claims import reviews
+from jianguan.contracts.claims import services as claims
+from jianguan.contracts.claims.selectors import worklist
 from jianguan.contracts.models import AcceptanceItem, Evidence
-from jianguan.contracts.selectors_claims import worklist
-from jianguan.contracts.services import claims, reviews
 from jianguan.contracts.tests.factories import make_contract
 from jianguan.contracts.tests.test_claims import P1, P2, half_lines, new_claim, run_chain
 from jianguan.core.actor import SYSTEM

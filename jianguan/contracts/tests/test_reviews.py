@@ -8,12 +8,13 @@ from decimal import Decimal as D
 import pytest
 
 from jianguan.compliance.models import CreditRecord
-from jianguan.contracts import selectors_claims as sel
+from jianguan.contracts.claims import reviews
+from jianguan.contracts.claims import selectors as sel
+from jianguan.contracts.claims import services as claims
+from jianguan.contracts.claims.visibility import _review_rule as review_rule
 from jianguan.contracts.models import ClaimLine, Review, ReviewCut
 from jianguan.contracts.payments import money
-from jianguan.contracts.services import claims, reviews
 from jianguan.contracts.tests.test_claims import P1, new_claim, payload, run_chain, snapshot
-from jianguan.contracts.visibility_reviews import _review_rule as review_rule
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry

@@ -17,10 +17,9 @@ from decimal import Decimal
 import pytest
 
 from jianguan.contracts import payments, workflow
+from jianguan.contracts.claims import services as claims
+from jianguan.contracts.claims.selectors import claim_checks
 from jianguan.contracts.models import BoqItem, Contract, PaymentClaim
-from jianguan.contracts.selectors_claims import claim_checks
-from jianguan.contracts.services import claims
-from jianguan.contracts.services import variations as var
 from jianguan.contracts.tests.test_claims import (
     TODAY,
     items,
@@ -29,6 +28,7 @@ from jianguan.contracts.tests.test_claims import (
     run_chain,
     snapshot,
 )
+from jianguan.contracts.variations import services as var
 from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.projects.models import ProjectLead
 from jianguan.rules.lookup import rule

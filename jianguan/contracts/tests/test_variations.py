@@ -9,8 +9,8 @@ import pytest
 from jianguan.compliance import services as compliance
 from jianguan.compliance.tests.helpers import PDF
 from jianguan.contracts.models import BoqItem, Contract, Evidence, Variation, VariationStep
-from jianguan.contracts.services import variations as svc
 from jianguan.contracts.tests.factories import make_contract
+from jianguan.contracts.variations import services as svc
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.ledger.models import LedgerEntry

@@ -146,7 +146,7 @@ def test_acceptance_page_journey(client, deal):
 
 
 def test_owner_signs_the_completion_record_from_the_page(client, deal):
-    from jianguan.contracts.services import acceptance as svc
+    from jianguan.contracts.acceptance import services as svc
     from jianguan.projects.models import CompletionSignature
 
     c = deal["contract"]

@@ -57,11 +57,11 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.accounts.services.login_failure_record": "failed-login counter and lockout",
     "jianguan.accounts.services.login_success_record": "resets the failed-login counter",
     # A reviewer's draft cut on a payment claim line: a working note of the reviewing body.
-    "jianguan.contracts.services.reviews.review_cut": (
+    "jianguan.contracts.claims.reviews.review_cut": (
         "draft cuts are recorded, all together, when the review is submitted"
     ),
     # A bulk write used inside contract services' transactions, which check and record.
-    "jianguan.contracts.services.boq.replace_items": "helper; the calling service records",
+    "jianguan.contracts.boq.services.replace_items": "helper; the calling service records",
     # Evidence files are stored by the service that receives them, whose entry lists their SM3.
     "jianguan.contracts.services.common.evidence_store": "helper; the calling service records",
 }
@@ -90,9 +90,13 @@ QUERYSET_METHODS = frozenset(
 # --- the checker ---------------------------------------------------------------------------------
 
 
+# Service modules of a sub-domain package named for their noun rather than "services".
+NAMED_SERVICE_MODULES = ("jianguan.contracts.claims.reviews",)
+
+
 def service_modules() -> list[types.ModuleType]:
     """jianguan.<app>.services and jianguan.<app>.<sub-package>.services (a sub-domain such as
-    tendering/bids/), and their submodules when they are packages."""
+    tendering/bids/), and their submodules when they are packages; NAMED_SERVICE_MODULES."""
     out = []
     for app in sorted(m.name for m in pkgutil.iter_modules(jianguan.__path__) if m.ispkg):
         app_path = [str(Path(jianguan.__path__[0]) / app)]
@@ -105,6 +109,7 @@ def service_modules() -> list[types.ModuleType]:
             if hasattr(module, "__path__"):
                 for sub in pkgutil.walk_packages(module.__path__, prefix=name + "."):
                     out.append(importlib.import_module(sub.name))
+    out.extend(importlib.import_module(name) for name in NAMED_SERVICE_MODULES)
     return out
 
 

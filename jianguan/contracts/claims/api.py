@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from jianguan.contracts import selectors, selectors_claims, workflow
+from jianguan.contracts import selectors, workflow
+from jianguan.contracts.claims import reviews as review_services
+from jianguan.contracts.claims import selectors as claim_selectors
+from jianguan.contracts.claims import services as claim_services
 from jianguan.contracts.models import ClaimLine, Contract, PaymentClaim, Review
-from jianguan.contracts.services import claims as claim_services
-from jianguan.contracts.services import reviews as review_services
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR, documented
 from jianguan.core.errors import NotFound
@@ -252,12 +253,12 @@ def _contract(request: HttpRequest, contract_id: int) -> Contract:
 def _claim(request: HttpRequest, cid: int) -> PaymentClaim:
     require(request.actor, "contracts.view")
     pk = path_id(str(cid), "进度款申请")
-    return selectors_claims.claim_get_visible(actor=request.actor, pk=pk)
+    return claim_selectors.claim_get_visible(actor=request.actor, pk=pk)
 
 
 def _view(request: HttpRequest, claim: PaymentClaim) -> dict[str, Any]:
-    claim = selectors_claims.claim_get_visible(actor=request.actor, pk=claim.pk)
-    return view_out(selectors_claims.claim_view(actor=request.actor, claim=claim))
+    claim = claim_selectors.claim_get_visible(actor=request.actor, pk=claim.pk)
+    return view_out(claim_selectors.claim_view(actor=request.actor, claim=claim))
 
 
 def _lines(lines: list[ClaimLineIn]) -> list[dict[str, Any]]:
@@ -293,7 +294,7 @@ def _own_review(request: HttpRequest, claim: PaymentClaim) -> Review:
 @router.get("/worklist", response={200: list[ClaimOut], **ERR}, summary="我的待办：进度款审核")
 def claim_worklist(request: HttpRequest):
     require(request.actor, "contracts.view")
-    return [claim_out(c) for c in selectors_claims.worklist(actor=request.actor)]
+    return [claim_out(c) for c in claim_selectors.worklist(actor=request.actor)]
 
 
 @router.get(
@@ -304,7 +305,7 @@ def claim_list(request: HttpRequest, contract_id: int):
     roles = selectors.party_roles(actor=request.actor, contract=contract)
     auditor_only = roles == {"auditor"} and not selectors.sees_all(request.actor)
     out = []
-    for c in selectors_claims.claim_list(actor=request.actor, contract=contract):
+    for c in claim_selectors.claim_list(actor=request.actor, contract=contract):
         hide = auditor_only and c.status == workflow.C_AUDIT
         out.append(claim_out(c, hide))
     return out
@@ -351,7 +352,7 @@ def claim_update(request: HttpRequest, cid: int, data: ClaimPatch):
     "/claims/{int:cid}/checks", response={200: list[CheckOut], **ERR}, summary="自动校验（预览）"
 )
 def claim_checks(request: HttpRequest, cid: int):
-    return selectors_claims.claim_checks_preview(_claim(request, cid))
+    return claim_selectors.claim_checks_preview(_claim(request, cid))
 
 
 @router.post(

@@ -13,8 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jianguan.contracts import pdf, selectors, selectors_claims, workflow
-from jianguan.contracts.forms_claims import (
+from jianguan.contracts import selectors, workflow
+from jianguan.contracts.claims import pdf
+from jianguan.contracts.claims import reviews as review_services
+from jianguan.contracts.claims import selectors as claim_selectors
+from jianguan.contracts.claims import services as claim_services
+from jianguan.contracts.claims.forms import (
     ClaimHeaderForm,
     CutForm,
     PaymentForm,
@@ -23,8 +27,6 @@ from jianguan.contracts.forms_claims import (
     typed_lines,
 )
 from jianguan.contracts.models import BoqItem, Payment, Review
-from jianguan.contracts.services import claims as claim_services
-from jianguan.contracts.services import reviews as review_services
 from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import now, today_local
@@ -44,7 +46,7 @@ def _first_error(form) -> str:
 
 
 def _claim(request, cid: int):
-    return selectors_claims.claim_get_visible(actor=request.actor, pk=cid)
+    return claim_selectors.claim_get_visible(actor=request.actor, pk=cid)
 
 
 # --- the claims tab ----------------------------------------------------------------------------
@@ -55,7 +57,7 @@ def _claim(request, cid: int):
 def claims(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor
     c = selectors.contract_get_visible(actor=actor, pk=pk)
-    rows = list(selectors_claims.claim_list(actor=actor, contract=c))
+    rows = list(claim_selectors.claim_list(actor=actor, contract=c))
     for r in rows:
         r.stage_label = workflow.REVIEW_STAGES.get(r.status, "")
     counted = [r for r in rows if r.status != workflow.C_DRAFT]
@@ -93,7 +95,7 @@ def _render_new(request, c, *, form, typed, errors, error="", draft=None, status
         .order_by("sequence")
         .only("pk", "code", "name", "unit", "unit_rate", "current_quantity", "sequence")
     )
-    previous = selectors_claims.approved_quantities(c)
+    previous = claim_selectors.approved_quantities(c)
     rows = [
         {
             "item": it,
@@ -250,10 +252,10 @@ def _render_claim(
     status=200,
 ):
     actor = request.actor
-    view = selectors_claims.claim_view(actor=actor, claim=claim)
+    view = claim_selectors.claim_view(actor=actor, claim=claim)
     is_draft = claim.status in (workflow.C_DRAFT, workflow.C_RETURNED)
     if checks is None:
-        checks = selectors_claims.claim_checks_preview(claim) if is_draft else claim.checks
+        checks = claim_selectors.claim_checks_preview(claim) if is_draft else claim.checks
     may = view.get("may", {})
     rows = [
         {**row, "cells": [row["stages"].get(s) for s in workflow.CHAIN]}
@@ -334,7 +336,7 @@ def claim_submit(request: HttpRequest, cid: int) -> HttpResponse:
 
 
 def _own_review(request, claim_obj):
-    view = selectors_claims.claim_view(actor=request.actor, claim=claim_obj)
+    view = claim_selectors.claim_view(actor=request.actor, claim=claim_obj)
     review = view.get("own_review")
     if review is None:
         raise NotFound("您尚未开始审核该进度款申请", code="review_not_found")
@@ -445,7 +447,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """待审: claims waiting at the actor's stage (days since they reached it); 已审: the
     reviews the actor's organisation has submitted."""
     actor = request.actor
-    waiting = selectors_claims.worklist(actor=actor)
+    waiting = claim_selectors.worklist(actor=actor)
     arrived: dict[tuple[int, int], dt.datetime] = {}
     for claim_id, rnd, at in Review.objects.filter(
         claim__in=[w.pk for w in waiting], submitted_at__isnull=False

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from jianguan.contracts import boq_io, selectors
+from jianguan.contracts import selectors
+from jianguan.contracts.boq import io as boq_io
+from jianguan.contracts.boq.services import boq_import
 from jianguan.contracts.models import BoqItem, Contract
-from jianguan.contracts.services.boq import boq_import
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
 from jianguan.core.permissions import require

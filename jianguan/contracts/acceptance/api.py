@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from jianguan.contracts import selectors, workflow
+from jianguan.contracts.acceptance import services
 from jianguan.contracts.models import AcceptanceItem, Contract
-from jianguan.contracts.services import acceptance as services
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound

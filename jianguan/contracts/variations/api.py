@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from jianguan.contracts import selectors, workflow
 from jianguan.contracts.models import Contract, Variation
-from jianguan.contracts.services import variations as services
+from jianguan.contracts.variations import services
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR, one_of
 from jianguan.core.permissions import require

@@ -11,9 +11,7 @@ from django.db import transaction
 
 from jianguan.compliance.services.credit import credit_record_make
 from jianguan.contracts import payments, workflow
-from jianguan.contracts.models import BoqItem, ClaimLine, PaymentClaim, Review, ReviewCut
-from jianguan.contracts.selectors import party_roles
-from jianguan.contracts.selectors_claims import (
+from jianguan.contracts.claims.selectors import (
     PARTY_STAGE,
     approved_quantities,
     chief_supervisor_name,
@@ -21,7 +19,9 @@ from jianguan.contracts.selectors_claims import (
     stage_quantities,
     starting_stage,
 )
-from jianguan.contracts.services.claims import parse_quantity
+from jianguan.contracts.claims.services import parse_quantity
+from jianguan.contracts.models import BoqItem, ClaimLine, PaymentClaim, Review, ReviewCut
+from jianguan.contracts.selectors import party_roles
 from jianguan.contracts.services.common import evidence_check, evidence_store, rule_decimal, wf
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

@@ -1,5 +1,5 @@
 """Payment claims (进度款申请) and payments: create, update, submit through the automatic
-checks, and record what was paid. The reviews live in services/reviews.py."""
+checks, and record what was paid. The reviews live in claims/reviews.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from jianguan.contracts import payments, workflow
+from jianguan.contracts.claims.selectors import approved_quantities, claim_checks
 from jianguan.contracts.models import BoqItem, ClaimLine, Contract, Payment, PaymentClaim
-from jianguan.contracts.selectors_claims import approved_quantities, claim_checks
 from jianguan.contracts.services.common import (
     evidence_check,
     evidence_store,

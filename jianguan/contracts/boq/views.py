@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jianguan.contracts import selectors, workflow
-from jianguan.contracts.api_boq import lines, totals, xlsx_response
+from jianguan.contracts.boq.api import lines, totals, xlsx_response
+from jianguan.contracts.boq.services import boq_import
 from jianguan.contracts.models import Contract
-from jianguan.contracts.services.boq import boq_import
 from jianguan.contracts.services.common import is_party
 from jianguan.core.errors import DomainError
 from jianguan.core.permissions import permission_required

@@ -11,7 +11,8 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from jianguan.contracts import boq_io, workflow
+from jianguan.contracts import workflow
+from jianguan.contracts.boq import io as boq_io
 from jianguan.contracts.models import BoqItem, Contract, Evidence
 from jianguan.contracts.services.common import locked, require_party
 from jianguan.core.actor import Actor

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jianguan.compliance.models import RectificationOrder
 from jianguan.contracts import selectors, workflow
+from jianguan.contracts.acceptance import services
 from jianguan.contracts.models import AcceptanceItem, Contract
-from jianguan.contracts.services import acceptance as services
 from jianguan.contracts.services.common import is_party
 from jianguan.core.api_params import path_id
 from jianguan.core.errors import DomainError, NotFound, ValidationFailed

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jianguan.compliance.models import Finding
 from jianguan.contracts import selectors, workflow
-from jianguan.contracts.api_variations import NEXT_STEP
 from jianguan.contracts.models import BoqItem, Contract, Evidence, Variation
-from jianguan.contracts.services import variations as services
 from jianguan.contracts.services.common import is_party
+from jianguan.contracts.variations import services
+from jianguan.contracts.variations.api import NEXT_STEP
 from jianguan.core.api_params import path_id
 from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.permissions import permission_required
