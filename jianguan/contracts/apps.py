@@ -15,6 +15,10 @@ class ContractsConfig(AppConfig):
 
         facts.register_all()
 
+        from jianguan.contracts import todo
+
+        todo.register_all()
+
         from jianguan.contracts import visibility
         from jianguan.contracts.claims import visibility as claim_visibility
 
