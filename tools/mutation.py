@@ -16,7 +16,11 @@ Not part of CI (too slow). Usage:
         # files in and re-run only its survivors (a killed mutant stays killed: tests were added)
     .venv/bin/python tools/mutation.py --resume jianguan/ledger/merkle.py
         # carry on an interrupted run in mutants/ (mutants not yet checked); stopping the mutmut
-        # child still records a line, with not_checked > 0 marking the figures as partial
+        # child (kill <its pid>, here or in a first run) still records a line, with
+        # not_checked > 0 marking the figures as partial
+    .venv/bin/python tools/mutation.py --tally jianguan/ledger/merkle.py
+        # record the figures of the module's mutants/ as they stand (a run stopped with its
+        # runner, or equivalents newly declared), running nothing
 """
 
 from __future__ import annotations
@@ -167,7 +171,9 @@ def run_child(module: str, names: list[str], resume: bool) -> None:
     ) as proc:
         for line in proc.stdout:  # mutmut redraws a spinner with \r: keep each line's last state
             print(line.rstrip("\n").split("\r")[-1], flush=True)
-    if proc.returncode and not resume:
+    # A child stopped by a signal (kill <child pid>) leaves partial figures: recorded, with
+    # not_checked > 0; any other failure stops the run.
+    if proc.returncode > 0 and not resume:
         sys.exit(f"{module}: mutmut failed (exit {proc.returncode})")
 
 
@@ -187,9 +193,9 @@ def keep_verdicts(module: str, before: dict[str, int | None], rerun: set[str]) -
     path.write_text(json.dumps(meta, indent=4), "utf-8")
 
 
-def one(module: str, again: bool = False, resume: bool = False) -> dict:
+def one(module: str, again: bool = False, resume: bool = False, tally_only: bool = False) -> dict:
     names: list[str] = []
-    if resume:
+    if resume or tally_only:
         pass
     elif again:
         from mutmut.stats import status_by_exit_code
@@ -212,7 +218,7 @@ def one(module: str, again: bool = False, resume: bool = False) -> dict:
     else:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     start = time.monotonic()
-    if names or not again:
+    if names or not (again or tally_only):
         run_child(module, names, resume)
     if names:
         keep_verdicts(module, codes, set(names))
@@ -241,7 +247,7 @@ def one(module: str, again: bool = False, resume: bool = False) -> dict:
         # install) instead of mutants/: the figures would be meaningless.
         sys.exit(f"{module}: no mutant killed; are the tests importing mutants/?")
     row["seconds"] = seconds
-    if again or resume:
+    if again or resume or tally_only:
         # seconds: this run alone ("tally only": no mutant run, declarations re-counted)
         row["rerun"] = "resumed" if resume else "survivors only" if names else "tally only"
     row["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -258,18 +264,21 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
     parser.add_argument("--again", action="store_true", help="re-run the last run's survivors")
     parser.add_argument("--resume", action="store_true", help="carry on an interrupted run")
+    parser.add_argument(
+        "--tally", action="store_true", help="record the figures of mutants/ as they stand"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.modules)
         return
-    if (args.again or args.resume) and len(args.modules) != 1:
-        sys.exit("--again and --resume take the one module whose mutants/ copy is there")
+    if (args.again or args.resume or args.tally) and len(args.modules) != 1:
+        sys.exit("--again, --resume and --tally take the one module whose mutants/ copy is there")
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         sys.exit(f"no test mapping for {unknown}; add them to MODULES in tools/mutation.py")
     for module in args.modules or list(MODULES):
-        row = one(module, args.again, args.resume)
+        row = one(module, args.again, args.resume, args.tally)
         print(json.dumps(row, ensure_ascii=False))
         with OUT.open("a", encoding="utf-8") as f:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
