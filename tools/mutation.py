@@ -30,6 +30,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -142,7 +143,13 @@ def child(module: str, names: list[str]) -> None:
     )
     from mutmut.__main__ import cli
 
-    cli(["run", "--max-children", "1", *names], standalone_mode=False)
+    # A mutant may loop allocating (`1 << n` with n grown wild): cap each checked mutant's
+    # address space, so it fails with MemoryError (detected) instead of starving the machine.
+    cap = int(float(os.environ.get("MUTATION_MEMORY_GB", "4")) * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # MUTATION_JOBS: mutants checked at once (1 by default: the machine is shared)
+    jobs = os.environ.get("MUTATION_JOBS", "1")
+    cli(["run", "--max-children", jobs, *names], standalone_mode=False)
 
 
 def tally(module: str) -> tuple[Counter, dict[str, int | None]]:
