@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from jianguan.core.timeutil import today_local
 from jianguan.core.todo import TodoItem, counts_by_module, todo_for
 from jianguan.web import nav
-
-logger = logging.getLogger(__name__)
 
 
 def todo_of(request: HttpRequest) -> list[TodoItem]:
@@ -30,11 +26,9 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], "actor": actor}
     entries = []
     path = request.path
-    try:
-        todo = todo_of(request)
-    except Exception:  # a badge must never take a page down (the error page included)
-        logger.exception("to-do list for the sidebar failed")
-        todo = []
+    # The badges show the list the page has already gathered (the dashboard does): gathering
+    # it on every page cost every page render the providers' queries.
+    todo = getattr(request, "_todo", None) or []
     badges = counts_by_module(todo)
     badges["dashboard"] = len(todo)
     late = {m for m in badges if any(i.overdue and i.module == m for i in todo)}
