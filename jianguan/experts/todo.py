@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from jianguan.core.actor import Actor
@@ -27,11 +28,19 @@ def _seats(actor: Actor):
 def sheets_to_submit(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     if not actor.user_id:
         return
-    for seat in _seats(actor).filter(
+    seats = _seats(actor).filter(
         committee__tender__status="evaluation", committee__result__isnull=True
-    ):
-        sheets = Sheet.objects.filter(member=seat)
-        if sheets.exists() and not sheets.filter(submitted_at__isnull=True).exists():
+    )
+    # a seat is done once it has sheets and none is left unsubmitted (one query for all seats)
+    done = set(
+        Sheet.objects.filter(member__in=seats)
+        .values("member_id")
+        .annotate(open=Count("pk", filter=Q(submitted_at__isnull=True)))
+        .filter(open=0)
+        .values_list("member_id", flat=True)
+    )
+    for seat in seats:
+        if seat.pk in done:
             continue
         tender = seat.committee.tender
         yield TodoItem(

@@ -25,7 +25,9 @@ def objections_to_answer(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     mine = Q(tender__tenderer_id=org) | Q(
         tender__agency_id=org, tender__project_id__in=entrusted_project_ids(org)
     )
-    pending = Objection.objects.filter(mine, answered_at__isnull=True).select_related("tender")
+    pending = Objection.objects.filter(mine, answered_at__isnull=True).select_related(
+        "tender", "organisation"
+    )
     moment = now()
     for objection in pending.order_by("answer_due", "pk"):
         tender = objection.tender
