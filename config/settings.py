@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jianguan.rules",
     "jianguan.ledger",
     "jianguan.accounts",
+    "jianguan.workbench",
     "jianguan.registry",
     "jianguan.projects",
     "jianguan.compliance",

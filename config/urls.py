@@ -23,6 +23,7 @@ urlpatterns = [
     path("tendering/", include("jianguan.tendering.urls")),
     path("experts/", include("jianguan.experts.urls")),
     path("contracts/", include("jianguan.contracts.urls")),
+    path("workbench/", include("jianguan.workbench.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
     path("public/tenders/", include("jianguan.tendering.public.urls")),

@@ -27,7 +27,9 @@ ALLOWED = {
     "ledger": {"core"},
     "rules": {"core", "ledger"},
     "accounts": BASE | {"web.nav"},
-    "projects": BASE | {"accounts", "web.nav"},
+    # The workbench (notifications, search) sits above accounts and below every domain app.
+    "workbench": BASE | {"accounts", "web.nav"},
+    "projects": BASE | {"accounts", "workbench", "web.nav"},
 }
 LOADERS = {"jianguan/core/demo.py"}  # the demo seeder registry loads "module:function" paths
 
