@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.urls import reverse
 
+from jianguan.compliance.sanctions import KINDS
 from jianguan.core.actor import Actor
 from jianguan.core.timeutil import now
 from jianguan.core.todo import TodoItem, register_todo
+from jianguan.tendering import workflow
 from jianguan.tendering.access import entrusted_project_ids
-from jianguan.tendering.models import Complaint, Objection
+from jianguan.tendering.award.sanctioned import barring_sanctions
+from jianguan.tendering.models import Candidate, Complaint, Objection
 
 
 def objections_to_answer(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
@@ -60,7 +63,43 @@ def complaints_to_handle(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         )
 
 
+def sanctioned_candidates_to_review(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    """实施条例 55/56: a candidate blacklisted or barred since the opening must not be made
+    the winner; the tenderer (or its agency) decides on the next candidate or a re-tender."""
+    org = actor.organisation_id
+    if not org or not actor.can("tendering.manage"):
+        return
+    mine = Q(tender__tenderer_id=org) | Q(
+        tender__agency_id=org, tender__project_id__in=entrusted_project_ids(org)
+    )
+    candidates = list(
+        Candidate.objects.filter(mine, tender__status=workflow.Status.PUBLICITY).select_related(
+            "tender", "lot", "bid__bidder"
+        )
+    )
+    barred = {
+        s.organisation_id: s
+        for s in barring_sanctions({c.bid.bidder_id for c in candidates}, today)
+    }
+    for c in sorted(candidates, key=lambda c: (c.tender.code, c.lot.number, c.rank)):
+        sanction = barred.get(c.bid.bidder_id)
+        if sanction is None:
+            continue
+        yield TodoItem(
+            kind="tendering.candidate_sanctioned",
+            title=f"中标候选人被限制投标：{c.tender.title}（{c.tender.code}），"
+            f"{c.bid.bidder.name}已被{KINDS[sanction.kind]}（{sanction.number}），不得定标",
+            url=reverse("tendering:tender", args=[c.tender_id]),
+            due=c.tender.publicity_until,
+            overdue=False,
+            module="tendering",
+        )
+
+
 def register_all() -> None:
     register_todo("tendering.objection_answer", "异议待答复", objections_to_answer)
     register_todo("tendering.complaint_accept", "投诉待受理", complaints_to_handle)
     register_todo("tendering.complaint_decide", "投诉待处理")  # from complaints_to_handle
+    register_todo(
+        "tendering.candidate_sanctioned", "中标候选人被限制投标", sanctioned_candidates_to_review
+    )

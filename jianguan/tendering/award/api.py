@@ -14,6 +14,7 @@ from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, PermissionDenied
 from jianguan.tendering import access, selectors, services
 from jianguan.tendering.api import _bid, _tender
+from jianguan.tendering.award.sanctioned import sanctioned_candidates
 from jianguan.tendering.models import (
     Award,
     Candidate,
@@ -33,6 +34,8 @@ class CandidateRead(Schema):
     bidder: str
     credit_code: str
     price: str
+    # 实施条例 55/56: a blacklist or bidding ban in force since the opening (empty if none)
+    sanctions: list[str] = []
 
 
 class AwardIn(Schema):
@@ -85,7 +88,7 @@ class TextIn(Schema):
     text: Text
 
 
-def _candidate_out(c: Candidate) -> dict:
+def _candidate_out(c: Candidate, warnings: dict | None = None) -> dict:
     return {
         "id": c.pk,
         "lot": c.lot.number,
@@ -93,6 +96,7 @@ def _candidate_out(c: Candidate) -> dict:
         "bidder": c.bid.bidder.name,
         "credit_code": c.bid.bidder.credit_code,
         "price": str(c.price),
+        "sanctions": (warnings or {}).get(c.pk, []),
     }
 
 
@@ -139,8 +143,11 @@ def evaluation_conclude(request: HttpRequest, tender_id: str):
 )
 def candidates(request: HttpRequest, tender_id: str):
     tender = _tender(request, tender_id)
-    qs = Candidate.objects.filter(tender=tender).select_related("lot", "bid__bidder")
-    return [_candidate_out(c) for c in qs]
+    qs = list(Candidate.objects.filter(tender=tender).select_related("lot", "bid__bidder"))
+    warnings: dict[int, list[str]] = {}
+    for row in sanctioned_candidates(tender, candidates=qs):
+        warnings.setdefault(row.candidate.pk, []).append(row.text)
+    return [_candidate_out(c, warnings) for c in qs]
 
 
 @router.post(

@@ -13,6 +13,7 @@ from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import period_end, rule, rule_value
 from jianguan.tendering import workflow
+from jianguan.tendering.award.sanctioned import ARTICLE, SanctionedCandidate, candidate_barred
 from jianguan.tendering.collusion.services import collusion_run
 from jianguan.tendering.models import Award, Bid, Candidate, Objection, Tender
 from jianguan.tendering.ocds.services import ocds_release
@@ -163,12 +164,23 @@ def award_decide(*, actor: Actor, tender: Tender, candidate: Candidate, reason: 
     if candidate.tender_id != tender.pk:
         raise ValidationFailed("中标候选人不属于本项目", code="bad_candidate")
     on = local_date(at)
-    first = Candidate.objects.get(lot=candidate.lot, rank=1)
+    # 实施条例 55/56: a candidate blacklisted or barred since the opening cannot win; the
+    # tenderer picks the next candidate (or re-tenders), and a barred first one does not
+    # hold the others back.
+    barred = candidate_barred(candidate, on)
+    if barred is not None:
+        raise Conflict(
+            SanctionedCandidate(candidate, barred).text,
+            code="candidate_sanctioned",
+            details={"sanction": barred.number, "article": ARTICLE},
+        )
+    first = Candidate.objects.select_related("bid").get(lot=candidate.lot, rank=1)
     if (
         tender.project.funding in STATE_FUNDED
         and rule_value("award.state_funded_first_candidate_required", on=on)
         and candidate.rank != 1
         and not first.disqualified_reason
+        and candidate_barred(first, on) is None
     ):
         raise ValidationFailed(
             "国有资金占控股或主导地位的项目，应当确定排名第一的中标候选人为中标人",
