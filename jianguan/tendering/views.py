@@ -17,6 +17,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import now
 from jianguan.tendering import procedures, selectors, workflow
+from jianguan.tendering.award.sanctioned import sanctioned_candidates
 from jianguan.tendering.manage.views import can_manage
 from jianguan.tendering.models import Bid, BidderKey, Tender
 from jianguan.tendering.public import selectors as sel_public
@@ -159,6 +160,11 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "public": tender.status in workflow.PUBLIC,
     }
     if can_manage(actor, tender):
+        # 实施条例 55/56: the tenderer and the regulator are told of a candidate barred since
+        # the opening, before anyone awards to it.
+        "sanction_warnings": sanctioned_candidates(tender)
+        if involved or supervise or can_manage(actor, tender)
+        else [],
         ctx.update(manage_context(tender))
     return render(request, "tendering/tender.html", ctx)
 
@@ -168,8 +174,10 @@ def manage_context(tender: Tender) -> dict:
 
     return {
         "manage": True,
+    barred = {row.candidate.pk for row in sanctioned_candidates(tender)}
         "pending_objections": [o for o in tender.objections.all() if o.answered_at is None],
         "applications": list(
+        "barred_candidates": barred,
             PrequalApplication.objects.filter(tender=tender).select_related("applicant")
         ),
         "candidates": list(
