@@ -158,13 +158,13 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "opening_record": record,
         "show_opening": involved or supervise,
         "public": tender.status in workflow.PUBLIC,
-    }
-    if can_manage(actor, tender):
         # 实施条例 55/56: the tenderer and the regulator are told of a candidate barred since
         # the opening, before anyone awards to it.
         "sanction_warnings": sanctioned_candidates(tender)
         if involved or supervise or can_manage(actor, tender)
         else [],
+    }
+    if can_manage(actor, tender):
         ctx.update(manage_context(tender))
     return render(request, "tendering/tender.html", ctx)
 
@@ -172,12 +172,12 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def manage_context(tender: Tender) -> dict:
     from jianguan.tendering.models import Award, Candidate, PrequalApplication
 
+    barred = {row.candidate.pk for row in sanctioned_candidates(tender)}
     return {
         "manage": True,
-    barred = {row.candidate.pk for row in sanctioned_candidates(tender)}
+        "barred_candidates": barred,
         "pending_objections": [o for o in tender.objections.all() if o.answered_at is None],
         "applications": list(
-        "barred_candidates": barred,
             PrequalApplication.objects.filter(tender=tender).select_related("applicant")
         ),
         "candidates": list(
