@@ -219,6 +219,26 @@ TASKS = {
     }
 }
 
+# --- notifications ------------------------------------------------------------------------
+# E-mail uses Django's EMAIL_* settings (EMAIL_BACKEND, EMAIL_HOST, ...); SMS a pluggable
+# sender class (the console by default, until the district's SMS gateway is configured).
+SMS_SENDER = os.environ.get(
+    "SMS_SENDER", "jianguan.workbench.notifications.senders.ConsoleSmsSender"
+)
+# The console by default, like the SMS sender, so a demo prints what it would send; production
+# sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "建管云 <noreply@jianguan.local>")
+NOTIFY_DUE_SOON_DAYS = int(os.environ.get("NOTIFY_DUE_SOON_DAYS", "2"))  # warn this many days ahead
+NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "18"))  # daily digest, Beijing time
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
+
 # --- ledger -------------------------------------------------------------------------------
 LEDGER_HASH_ALG = os.environ.get("LEDGER_HASH_ALG", "sm3")
 LEDGER_SIG_ALG = os.environ.get("LEDGER_SIG_ALG", "ed25519")

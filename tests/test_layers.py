@@ -31,7 +31,9 @@ ALLOWED = {
     "workbench": BASE | {"accounts", "web.nav"},
     "projects": BASE | {"accounts", "workbench", "web.nav"},
 }
-LOADERS = {"jianguan/core/demo.py"}  # the demo seeder registry loads "module:function" paths
+# The registries' loaders: the demo seeders ("module:function" paths) and the configured SMS
+# sender class (settings.SMS_SENDER).
+LOADERS = {"jianguan/core/demo.py", "jianguan/workbench/notifications/senders.py"}
 
 
 def _modules():

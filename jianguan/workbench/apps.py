@@ -11,4 +11,6 @@ class WorkbenchConfig(AppConfig):
     verbose_name = "工作台"
 
     def ready(self) -> None:
-        pass
+        from jianguan.workbench.notifications.setup import register_all as notifications_ready
+
+        notifications_ready()

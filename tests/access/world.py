@@ -429,6 +429,16 @@ def _subjects(world: World) -> None:
         "project_id": ent.project_id if ent else MISSING,
         "agency_id": ent.agency_id if ent else MISSING,
     }
+    from jianguan.accounts.models import User
+    from jianguan.workbench.notifications.services import notify
+
+    # A notification of the regulator's: every other persona must get 404 for it.
+    (note,) = notify(
+        recipients=[User.objects.get(username="regulator")],
+        kind="workbench.message",
+        title="访问矩阵：监管人员的通知",
+    )
+    S["notification@regulator"] = {"notification_id": note.pk, "pk": note.pk}
     S["missing"] = {
         k: MISSING
         for k in (

@@ -1,0 +1,19 @@
+"""Demo notifications: the personas' inboxes filled from their to-do lists, plus one message."""
+
+from __future__ import annotations
+
+from jianguan.accounts.models import User
+from jianguan.workbench.notifications.services import inbox_refresh, notify
+
+
+def seed() -> dict:
+    made = inbox_refresh()
+    users = User.objects.filter(is_active=True, memberships__is_active=True).distinct()
+    notify(
+        recipients=list(users),
+        kind="workbench.message",
+        title="消息通知已启用：待办、临近期限与逾期事项将在此提醒",
+        url="/workbench/preferences/",
+        body="可在“通知偏好”中选择电子邮件即时发送、每日摘要或不发送，以及紧急事项短信提醒。",
+    )
+    return made
