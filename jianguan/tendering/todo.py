@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.urls import reverse
 
-from jianguan.compliance.sanctions import KINDS
 from jianguan.core.actor import Actor
 from jianguan.core.timeutil import now
 from jianguan.core.todo import TodoItem, register_todo
 from jianguan.tendering import workflow
 from jianguan.tendering.access import entrusted_project_ids
-from jianguan.tendering.award.sanctioned import barring_sanctions
+from jianguan.tendering.award.sanctioned import VERB, barring_sanctions
 from jianguan.tendering.models import Candidate, Complaint, Objection
 
 
@@ -88,7 +87,7 @@ def sanctioned_candidates_to_review(actor: Actor, today: dt.date) -> Iterator[To
         yield TodoItem(
             kind="tendering.candidate_sanctioned",
             title=f"中标候选人被限制投标：{c.tender.title}（{c.tender.code}），"
-            f"{c.bid.bidder.name}已被{KINDS[sanction.kind]}（{sanction.number}），不得定标",
+            f"{c.bid.bidder.name}已被{VERB[sanction.kind]}（{sanction.number}），不得定标",
             url=reverse("tendering:tender", args=[c.tender_id]),
             due=c.tender.publicity_until,
             overdue=False,

@@ -26,6 +26,7 @@ from jianguan.tendering.models import Candidate, Tender
 # Yellow and red cards are district warnings, not a ban on winning; these two are.
 BARRING = (S.BLACKLIST, S.PROCUREMENT_BAN)
 ARTICLE = "《中华人民共和国招标投标法实施条例》第五十五条、第五十六条"
+VERB = {S.BLACKLIST: "列入黑名单", S.PROCUREMENT_BAN: "禁止参加政府采购活动"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class SanctionedCandidate:
         c, s = self.candidate, self.sanction
         return (
             f"第{c.lot.number}标段排名第{c.rank}的中标候选人{c.bid.bidder.name}"
-            f"已被{S.KINDS[s.kind]}（决定编号 {s.number}，依据{s.legal_basis}，"
+            f"已被{VERB.get(s.kind, S.KINDS[s.kind])}（决定编号 {s.number}，依据{s.legal_basis}，"
             f"{s.effective_from:%Y-%m-%d} 至 {s.effective_to:%Y-%m-%d}），"
             f"不得确定为中标人；依{ARTICLE}，可依次确定其他中标候选人或重新招标。"
         )
@@ -48,6 +49,7 @@ class SanctionedCandidate:
         return {
             "kind": s.kind,
             "kind_label": S.KINDS[s.kind],
+            "verb": VERB.get(s.kind, S.KINDS[s.kind]),
             "number": s.number,
             "legal_basis": s.legal_basis,
             "effective_from": s.effective_from,

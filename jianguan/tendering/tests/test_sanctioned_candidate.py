@@ -43,7 +43,7 @@ def test_award_to_a_blacklisted_candidate_is_refused_and_nothing_changes(market,
     with pytest.raises(Conflict) as exc:
         services.award_decide(actor=market["owner"], tender=tender, candidate=first)
     assert exc.value.code == "candidate_sanctioned"
-    assert first.bid.bidder.name in exc.value.message and "黑名单" in exc.value.message
+    assert first.bid.bidder.name in exc.value.message and "列入黑名单" in exc.value.message
     assert exc.value.details["sanction"] == barred["sanction"].number
     assert "第五十五条" in exc.value.details["article"]
     assert not Award.objects.filter(tender=tender).exists()
