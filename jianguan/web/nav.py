@@ -43,4 +43,4 @@ register(NavItem("calendar", "工作日历", "rules:calendar", "ti-calendar", "r
 register(
     NavItem("ledger", "可信存证", "ledger:ledger_home", "ti-fingerprint", "ledger.view_all", 90)
 )
-register(NavItem("api", "接口文档", "api:openapi-view", "ti-api", "dashboard.view", 99))
+# The API docs (English Swagger) are for developers: linked from the help page, not the menu.

@@ -417,6 +417,7 @@ def _subjects(world: World) -> None:
     rule = Rule.objects.order_by("pk").first()
     S["rule@any"] = {"code": rule.code}
     S["ledger@first"] = {"index": 0}
+    S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
     try:
         from jianguan.tendering.models import Entrustment
 
