@@ -244,6 +244,9 @@ LEDGER_HASH_ALG = os.environ.get("LEDGER_HASH_ALG", "sm3")
 LEDGER_SIG_ALG = os.environ.get("LEDGER_SIG_ALG", "ed25519")
 LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", str(DATA_DIR / "keys" / "ledger.pem"))
 LEDGER_KEYS_DIR = os.environ.get("LEDGER_KEYS_DIR", str(DATA_DIR / "keys"))
+# The TrueType (.ttf/.ttc, glyf outlines) font every generated PDF embeds; empty: the packaged
+# WenQuanYi Micro Hei (jianguan.core.pdf.font_path says the order).
+PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
 
 # --- private files --------------------------------------------------------------------------
 # Every start narrows what an older install left readable to others: the data directory, the

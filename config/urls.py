@@ -18,6 +18,7 @@ urlpatterns = [
     path("registry/", include("jianguan.registry.urls")),
     path("rules/", include("jianguan.rules.urls")),
     path("ledger/", include("jianguan.ledger.urls")),
+    path("v/", include("jianguan.ledger.urls_documents")),  # 扫码验真, printed on documents
     path("projects/", include("jianguan.projects.urls")),
     path("compliance/", include("jianguan.compliance.urls")),
     path("tendering/", include("jianguan.tendering.urls")),

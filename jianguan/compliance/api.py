@@ -205,7 +205,8 @@ def order_get(request: HttpRequest, order_id: str):
 @router.get("/orders/{order_id}/pdf", response={200: None, **ERR}, summary="整改通知单 PDF")
 def order_pdf(request: HttpRequest, order_id: str):
     order = _order(request, order_id)
-    response = HttpResponse(pdf.order_pdf(order), content_type="application/pdf")
+    content = pdf.order_document(actor=request.actor, order=order)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
     return response
 
@@ -352,7 +353,8 @@ def sanction_get(request: HttpRequest, sanction_id: str):
 )
 def sanction_notice(request: HttpRequest, sanction_id: str):
     sanction = _sanction(request, sanction_id)
-    response = HttpResponse(pdf.sanction_pdf(sanction), content_type="application/pdf")
+    content = pdf.sanction_document(actor=request.actor, sanction=sanction)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{sanction.number}.pdf"'
     return response
 

@@ -1,4 +1,5 @@
-"""整改通知单 as a Chinese PDF (reportlab, STSong-Light CID font)."""
+"""整改通知单 and 处理决定通知书 as Chinese PDFs (on core.pdf), issued through the ledger:
+`*_document()` seals (QR code, issuer, signer) and records each issue (ledger.document_issue)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from reportlab.platypus import Paragraph, Spacer
 
 from jianguan.compliance import workflow
 from jianguan.compliance.models import RectificationOrder
-from jianguan.core.pdf import esc, pairs, render, style
+from jianguan.core.actor import Actor
+from jianguan.core.pdf import Seal, esc, pairs, person, render, style
+from jianguan.ledger.services import document_issue
 
 
 def order_lines(order: RectificationOrder) -> list[tuple[str, str]]:
@@ -29,7 +32,7 @@ def order_lines(order: RectificationOrder) -> list[tuple[str, str]]:
     ]
 
 
-def order_pdf(order: RectificationOrder) -> bytes:
+def order_pdf(order: RectificationOrder, seal: Seal | None = None) -> bytes:
     body = style(11, leading=16)
     story = [
         Paragraph("整改通知单", style(22, centre=True)),
@@ -51,10 +54,26 @@ def order_pdf(order: RectificationOrder) -> bytes:
         pairs(order_lines(order), body, [35 * mm, 135 * mm]),
         Spacer(1, 10 * mm),
         Paragraph(
-            f"检查人：{esc(order.issued_by)}　　下达日期：{order.issued_on.isoformat()}", body
+            f"检查人：{esc(person(order.issued_by))}　　下达日期：{order.issued_on.isoformat()}",
+            body,
         ),
     ]
-    return render(story, title=f"整改通知单 {order.number}")
+    return render(story, title=f"整改通知单 {order.number}", seal=seal)
+
+
+def order_document(*, actor: Actor, order: RectificationOrder) -> bytes:
+    """The order as issued: sealed and on the ledger (the same bytes while it is unchanged)."""
+    _, content = document_issue(
+        actor=actor,
+        obj=order,
+        kind="compliance.rectification_order",
+        kind_label="整改通知单",
+        title=f"整改通知单 {order.number}",
+        issuer=order.finding.inspection.inspector_organisation.name,
+        signer=person(order.issued_by),
+        render=lambda seal: order_pdf(order, seal),
+    )
+    return content
 
 
 def sanction_lines(sanction) -> list[tuple[str, str]]:
@@ -74,13 +93,13 @@ def sanction_lines(sanction) -> list[tuple[str, str]]:
         ("依据材料", "；".join(sanction.evidence) or "—"),
         ("有效期", f"{sanction.effective_from.isoformat()} 至 {sanction.effective_to.isoformat()}"),
         ("公布期", f"{sanction.published_from.isoformat()} 至 {sanction.published_to.isoformat()}"),
-        ("作出", f"{sanction.issued_by}　{sanction.issued_on.isoformat()}"),
+        ("作出", f"{person(sanction.issued_by)}　{sanction.issued_on.isoformat()}"),
         ("当前状态", sanctions.STATUSES.get(sanction.status, sanction.status)),
     ]
     return rows
 
 
-def sanction_pdf(sanction) -> bytes:
+def sanction_pdf(sanction, seal: Seal | None = None) -> bytes:
     """处理决定通知书 (yellow/red card, blacklist, procurement ban), with the appeal notice."""
     from jianguan.compliance import sanctions
     from jianguan.rules.lookup import rule_value
@@ -105,4 +124,23 @@ def sanction_pdf(sanction) -> bytes:
         Spacer(1, 8 * mm),
         Paragraph(f"如对本决定有异议，可自决定作出之日起{days}日内通过建管云平台提出申诉。", body),
     ]
-    return render(story, title=title)
+    return render(story, title=title, seal=seal)
+
+
+def sanction_document(*, actor: Actor, sanction) -> bytes:
+    """The decision notice as issued: sealed and on the ledger."""
+    from jianguan.compliance import sanctions
+
+    kind_label = f"{sanctions.KINDS[sanction.kind]}决定通知书"
+    issuer = sanction.issued_by_organisation
+    _, content = document_issue(
+        actor=actor,
+        obj=sanction,
+        kind="compliance.sanction_notice",
+        kind_label=kind_label[:50],
+        title=f"{kind_label} {sanction.number}",
+        issuer=issuer.name if issuer else "监督机构（系统依规则自动作出）",
+        signer=person(sanction.issued_by),
+        render=lambda seal: sanction_pdf(sanction, seal),
+    )
+    return content

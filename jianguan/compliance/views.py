@@ -273,7 +273,8 @@ def order_reinspect(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("compliance.view")
 def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    response = HttpResponse(pdf.order_pdf(order), content_type="application/pdf")
+    content = pdf.order_document(actor=request.actor, order=order)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
     return response
 

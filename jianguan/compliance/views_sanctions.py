@@ -173,6 +173,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("compliance.view")
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     sanction = _sanction(request, pk)
-    response = HttpResponse(pdf.sanction_pdf(sanction), content_type="application/pdf")
+    content = pdf.sanction_document(actor=request.actor, sanction=sanction)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{sanction.number}.pdf"'
     return response

@@ -356,12 +356,13 @@ def report_sign(request: HttpRequest, member_id: str):
 def report_pdf(request: HttpRequest, committee_id: str):
     from django.http import HttpResponse
 
-    from jianguan.experts.pdf import evaluation_report_pdf
+    from jianguan.experts.pdf import evaluation_report_document
 
     pk = path_id(committee_id, "评标委员会")
     c = selectors.report_committee_get(actor=request.actor, pk=pk)
     if not c.result:
         raise NotFound("评标结果尚未汇总", code="report_not_found")
-    response = HttpResponse(evaluation_report_pdf(c), content_type="application/pdf")
+    content = evaluation_report_document(actor=request.actor, committee=c)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{c.tender.code}-report.pdf"'
     return response

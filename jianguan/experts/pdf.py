@@ -9,10 +9,12 @@ import json
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from jianguan.core.pdf import esc, grid, render, style
+from jianguan.core.actor import Actor
+from jianguan.core.pdf import Seal, esc, grid, render, style
 from jianguan.core.timeutil import to_local
 from jianguan.experts import specialties
 from jianguan.experts.models import Committee, Member
+from jianguan.ledger.services import document_issue
 from jianguan.tendering.models import Bid
 
 
@@ -25,7 +27,7 @@ def _table(rows, widths):
     return grid(rows, [w * mm for w in widths], font_size=9, repeat_rows=1)
 
 
-def evaluation_report_pdf(committee: Committee) -> bytes:
+def evaluation_report_pdf(committee: Committee, seal: Seal | None = None) -> bytes:
     tender, result = committee.tender, committee.result or {}
     body = style(10, leading=15)
     bids = {str(b.pk): b for b in Bid.objects.filter(tender=tender).select_related("bidder")}
@@ -94,5 +96,31 @@ def evaluation_report_pdf(committee: Committee) -> bytes:
     ]
     story.append(_table([["专家", "签署时间", "所签结果摘要"]] + signed, [40, 50, 60]))
     return render(
-        story, title=f"评标报告 {tender.code}", margins_mm={"left": 18, "right": 18, "top": 18}
+        story,
+        title=f"评标报告 {tender.code}",
+        margins_mm={"left": 18, "right": 18, "top": 18},
+        seal=seal,
     )
+
+
+def evaluation_report_document(*, actor: Actor, committee: Committee) -> bytes:
+    """The report as issued by the committee: sealed and on the ledger. The signers are the
+    experts who signed it online (the report itself lists them)."""
+    tender = committee.tender
+    names = [
+        m.expert.name
+        for m in committee.members.select_related("expert", "signature").order_by("order")
+        if hasattr(m, "signature")
+    ]
+    signer = "、".join(names) or "（尚无专家签署）"
+    _, content = document_issue(
+        actor=actor,
+        obj=committee,
+        kind="experts.evaluation_report",
+        kind_label="评标报告",
+        title=f"评标报告 {tender.code} {tender.title}"[:300],
+        issuer=f"{tender.code} 评标委员会（招标人：{tender.tenderer.name}）"[:200],
+        signer=signer if len(signer) <= 100 else signer[:97] + "等",
+        render=lambda seal: evaluation_report_pdf(committee, seal),
+    )
+    return content

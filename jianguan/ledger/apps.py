@@ -15,6 +15,10 @@ class LedgerConfig(AppConfig):
         # Infrastructure, not a business effect: SQLite triggers call this function.
         connection_created.connect(register_sqlite_function, dispatch_uid="ledger_sqlite_guard")
 
+        from jianguan.ledger import labels
+
+        labels.register({"document.issued": "签发文书（扫码验真）"})
+
         from jianguan.core import periodic
         from jianguan.ledger.services import tree_head_sign
 

@@ -112,3 +112,40 @@ class TreeHead(models.Model):
             "key_id": self.key_id,
             "sig_alg": self.sig_alg,
         }
+
+
+class IssuedDocument(models.Model):
+    """A generated document (notice, order, certificate, report) whose exact bytes are on
+    the ledger: the code printed on it (QR and short URL) leads to a public page that shows
+    this row and checks its entry against the signed tree head (扫码验真).
+
+    Only what the document itself shows is kept here (kind, title, issuer, signer), never
+    its content: anyone holding the code holds the document already.
+    """
+
+    code = models.CharField("验证码", max_length=16, unique=True)
+    kind = models.CharField("文书类别", max_length=80)  # e.g. "compliance.rectification_order"
+    kind_label = models.CharField("文书名称", max_length=50)
+    title = models.CharField("标题", max_length=300)
+    issuer = models.CharField("签发单位", max_length=200)
+    signer = models.CharField("签发人", max_length=100)
+    object_app = models.CharField(max_length=50)
+    object_model = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=64)
+    sm3 = models.CharField("SM3", max_length=64)
+    size = models.PositiveIntegerField("字节数")
+    entry_index = models.BigIntegerField("存证序号")
+    issued_at = models.DateTimeField("签发时间")
+
+    class Meta:
+        verbose_name = "签发文书"
+        verbose_name_plural = "签发文书"
+        indexes = [
+            models.Index(
+                fields=["object_app", "object_model", "object_id", "kind", "-id"],
+                name="ledger_issued_doc_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} {self.code}"

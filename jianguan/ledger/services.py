@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -25,7 +26,7 @@ from jianguan.core.timeutil import iso_utc, now
 from jianguan.ledger import merkle, signing
 from jianguan.ledger.canonical import canonical_json
 from jianguan.ledger.keys import load_private, register_public
-from jianguan.ledger.models import LedgerEntry, LedgerNode, LedgerState, TreeHead
+from jianguan.ledger.models import IssuedDocument, LedgerEntry, LedgerNode, LedgerState, TreeHead
 
 HEAD_MAX_AGE = dt.timedelta(hours=1)  # an idle log still gets a fresh signature hourly
 HEAD_MIN_INTERVAL = dt.timedelta(seconds=10)  # on-demand re-signing from /head, at most
@@ -234,3 +235,92 @@ def head_for_serving() -> TreeHead:
         if last is None:
             raise
         return last
+
+
+# Crockford's base32 (no I, L, O, U): read off paper without confusing 1/I or 0/O.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 random bits: not guessable, short enough to type from a printout
+DOCUMENT_ISSUED = "document.issued"
+
+
+def document_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def document_url(code: str) -> str:
+    from django.urls import reverse
+
+    return settings.PUBLIC_BASE_URL + reverse("documents:verify", args=[code])
+
+
+def sm3_hex(content: bytes) -> str:
+    return hashlib.new("sm3", content).hexdigest()
+
+
+def document_issue(
+    *,
+    actor: Actor,
+    obj: models.Model,
+    kind: str,
+    kind_label: str,
+    title: str,
+    issuer: str,
+    signer: str,
+    render: Callable[[Any], bytes],
+) -> tuple[IssuedDocument, bytes]:
+    """The PDF of `obj`'s document of `kind`, sealed (QR code, short URL, issuer and signer)
+    and recorded: its SM3 on the ledger, in the same transaction as the IssuedDocument row.
+
+    `render(seal)` builds the bytes; rendering is deterministic (core.pdf), so the latest
+    issue is rendered again with its own seal first: the same bytes mean the same document
+    (downloading a notice twice is not two notices), while changed content (a new status, a
+    new signer) is a new issue with a new code. The code exists before the bytes, because the
+    bytes carry it; the recorded SM3 is of the final bytes.
+    """
+    from jianguan.core.pdf import Seal
+
+    ref = {
+        "object_app": obj._meta.app_label,
+        "object_model": obj._meta.model_name,
+        "object_id": str(obj.pk),
+    }
+    last = IssuedDocument.objects.filter(kind=kind, **ref).order_by("-id").first()
+    if last is not None and (last.title, last.issuer, last.signer) == (title, issuer, signer):
+        seal = Seal(last.code, document_url(last.code), last.issued_at, issuer, signer)
+        content = render(seal)
+        if sm3_hex(content) == last.sm3:
+            return last, content
+    code, issued_at = document_code(), now()
+    # Rendered before the transaction: SQLite has one writer, and the PDF needs no lock.
+    content = render(Seal(code, document_url(code), issued_at, issuer, signer))
+    digest = sm3_hex(content)
+    with transaction.atomic():
+        entry = record(
+            actor=actor,
+            type=DOCUMENT_ISSUED,
+            obj=obj,
+            payload={
+                "code": code,
+                "kind": kind,
+                "title": title,
+                "issuer": issuer,
+                "signer": signer,
+                "sm3": digest,
+                "size": len(content),
+            },
+            files=[{"name": f"{kind_label}.pdf", "sm3": digest}],
+        )
+        document = IssuedDocument.objects.create(
+            code=code,
+            kind=kind,
+            kind_label=kind_label,
+            title=title,
+            issuer=issuer,
+            signer=signer,
+            sm3=digest,
+            size=len(content),
+            entry_index=entry.index,
+            issued_at=issued_at,
+            **ref,
+        )
+    return document, content

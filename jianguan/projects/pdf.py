@@ -12,8 +12,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from jianguan.core.pdf import INK, esc, font, render, style
-from jianguan.core.timeutil import today_local
+from jianguan.core.actor import Actor
+from jianguan.core.pdf import INK, Seal, esc, font, render, style
+from jianguan.ledger.services import document_issue
 from jianguan.projects.models import CompletionSignature, Participant, Project, ProjectLead
 from jianguan.projects.workflow import FIVE_PARTIES, completion_date
 
@@ -78,12 +79,14 @@ def _frame(canvas, doc) -> None:
     canvas.drawRightString(
         width - 16 * mm,
         15.5 * mm,
-        f"依据《北京市建设工程质量条例》第五十三条设置　建管云 {today_local():%Y-%m-%d} 生成",
+        # No "generated on" date: the seal carries the issue time, and a daily date would
+        # make each day's download a new document.
+        "依据《北京市建设工程质量条例》第五十三条设置　建管云生成",
     )
     canvas.restoreState()
 
 
-def responsibility_sign(project: Project) -> bytes:
+def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
     facts = sign_facts(project)
     label = style(16)
     value = style(16)
@@ -143,4 +146,22 @@ def responsibility_sign(project: Project) -> bytes:
         on_page=_frame,
         author="建管云",
         subject=facts["name"],
+        seal=seal,
     )
+
+
+def responsibility_sign_document(*, actor: Actor, project: Project) -> bytes:
+    """The sign as issued by the owner (建设单位), its project lead signing: sealed and on the
+    ledger, so the plate on site can be checked by scanning it."""
+    _, owner, lead = sign_facts(project)["parties"][0]
+    _, content = document_issue(
+        actor=actor,
+        obj=project,
+        kind="projects.responsibility_sign",
+        kind_label="工程质量责任永久性标牌",
+        title=f"{project.code} 工程质量责任永久性标牌",
+        issuer=owner,
+        signer=lead,
+        render=lambda seal: responsibility_sign(project, seal),
+    )
+    return content

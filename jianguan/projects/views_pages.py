@@ -12,7 +12,7 @@ from jianguan.core.permissions import permission_required
 from jianguan.projects import selectors, services
 from jianguan.projects.forms import ProjectCreateForm
 from jianguan.projects.models import DistrictBoundary, Person, ProjectLead
-from jianguan.projects.pdf import responsibility_sign
+from jianguan.projects.pdf import responsibility_sign_document
 from jianguan.projects.views_map import map_settings, towns
 
 FIELD_OF_CODE = {"bad_location": "longitude", "bad_budget": "budget", "bad_owner": "owner"}
@@ -75,7 +75,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("projects.view_own")
 def sign_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_visible_to(actor=request.actor, pk=pk)
-    data = responsibility_sign(project)
+    data = responsibility_sign_document(actor=request.actor, project=project)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{project.code}-sign.pdf"'
     return response

@@ -384,7 +384,8 @@ def award_notice(request: HttpRequest, award_id: str):
     )
     if not allowed:
         raise NotFound("中标结果不存在", code="award_not_found")
-    return _pdf(pdf.award_notice_pdf(award), f"{award.tender.code}-中标通知书.pdf")
+    content = pdf.award_notice_document(actor=request.actor, award=award)
+    return _pdf(content, f"{award.tender.code}-中标通知书.pdf")
 
 
 @router.get(
@@ -395,7 +396,8 @@ def bid_result(request: HttpRequest, bid_id: str):
     award = Award.objects.filter(lot=bid.lot).select_related("tender", "lot", "supplier").first()
     if award is None or bid.bidder_id != request.actor.organisation_id:
         raise NotFound("尚未确定中标人", code="award_not_found")
-    return _pdf(pdf.result_notice_pdf(award, bid), f"{bid.tender.code}-中标结果通知书.pdf")
+    content = pdf.result_notice_document(actor=request.actor, award=award, bid=bid)
+    return _pdf(content, f"{bid.tender.code}-中标结果通知书.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

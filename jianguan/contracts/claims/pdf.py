@@ -1,4 +1,4 @@
-"""工程进度款支付证书 as a Chinese PDF (reportlab, STSong-Light CID font).
+"""工程进度款支付证书 as a Chinese PDF (on core.pdf: embedded font, verification seal).
 
 Issued only for an approved (or paid) claim: by then every review of the round has been
 submitted, so the finance and audit figures may be shown to every party.
@@ -14,9 +14,11 @@ from reportlab.platypus import Paragraph, Spacer, Table
 
 from jianguan.contracts import workflow
 from jianguan.contracts.models import Payment, PaymentClaim
-from jianguan.core.pdf import esc, grid, render, style
-from jianguan.core.timeutil import to_local, today_local
+from jianguan.core.actor import Actor
+from jianguan.core.pdf import Seal, esc, grid, person, render, style
+from jianguan.core.timeutil import to_local
 from jianguan.ledger.models import LedgerEntry
+from jianguan.ledger.services import document_issue
 
 ISSUABLE = {workflow.C_APPROVED, workflow.C_PAID}
 
@@ -118,7 +120,7 @@ def _table(rows, widths, header: bool = False) -> Table:
     )
 
 
-def certificate_pdf(claim: PaymentClaim) -> bytes:
+def certificate_pdf(claim: PaymentClaim, seal: Seal | None = None) -> bytes:
     facts = certificate_facts(claim)
     body = style(11, leading=16)
     head = style(12, leading=18)
@@ -150,9 +152,28 @@ def certificate_pdf(claim: PaymentClaim) -> bytes:
         ),
         Spacer(1, 4 * mm),
         Paragraph(
-            f"本证书由建管云于 {today_local():%Y-%m-%d} 生成；审定记录可凭存证序号在公开存证日志中"
-            "校验，未经篡改。",
+            # The issue time is in the seal's footer; a "generated today" date here would make
+            # every day's download a new document.
+            "本证书由建管云生成；审定记录可凭存证序号在公开存证日志中校验，本证书可扫码验真。",
             style(9, leading=13),
         ),
     ]
-    return render(story, title=f"工程进度款支付证书 {claim.number}", margins_mm={"top": 18})
+    return render(
+        story, title=f"工程进度款支付证书 {claim.number}", margins_mm={"top": 18}, seal=seal
+    )
+
+
+def certificate_document(*, actor: Actor, claim: PaymentClaim) -> bytes:
+    """The certificate as issued by the employer, signed by the chief supervisor (质量管理条例
+    37): sealed and on the ledger."""
+    _, content = document_issue(
+        actor=actor,
+        obj=claim,
+        kind="contracts.payment_certificate",
+        kind_label="工程进度款支付证书",
+        title=f"工程进度款支付证书 {claim.number}",
+        issuer=claim.contract.employer.name,
+        signer=person(claim.chief_supervisor) if claim.chief_supervisor else "（未签字）",
+        render=lambda seal: certificate_pdf(claim, seal),
+    )
+    return content

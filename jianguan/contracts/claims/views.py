@@ -430,7 +430,8 @@ def certificate(request: HttpRequest, cid: int) -> HttpResponse:
     claim_obj = _claim(request, cid)
     if claim_obj.status not in pdf.ISSUABLE:
         raise NotFound("进度款尚未审定，无支付证书", code="certificate_not_available")
-    response = HttpResponse(pdf.certificate_pdf(claim_obj), content_type="application/pdf")
+    content = pdf.certificate_document(actor=request.actor, claim=claim_obj)
+    response = HttpResponse(content, content_type="application/pdf")
     name = quote(f"进度款支付证书_{claim_obj.number}.pdf")
     response["Content-Disposition"] = (
         f"inline; filename=\"certificate-{claim_obj.pk}.pdf\"; filename*=UTF-8''{name}"
