@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import polylabel, transform, unary_union
+from shapely.ops import polylabel, unary_union
 
 KM = 1 / 111.32  # degrees of latitude per kilometre
 PRECISION = 1e-4  # ~10 m: far below what a schematic map shows, and keeps the file small
@@ -29,10 +29,10 @@ class Frame:
         self.k = math.cos(math.radians(lat0))
 
     def to_local(self, geom: BaseGeometry) -> BaseGeometry:
-        return transform(lambda x, y, z=None: (x * self.k, y), geom)
+        return shapely.transform(geom, lambda xy: xy * (self.k, 1.0))
 
     def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
-        return transform(lambda x, y, z=None: (x / self.k, y), geom)
+        return shapely.transform(geom, lambda xy: xy / (self.k, 1.0))
 
 
 def voronoi_cells(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from shapely.geometry import shape
@@ -27,6 +30,22 @@ MAX_LISTED = 500
 # Daxing district, roughly its centre (CGCS2000 ≈ WGS84 at map scale).
 DEFAULT_CENTRE = (39.726, 116.341)
 STAGES = {s.value: label for s, label in STAGE_LABELS.items()}
+# The schematic base map (tools/build_daxing_basemap.py): drawn from this static file when no
+# tile server is configured, an optional overlay when one is, so the map works offline.
+BASEMAP = "projects/daxing.geojson"
+BASEMAP_ATTRIBUTION = "大兴区示意底图，非测绘成果"
+
+
+@functools.lru_cache(maxsize=1)
+def basemap_bounds() -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the district, from the file's own bbox, for the first
+    view before anything else has loaded."""
+    path = Path(__file__).resolve().parent / "static" / BASEMAP
+    try:
+        west, south, east, north = json.loads(path.read_text(encoding="utf-8"))["bbox"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return [[south, west], [north, east]]
 
 
 def _setting(name: str, default: str = "") -> str:
@@ -35,7 +54,7 @@ def _setting(name: str, default: str = "") -> str:
 
 def map_settings() -> dict[str, Any]:
     """Basemap from MAP_TILE_URL (one or more tile URL templates joined by "|", drawn in order,
-    e.g. 天地图 vec_w then cva_w with its key); without one the map has a plain background."""
+    e.g. 天地图 vec_w then cva_w with its key); without one, the schematic vector base map."""
     urls = [u.strip() for u in _setting("MAP_TILE_URL").split("|") if u.strip()]
     return {
         "tiles": urls,
@@ -43,6 +62,9 @@ def map_settings() -> dict[str, Any]:
         "attribution": _setting("MAP_TILE_ATTRIBUTION"),
         "max_zoom": 18,
         "centre": DEFAULT_CENTRE,
+        "basemap_url": static(BASEMAP),
+        "basemap_attribution": BASEMAP_ATTRIBUTION,
+        "district_bounds": basemap_bounds(),
         "levels": [
             {"level": v, "label": label, "colour": LEVEL_COLOURS[v][1]}
             for v, label in WarningLevel.choices

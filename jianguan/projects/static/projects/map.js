@@ -32,6 +32,19 @@
     }
   });
   map.addLayer(cluster);
+  // Clusters split and merge after the zoom has ended: place the town names again then.
+  cluster.on("animationend spiderfied unspiderfied", base.declutter);
+
+  // On a phone the filters and tools fold away above the map behind one button.
+  var toolsToggle = document.getElementById("map-tools-toggle");
+  if (toolsToggle) {
+    toolsToggle.addEventListener("click", function () {
+      var open = toolsToggle.getAttribute("aria-expanded") !== "true";
+      toolsToggle.setAttribute("aria-expanded", String(open));
+      document.querySelectorAll(".jg-map-tools").forEach(function (t) { t.classList.toggle("is-open", open); });
+      map.invalidateSize();
+    });
+  }
 
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
