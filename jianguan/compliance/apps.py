@@ -7,6 +7,10 @@ class ComplianceConfig(AppConfig):
     verbose_name = "检查整改与风险管控"
 
     def ready(self) -> None:
+        from jianguan.compliance import search
+
+        search.register_all()
+
         from jianguan.core.demo import register_seeder
 
         register_seeder("compliance", "jianguan.compliance.demo:seed", order=40)

@@ -7,6 +7,10 @@ class ContractsConfig(AppConfig):
     verbose_name = "合同与支付"
 
     def ready(self) -> None:
+        from jianguan.contracts import search
+
+        search.register_all()
+
         from jianguan.core.demo import register_seeder
 
         register_seeder("contracts", "jianguan.contracts.demo:seed", order=80)

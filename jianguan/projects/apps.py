@@ -7,6 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目台账"
 
     def ready(self) -> None:
+        from jianguan.projects import search
+
+        search.register_all()
+
         from jianguan.core.demo import register_seeder
 
         register_seeder("projects", "jianguan.projects.demo:seed", order=30)

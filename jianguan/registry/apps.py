@@ -7,6 +7,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "资质与人员"
 
     def ready(self) -> None:
+        from jianguan.registry import search
+
+        search.register_all()
+
         from jianguan.core.demo import register_seeder
 
         register_seeder("registry", "jianguan.registry.demo:seed", order=20)

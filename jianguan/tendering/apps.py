@@ -7,6 +7,10 @@ class TenderingConfig(AppConfig):
     verbose_name = "电子招标投标"
 
     def ready(self) -> None:
+        from jianguan.tendering import search
+
+        search.register_all()
+
         from jianguan.core.demo import register_seeder
 
         register_seeder("tendering", "jianguan.tendering.demo:seed", order=60)

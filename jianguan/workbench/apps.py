@@ -14,3 +14,10 @@ class WorkbenchConfig(AppConfig):
         from jianguan.workbench.notifications.setup import register_all as notifications_ready
 
         notifications_ready()
+
+        from jianguan.core.demo import register_seeder
+        from jianguan.workbench.search import sources
+
+        sources.register_all()
+        # after every domain seeder: the index is built from what they made
+        register_seeder("search_index", "jianguan.workbench.search.demo:seed", order=990)

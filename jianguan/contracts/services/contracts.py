@@ -34,6 +34,7 @@ from jianguan.core.permissions import require
 from jianguan.core.timeutil import now, today_local
 from jianguan.ledger.services import record
 from jianguan.projects.models import Participant, Project
+from jianguan.workbench.search.index import index_on_commit
 
 # --- creation --------------------------------------------------------------------------------
 
@@ -145,6 +146,7 @@ def contract_create_from_award(
         obj=contract,
         payload=created_payload(contract, {"award": award.pk, "boq": boq}),
     )
+    index_on_commit(kind="contracts", ids=[contract.pk])
     return contract
 
 
@@ -196,6 +198,7 @@ def contract_create(
         obj=contract,
         payload=created_payload(contract, {"award": None}),
     )
+    index_on_commit(kind="contracts", ids=[contract.pk])
     return contract
 
 

@@ -21,6 +21,7 @@ from jianguan.core.permissions import require
 from jianguan.core.timeutil import now, today_local
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule
+from jianguan.workbench.search.index import index_on_commit
 
 SUB_KINDS = {"specialist": "specialist_subcontractor", "labour": "labour_subcontractor"}
 # a default access standard for subcontractors when none is chosen (建筑法 29: 具备相应资质)
@@ -147,6 +148,7 @@ def subcontract_create(
             },
         ),
     )
+    index_on_commit(kind="contracts", ids=[contract.pk])
     return contract
 
 

@@ -33,6 +33,7 @@ from jianguan.projects.models import (
 from jianguan.projects.services.warnings import recompute_after_commit
 from jianguan.projects.templates_data import TEMPLATES
 from jianguan.rules.lookup import rule
+from jianguan.workbench.search.index import index_on_commit
 
 # Which organisation kinds may take which role on a project.
 ROLE_KINDS = {
@@ -193,6 +194,7 @@ def project_create(
     Participant.objects.create(project=project, organisation=owner, role="owner")
     record(actor=actor, type="project.created", obj=project, payload=_payload(project))
     recompute_after_commit(project.pk)
+    index_on_commit(kind="projects", ids=[project.pk])
     return project
 
 
@@ -219,6 +221,7 @@ def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project
         project.save()
         record(actor=actor, type="project.updated", obj=project, payload={"changes": diff})
         recompute_after_commit(project.pk)
+        index_on_commit(kind="projects", ids=[project.pk])
     return project
 
 

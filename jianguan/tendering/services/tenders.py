@@ -38,6 +38,7 @@ from jianguan.tendering.services.common import (
     violations_error,
     wf,
 )
+from jianguan.workbench.search.index import index_on_commit
 
 MAX_LOTS = 20
 
@@ -161,6 +162,7 @@ def tender_create(
             "original": original.code if original else None,
         },
     )
+    index_on_commit(kind="tenders", ids=[tender.pk])
     return tender
 
 
@@ -168,7 +170,8 @@ def _document(tender: Tender, upload, kind: str, title: str, at: dt.datetime) ->
     ext = uploads.check(upload, title, uploads.EVIDENCE_TYPES, uploads.MAX_DOC_BYTES)
     digest = uploads.sm3(upload)
     upload.name = f"{tender.code}-{kind}-{digest[:12]}{ext}"
-    return TenderDocument.objects.create(
+    index_on_commit(kind="tenders", ids=[tender.pk])  # its documents follow it
+    doc = TenderDocument.objects.create(
         tender=tender,
         kind=kind,
         title=title[:200],
@@ -177,6 +180,8 @@ def _document(tender: Tender, upload, kind: str, title: str, at: dt.datetime) ->
         size=upload.size,
         published_at=at,
     )
+    index_on_commit(kind="documents", ids=[doc.pk])
+    return doc
 
 
 @transaction.atomic

@@ -1,0 +1,143 @@
+"""Reads of the search index, scoped to what the actor may see.
+
+For each registered source the matching entries are narrowed, in the same SQL query, to the
+objects the source's ``visible(actor)`` returns: the app's own scoped selector, the one its
+object pages ask. A selector that refuses the actor (a permission the actor lacks) leaves that
+kind out. Results are grouped by kind, in the sources' order; titles that hold the words come
+first, then the most recently indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import DomainError, PermissionDenied, ValidationFailed
+from jianguan.workbench.search import fulltext, text
+from jianguan.workbench.search.models import SearchEntry
+from jianguan.workbench.search.registry import SearchSource, labels, sources
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+COUNT_CAP = 1000  # counts above this read "1000+"
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    title: str
+    url: str
+    pieces: list[text.Piece]  # the snippet of the text, the words marked
+    title_pieces: list[text.Piece]  # the title, the words marked
+
+    @property
+    def snippet(self) -> str:
+        return text.plain(self.pieces)
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str
+    count: int
+    items: list[Hit]
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.items)
+
+    @property
+    def count_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
+
+
+@dataclass
+class Result:
+    query: str
+    terms: list[str]
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(g.count for g in self.groups)
+
+
+def check_query(q: str | None, kind: str | None = None, limit: int | None = None) -> str:
+    """The query, stripped, or a ValidationFailed with a Chinese message and a stable code."""
+    q = (q or "").strip()
+    if not q:
+        raise ValidationFailed("请输入要搜索的内容", code="query_missing")
+    if len(q) > text.MAX_QUERY_CHARS:
+        raise ValidationFailed(
+            f"搜索内容不能超过 {text.MAX_QUERY_CHARS} 个字", code="query_too_long"
+        )
+    if text.too_short(q) or not text.query_terms(q):
+        raise ValidationFailed(
+            f"搜索内容太短：请至少输入 {text.MIN_QUERY_CHARS} 个字或字母数字",
+            code="query_too_short",
+        )
+    if kind and kind not in labels():
+        raise ValidationFailed(
+            "不支持的搜索类型", code="unknown_kind", details={"kinds": sorted(labels())}
+        )
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(f"limit 取 1–{MAX_LIMIT}", code="bad_limit")
+    return q
+
+
+def _group(actor: Actor, src: SearchSource, terms: list[str], limit: int) -> Group | None:
+    try:
+        visible = src.visible(actor)
+    except DomainError:
+        return None
+    if visible.query.is_empty():
+        return None
+    where, params = fulltext.where(connection.vendor, terms)
+    qs = SearchEntry.objects.filter(kind=src.kind).extra(where=[where], params=params)
+    if visible.query.where:  # an unfiltered queryset (sees all) needs no narrowing
+        qs = qs.filter(object_id__in=visible.order_by().values("pk"))
+    in_title = Q()
+    for t in terms:
+        in_title &= Q(title__icontains=t)  # the whole word in the title ranks first
+    ranked = qs.annotate(
+        rank=Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("rank", "-updated", "-id")
+    marks = text.highlight_terms(terms)
+    rows = list(ranked.values("object_id", "title", "text", "url")[:limit])
+    if not rows:
+        return None
+    count = len(rows) if len(rows) < limit else qs.values("id")[: COUNT_CAP + 1].count()
+    items = [
+        Hit(
+            kind=src.kind,
+            object_id=r["object_id"],
+            title=r["title"],
+            url=r["url"],
+            pieces=text.snippet(r["text"] or r["title"], marks),
+            title_pieces=text.snippet(r["title"], marks, width=len(r["title"])),
+        )
+        for r in rows
+    ]
+    return Group(src.kind, src.label, count, items)
+
+
+def search(
+    *, actor: Actor, query: str, kind: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Result:
+    """What the actor may see that matches every word of the query, grouped by kind."""
+    if not actor.is_authenticated:
+        raise PermissionDenied("请先登录", code="unauthenticated")
+    query = check_query(query, kind, limit)
+    terms = text.query_terms(query)
+    result = Result(query=query, terms=terms)
+    for src in sources():
+        if kind and src.kind != kind:
+            continue
+        group = _group(actor, src, terms, limit)
+        if group is not None:
+            result.groups.append(group)
+    return result
