@@ -40,5 +40,35 @@ class AccountsConfig(AppConfig):
                 "user.created": "创建用户",
                 "membership.granted": "授予成员角色",
                 "membership.revoked": "撤销成员资格",
+                "membership.reactivated": "恢复成员资格",
+                "user.profile_updated": "修改个人信息",
+                "user.password_changed": "修改密码",
+                "user.reset_link_issued": "管理员发起重设密码",
+                "onboarding.application_submitted": "提交入驻申请",
+                "onboarding.application_resubmitted": "重新提交入驻申请",
+                "onboarding.application_returned": "退回入驻申请",
+                "onboarding.application_approved": "通过入驻申请",
             }
         )
+
+        from jianguan.web.nav import NavItem, register
+
+        register(
+            NavItem(
+                "onboarding",
+                "入驻审核",
+                "accounts:application_list",
+                "ti-user-check",
+                "accounts.application.review",
+                11,
+            )
+        )
+        register(
+            NavItem(
+                "staff", "人员管理", "accounts:staff_list", "ti-users", "accounts.staff.manage", 12
+            )
+        )
+
+        from jianguan.accounts.onboarding import todo
+
+        todo.register_all()

@@ -42,7 +42,8 @@ class LockoutModelBackend(ModelBackend):
             login_failure_record(user=None, username=username, address=address)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            login_success_record(user=user, address=address)
+            agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+            login_success_record(user=user, address=address, user_agent=agent)
             return user
         login_failure_record(user=user, username=username, address=address)
         return None

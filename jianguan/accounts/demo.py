@@ -89,17 +89,20 @@ ORGANISATIONS = [
 ]
 
 # username, display name, (organisation kind, n-th of that kind), roles
+# org_admin (机构管理员) manages the organisation's own staff (人员管理): each demo login that
+# heads its organisation holds it. The finance bureau's and the audit firm's logins are
+# reviewers, not heads: their staff stay with the regulator, as before.
 USERS = [
-    ("regulator", "王监管", ("regulator", 0), ["admin", "staff", "inspector"]),
-    ("owner", "张建设", ("owner", 0), ["admin", "staff", "signer"]),
-    ("contractor", "吴项目", ("general_contractor", 0), ["admin", "staff", "signer"]),
-    ("subcontractor", "彭分包", ("specialist_subcontractor", 0), ["admin", "staff"]),
-    ("supervisor", "蒋总监", ("supervisor", 0), ["admin", "staff", "signer"]),
-    ("designer", "陆设计", ("designer", 0), ["admin", "staff", "signer"]),
+    ("regulator", "王监管", ("regulator", 0), ["org_admin", "admin", "staff", "inspector"]),
+    ("owner", "张建设", ("owner", 0), ["org_admin", "admin", "staff", "signer"]),
+    ("contractor", "吴项目", ("general_contractor", 0), ["org_admin", "admin", "staff", "signer"]),
+    ("subcontractor", "彭分包", ("specialist_subcontractor", 0), ["org_admin", "admin", "staff"]),
+    ("supervisor", "蒋总监", ("supervisor", 0), ["org_admin", "admin", "staff", "signer"]),
+    ("designer", "陆设计", ("designer", 0), ["org_admin", "admin", "staff", "signer"]),
     ("finance", "顾财审", ("finance_bureau", 0), ["staff", "reviewer"]),
     ("auditor", "范审计", ("auditor", 0), ["staff", "reviewer"]),
-    ("agency", "石代理", ("tender_agency", 0), ["admin", "staff"]),
-    ("insurer", "黎保险", ("insurer", 0), ["admin", "staff"]),
+    ("agency", "石代理", ("tender_agency", 0), ["org_admin", "admin", "staff"]),
+    ("insurer", "黎保险", ("insurer", 0), ["org_admin", "admin", "staff"]),
 ]
 EXPERT_HOMES = [
     ("designer", 0),
@@ -187,10 +190,14 @@ def seed() -> dict[str, int]:
     towns = seed_towns()
     by_kind = seed_organisations(towns)
     users = seed_users(by_kind)
+    from jianguan.accounts.onboarding.demo import seed_applications
+
+    applications = seed_applications()
     return {
         "towns": len(towns),
         "organisations": sum(len(v) for v in by_kind.values()),
         "users": len(users),
+        "applications": applications,
     }
 
 

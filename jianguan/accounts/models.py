@@ -24,6 +24,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", "机构管理员"
     ADMIN = "admin", "管理员"
     STAFF = "staff", "经办人"
     REVIEWER = "reviewer", "审核人"
@@ -31,6 +32,32 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "监督检查员"
     EXPERT = "expert", "评标专家"
     BIDDER = "bidder", "投标经办人"
+
+
+# The kinds an enterprise may apply as (/accounts/apply/): the regulator and the finance
+# bureau are government bodies entered by the regulator, never self-registered.
+APPLICANT_KINDS = tuple(
+    k for k in OrganisationKind.values if k not in ("regulator", "finance_bureau")
+)
+
+_BUSINESS = ("org_admin", "admin", "staff", "signer")
+# The roles an organisation's administrator may give its staff, by kind: what the kind does on
+# the platform (bidding only for those who bid, inspection only for the regulator). Personal
+# roles (the evaluation expert) are never given by an employer: the expert pool decides them.
+KIND_ROLES: dict[str, tuple[str, ...]] = {
+    "regulator": (*_BUSINESS, "reviewer", "inspector"),
+    "owner": (*_BUSINESS, "reviewer"),
+    "general_contractor": (*_BUSINESS, "bidder"),
+    "specialist_subcontractor": (*_BUSINESS, "bidder"),
+    "labour_subcontractor": (*_BUSINESS, "bidder"),
+    "supervisor": (*_BUSINESS, "bidder"),
+    "designer": (*_BUSINESS, "bidder"),
+    "surveyor": (*_BUSINESS, "bidder"),
+    "finance_bureau": ("org_admin", "staff", "reviewer", "signer"),
+    "auditor": (*_BUSINESS, "reviewer"),
+    "tender_agency": _BUSINESS,
+    "insurer": _BUSINESS,
+}
 
 
 class TownKind(models.TextChoices):
@@ -163,3 +190,72 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.address}"
+
+
+class LoginRecord(models.Model):
+    """One successful login (个人中心 › 登录记录): when and from which address."""
+
+    user = models.ForeignKey(User, related_name="login_records", on_delete=models.CASCADE)
+    at = models.DateTimeField("登录时间", db_index=True)
+    address = models.CharField("客户端地址", max_length=64)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OrganisationApplication(BaseModel):
+    """An enterprise's application to join the platform (入驻申请), reviewed by the regulator.
+
+    The applicant has no account yet: it follows the application through a status page whose
+    secret link only it was shown (only the link's SHA-256 is stored).
+    """
+
+    STATUS_CHOICES = [("submitted", "待审核"), ("returned", "已退回"), ("approved", "已通过")]
+
+    number = models.CharField("申请编号", max_length=20, unique=True)
+    status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default="submitted")
+    name = models.CharField("机构名称", max_length=200)
+    kind = models.CharField("机构类型", max_length=40, choices=OrganisationKind.choices)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    legal_representative = models.CharField("法定代表人", max_length=50)
+    address = models.CharField("地址", max_length=200, blank=True)
+    admin_name = models.CharField("管理员姓名", max_length=50)
+    admin_phone = models.CharField("管理员手机号", max_length=20)
+    admin_email = models.EmailField("管理员电子邮箱", max_length=150)
+    licence = models.FileField("营业执照扫描件", upload_to="accounts/licences/%Y/", max_length=200)
+    licence_sm3 = models.CharField("营业执照 SM3", max_length=64)
+    licence_size = models.PositiveIntegerField("营业执照大小", default=0)
+    secret_hash = models.CharField("查询链接摘要", max_length=64)
+    submitted_from = models.CharField("提交地址", max_length=64, blank=True)
+    submitted_at = models.DateTimeField("提交时间")
+    submissions = models.PositiveIntegerField("提交次数", default=1)
+    review_reasons = models.TextField("审核意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        User, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="入驻机构", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "入驻申请"
+        verbose_name_plural = "入驻申请"
+        ordering = ["-submitted_at"]
+        constraints = [
+            # One pending application per credit code, even when two arrive at once.
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=models.Q(status__in=["submitted", "returned"]),
+                name="accounts_application_one_pending_per_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"

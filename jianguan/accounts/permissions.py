@@ -22,3 +22,12 @@ register("accounts.user.create", "创建用户", [("regulator", "admin")])
 register("rules.view", "查看规则库", EVERYONE)
 register("rules.manage", "维护规则与工作日历", [("regulator", "admin")])
 register("dashboard.view", "查看工作台", EVERYONE)
+# Onboarding and people (accounts/onboarding): the regulator reviews applications to join;
+# each organisation's administrator manages its own staff; everyone has a personal centre.
+register(
+    "accounts.application.review",
+    "审核入驻申请",
+    [("regulator", "admin"), ("regulator", "staff")],
+)
+register("accounts.staff.manage", "管理本单位人员", pairs("*", "org_admin"))
+register("accounts.me", "个人中心", EVERYONE)

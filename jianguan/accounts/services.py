@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from jianguan.accounts import credit_code as cc
 from jianguan.accounts.models import (
     ApiToken,
+    LoginRecord,
     LoginThrottle,
     Membership,
     Organisation,
@@ -321,10 +322,14 @@ def login_failure_record(*, user: User | None, username: str, address: str) -> b
     return just_locked
 
 
-def login_success_record(*, user: User, address: str) -> None:
+def login_success_record(*, user: User, address: str, user_agent: str = "") -> None:
     """A right password: the account's counter and this address's throttle start afresh
-    (other addresses' failures stand, so a guesser elsewhere gains nothing)."""
+    (other addresses' failures stand, so a guesser elsewhere gains nothing). The login is kept
+    for the person's own login history (个人中心), which shows a login it did not make."""
     with transaction.atomic():
+        LoginRecord.objects.create(
+            user=user, at=now(), address=address[:64], user_agent=user_agent[:200]
+        )
         LoginThrottle.objects.filter(username=user.username, address=address[:64]).delete()
         if user.failed_logins or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)

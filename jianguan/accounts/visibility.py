@@ -28,3 +28,21 @@ def register_all() -> None:
     visibility.register("accounts", "organisation", _organisation)
     visibility.register("accounts", "user", _user)
     visibility.register("accounts", "membership", _membership)
+    register_onboarding()
+
+
+def _application(actor: Actor, object_id: str) -> bool:
+    """Once approved, the organisation it created reads its own application's entries."""
+    from jianguan.accounts.models import OrganisationApplication
+
+    return (
+        object_id.isdigit()
+        and actor.organisation_id is not None
+        and OrganisationApplication.objects.filter(
+            pk=object_id, organisation_id=actor.organisation_id
+        ).exists()
+    )
+
+
+def register_onboarding() -> None:
+    visibility.register("accounts", "organisationapplication", _application)

@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 Grant = tuple[str, str]
 ANY_KIND = "*"
 # Roles a member holds for its organisation (accounts.models.Role; a test keeps them equal).
-MEMBER_ROLES: tuple[str, ...] = ("admin", "staff", "reviewer", "signer", "inspector", "bidder")
+MEMBER_ROLES: tuple[str, ...] = (
+    "org_admin",
+    "admin",
+    "staff",
+    "reviewer",
+    "signer",
+    "inspector",
+    "bidder",
+)
 # Roles a person holds for themself, whoever employs them: never for the organisation.
 PERSONAL_ROLES: tuple[str, ...] = ("expert",)
 ROLES: tuple[str, ...] = MEMBER_ROLES + PERSONAL_ROLES

@@ -417,6 +417,7 @@ def _subjects(world: World) -> None:
     rule = Rule.objects.order_by("pk").first()
     S["rule@any"] = {"code": rule.code}
     S["ledger@first"] = {"index": 0}
+    _onboarding_subjects(S)
     S["document@issued"] = {"code": _issued_document_code()}
     S["document@unknown"] = {"code": "0000000000"}
     S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
@@ -466,6 +467,47 @@ def _subjects(world: World) -> None:
     S["missing"]["kind"] = "evidence"
     S["missing"]["rest"] = "nope"
     S["none"] = {}
+
+
+def _issued_document_code() -> str:
+    """The verification code of a document issued in the district (a project's sign)."""
+    from jianguan.core.actor import SYSTEM
+    from jianguan.ledger.models import IssuedDocument
+    from jianguan.projects.models import Project
+    from jianguan.projects.pdf import responsibility_sign_document
+
+    project = Project.objects.order_by("pk").first()
+    responsibility_sign_document(actor=SYSTEM, project=project)
+    return IssuedDocument.objects.order_by("-pk").values_list("code", flat=True).first()
+
+
+def _onboarding_subjects(S: dict) -> None:
+    """An application with its status page's secret (and a wrong one), the owner's own
+    membership (staff pages), a forged reset link."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jianguan.accounts import demo as accounts_demo
+    from jianguan.accounts.models import Membership
+    from jianguan.accounts.onboarding import services as onboarding
+    from jianguan.accounts.onboarding.demo import LICENCE_PDF
+    from jianguan.core.actor import ANONYMOUS
+
+    app, token = onboarding.application_submit(
+        actor=ANONYMOUS,
+        client_address="matrix",
+        licence=SimpleUploadedFile("licence.pdf", LICENCE_PDF, "application/pdf"),
+        name="矩阵测试入驻申请单位",
+        kind="general_contractor",
+        credit_code=accounts_demo.demo_credit_code("矩阵测试入驻申请单位", "91"),
+        legal_representative="测试",
+        admin_name="测试",
+        admin_phone="13900000000",
+        admin_email="matrix-applicant@example.cn",
+    )
+    S["application@submitted"] = {"pk": app.pk, "number": app.number, "token": token}
+    S["application@wrong_token"] = {"pk": app.pk, "number": app.number, "token": "wrong"}
+    S["staff@owner"] = {"pk": Membership.objects.get(user__username="owner").pk}
+    S["reset@bogus"] = {"uidb64": "MQ", "token": "bad-token"}
 
 
 def _issued_document_code() -> str:
