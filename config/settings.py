@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jianguan.web.context.navigation",
+                "jianguan.web.demo_flag.demo_flag",
             ],
             # {% partialdef %} everywhere without {% load partials %}, as in Django 6.
             "builtins": ["template_partials.templatetags.partials"],
