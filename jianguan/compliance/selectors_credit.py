@@ -135,6 +135,15 @@ class Explanation:
     def score(self) -> Decimal:
         return C.from_centi(self.breakdown.total)
 
+    # The breakdown holds hundredths of a point; pages show points (800, not 80000).
+    @property
+    def base(self) -> Decimal:
+        return C.from_centi(self.breakdown.base)
+
+    @property
+    def clamp(self) -> Decimal:
+        return C.from_centi(self.breakdown.clamp)
+
     @property
     def verified(self) -> bool | None:
         return None if self.stored is None else self.stored == self.score

@@ -7,6 +7,7 @@ from django import forms
 
 from jianguan.accounts.models import Organisation
 from jianguan.contracts import workflow
+from jianguan.core.forms import chinese_empty_choices
 
 RATIO = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
 MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
@@ -25,6 +26,7 @@ def tabler(form: forms.Form) -> None:
             else "form-control"
         )
         w.attrs["class"] = css
+    chinese_empty_choices(form)  # "请选择", not Django's "---------"
 
 
 def _orgs(kind: str):
@@ -101,7 +103,7 @@ class FromAwardForm(forms.Form):
         self.fields["award"].choices = [
             (
                 a.pk,
-                f"{a.tender.code} {a.tender.title} · 第{a.lot.number}标段 · {a.supplier.name} · {a.value} 元",
+                f"{a.tender.code} {a.tender.title} · 第{a.lot.number}标段 · {a.supplier.name} · {a.value:,.2f} 元",
             )
             for a in awards
         ]

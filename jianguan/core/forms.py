@@ -4,6 +4,29 @@ from __future__ import annotations
 
 from django import forms
 
+# Django's blank choice is "---------"; people read a Chinese prompt instead (issue 16).
+EMPTY_LABEL = "请选择"
+
+
+def chinese_empty_choices(form) -> None:
+    """Replace Django's "---------" blank choice of every select of `form` with EMPTY_LABEL.
+
+    ModelChoiceField keeps its blank as `empty_label` (None when the field has none); a plain
+    ChoiceField (model fields with choices and blank=True) carries it as a ("", "---------")
+    choice, which is relabelled in place so the field's other choices stay untouched.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None and field.empty_label.strip("-") == "":
+                field.empty_label = EMPTY_LABEL
+        elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+            choices = list(field.choices)
+            if any(value == "" and str(label).strip("-") == "" for value, label in choices):
+                field.choices = [
+                    (v, EMPTY_LABEL if v == "" and str(lbl).strip("-") == "" else lbl)
+                    for v, lbl in choices
+                ]
+
 
 class StyledFormMixin:
     """Adds form-control/form-select/form-check-input to widgets, and is-invalid after cleaning.
@@ -21,6 +44,7 @@ class StyledFormMixin:
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        chinese_empty_choices(self)
 
     def full_clean(self):
         super().full_clean()  # type: ignore[misc]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from jianguan.core.forms import StyledFormMixin
 from jianguan.core.permissions import permission_required
-from jianguan.ledger import selectors, services
+from jianguan.ledger import display, selectors, services
 
 
 class EntrySearchForm(StyledFormMixin, forms.Form):
@@ -32,6 +32,11 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
         type=filters.get("type", ""),
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    # Names, not usernames and credit codes: resolved for the page's 30 rows at once.
+    page.object_list = list(page.object_list)
+    words = display.describe(page.object_list)
+    for entry in page.object_list:
+        entry.words = words[entry.index]
     return render(
         request,
         "ledger/home.html",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from jianguan.accounts.models import Organisation
+from jianguan.core.forms import chinese_empty_choices
 from jianguan.registry.models import AccessStandard
 
 
@@ -26,3 +27,4 @@ class EligibilityForm(forms.Form):
                 "class",
                 "form-select" if isinstance(field, forms.ModelChoiceField) else "form-control",
             )
+        chinese_empty_choices(self)  # "请选择", not Django's "---------"

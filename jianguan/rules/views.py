@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from jianguan.core.errors import DomainError
 from jianguan.core.permissions import permission_required
-from jianguan.rules import lookup, services
+from jianguan.rules import labels, lookup, services
 from jianguan.rules.forms import CalendarOverrideForm, RuleFilterForm, WorkingDayForm
 from jianguan.rules.models import CalendarOverride, Rule
 
@@ -26,9 +26,13 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("verified") in ("0", "1"):
             qs = qs.filter(verified=form.cleaned_data["verified"] == "1")
     rules = list(qs)
+    # Grouped under the Chinese name of the code's first part; the value in people's words.
     groups: dict[str, list[Rule]] = {}
+    names = dict(Rule.objects.values_list("code", "name"))
     for item in rules:
-        groups.setdefault(item.code.split(".")[0], []).append(item)
+        item.display_value = labels.display_value(item.value, item.unit)
+        item.note_text = labels.name_codes(item.note, names)
+        groups.setdefault(labels.group_label(item.code.split(".")[0]), []).append(item)
     template = "rules/rule_list.html" + ("#table" if request.htmx else "")
     return render(request, template, {"form": form, "groups": groups, "count": len(rules)})
 

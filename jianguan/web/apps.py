@@ -7,4 +7,10 @@ class WebConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self) -> None:
+        # The ledger stores usernames and credit codes; pages show names (issue 16). The
+        # ledger knows no accounts app, so the top layer tells it how to find the names.
+        from jianguan.ledger.display import register_names
         from jianguan.web import nav  # noqa: F401  (registers the core menu)
+        from jianguan.web.names import ledger_names
+
+        register_names(ledger_names)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from jianguan.ledger import selectors
+from jianguan.ledger import display, selectors
 from jianguan.ledger.models import TreeHead
 
 register = template.Library()
@@ -24,4 +24,9 @@ def ledger_history(context, obj):
     request = context.get("request")
     actor = getattr(request, "actor", None) or ANONYMOUS
     head = TreeHead.objects.order_by("-id").first()
-    return {"items": selectors.history_verified(obj, head, actor=actor), "head": head}
+    items = selectors.history_verified(obj, head, actor=actor)
+    # Who did it, by name and organisation (the entries store usernames and credit codes).
+    words = display.describe([item.entry for item in items])
+    for item in items:
+        item.entry.words = words[item.entry.index]
+    return {"items": items, "head": head}

@@ -120,8 +120,10 @@ def test_ledger_page_shows_the_signed_head_and_searches_by_object(client, regula
     html = client.get(
         "/ledger/", {"object_model": "organisation", "object_id": str(registered.pk)}
     ).content.decode()
-    rows = re.findall(r"<td class=\"jg-mono\">([\w.]+#\w+)</td>", html)
+    rows = re.findall(r'<td data-object="([\w.]+#\w+)">', html)
     assert rows == [f"accounts.organisation#{registered.pk}"] * 2
+    # people read the object's kind and name, not the app.model#id reference
+    assert registered.name in html and f">accounts.organisation#{registered.pk}<" not in html
     assert "共 2 条" in html
 
     html = client.get("/ledger/", {"type": "organisation.updated"}).content.decode()

@@ -66,6 +66,17 @@ def stage_badge(stage):
 
 
 @register.filter
+def warning_rule(code: str) -> str:
+    """A warning rule's Chinese name and its article: 进度滞后（大兴区预警政策）."""
+    from jianguan.projects.warnings import rules
+
+    rule = next((r for r in rules() if r.code == code), None)
+    if rule is None:
+        return "预警规则"
+    return f"{rule.label}（{rule.reference}）" if rule.reference else rule.label
+
+
+@register.filter
 def level_word(level) -> str:
     return LEVEL_WORDS.get(int(level or 0), "")
 

@@ -59,7 +59,7 @@ def test_tender_page_for_a_bidder(client, market):
     assert "在线投标" in text and reverse("tendering:bid", args=[tender.pk]) in text
     doc = tender.documents.get()
     assert reverse("public_tenders:document", args=[tender.code, doc.pk]) in text
-    assert "施工总承包" in text and "29800000.00" in text and "500000.00" in text
+    assert "施工总承包" in text and "29,800,000.00" in text and "500,000.00" in text
     assert "本单位尚未递交投标文件" in text
     # past the deadline: no bid button
     Tender.objects.filter(pk=tender.pk).update(bid_deadline=now() - dt.timedelta(seconds=1))
@@ -138,7 +138,7 @@ def test_receipts_unseal_page_and_opening_record(client, market, tmp_path):
     key = sealer.unwrap_data_key(package=bids[0].package.path, private_pem=keys[0])
     bid_unseal(actor=first, bid=bids[0], data_key_hex=key.hex())
     r = client.get(unseal_url)
-    assert r.context["may_unseal"] is False and "29500000.00" in r.content.decode()
+    assert r.context["may_unseal"] is False and "29,500,000.00" in r.content.decode()
     # the tenderer sees the unsealed bid with its price; another bidder does not
     _login(client, market["owner"])
     detail = client.get(reverse("tendering:tender", args=[tender.pk])).content.decode()

@@ -7,7 +7,9 @@
   var names = ["签约合同价", "现合同价", "累计审定", "累计支付", "已扣质保金"];
   var colors = ["#98a2b3", "#206bc4", "#0ca678", "#2fb344", "#f59f00"];
   var fmt = function (n) { return n.toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2}); };
-  var wan = function (n) { return Math.abs(n) >= 10000 ? (n / 10000).toLocaleString("zh-CN", {maximumFractionDigits: 0}) + " 万" : fmt(n); };
+  /* Labels in 元 like the figures beside the chart (a page never mixes 元 and 万元, issue 16);
+     whole yuan so a label fits, the tooltip gives the cents. */
+  var whole = function (n) { return n.toLocaleString("zh-CN", {maximumFractionDigits: 0}); };
   Array.prototype.forEach.call(document.querySelectorAll(".jg-money-chart[data-values]"), function (el) {
     if (el.dataset.drawn) { return; }
     el.dataset.drawn = "1";
@@ -15,12 +17,12 @@
     var chart = echarts.init(el);
     chart.setOption({
       animation: false,
-      grid: {left: 80, right: 110, top: 5, bottom: 5},
+      grid: {left: 80, right: 140, top: 5, bottom: 5},
       tooltip: {trigger: "item", formatter: function (p) { return p.name + "：" + fmt(p.value) + " 元"; }},
       xAxis: {type: "value", show: false},
       yAxis: {type: "category", data: names, inverse: true, axisTick: {show: false}},
       series: [{type: "bar", barWidth: 16, data: values.map(function (v, i) { return {value: v, itemStyle: {color: colors[i]}}; }),
-        label: {show: true, position: "right", formatter: function (p) { return wan(p.value) + " 元"; }}}]
+        label: {show: true, position: "right", formatter: function (p) { return whole(p.value) + " 元"; }}}]
     });
     window.addEventListener("resize", function () { chart.resize(); });
   });
