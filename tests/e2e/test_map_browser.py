@@ -31,7 +31,9 @@ BOXES = """() => {
     return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, text: e.textContent}; };
   const shown = (e) => !e.classList.contains('jg-label-hidden')
     && getComputedStyle(e).visibility === 'visible' && e.getBoundingClientRect().width > 0;
+  const m = document.getElementById('map').getBoundingClientRect();
   return {
+    map: {left: m.left, top: m.top, right: m.right, bottom: m.bottom},
     labels: [...document.querySelectorAll('#map .jg-town-label')].filter(shown).map(box),
     markers: [...document.querySelectorAll('#map .leaflet-marker-pane .leaflet-marker-icon')]
       .filter((e) => getComputedStyle(e).opacity !== '0').map(box),
@@ -86,7 +88,16 @@ def _intersections(boxes: dict) -> list[tuple[str, dict]]:
             and b["top"] < a["bottom"]
         )
 
-    return [(lab["text"], m) for lab in boxes["labels"] for m in boxes["markers"] if hit(lab, m)]
+    frame = boxes["map"]
+    cut = [
+        (lab["text"], frame)
+        for lab in boxes["labels"]
+        if lab["left"] < frame["left"] or lab["right"] > frame["right"]
+        or lab["top"] < frame["top"] or lab["bottom"] > frame["bottom"]
+    ]  # fmt: skip
+    return cut + [
+        (lab["text"], m) for lab in boxes["labels"] for m in boxes["markers"] if hit(lab, m)
+    ]
 
 
 def _settled(page, expect_text=None):

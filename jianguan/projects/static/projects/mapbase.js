@@ -17,8 +17,9 @@
   };
   // Subdistricts are a few km across: their names only fit once zoomed in.
   var MIN_ZOOM = {town: 0, airport: 10, subdistrict: 12};
-  // Where a name may go if its own place is taken: centred, then just above, then just below.
-  var SHIFTS = [0, -16, 16];
+  // Where a name may go if its own place is taken: centred, then above or below, clear of a
+  // 14 px pin, then clear of a cluster circle (30-44 px).
+  var SHIFTS = [0, -20, 20, -32, 32];
 
   function styleFor(feature) {
     var p = feature.properties;
@@ -125,9 +126,14 @@
       var zoom = map.getZoom();
       var blocked = [];
       // A marker faded out by a cluster animation is about to come back: it blocks too.
-      el.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon, .jg-airport").forEach(function (m) {
+      // Controls (zoom, layers, legend, scale) cover the map too; a name half off the map is cut.
+      el.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon, .jg-airport, .leaflet-control").forEach(function (m) {
         blocked.push(grow(m.getBoundingClientRect(), 2));
       });
+      var frame = el.getBoundingClientRect();
+      function inside(r) {
+        return r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom;
+      }
       var shown = 0;
       labels.forEach(function (item) {
         var tip = item.tooltip;
@@ -139,7 +145,7 @@
           for (var i = 0; i < SHIFTS.length && !placed; i++) {
             e.style.marginTop = SHIFTS[i] + "px";
             var r = e.getBoundingClientRect();
-            placed = !blocked.some(function (b) { return overlaps(r, b); });
+            placed = inside(r) && !blocked.some(function (b) { return overlaps(r, b); });
             if (placed) { blocked.push(grow(r, 1)); }
           }
         }
