@@ -8,15 +8,16 @@ order is overdue. Idempotent: does nothing once any inspection exists.
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from reportlab.pdfgen import canvas
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer
 
 from jianguan.accounts.actors import actor_for
 from jianguan.accounts.models import Organisation, User
 from jianguan.compliance import checklist, services
 from jianguan.compliance.models import Inspection, Sanction
+from jianguan.core import pdf
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Participant, Project
 from jianguan.projects.services.warnings import warnings_recompute
@@ -30,12 +31,20 @@ FINDINGS = [
 ]
 
 
-def _evidence(text: str) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf)
-    pdf.drawString(72, 760, text)
-    pdf.save()
-    return SimpleUploadedFile("evidence.pdf", buf.getvalue(), content_type="application/pdf")
+def _evidence(title: str, text: str) -> SimpleUploadedFile:
+    """A real PDF in the house font (a reader who opens it expects legible Chinese)."""
+    rows = [
+        ("内容", text),
+        ("形成方式", "现场拍照、测量并由责任人签字确认"),
+        ("日期", f"{today_local():%Y年%m月%d日}"),
+    ]
+    story = [
+        Paragraph(pdf.esc(title), pdf.style(16, centre=True, leading=26)),
+        Spacer(1, 6 * mm),
+        pdf.pairs(rows, pdf.style(11), [35 * mm, 135 * mm]),
+    ]
+    data = pdf.render(story, title=title)
+    return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
 
 
 def _actor(username: str):
@@ -73,15 +82,15 @@ def _seed_sanctions() -> dict[str, object]:
         actor=regulator,
         organisation=yellow,
         kind="yellow",
-        reason="演示数据：施工现场扬尘治理不到位，经约谈仍未落实",
+        reason="施工现场扬尘治理不到位，经约谈仍未落实",
     )
-    for text in ("演示数据：未按规定设置临边防护", "演示数据：特种作业人员无证上岗"):
+    for text in ("未按规定设置临边防护", "特种作业人员无证上岗"):
         services.card_issue(actor=regulator, organisation=red, kind="yellow", reason=text)
     services.blacklist_issue(
         actor=regulator,
         organisation=black,
         trigger="illegal_subletting",
-        reason="演示数据：将承包工程转包给无资质单位",
+        reason="将承包工程转包给无资质单位",
         evidence=["京兴建罚〔2026〕12号行政处罚决定书"],
     )
     return {
@@ -125,7 +134,7 @@ def _seed_loop() -> dict[str, object]:
             project=project,
             kind=kind,
             inspected_on=today - dt.timedelta(days=days_ago),
-            notes="演示数据：监督检查",
+            notes="日常监督检查",
         )
         type_, severity, text, where = finding
         counts["inspections"] += 1
@@ -143,7 +152,10 @@ def _seed_loop() -> dict[str, object]:
 
     def answer(order):
         services.order_answer(
-            actor=contractor, order=order, text="已按要求整改完毕", files=[_evidence("rectified")]
+            actor=contractor,
+            order=order,
+            text="已按要求整改完毕",
+            files=[_evidence("整改回复", "已按整改通知单要求整改完毕，附整改前后对比照片")],
         )
 
     org = contractor.organisation
@@ -208,7 +220,9 @@ def _seed_loop() -> dict[str, object]:
             services.risk_emergency_plan_file(
                 actor=actor,
                 project=project,
-                emergency_plan=_evidence("emergency plan"),
+                emergency_plan=_evidence(
+                    "生产安全事故应急预案", "深基坑坍塌、高处坠落、触电事故的应急响应与处置程序"
+                ),
                 responsible_person="赵安全",
             )
         counts["risk_assessments"] = counts.get("risk_assessments", 0) + 1

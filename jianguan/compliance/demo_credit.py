@@ -1,7 +1,8 @@
 """Demo credit histories: a year of good and bad records and a published score for each day.
 
 Run after the inspection loop and the sanctions: their records are kept, the historical ones
-are generated here (marked 演示数据) as if the platform had been live for the past year.
+are generated here as if the platform had been live for the past year. The texts read like
+real records; the footer banner, not each text, says the install holds demo data.
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ from jianguan.registry.models import RegisteredPerson
 
 DAYS = 365
 GOOD = [
-    ("clean_inspection", "演示数据：日常监督检查未发现问题", 0.55),
-    ("on_time_completion", "演示数据：承建项目按合同工期竣工", 0.12),
-    ("award_municipal", "演示数据：获北京市结构长城杯", 0.06),
-    ("award_provincial", "演示数据：获北京市建设工程安全文明工地", 0.03),
+    ("clean_inspection", "日常监督检查未发现问题", 0.55),
+    ("on_time_completion", "承建项目按合同工期竣工", 0.12),
+    ("award_municipal", "获北京市结构长城杯", 0.06),
+    ("award_provincial", "获北京市建设工程安全文明工地", 0.03),
 ]
 BAD = [
-    ("finding_general", "演示数据：检查发现一般问题（安全防护、文明施工）", 0.30),
-    ("finding_major", "演示数据：检查发现较大问题（脚手架连墙件不足）", 0.08),
-    ("rectification_failed", "演示数据：整改复查不合格", 0.04),
-    ("wage_arrears", "演示数据：拖欠农民工工资经查实", 0.015),
+    ("finding_general", "检查发现一般问题（安全防护、文明施工）", 0.30),
+    ("finding_major", "检查发现较大问题（脚手架连墙件不足）", 0.08),
+    ("rectification_failed", "整改复查不合格", 0.04),
+    ("wage_arrears", "拖欠农民工工资经查实", 0.015),
 ]
 
 

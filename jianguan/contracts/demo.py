@@ -36,8 +36,9 @@ from jianguan.contracts.payments import money, qty
 from jianguan.contracts.services import contracts as contract_services
 from jianguan.contracts.variations import services as var_services
 from jianguan.core.actor import SYSTEM, Actor
+from jianguan.core.demo import clock as demo_clock
 from jianguan.core.errors import DomainError
-from jianguan.core.timeutil import today_local
+from jianguan.core.timeutil import SHANGHAI, now, today_local
 from jianguan.projects.models import KeyNode, Participant, Project
 
 FLAGSHIP = "北京市大兴区第八中学综合楼新建工程"
@@ -53,7 +54,7 @@ def _stand_in(org: Organisation) -> Actor:
             actor=SYSTEM,
             username=username,
             password=secrets.token_urlsafe(24),
-            display_name=f"{org.name[:20]}（演示签章人）",
+            display_name=f"{org.name[:20]}授权签章人",
         )
         accounts.membership_grant(
             actor=SYSTEM, user=user, organisation=org, roles=["admin", "staff", "signer"]
@@ -113,9 +114,16 @@ def _contract(people: _People, project: Project, auditor: Organisation) -> Contr
     owner = people.of(project.owner)
     rows = BUILDING_BOQ if project.type == "building" else CIVIL_BOQ
     target = (project.budget * Decimal("0.72")).quantize(Decimal(1))
-    file, total = _workbook(rows, target)
     stage = project.stages.filter(stage="construction").first()
     start = (stage.actual_start or stage.planned_start) if stage else today_local()
+    # Signed before the works began (the permit needs the contract), not on the day of seeding.
+    signed = dt.datetime.combine(start - dt.timedelta(days=10), dt.time(10), SHANGHAI)
+    with demo_clock(min(signed, now()), "jianguan.contracts"):
+        return _contract_signed(people, project, auditor, gc, owner, start, rows, target)
+
+
+def _contract_signed(people, project, auditor, gc, owner, start, rows, target) -> Contract:
+    file, total = _workbook(rows, target)
     contract = contract_services.contract_create(
         actor=owner,
         project=project,

@@ -11,8 +11,14 @@ after the awards they come from.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from jianguan.core import timeutil
 
 
 @dataclass(frozen=True)
@@ -41,3 +47,27 @@ def register_seeder(name: str, path: str, *, order: int) -> None:
 
 def seeders() -> list[Seeder]:
     return sorted(_SEEDERS.values(), key=lambda s: s.order)
+
+
+@contextmanager
+def clock(at: dt.datetime, *packages: str) -> Iterator[None]:
+    """Run a demo step as if it were `at`: in every loaded module under `packages`
+    ("jianguan.tendering"), ``now`` and ``today_local`` imported by name from core.timeutil
+    answer `at`. A believable demo has a past (documents issued weeks before the opening, a
+    contract signed before the works began) that the services, which stamp the real clock,
+    cannot give it. The ledger is never listed: its entries record when they were entered."""
+    swaps = {timeutil.now: lambda: at, timeutil.today_local: lambda: timeutil.to_local(at).date()}
+    patched = []
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(packages) or name.startswith("jianguan.ledger"):
+            continue
+        for attr in ("now", "today_local"):
+            original = getattr(module, attr, None)
+            if original in swaps:
+                patched.append((module, attr, original))
+                setattr(module, attr, swaps[original])
+    try:
+        yield
+    finally:
+        for module, attr, original in patched:
+            setattr(module, attr, original)

@@ -82,7 +82,7 @@ def seed() -> dict[str, object]:
             services.punishment_record(
                 actor=SYSTEM,
                 expert=expert,
-                reason="演示数据：评标中未按评标办法打分，受到通报批评并暂停评标资格",
+                reason="评标中未按评标办法打分，受到通报批评并暂停评标资格",
                 tendering_offence=True,
                 until=today + dt.timedelta(days=365),
             )

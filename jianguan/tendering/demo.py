@@ -1,6 +1,14 @@
 """Demo tenders in every state, with sealed demo bids whose private keys are kept in
-``DATA_DIR/demo-keys/`` so that an opening can be tried by hand. Through the services; only
-the clock is moved (deadlines set into the past) as a demo would need."""
+``DATA_DIR/demo-keys/`` so that an opening can be tried by hand. Through the services.
+
+A believable timeline: each tender is published, bid on, opened or cancelled on its own day
+in the past (``_clock``), so that documents are issued before the sale ends, the deadline
+falls at least the statutory 20 days later (招标投标法 第二十四条), bids arrive before it
+and the opening happens at it; only a tender still open for bids has its deadline ahead. The
+committees (the experts' seeder, later) then evaluate "today", so publicity runs from today.
+Titles are the project's own name and the lot: no demo marker in any public text (the footer
+says the install holds demo data).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +23,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jianguan.accounts.actors import actor_for
 from jianguan.accounts.models import Organisation, User
 from jianguan.core import private_files
+from jianguan.core.demo import clock as demo_clock
 from jianguan.core.timeutil import now
 from jianguan.projects.models import Project
-from jianguan.tendering import access, sealer, services
+from jianguan.tendering import access, demo_documents, sealer, services
 from jianguan.tendering.evaluation.services import tender_evaluation_set
 from jianguan.tendering.models import Bid, Entrustment, Tender
 from jianguan.tendering.opening.services import bid_unseal, opening_close, tender_open
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 README = """大兴区建管云演示：投标加密私钥
 
 每个子目录是一个招标项目，内含各演示投标人为该项目生成的私钥（PKCS#8 PEM）。
@@ -34,7 +42,7 @@ README = """大兴区建管云演示：投标加密私钥
 """
 
 
-# 综合评估法 as the demo's 社区卫生服务中心 tender publishes it (parameters frozen with it).
+# 综合评估法 as the demo's evaluated tender publishes it (parameters frozen with it).
 COMPREHENSIVE = {
     "method": "comprehensive",
     "criteria": [
@@ -70,6 +78,11 @@ COMPREHENSIVE = {
 }
 
 
+def _clock(at: dt.datetime):
+    """Tendering's services on the clock of `at` (core.demo.clock)."""
+    return demo_clock(at, "jianguan.tendering")
+
+
 def _actor(username: str):
     user = User.objects.filter(username=username).first()
     return actor_for(user) if user else None
@@ -82,51 +95,67 @@ def _keys_dir() -> Path:
     return path
 
 
+def _pdf(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
 def _entrust(owner, agency, project):
-    """The owner entrusts the demo agency with the project's 施工招标 (委托合同 as a small PDF),
+    """The owner entrusts the demo agency with the project's 施工招标 (委托合同 as a PDF),
     through the service; an entrustment in force already is kept (seeding twice adds none)."""
     held = access.active_entrustments().filter(project=project, agency_id=agency.organisation_id)
     if held.exists():
         return held.first()
     start = access.today()
-    contract = PDF + f"% 招标代理委托合同 {project.code}\n".encode()
+    end = start.replace(year=start.year + 1, day=min(start.day, 28))
+    firm = Organisation.objects.get(pk=agency.organisation_id)
+    contract = demo_documents.entrustment_contract(
+        project, owner=project.owner.name, agency=firm.name, starts_on=start, ends_on=end
+    )
     return services.entrustment_create(
         actor=owner,
         project=project,
-        agency=Organisation.objects.get(pk=agency.organisation_id),
+        agency=firm,
         scope="施工招标",
         starts_on=start,
-        ends_on=start.replace(year=start.year + 1, day=min(start.day, 28)),
-        contract_file=SimpleUploadedFile(
-            f"{project.code}-委托合同.pdf", contract, content_type="application/pdf"
-        ),
+        ends_on=end,
+        contract_file=_pdf(f"{project.code}-招标代理委托合同.pdf", contract),
     )
 
 
-def _create(owner, project, title, estimate="30000000", invitees=()):
+def _create(owner, project, title: str = "", estimate="30000000", invitees=()):
+    """The tender is named after its project, so a tender always sits under the works it
+    buys (a school's tender under the school); the access matrix's world names its own."""
     ceiling = f"{int(estimate) * 0.98:.2f}"
     bond = f"{min(int(estimate) * 0.02, 800000):.2f}"
     return services.tender_create(
         actor=owner,
         project=project,
-        title=title,
+        title=title or f"{project.name}施工总承包",
         procedure="invited" if invitees else "open_post",
         estimate=estimate,
         lots=[{"title": "施工总承包", "price_ceiling": ceiling, "bond_amount": bond}],
         invitees=invitees,
-        description="演示数据：施工总承包招标，采用经评审的最低投标价法。",
+        description=f"{project.name}施工总承包招标，工程概况、招标范围与评标办法详见招标文件。",
     )
 
 
 def _publish(owner, tender):
     start = now() + dt.timedelta(minutes=1)
+    tender.documents_from = start
+    tender.sale_end = start + dt.timedelta(days=5)
+    tender.bid_deadline = start + dt.timedelta(days=21, hours=2)
+    project = tender.project
+    agency = tender.agency.name if tender.agency_id else ""
+    documents = demo_documents.tender_documents(
+        tender, project, tenderer=project.owner.name, agency=agency
+    )
     return services.tender_publish(
         actor=owner,
         tender=tender,
-        documents_from=start,
-        sale_end=start + dt.timedelta(days=5),
-        bid_deadline=start + dt.timedelta(days=21, hours=2),
-        documents=SimpleUploadedFile("招标文件.pdf", PDF, content_type="application/pdf"),
+        documents_from=tender.documents_from,
+        sale_end=tender.sale_end,
+        bid_deadline=tender.bid_deadline,
+        documents=_pdf("招标文件.pdf", documents),
     )
 
 
@@ -150,7 +179,10 @@ def _bid(bidder, tender, price: str, folder: Path, work: Path, ring: bool = Fals
     services.bidder_key_register(actor=bidder, tender=tender, public_pem=public.decode())
     private_files.write_private(folder / f"{bidder.username}.pem", private)
     source = work / f"{bidder.username}-技术标.pdf"
-    source.write_bytes(PDF + f"% 演示投标文件 {bidder.username}\n".encode())
+    firm = Organisation.objects.get(pk=bidder.organisation_id).name
+    # the ring's bids come off one laptop, from one template (实施条例 40 一、四)
+    variant = 0 if ring else int("".join(filter(str.isdigit, bidder.username)) or bidder.user_id)
+    source.write_bytes(demo_documents.technical_bid(tender.title, firm, 540, variant))
     package = work / f"{tender.code}-{bidder.username}.zip"
     sealer.seal(
         files=[source],
@@ -181,9 +213,37 @@ def _bid(bidder, tender, price: str, folder: Path, work: Path, ring: bool = Fals
 
 
 def _deadline_now(tender: Tender) -> Tender:
+    """The deadline moved to now and the tender opened: for the access matrix's world
+    (tests/access/world.py), which needs opened tenders at once, not a believable past."""
     past = now() - dt.timedelta(seconds=1)
     Tender.objects.filter(pk=tender.pk).update(bid_deadline=past, next_check_at=past)
     return tender_open(tender=Tender.objects.get(pk=tender.pk))
+
+
+def _open(tender: Tender) -> Tender:
+    """Open at the deadline itself (招标投标法 第三十四条), on the clock of that moment."""
+    tender = Tender.objects.get(pk=tender.pk)
+    with _clock(tender.bid_deadline):
+        return tender_open(tender=tender)
+
+
+def _unseal_and_close(tender: Tender, sealed, bidders) -> Tender:
+    """The bidders decrypt within the hour after the opening; then the record is closed."""
+    at = Tender.objects.get(pk=tender.pk).bid_deadline
+    for i, ((bid, private), bidder) in enumerate(zip(sealed, bidders, strict=False)):
+        key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
+        with _clock(at + dt.timedelta(minutes=5 + 3 * i)):
+            bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
+    with _clock(at + dt.timedelta(minutes=50)):
+        return opening_close(tender=Tender.objects.get(pk=tender.pk))
+
+
+def _pick_projects(owner) -> list[Project]:
+    """Projects that are being tendered (or about to be) come first: a construction tender
+    for a finished school would not be believed."""
+    order = {"tendering": 0, "design": 1, "approval": 2}
+    mine = Project.objects.filter(owner_id=owner.organisation_id).select_related("owner", "town")
+    return sorted(mine, key=lambda p: (order.get(p.stage, 3), p.code))[:6]
 
 
 def seed() -> dict[str, object]:
@@ -193,56 +253,68 @@ def seed() -> dict[str, object]:
     bidders = [a for a in (_actor(f"bidder{i}") for i in range(1, 7)) if a]
     if owner is None or agency is None or len(bidders) < 5:
         return {"skipped": "no demo users"}
-    projects = list(
-        Project.objects.filter(owner_id=owner.organisation_id).order_by("-stage", "code")[:6]
-    )
+    projects = _pick_projects(owner)
     if len(projects) < 6:
         return {"skipped": "too few owner projects"}
     keys = _keys_dir()
     prices = ["28650000.00", "28990000.00", "29120000.00", "28400000.00", "29300000.00"]
+    today = now()
+
+    def day(n: float) -> dt.datetime:  # n days before the seeding moment
+        return today - dt.timedelta(days=n)
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         # the demo agency runs the first two tenders, entrusted by the owner beforehand
-        for project in projects[:2]:
-            _entrust(owner, agency, project)
-        draft = _create(agency, projects[0], "演示：综合楼装修改造工程（草稿）")
-        bidding = _publish(agency, _create(agency, projects[1], "演示：小学扩建工程施工"))
+        with _clock(day(45)):
+            for project in projects[:2]:
+                _entrust(owner, agency, project)
+        draft = _create(agency, projects[0])
+        # open for bids: documents out two days ago, the sale and the deadline still ahead
+        with _clock(day(2)):
+            bidding = _publish(agency, _create(agency, projects[1]))
         folder = private_files.private_dir(keys / bidding.code)
-        for bidder, price in zip(bidders[:3], prices, strict=False):
-            _bid(bidder, bidding, price, folder, work)
-        failed = _publish(owner, _create(owner, projects[2], "演示：配套道路工程（流标）"))
+        for i, (bidder, price) in enumerate(zip(bidders[:3], prices, strict=False)):
+            with _clock(day(1) + dt.timedelta(hours=i)):
+                _bid(bidder, bidding, price, folder, work)
+        # 流标: two bids only (实施条例 44), opened five days ago
+        with _clock(day(26)):
+            failed = _publish(owner, _create(owner, projects[2]))
         folder = private_files.private_dir(keys / failed.code)
-        for bidder, price in zip(bidders[:2], prices, strict=False):
-            _bid(bidder, failed, price, folder, work)
-        failed = _deadline_now(failed)
-        draft_cc = _create(owner, projects[3], "演示：社区卫生服务中心新建工程")
-        tender_evaluation_set(actor=owner, tender=draft_cc, config=COMPREHENSIVE)
-        opened = _publish(owner, draft_cc)
+        for i, (bidder, price) in enumerate(zip(bidders[:2], prices, strict=False)):
+            with _clock(day(10) + dt.timedelta(hours=i)):
+                _bid(bidder, failed, price, folder, work)
+        failed = _open(failed)
+        # 综合评估法, opened two days ago; the committee scores it today
+        with _clock(day(23)):
+            draft_cc = _create(owner, projects[3])
+            tender_evaluation_set(actor=owner, tender=draft_cc, config=COMPREHENSIVE)
+            opened = _publish(owner, draft_cc)
         folder = private_files.private_dir(keys / opened.code)
-        sealed = [
-            _bid(b, opened, p, folder, work) for b, p in zip(bidders[:5], prices, strict=True)
-        ]
-        opened = _deadline_now(opened)
-        for (bid, private), bidder in zip(sealed[:4], bidders[:4], strict=True):
-            key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
-            bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
-        opened = opening_close(tender=Tender.objects.get(pk=opened.pk))  # the fifth never unsealed
-        ringed = _publish(owner, _create(owner, projects[5], "演示：文体中心室外工程（围标线索）"))
+        sealed = []
+        for i, (bidder, price) in enumerate(zip(bidders[:5], prices, strict=True)):
+            with _clock(day(6) + dt.timedelta(hours=i)):
+                sealed.append(_bid(bidder, opened, price, folder, work))
+        _open(opened)
+        opened = _unseal_and_close(opened, sealed[:4], bidders[:4])  # the fifth never unsealed
+        # the ring: one machine and one bond account behind four bids (实施条例 40), found
+        # by the collusion checks, not announced by the title
+        with _clock(day(24)):
+            ringed = _publish(owner, _create(owner, projects[5]))
         folder = private_files.private_dir(keys / ringed.code)
         ring_prices = ["27000000.00", "27620000.00", "27910000.00", "28300000.00"]
-        sealed = [
-            _bid(b, ringed, p, folder, work, ring=True)
-            for b, p in zip(bidders[:4], ring_prices, strict=True)
-        ]
-        _deadline_now(ringed)
-        for (bid, private), bidder in zip(sealed, bidders[:4], strict=True):
-            key = sealer.unwrap_data_key(package=bid.package.path, private_pem=private)
-            bid_unseal(actor=bidder, bid=bid, data_key_hex=key.hex())
-        opening_close(tender=Tender.objects.get(pk=ringed.pk))
-        cancelled = _publish(owner, _create(owner, projects[4], "演示：雨污分流改造工程（终止）"))
-        services.tender_cancel(
-            actor=owner, tender=cancelled, reason="演示数据：项目资金安排调整，终止招标"
-        )
+        sealed = []
+        for i, (bidder, price) in enumerate(zip(bidders[:4], ring_prices, strict=True)):
+            with _clock(day(5) + dt.timedelta(minutes=20 * i)):
+                sealed.append(_bid(bidder, ringed, price, folder, work, ring=True))
+        _open(ringed)
+        _unseal_and_close(ringed, sealed, bidders[:4])
+        with _clock(day(12)):
+            cancelled = _publish(owner, _create(owner, projects[4]))
+        with _clock(day(4)):
+            services.tender_cancel(
+                actor=owner, tender=cancelled, reason="项目资金安排调整，终止本次招标"
+            )
     return {
         "tenders": Tender.objects.count(),
         "states": sorted(Tender.objects.values_list("status", flat=True)),
