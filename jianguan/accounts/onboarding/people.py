@@ -122,12 +122,17 @@ def staff_invite(
     except ValidationFailed as exc:
         errors.update(exc.details)
         profile = {}
+    code = None
     try:
         clean_roles = _clean_roles(org.kind, roles)
     except ValidationFailed as exc:
         errors["roles"] = exc.message
+        code = exc.code
     if errors:
-        code = "duplicate_username" if errors.get("username") == "用户名已存在" else None
+        if errors.get("username") == "用户名已存在":
+            code = "duplicate_username"
+        elif len(errors) > 1:
+            code = None
         raise ValidationFailed(next(iter(errors.values())), code=code, details=errors)
     user = User(username=username, **profile)
     user.set_unusable_password()

@@ -282,7 +282,8 @@ def _lock_for_review(application: OrganisationApplication, action: str, reasons:
         target = wf.next_state(app.status, action)
         reasons = wf.clean_reasons(action, reasons)
     except wf.TransitionRefused as exc:
-        code = "reasons_required" if action == "return" and not reasons else "bad_state"
+        missing = action == "return" and app.status == wf.SUBMITTED and not reasons.strip()
+        code = "reasons_required" if missing else "bad_state"
         raise ValidationFailed(str(exc), code=code, details={"reasons": str(exc)}) from exc
     return app, target, reasons
 
