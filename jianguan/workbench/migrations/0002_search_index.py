@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ("object_id", models.BigIntegerField(verbose_name="对象")),
                 ("title", models.CharField(max_length=300, verbose_name="标题")),
                 ("text", models.TextField(blank=True, verbose_name="内容")),
+                ("title_tokens", models.TextField(blank=True, verbose_name="标题分词")),
                 ("tokens", models.TextField(verbose_name="分词")),
                 ("url", models.CharField(max_length=300, verbose_name="链接")),
                 ("updated", models.DateTimeField(verbose_name="索引时间")),
@@ -35,6 +36,7 @@ class Migration(migrations.Migration):
                         fields=("kind", "object_id"), name="search_entry_unique"
                     )
                 ],
+                "indexes": [models.Index(fields=["kind", "id"], name="search_entry_kind_id")],
             },
         ),
         migrations.RunPython(fulltext.install, fulltext.uninstall),

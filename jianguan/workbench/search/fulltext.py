@@ -1,10 +1,15 @@
-"""The full-text index over SearchEntry.tokens, per database vendor.
+"""The full-text index over the search entries, per database vendor, and the queries on it.
 
-SQLite: an external-content FTS5 table (``unicode61``: one term per space-separated jieba
-word) kept in step with the entries by triggers, so bulk writes and deletes keep it current
-without any Python hook. PostgreSQL: a GIN expression index on ``to_tsvector('simple', tokens)``
-('simple': no stemming, no stop words — the words are already jieba's). The migration installs
-it (``install``); ``where`` gives the matching condition for a query.
+SQLite: an external-content FTS5 table over (kind, title_tokens, tokens) (``unicode61``: one
+term per space-separated jieba word), kept in step with the entries by triggers, so bulk
+writes and deletes keep it current without any Python hook. PostgreSQL: stored tsvector
+columns (``to_tsvector('simple', ...)``: no stemming, no stop words — the words are already
+jieba's) with GIN indexes. The migration installs either (``install``).
+
+A page of hits is the newest matching entries of one kind, in two passes: those whose title
+holds every word, then the others. Both walk the index newest first and stop at the limit
+(FTS5 in rowid order; PostgreSQL by the (kind, id) index or the GIN index, as it judges), so a
+common word over a million documents costs no more than a rare one. Counts stop at a cap.
 """
 
 from __future__ import annotations
@@ -13,17 +18,22 @@ from jianguan.workbench.search import text
 
 TABLE = "workbench_searchentry"
 FTS = "workbench_search_fts"
+COLUMNS = "object_id, title, text, url"
 
 SQLITE_INSTALL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5("
-    f"tokens, content='{TABLE}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(kind, title_tokens, tokens, "
+    f"content='{TABLE}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
     f"CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {TABLE} BEGIN "
-    f"INSERT INTO {FTS}(rowid, tokens) VALUES (new.id, new.tokens); END",
+    f"INSERT INTO {FTS}(rowid, kind, title_tokens, tokens) "
+    "VALUES (new.id, new.kind, new.title_tokens, new.tokens); END",
     f"CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON {TABLE} BEGIN "
-    f"INSERT INTO {FTS}({FTS}, rowid, tokens) VALUES ('delete', old.id, old.tokens); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF tokens ON {TABLE} BEGIN "
-    f"INSERT INTO {FTS}({FTS}, rowid, tokens) VALUES ('delete', old.id, old.tokens); "
-    f"INSERT INTO {FTS}(rowid, tokens) VALUES (new.id, new.tokens); END",
+    f"INSERT INTO {FTS}({FTS}, rowid, kind, title_tokens, tokens) "
+    "VALUES ('delete', old.id, old.kind, old.title_tokens, old.tokens); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, kind, title_tokens, tokens) "
+    "VALUES ('delete', old.id, old.kind, old.title_tokens, old.tokens); "
+    f"INSERT INTO {FTS}(rowid, kind, title_tokens, tokens) "
+    "VALUES (new.id, new.kind, new.title_tokens, new.tokens); END",
 ]
 SQLITE_UNINSTALL = [
     f"DROP TRIGGER IF EXISTS {FTS}_ai",
@@ -32,10 +42,19 @@ SQLITE_UNINSTALL = [
     f"DROP TABLE IF EXISTS {FTS}",
 ]
 POSTGRES_INSTALL = [
-    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv ON {TABLE} "
-    "USING gin (to_tsvector('simple', tokens))",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', tokens)) STORED",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tsv_title tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', title_tokens)) STORED",
+    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv ON {TABLE} USING gin (tsv)",
+    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv_title ON {TABLE} USING gin (tsv_title)",
 ]
-POSTGRES_UNINSTALL = ["DROP INDEX IF EXISTS workbench_search_tsv"]
+POSTGRES_UNINSTALL = [
+    "DROP INDEX IF EXISTS workbench_search_tsv_title",
+    "DROP INDEX IF EXISTS workbench_search_tsv",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS tsv_title",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS tsv",
+]
 
 
 def _run(schema_editor, statements: list[str]) -> None:
@@ -59,25 +78,78 @@ def uninstall(apps, schema_editor) -> None:
         _run(schema_editor, POSTGRES_UNINSTALL)
 
 
-def where(vendor: str, terms: list[str]) -> tuple[str, list[str]]:
-    """A WHERE condition on the entries table that holds for rows matching every term."""
+def _match(vendor: str, kind: str, terms: list[str], *, title: bool) -> tuple[str, str, list[str]]:
+    """(FROM clause, WHERE condition, params) for entries of ``kind`` matching every term
+    (in the title only, with ``title``). The entries table is ``e``."""
     if vendor == "sqlite":
-        return (
-            f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)',
-            [text.fts5_match(terms)],
-        )
+        column = "title_tokens" if title else "tokens"
+        expr = f'kind : "{kind}" AND {column} : ({text.fts5_match(terms)})'
+        return f"{FTS} f JOIN {TABLE} e ON e.id = f.rowid", f"{FTS} MATCH %s", [expr]
     if vendor == "postgresql":
-        return (
-            f"to_tsvector('simple', \"{TABLE}\".\"tokens\") @@ to_tsquery('simple', %s)",
-            [text.tsquery(terms)],
-        )
+        column = "tsv_title" if title else "tsv"
+        cond = f"e.kind = %s AND e.{column} @@ to_tsquery('simple', %s)"
+        return f"{TABLE} e", cond, [kind, text.tsquery(terms)]
     # Any other database: every term inside the tokens (slow, but right).
-    clause = " AND ".join(f'"{TABLE}"."tokens" LIKE %s' for _ in terms)
-    return clause, [f"%{t}%" for t in terms]
+    column = "title_tokens" if title else "tokens"
+    cond = " AND ".join(["e.kind = %s", *(f"e.{column} LIKE %s" for _ in terms)])
+    return f"{TABLE} e", cond, [kind, *(f"%{t}%" for t in terms)]
+
+
+def _order(vendor: str) -> str:
+    return "f.rowid DESC" if vendor == "sqlite" else "e.id DESC"
+
+
+def hits(
+    connection,
+    kind: str,
+    terms: list[str],
+    *,
+    visible: tuple[str, list] | None,
+    limit: int,
+) -> list[tuple]:
+    """Up to ``limit`` rows (object_id, title, text, url): title matches first, newest first.
+
+    ``visible`` is a subquery (sql, params) of the object ids the actor may see, or None for
+    all of them."""
+    vendor = connection.vendor
+    out: list[tuple] = []
+    seen: set[int] = set()
+    for title in (True, False):
+        source, cond, params = _match(vendor, kind, terms, title=title)
+        if visible is not None:
+            cond += f" AND e.object_id IN ({visible[0]})"
+            params = [*params, *visible[1]]
+        sql = (
+            f"SELECT e.id, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
+            f"FROM {source} WHERE {cond} ORDER BY {_order(vendor)} LIMIT %s"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [*params, limit + len(seen)])
+            for row in cur.fetchall():
+                if row[0] not in seen and len(out) < limit:
+                    seen.add(row[0])
+                    out.append(row[1:])
+        if len(out) >= limit:
+            break
+    return out
+
+
+def count(
+    connection, kind: str, terms: list[str], *, visible: tuple[str, list] | None, cap: int
+) -> int:
+    """How many entries of ``kind`` match, counting no further than ``cap`` + 1."""
+    source, cond, params = _match(connection.vendor, kind, terms, title=False)
+    if visible is not None:
+        cond += f" AND e.object_id IN ({visible[0]})"
+        params = [*params, *visible[1]]
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {cond} LIMIT %s) sub"
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, cap + 1])
+        return cur.fetchone()[0]
 
 
 def rebuild(connection) -> None:
-    """After a bulk load with the triggers' help impossible (never needed in normal use)."""
+    """Rebuild the FTS5 table from the entries (SQLite; PostgreSQL's columns keep themselves)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:
             cur.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")

@@ -35,6 +35,7 @@ def _entry(src: SearchSource, obj, now) -> SearchEntry:
         object_id=obj.pk,
         title=title,
         text=body,
+        title_tokens=text.index_tokens(title),
         tokens=text.index_tokens(f"{title} {body}"),
         url=row.url[:URL_MAX],
         updated=now,
@@ -58,17 +59,14 @@ def _write(src: SearchSource, objects: Iterable, ids: list[int]) -> int:
         for pk, e in fresh.items():
             old = existing.get(pk)
             if old is not None and (old.title, old.text, old.url) != (e.title, e.text, e.url):
-                old.title, old.text, old.tokens, old.url, old.updated = (
-                    e.title,
-                    e.text,
-                    e.tokens,
-                    e.url,
-                    now,
-                )
+                old.title, old.text, old.url, old.updated = e.title, e.text, e.url, now
+                old.title_tokens, old.tokens = e.title_tokens, e.tokens
                 changed.append(old)
         if changed:
             SearchEntry.objects.bulk_update(
-                changed, ["title", "text", "tokens", "url", "updated"], batch_size=BATCH
+                changed,
+                ["title", "text", "title_tokens", "tokens", "url", "updated"],
+                batch_size=BATCH,
             )
     return len(new) + len(changed) + len(gone)
 

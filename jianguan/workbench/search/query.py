@@ -4,7 +4,7 @@ For each registered source the matching entries are narrowed, in the same SQL qu
 objects the source's ``visible(actor)`` returns: the app's own scoped selector, the one its
 object pages ask. A selector that refuses the actor (a permission the actor lacks) leaves that
 kind out. Results are grouped by kind, in the sources' order; titles that hold the words come
-first, then the most recently indexed.
+first, then the others, newest first (fulltext.hits).
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
 
 from jianguan.core.actor import Actor
 from jianguan.core.errors import DomainError, PermissionDenied, ValidationFailed
 from jianguan.workbench.search import fulltext, text
-from jianguan.workbench.search.models import SearchEntry
 from jianguan.workbench.search.registry import SearchSource, labels, sources
 
 DEFAULT_LIMIT = 10
@@ -96,31 +94,29 @@ def _group(actor: Actor, src: SearchSource, terms: list[str], limit: int) -> Gro
         return None
     if visible.query.is_empty():
         return None
-    where, params = fulltext.where(connection.vendor, terms)
-    qs = SearchEntry.objects.filter(kind=src.kind).extra(where=[where], params=params)
-    if visible.query.where:  # an unfiltered queryset (sees all) needs no narrowing
-        qs = qs.filter(object_id__in=visible.order_by().values("pk"))
-    in_title = Q()
-    for t in terms:
-        in_title &= Q(title__icontains=t)  # the whole word in the title ranks first
-    ranked = qs.annotate(
-        rank=Case(When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("rank", "-updated", "-id")
-    marks = text.highlight_terms(terms)
-    rows = list(ranked.values("object_id", "title", "text", "url")[:limit])
+    # an unfiltered queryset (sees all) needs no narrowing
+    narrow = (
+        visible.order_by().values("pk").query.sql_with_params() if visible.query.where else None
+    )
+    rows = fulltext.hits(connection, src.kind, terms, visible=narrow, limit=limit)
     if not rows:
         return None
-    count = len(rows) if len(rows) < limit else qs.values("id")[: COUNT_CAP + 1].count()
+    count = (
+        len(rows)
+        if len(rows) < limit
+        else fulltext.count(connection, src.kind, terms, visible=narrow, cap=COUNT_CAP)
+    )
+    marks = text.highlight_terms(terms)
     items = [
         Hit(
             kind=src.kind,
-            object_id=r["object_id"],
-            title=r["title"],
-            url=r["url"],
-            pieces=text.snippet(r["text"] or r["title"], marks),
-            title_pieces=text.snippet(r["title"], marks, width=len(r["title"])),
+            object_id=object_id,
+            title=title,
+            url=url,
+            pieces=text.snippet(body or title, marks),
+            title_pieces=text.snippet(title, marks, width=len(title)),
         )
-        for r in rows
+        for object_id, title, body, url in rows
     ]
     return Group(src.kind, src.label, count, items)
 
