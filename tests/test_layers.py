@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "jianguan"
 
 BASE = {"core", "rules", "ledger"}
-# What each lower app may import, besides itself. web.nav is the navigation registry.
+# What each lower app may import, besides itself. web.nav is the navigation registry,
+# web.panels the dashboard's.
 ALLOWED = {
     "core": set(),
     "ledger": {"core"},
@@ -29,7 +30,7 @@ ALLOWED = {
     "accounts": BASE | {"web.nav"},
     # The workbench (notifications, search) sits above accounts and below every domain app.
     "workbench": BASE | {"accounts", "web.nav"},
-    "projects": BASE | {"accounts", "workbench", "web.nav"},
+    "projects": BASE | {"accounts", "workbench", "web.nav", "web.panels"},
 }
 # The registries' loaders: the demo seeders ("module:function" paths) and the configured SMS
 # sender class (settings.SMS_SENDER).

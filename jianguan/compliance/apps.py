@@ -23,6 +23,10 @@ class ComplianceConfig(AppConfig):
 
         todo.register_all()
 
+        from jianguan.compliance import panels
+
+        panels.register_all()
+
         from jianguan.web.nav import NavItem, register
 
         register(

@@ -149,3 +149,70 @@ def appeals_pending(*, actor: Actor) -> QuerySet[SanctionAppeal]:
     return SanctionAppeal.objects.filter(status=sanctions.APPEAL_SUBMITTED).select_related(
         "sanction", "organisation"
     )
+
+
+# --- the dashboard (工作台) -----------------------------------------------------------------
+
+
+def order_filters(qs: QuerySet[RectificationOrder], *, actor: Actor, params) -> QuerySet:
+    """The order list's filters (?status=, ?open=1, ?overdue=1, ?mine=1), shared by the list page and
+    the dashboard's counts so that a count and the list it links to always agree."""
+    status = params.get("status") or ""
+    if status in workflow.ORDER_LABELS:
+        qs = qs.filter(status=status)
+    if params.get("open") == "1":
+        qs = qs.filter(status__in=OPEN_ORDER_STATES)
+    if params.get("overdue") == "1":
+        qs = qs.filter(status__in=OPEN_ORDER_STATES, due_on__lt=today_local())
+    if params.get("mine") == "1":
+        qs = qs.filter(responsible_organisation_id=actor.organisation_id)
+    return qs
+
+
+OPEN_ORDER_STATES = ("open", "answered", "failed")
+
+
+def sanction_filters(qs: QuerySet[Sanction], params, on: dt.date) -> QuerySet[Sanction]:
+    """The sanction list's filters (?kind=, ?in_force=1)."""
+    kind = params.get("kind") or ""
+    if kind in sanctions.KINDS:
+        qs = qs.filter(kind=kind)
+    if params.get("in_force") == "1":
+        qs = qs.filter(status=sanctions.ACTIVE, effective_from__lte=on, effective_to__gte=on)
+    return qs
+
+
+def dashboard_compliance(*, actor: Actor, on: dt.date) -> dict:
+    """Orders by status with the overdue ones, and sanctions in force by kind: the district's
+    for the regulator, the organisation's own (as the responsible party) for anyone else.
+    Two aggregate queries whatever the numbers."""
+    from django.db.models import Count
+
+    district = actor.is_system or actor.is_kind("regulator")
+    orders = orders_visible_to(actor=actor)
+    if not district:
+        orders = orders.filter(responsible_organisation_id=actor.organisation_id)
+    counts = orders.order_by().aggregate(
+        **{f"s_{s.value}": Count("id", filter=Q(status=s.value)) for s in workflow.OrderStatus},
+        overdue=Count("id", filter=Q(status__in=OPEN_ORDER_STATES, due_on__lt=on)),
+    )
+    in_force = dict(
+        sanction_filters(sanctions_visible_to(actor=actor), {"in_force": "1"}, on)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "district": district,
+        "statuses": [
+            {"value": s.value, "label": workflow.ORDER_LABELS[s], "count": counts[f"s_{s.value}"]}
+            for s in workflow.OrderStatus
+        ],
+        "open": sum(counts[f"s_{s}"] for s in OPEN_ORDER_STATES),
+        "overdue": counts["overdue"],
+        "sanctions": [
+            {"value": k, "label": label, "count": in_force.get(k, 0)}
+            for k, label in sanctions.KINDS.items()
+        ],
+        "sanctions_total": sum(in_force.values()),
+    }

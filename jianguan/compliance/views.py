@@ -57,9 +57,13 @@ def _responsible_choices(project) -> list[tuple[str, str]]:
 @require_GET
 @permission_required("compliance.view")
 def index(request: HttpRequest) -> HttpResponse:
-    orders = selectors.orders_visible_to(actor=request.actor).order_by("-issued_on", "-pk")[:200]
+    # ?status=, ?open=1, ?overdue=1, ?mine=1: the dashboard's counts link here with the same filters.
+    orders = selectors.order_filters(
+        selectors.orders_visible_to(actor=request.actor), actor=request.actor, params=request.GET
+    ).order_by("-issued_on", "-pk")[:200]
     ctx = {
         "orders": orders,
+        "filtered": any(request.GET.get(k) for k in ("status", "open", "overdue", "mine")),
         "overdue": selectors.overdue_orders(actor=request.actor).count(),
         "today": today_local(),
         "labels": workflow.ORDER_LABELS,

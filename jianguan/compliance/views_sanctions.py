@@ -39,7 +39,10 @@ def _lines(text: str) -> list[str]:
 def _render_index(request, *, error: str = "", status: int = 200) -> HttpResponse:
     actor = request.actor
     ctx = {
-        "sanctions": selectors.sanctions_visible_to(actor=actor)[:300],
+        # ?kind=, ?in_force=1: the dashboard's counts of sanctions in force link here.
+        "sanctions": selectors.sanction_filters(
+            selectors.sanctions_visible_to(actor=actor), request.GET, today_local()
+        )[:300],
         "appeals": selectors.appeals_pending(actor=actor)[:100],
         "can_issue": actor.is_kind("regulator") and actor.can("compliance.sanction_issue"),
         "organisations": Organisation.objects.exclude(kind="regulator").order_by("name")[:1000],

@@ -23,6 +23,10 @@ class ContractsConfig(AppConfig):
 
         todo.register_all()
 
+        from jianguan.contracts import panels
+
+        panels.register_all()
+
         from jianguan.contracts import visibility
         from jianguan.contracts.claims import visibility as claim_visibility
 

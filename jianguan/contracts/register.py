@@ -42,7 +42,13 @@ def _project_id(raw: Any) -> int | None:
 
 
 def register_queryset(
-    *, actor: Actor, q: str = "", project: Any = None, status: str = "", kind: str = ""
+    *,
+    actor: Actor,
+    q: str = "",
+    project: Any = None,
+    status: str = "",
+    kind: str = "",
+    claim_status: str = "",
 ) -> QuerySet[Contract]:
     """Visible contracts, filtered; unknown filter values simply match nothing."""
     qs = contract_list_visible_to(actor=actor).order_by("-created_at", "-pk")
@@ -63,6 +69,14 @@ def register_queryset(
         qs = qs.filter(status=status) if status in workflow.CONTRACT_STATUSES else qs.none()
     if kind:
         qs = qs.filter(kind=kind) if kind in workflow.CONTRACT_KINDS else qs.none()
+    # The dashboard's claim counts link here: contracts with a claim in that status.
+    if claim_status:
+        if claim_status in workflow.CLAIM_STATUSES and claim_status != workflow.C_DRAFT:
+            qs = qs.filter(
+                pk__in=PaymentClaim.objects.filter(status=claim_status).values("contract_id")
+            )
+        else:
+            qs = qs.none()
     return qs
 
 

@@ -49,7 +49,8 @@ def _get(request: HttpRequest, pk: int) -> Contract:
 
 def _filters(request: HttpRequest) -> dict[str, str]:
     g = request.GET
-    return {k: str(g.get(k, "")).strip()[:100] for k in ("q", "project", "status", "kind")}
+    keys = ("q", "project", "status", "kind", "claim_status")
+    return {k: str(g.get(k, "")).strip()[:100] for k in keys}
 
 
 @require_GET
@@ -68,6 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "projects": projects,
         "statuses": workflow.CONTRACT_STATUSES,
         "kinds": workflow.CONTRACT_KINDS,
+        "claim_status_label": workflow.CLAIM_STATUSES.get(f["claim_status"], ""),
         "query": request.GET.urlencode(),
         "can_create": request.actor.can("contracts.manage") and request.actor.is_kind("owner"),
     }

@@ -19,6 +19,10 @@ class ExpertsConfig(AppConfig):
         from jianguan.experts import todo
 
         todo.register_all()
+
+        from jianguan.experts import panels
+
+        panels.register_all()
         from jianguan.web.nav import NavItem, register
 
         register(

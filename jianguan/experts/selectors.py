@@ -116,3 +116,38 @@ def report_committee_get(*, actor: Actor, pk: int) -> Committee:
     if not (access.visible or party):
         raise NotFound("评标报告不存在", code="report_not_found")
     return committee
+
+
+# --- the dashboard (工作台) -----------------------------------------------------------------
+
+
+def dashboard_seats(*, actor: Actor, limit: int = 20) -> dict:
+    """An expert's own seats (newest first) with its sheets saved and submitted on each: two
+    queries. Only the expert's own seat is read, never the other members (their names stay
+    secret until the award) nor their sheets."""
+    from django.db.models import Count, Q
+
+    if not actor.user_id:
+        return {"seats": [], "count": 0, "to_score": 0}
+    seats = Member.objects.filter(expert__user_id=actor.user_id).select_related("committee__tender")
+    shown = list(seats.order_by("-sat_on", "-pk")[:limit])
+    sheets = {
+        row["member_id"]: row
+        for row in Sheet.objects.filter(member__in=[s.pk for s in shown])
+        .values("member_id")
+        .annotate(n=Count("pk"), open=Count("pk", filter=Q(submitted_at__isnull=True)))
+    }
+    rows = []
+    to_score = 0
+    for seat in shown:
+        counts = sheets.get(seat.pk, {"n": 0, "open": 0})
+        tender = seat.committee.tender
+        scoring = (
+            seat.status == Member.CHECKED_IN
+            and tender.status == "evaluation"
+            and seat.committee.result is None
+            and (counts["n"] == 0 or counts["open"] > 0)
+        )
+        to_score += scoring
+        rows.append({"seat": seat, "tender": tender, "sheets": counts, "scoring": scoring})
+    return {"seats": rows, "count": seats.count(), "to_score": to_score}

@@ -25,6 +25,10 @@ class ProjectsConfig(AppConfig):
         from jianguan.projects import todo
 
         todo.register_all()
+
+        from jianguan.projects import panels
+
+        panels.register_all()
         from jianguan.web.nav import NavItem, register
 
         register(

@@ -100,3 +100,37 @@ def project_list_public(*, filters: ProjectFilter | None = None) -> QuerySet[Pro
         Project.objects.filter(is_public=True).select_related("town", "owner"),
         filters or ProjectFilter(),
     )
+
+
+def dashboard_summary(*, actor: Actor, worst: int = 8) -> dict:
+    """工作台: the visible projects counted by stage × warning level (one grouped query) and
+    the reddest few (one more), for the dashboard's projects panel."""
+    from django.db.models import Count
+
+    from jianguan.projects.models import WarningLevel
+    from jianguan.projects.workflow import ORDER, STAGE_LABELS
+
+    qs = project_list_visible_to(actor=actor)
+    cells = {
+        (row["stage"], row["warning_level"]): row["n"]
+        for row in qs.order_by().values("stage", "warning_level").annotate(n=Count("id"))
+    }
+    levels = [{"value": v, "label": label} for v, label in WarningLevel.choices]
+    rows = []
+    for stage in ORDER:
+        counts = [
+            {"level": lv["value"], "count": cells.get((stage.value, lv["value"]), 0)}
+            for lv in levels
+        ]
+        total = sum(c["count"] for c in counts)
+        rows.append(
+            {"value": stage.value, "label": STAGE_LABELS[stage], "counts": counts, "total": total}
+        )
+    level_totals = [sum(r["counts"][i]["count"] for r in rows) for i in range(len(levels))]
+    return {
+        "district": actor.can("projects.view_all"),
+        "total": sum(cells.values()),
+        "levels": [dict(lv, count=n) for lv, n in zip(levels, level_totals, strict=True)],
+        "stages": rows,
+        "worst": list(qs.filter(warning_level__gte=3).order_by("-warning_level", "code")[:worst]),
+    }

@@ -25,6 +25,10 @@ class TenderingConfig(AppConfig):
 
         todo.register_all()
 
+        from jianguan.tendering import panels
+
+        panels.register_all()
+
         from jianguan.web.nav import NavItem, register
 
         register(

@@ -97,3 +97,64 @@ def entrustment_visible(actor: Actor, object_id: str) -> bool:
     return (
         object_id.isdigit() and entrustments_visible_to(actor=actor).filter(pk=object_id).exists()
     )
+
+
+# --- the dashboard (工作台) -----------------------------------------------------------------
+
+IN_PROGRESS = (
+    workflow.Status.PUBLISHED,
+    workflow.Status.PREQUALIFICATION,
+    workflow.Status.BIDDING,
+    workflow.Status.OPENING,
+    workflow.Status.EVALUATION,
+    workflow.Status.PUBLICITY,
+    workflow.Status.AWARDED,
+)
+
+
+def own_tenders(qs: QuerySet[Tender], *, actor: Actor) -> QuerySet[Tender]:
+    """The tender list's ?mine=1: tenders the organisation runs, as the tenderer or as the
+    agency entrusted with the project."""
+    org = actor.organisation_id
+    if org is None:
+        return qs.none()
+    return qs.filter(
+        Q(tenderer_id=org) | Q(agency_id=org, project_id__in=access.entrusted_project_ids(org))
+    )
+
+
+def dashboard_tendering(*, actor: Actor, today, at, limit: int = 8) -> dict:
+    """Tenders between publication and contract by status, and the statutory clocks that have
+    run out (异议 unanswered past its 3 days, 投诉 not accepted or decided in time): the
+    district's for a supervising regulator; the organisation's own tenders (as tenderer or
+    entrusted agency) for anyone else. A constant number of queries."""
+    from django.db.models import Count
+
+    from jianguan.tendering.models import Complaint, Objection
+
+    qs = tenders_visible_to(actor=actor).filter(status__in=IN_PROGRESS)
+    district = actor.is_system or actor.can("tendering.supervise")
+    if not district:
+        qs = own_tenders(qs, actor=actor)
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    out = {
+        "district": district,
+        "statuses": [
+            {"value": s.value, "label": workflow.LABELS[s], "count": counts.get(s.value, 0)}
+            for s in IN_PROGRESS
+        ],
+        "total": sum(counts.values()),
+        "own": [] if district else list(qs.order_by("bid_deadline", "pk")[:limit]),
+    }
+    if district:
+        late_objections = Objection.objects.filter(
+            answered_at__isnull=True, answer_due__lt=at
+        ).select_related("tender", "organisation")
+        late_complaints = Complaint.objects.filter(
+            Q(status=Complaint.SUBMITTED, accept_due__lt=today)
+            | Q(status=Complaint.ACCEPTED, decide_due__lt=today)
+        ).select_related("tender", "complainant")
+        out["late_objections"] = list(late_objections.order_by("answer_due", "pk")[:limit])
+        out["late_complaints"] = list(late_complaints.order_by("accept_due", "pk")[:limit])
+        out["late_total"] = late_objections.count() + late_complaints.count()
+    return out

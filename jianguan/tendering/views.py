@@ -74,6 +74,8 @@ def index(request: HttpRequest) -> HttpResponse:
     qs = selectors.tenders_visible_to(actor=request.actor)
     if status:
         qs = qs.filter(status=status)
+    if request.GET.get("mine") == "1":  # the dashboard's own-tender counts link here
+        qs = selectors.own_tenders(qs, actor=request.actor)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     at = now()
     for tender in page:

@@ -14,3 +14,15 @@ class WebConfig(AppConfig):
         from jianguan.web.names import ledger_names
 
         register_names(ledger_names)
+
+        from jianguan.web.panels import register_panel
+        from jianguan.web.views import organisations_panel
+
+        # The organisations by kind are the district's picture: the regulator's, once.
+        register_panel(
+            "organisations",
+            provider=organisations_panel,
+            order=90,
+            permission="accounts.organisation.view",
+            kinds=("regulator",),
+        )

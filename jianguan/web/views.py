@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -8,73 +9,81 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from jianguan.accounts.selectors import organisation_counts_by_kind
 from jianguan.core.permissions import permission_required
+from jianguan.core.timeutil import today_local
 from jianguan.web.context import todo_of
+from jianguan.web.panels import PanelContent, panels_for
 
 
 @permission_required("dashboard.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    counts = organisation_counts_by_kind(actor=request.actor)
+    """工作台: the to-do list and what was done first, then the panels the domain apps offer
+    this actor (web.panels): the regulator's district, an owner's money, a contractor's
+    orders and claims, the reviewers' queues, an expert's committees."""
     todo = todo_of(request)
-    chart = {
-        "labels": [c["label"] for c in counts],
-        "values": [c["count"] for c in counts],
-    }
+    panels = panels_for(request.actor, today_local())
     return render(
         request,
         "web/dashboard.html",
         {
-            "counts": counts,
-            "total": sum(c["count"] for c in counts),
-            "chart": chart,
-            "projects": _project_summary(request.actor),
             "todo": todo,
             "done": _done(request.actor),
             "todo_overdue": sum(1 for item in todo if item.overdue),
+            "panels": panels,
+            "panel_keys": {p.key for p in panels},
         },
     )
 
 
+def organisations_panel(actor, today) -> PanelContent:
+    """The organisations on the platform by kind, as a table and a chart (the regulator's)."""
+    counts = organisation_counts_by_kind(actor=actor)
+    chart = {"labels": [c["label"] for c in counts], "values": [c["count"] for c in counts]}
+    context = {"counts": counts, "total": sum(c["count"] for c in counts), "chart": chart}
+    return PanelContent("web/_panel_organisations.html", context, "col-12")
+
+
 def _done(actor) -> list[dict]:
-    """The actor's own recent actions (已办), in words: what, on which object, when."""
+    """The actor's own recent actions (已办), in words: what, on which object, when. The objects
+    are fetched one query per kind of object, not one per entry."""
     from django.apps import apps
 
     from jianguan.ledger.labels import label
     from jianguan.ledger.selectors import entries_done_by
 
-    rows = []
-    for entry in entries_done_by(actor=actor, limit=8):
+    entries = list(entries_done_by(actor=actor, limit=8))
+    models, wanted = {}, {}
+    for entry in entries:
+        key = (entry.object_app, entry.object_model)
+        if key not in models:
+            try:
+                models[key] = apps.get_model(*key)
+            except LookupError:
+                models[key] = None
+        wanted.setdefault(key, set()).add(entry.object_id)
+    found = {}
+    for key, ids in wanted.items():
+        model = models[key]
+        if model is None:
+            continue
         try:
-            model = apps.get_model(entry.object_app, entry.object_model)
-        except LookupError:
-            model = None
-        obj = model._default_manager.filter(pk=entry.object_id).first() if model else None
-        kind = model._meta.verbose_name if model else ""
-        rows.append({"entry": entry, "label": label(entry.type), "kind": kind, "object": obj})
+            pks = [model._meta.pk.to_python(i) for i in ids]
+        except ValidationError:  # an id this model cannot have: shown without its object
+            continue
+        for obj in model._default_manager.filter(pk__in=pks):
+            found[(key, str(obj.pk))] = obj
+    rows = []
+    for entry in entries:
+        key = (entry.object_app, entry.object_model)
+        model = models[key]
+        rows.append(
+            {
+                "entry": entry,
+                "label": label(entry.type),
+                "kind": model._meta.verbose_name if model else "",
+                "object": found.get((key, str(entry.object_id))),
+            }
+        )
     return rows
-
-
-def _project_summary(actor) -> dict:
-    """What the actor's projects look like today: stages, warning levels, the reddest ones."""
-    from django.db.models import Count
-
-    from jianguan.projects.models import StageChoices, WarningLevel
-    from jianguan.projects.selectors import project_list_visible_to
-
-    qs = project_list_visible_to(actor=actor)
-    by_stage = dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
-    by_level = dict(qs.order_by().values_list("warning_level").annotate(n=Count("id")))
-    return {
-        "total": sum(by_stage.values()),
-        "stages": [
-            {"value": v, "label": label, "count": by_stage.get(v, 0)}
-            for v, label in StageChoices.choices
-        ],
-        "levels": [
-            {"value": v, "label": label, "count": by_level.get(v, 0)}
-            for v, label in WarningLevel.choices
-        ],
-        "worst": list(qs.filter(warning_level__gte=3).order_by("-warning_level", "code")[:8]),
-    }
 
 
 @never_cache

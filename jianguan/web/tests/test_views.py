@@ -29,33 +29,37 @@ def _nav(html: str) -> list[str]:
     return re.findall(r'data-nav="([a-z_]+)"', html)
 
 
-def test_dashboard_shows_counts_by_kind_in_chinese(contractor, login_as):
+def test_dashboard_shows_counts_by_kind_in_chinese(regulator, login_as):
     OrganisationFactory(kind="owner")
     OrganisationFactory(kind="owner")
     OrganisationFactory(kind="supervisor")
     OrganisationFactory(kind="insurer", is_active=False)
-    response = login_as(contractor).get("/")
+    response = login_as(regulator).get("/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "工作台" in html and "各类机构数量" in html
+    assert html.count(">各类机构数量<") == 1  # once: the table and its chart share one panel
     counts = _counts(html)
     assert len(counts) == 12
     assert counts["建设单位"] == 2
-    assert counts["施工总承包单位"] == 1  # the contractor's own
+    assert counts["行政监督部门"] == 1  # the regulator's own
     assert counts["监理单位"] == 1
     assert counts["保险公司"] == 0  # inactive organisations are not counted
-    assert counts["行政监督部门"] == 0
+    assert counts["施工总承包单位"] == 0
     assert 'id="org-total">4<' in html
-    assert "gc，您好" in html
+    assert "reg，您好" in html
     # The chart gets the same figures as JSON.
     raw = re.search(r'id="org-chart-data" type="application/json">(.*?)</script>', html).group(1)
     chart = json.loads(raw)
     assert dict(zip(chart["labels"], chart["values"], strict=True)) == counts
 
 
-def test_dashboard_links_each_kind_to_the_filtered_list(contractor, login_as):
-    html = login_as(contractor).get("/").content.decode()
+def test_dashboard_links_each_kind_to_the_filtered_list(regulator, contractor, login_as):
+    html = login_as(regulator).get("/").content.decode()
     assert 'href="/accounts/organisations/?kind=general_contractor"' in html
+    # The organisations by kind are the regulator's picture of the district, not a contractor's.
+    html = login_as(contractor).get("/").content.decode()
+    assert "各类机构数量" not in html and 'id="org-chart-data"' not in html
 
 
 def test_sidebar_depends_on_roles(regulator, contractor, auditor, client, login_as):
@@ -206,7 +210,7 @@ def test_dashboard_summarises_the_actors_projects(client, regulator, contractor,
     Project.objects.filter(pk=project.pk).update(warning_level=4)
     client.login(username="reg", password=persona_password)
     html = client.get("/").content.decode()
-    assert "我的项目" in html and "仪表盘测试项目" in html and "红色预警" in html
+    assert "全区项目" in html and "仪表盘测试项目" in html and "红色预警" in html
     client.logout()
     client.login(username="gc", password=persona_password)
     html = client.get("/").content.decode()
