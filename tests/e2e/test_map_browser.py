@@ -100,7 +100,7 @@ def _intersections(boxes: dict) -> list[tuple[str, dict]]:
     ]
 
 
-def _settled(page, expect_text=None):
+def _settled(page):
     # The collision pass runs 60 and 400 ms after the last move, zoom or cluster animation.
     page.wait_for_function("() => document.getElementById('map').dataset.labels !== undefined")
     page.wait_for_timeout(900)
@@ -222,3 +222,60 @@ def _save(page, tmp_path, name):
     if os.environ.get("SCREENSHOT_DIR"):
         Path(os.environ["SCREENSHOT_DIR"], name).write_bytes(shot.read_bytes())
     return shot
+
+
+# A 1×1 PNG served for every tile request, so the tiled case needs no tile server.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db40000000049454e44ae426082"
+)
+
+
+def test_with_tiles_the_schematic_map_is_an_overlay_in_the_layer_control(
+    transactional_db,
+    live_server,
+    chromium_path,
+    monkeypatch,
+    regulator,
+    persona_password,
+    settings,
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.MAP_TILE_URL = "https://t{s}.tiles.example/vec_w/{z}/{x}/{y}.png"
+    settings.MAP_TILE_SUBDOMAINS = "01"
+    from playwright.sync_api import expect, sync_playwright
+
+    _projects()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True)
+            tiles: list[str] = []
+            page.route(
+                "https://*.tiles.example/**",
+                lambda route: (
+                    tiles.append(route.request.url),
+                    route.fulfill(status=200, content_type="image/png", body=PNG),
+                ),
+            )
+            csp = CspWatch(page)
+            page.goto(live_server.url + "/accounts/login/?next=/projects/map/")
+            page.fill("#id_username", regulator.username)
+            page.fill("#id_password", persona_password)
+            page.click("button[type=submit]")
+            page.wait_for_url(live_server.url + "/projects/map/")
+            expect(page.locator("#map img.leaflet-tile").first).to_be_attached()
+            assert tiles
+            # The schematic layer is offered, not drawn: the tiles are the base map.
+            expect(page.locator("#map path.jg-base-town")).to_have_count(0)
+            # Leaflet opens the control on hover (or a tap on touch screens).
+            page.hover("#map .leaflet-control-layers")
+            page.get_by_text("示意底图（乡镇、道路、河流）").click()
+            expect(page.locator("#map path.jg-base-town")).to_have_count(14)
+            csp.assert_clean(csp.violations())
+        finally:
+            browser.close()

@@ -71,7 +71,12 @@
       L.geoJSON(data, {
         pane: "jgBase", interactive: false, attribution: config.basemap_attribution || "",
         filter: function (f) { return f.properties.kind !== "airport"; },
-        style: styleFor
+        style: function (f) {
+          var s = styleFor(f);
+          // Over tiles the overlay is lines and a faint tint: the tiles stay readable.
+          if (tiles && s.fillOpacity) { s.fillOpacity = f.properties.kind === "district" ? 0 : 0.2; }
+          return s;
+        }
       }).addTo(schematic);
       var order = {town: 0, airport: 1, subdistrict: 2};
       data.features.filter(function (f) { return f.properties.kind in order; })
