@@ -27,6 +27,7 @@ from jianguan.accounts.models import (
 )
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.indexing import reindex_on_commit
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
@@ -102,6 +103,7 @@ def organisation_create(*, actor: Actor, **fields: Any) -> Organisation:
     except IntegrityError as exc:
         raise Conflict("该统一社会信用代码已登记", code="duplicate_credit_code") from exc
     record(actor=actor, type="organisation.created", obj=org, payload=_org_payload(org))
+    reindex_on_commit(kind="organisations", ids=[org.pk])
     return org
 
 
@@ -126,6 +128,7 @@ def organisation_update(
     after = _org_payload(org)
     diff = {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
     record(actor=actor, type="organisation.updated", obj=org, payload={"changes": diff})
+    reindex_on_commit(kind="organisations", ids=[org.pk])
     return org
 
 

@@ -19,5 +19,9 @@ class WorkbenchConfig(AppConfig):
         from jianguan.workbench.search import sources
 
         sources.register_all()
+        from jianguan.core.indexing import register_indexer
+        from jianguan.workbench.search.index import index_on_commit
+
+        register_indexer(index_on_commit)  # organisations: accounts cannot import the workbench
         # after every domain seeder: the index is built from what they made
         register_seeder("search_index", "jianguan.workbench.search.demo:seed", order=990)

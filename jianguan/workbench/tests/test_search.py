@@ -149,3 +149,28 @@ def test_sealed_bids_and_committees_are_no_source():
         "orders",
         "documents",
     }
+
+
+def test_an_organisation_is_indexed_when_registered_and_renamed(
+    world,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from jianguan.accounts import services as accounts
+    from jianguan.accounts.credit_code import check_character
+
+    regulator = world["actors"]["regulator"]
+    with django_capture_on_commit_callbacks(execute=True):
+        org = accounts.organisation_create(
+            actor=regulator,
+            name="北京琉璃河古建修缮有限公司",
+            kind="general_contractor",
+            credit_code="91110115MA01XK2Q3" + check_character("91110115MA01XK2Q3"),
+            legal_representative="王五",
+        )
+    assert kinds(query.search(actor=regulator, query="古建修缮"))["organisations"] == [org.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.organisation_update(
+            actor=regulator, organisation=org, name="北京永定河园林有限公司"
+        )
+    assert query.search(actor=regulator, query="古建修缮").groups == []
+    assert kinds(query.search(actor=regulator, query="永定河 园林"))["organisations"]
