@@ -86,9 +86,9 @@ def notify(
     body: str = "",
     urgent: bool = False,
 ) -> list[Notification]:
-    """An immediate event for these users (User objects or ids). Services call it through
-    ``transaction.on_commit`` so nobody hears of a change that was rolled back."""
-    ids = sorted({getattr(r, "pk", r) for r in recipients})
+    """An immediate event for these users (Users, Actors or user ids). Services call it
+    through ``transaction.on_commit`` so nobody hears of a change that was rolled back."""
+    ids = sorted({_user_id(r) for r in recipients} - {None})
     users = User.objects.filter(pk__in=ids, is_active=True)
     with transaction.atomic():
         made = [
@@ -96,6 +96,12 @@ def notify(
             for user in users
         ]
     return made
+
+
+def _user_id(recipient: Any) -> int | None:
+    if isinstance(recipient, Actor):
+        return recipient.user_id
+    return getattr(recipient, "pk", recipient)
 
 
 def _create(user: Any, *, kind: str, title: str, url: str, body: str, urgent: bool, **extra):

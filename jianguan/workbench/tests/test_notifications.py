@@ -114,7 +114,10 @@ def test_notify_an_event_to_several_users(django_capture_on_commit_callbacks):
     alice, bob = make_user("alice"), make_user("bob")
     with django_capture_on_commit_callbacks(execute=True):
         made = services.notify(
-            recipients=[alice, bob.pk], kind="workbench.message", title="系统维护", url="/x/"
+            recipients=[alice, actor_for(bob), bob.pk],
+            kind="workbench.message",
+            title="系统维护",
+            url="/x/",
         )
     assert sorted(n.user_id for n in made) == sorted([alice.pk, bob.pk])
     assert all(n.key == "" for n in made)
