@@ -136,8 +136,6 @@ def _register_routers() -> None:
     api.add_router("/contracts", "jianguan.contracts.acceptance.api.router")
     api.add_router("/contracts", "jianguan.contracts.claims.api.router")
     api.add_router("/public", projects_public_router)
-    # GET /me/notifications beside accounts' /me and /me/todo (no path of theirs starts so).
-    api.add_router("/me", "jianguan.workbench.notifications.api.router")
     api.add_router("/search", "jianguan.workbench.search.api.router")
     # GET /me/notifications beside accounts' /me and /me/todo (no path of theirs starts so).
     api.add_router("/me", "jianguan.workbench.notifications.api.router")
