@@ -226,3 +226,23 @@ def test_digest_waits_for_its_hour(work, settings, django_capture_on_commit_call
     settings.NOTIFY_DIGEST_HOUR = 0
     with django_capture_on_commit_callbacks(execute=True):
         assert services.digest_if_due() == 1
+
+
+def test_work_for_each_of_the_users_organisations_is_notified(work):
+    """A user in two organisations has the to-do list of each; notified once per item."""
+    from jianguan.accounts import services as accounts
+    from jianguan.accounts.tests.factories import OrganisationFactory
+    from jianguan.core import todo
+    from jianguan.core.actor import SYSTEM
+
+    alice = make_user("alice")
+    second = OrganisationFactory(kind="supervisor")
+    accounts.membership_grant(actor=SYSTEM, user=alice, organisation=second, roles=["staff"])
+    item = work.give("alice", "5")
+    # Only while acting for the second organisation (not alice's default one).
+    work.items.clear()
+    work.provider = lambda actor, day: [item] if actor.organisation_id == second.pk else []
+    todo.register_todo(KIND, "整改回复（测试）", work.provider)
+    assert services.inbox_refresh()["new"] == 1
+    assert keys(alice) == [f"{KIND}|/compliance/orders/5/|new"]
+    assert services.inbox_refresh()["new"] == 0
