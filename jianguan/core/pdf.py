@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,9 +34,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.fonts import addMapping
@@ -169,6 +167,29 @@ def grid(
     return table
 
 
+@lru_cache(maxsize=64)
+def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code of ``url`` (level M) as (module count, dark runs: row, column, length).
+
+    reportlab's encoder is pure Python and takes a good part of a second; its widget encodes
+    twice per drawing (bounds, then draw), and a document of several pages draws the same code
+    on each page, so the modules are computed once and drawn as plain rectangles."""
+    from reportlab.graphics.barcode import qrencoder
+
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(url)
+    qr.make()
+    runs = []
+    for r, row in enumerate(qr.modules):
+        c = 0
+        for dark, group in itertools.groupby(bool(m) for m in row):
+            n = len(list(group))
+            if dark:
+                runs.append((r, c, n))
+            c += n
+    return qr.getModuleCount(), tuple(runs)
+
+
 def _draw_seal(canv: Canvas, doc: SimpleDocTemplate, seal: Seal, bottom: float) -> None:
     """The footer of every page, ``bottom`` points above the page's edge: issuer and signer
     by name, the QR code and the short URL."""
@@ -177,13 +198,12 @@ def _draw_seal(canv: Canvas, doc: SimpleDocTemplate, seal: Seal, bottom: float) 
     side = 24 * mm
     x = doc.pagesize[0] - doc.rightMargin - side
     y = bottom
-    qr = QrCodeWidget(seal.url, barLevel="M")
-    x0, y0, x1, y1 = qr.getBounds()
-    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
-    drawing.initialFontName = font()  # else the drawing names Helvetica, never embedded
-    drawing.add(qr)
+    count, runs = _qr_runs(seal.url)
+    box = side / (count + 8)  # a quiet zone of four modules on each side
     canv.saveState()
-    renderPDF.draw(drawing, canv, x, y)
+    canv.setFillColor(colors.black)
+    for row, col, length in runs:
+        canv.rect(x + (col + 4) * box, y + side - (row + 5) * box, length * box, box, 0, 1)
     canv.setStrokeColor(INK)
     canv.setLineWidth(0.4)
     canv.line(doc.leftMargin, y + side + 2 * mm, x + side, y + side + 2 * mm)
@@ -242,15 +262,17 @@ def render(
     if seal is not None:
         margins["bottom"] = seal_bottom / mm + 30
         meta.setdefault("author", seal.issuer)
+    meta.setdefault("creator", CREATOR)
     when = seal.issued_at if seal is not None else now()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
         pagesize=pagesize,
         title=title,
-        creator=CREATOR,
         lang="zh-CN",
-        invariant=1,
+        # Deterministic bytes only for a sealed document (re-rendered to recognise it); others
+        # keep a time-seeded /ID, which the collusion screens read as a machine trace.
+        invariant=1 if seal is not None else 0,
         initialFontName=font(),
         **{f"{side}Margin": value * mm for side, value in margins.items()},
         **meta,
@@ -263,7 +285,13 @@ def render(
             _draw_seal(canv, d, seal, seal_bottom)
 
     doc.build(story, onFirstPage=page, onLaterPages=page, canvasmaker=_canvas_at(when))
-    return pdfa(buf.getvalue(), title=title, author=meta.get("author", ""), created=when)
+    return pdfa(
+        buf.getvalue(),
+        title=title,
+        author=meta.get("author", ""),
+        creator=meta["creator"],
+        created=when,
+    )
 
 
 def pairs(rows: Sequence[tuple[str, str]], body: ParagraphStyle, widths: Sequence[float]) -> Table:
@@ -271,7 +299,7 @@ def pairs(rows: Sequence[tuple[str, str]], body: ParagraphStyle, widths: Sequenc
     return grid([[Paragraph(esc(k), body), Paragraph(esc(v), body)] for k, v in rows], widths)
 
 
-def _xmp(*, title: str, author: str, created: str, producer: str) -> bytes:
+def _xmp(*, title: str, author: str, created: str, producer: str, creator: str) -> bytes:
     from xml.sax.saxutils import escape
 
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -287,7 +315,7 @@ def _xmp(*, title: str, author: str, created: str, producer: str) -> bytes:
    <dc:creator><rdf:Seq><rdf:li>{escape(author or CREATOR)}</rdf:li></rdf:Seq></dc:creator>
    <xmp:CreateDate>{created}</xmp:CreateDate>
    <xmp:ModifyDate>{created}</xmp:ModifyDate>
-   <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>
+   <xmp:CreatorTool>{escape(creator)}</xmp:CreatorTool>
    <pdf:Producer>{escape(producer)}</pdf:Producer>
   </rdf:Description>
  </rdf:RDF>
@@ -302,7 +330,9 @@ def _srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def pdfa(content: bytes, *, title: str, author: str, created: dt.datetime) -> bytes:
+def pdfa(
+    content: bytes, *, title: str, author: str, created: dt.datetime, creator: str = CREATOR
+) -> bytes:
     """Add the PDF/A-2b identification reportlab cannot write: XMP metadata that agrees with
     the Info dictionary, and an sRGB output intent for the DeviceRGB colours. Deterministic
     for the same input (no clock is read)."""
@@ -324,7 +354,7 @@ def pdfa(content: bytes, *, title: str, author: str, created: dt.datetime) -> by
         {
             "/Title": title,
             "/Author": author or CREATOR,
-            "/Creator": CREATOR,
+            "/Creator": creator,
             "/Producer": producer,
             "/CreationDate": info_date,
             "/ModDate": info_date,
@@ -339,6 +369,7 @@ def pdfa(content: bytes, *, title: str, author: str, created: dt.datetime) -> by
             author=author,
             created=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
             producer=producer,
+            creator=creator,
         )
     )
     xmp.update(

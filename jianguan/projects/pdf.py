@@ -110,6 +110,8 @@ def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
     table.setStyle(
         TableStyle(
             [
+                # the cell font, even under paragraphs: else reportlab names Helvetica
+                ("FONTNAME", (0, 0), (-1, -1), font()),
                 ("GRID", (0, 0), (-1, -1), 0.6, INK),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef7")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -128,6 +130,7 @@ def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
     parties.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), font()),
                 ("GRID", (0, 0), (-1, -1), 0.6, INK),
                 ("BACKGROUND", (0, 0), (-1, 0), INK),
                 ("BACKGROUND", (0, 1), (0, -1), colors.HexColor("#e8eef7")),
