@@ -130,3 +130,7 @@ def organisation_create(request: HttpRequest, data: OrganisationCreate):
             raise ValidationFailed(f"未知的乡镇街道：{town_name}", code="unknown_town")
     org = services.organisation_create(actor=request.actor, town=town, **fields)
     return Status(201, org)
+
+
+# Onboarding's operations live on this router (same tag, same /api/v1 prefix).
+from jianguan.accounts.onboarding import api as _onboarding_api  # noqa: E402, F401

@@ -504,7 +504,12 @@ def _onboarding_subjects(S: dict) -> None:
         admin_phone="13900000000",
         admin_email="matrix-applicant@example.cn",
     )
-    S["application@submitted"] = {"pk": app.pk, "number": app.number, "token": token}
+    S["application@submitted"] = {
+        "pk": app.pk,
+        "application_id": app.pk,
+        "number": app.number,
+        "token": token,
+    }
     S["application@wrong_token"] = {"pk": app.pk, "number": app.number, "token": "wrong"}
     S["staff@owner"] = {"pk": Membership.objects.get(user__username="owner").pk}
     S["reset@bogus"] = {"uidb64": "MQ", "token": "bad-token"}

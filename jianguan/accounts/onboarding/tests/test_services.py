@@ -157,3 +157,32 @@ def test_the_regulator_has_pending_applications_in_its_todo(regulator, owner):
     assert [i.kind for i in items] == ["accounts.application_review"]
     assert app.number in items[0].title
     assert list(applications_to_review(owner, now().date())) == []
+
+
+def test_the_review_api(regulator, owner, bearer):
+    from django.test import Client
+
+    app, _ = submit()
+    client = Client()
+    listed = client.get("/api/v1/accounts/applications?status=submitted", headers=bearer(regulator))
+    assert listed.status_code == 200 and listed.json()[0]["number"] == app.number
+    assert client.get("/api/v1/accounts/applications", headers=bearer(owner)).status_code == 403
+    bad = client.get("/api/v1/accounts/applications?status=nope", headers=bearer(regulator))
+    assert bad.status_code in (400, 422)
+    url = f"/api/v1/accounts/applications/{app.pk}/decision"
+    refused = client.post(
+        url, {"decision": "return"}, content_type="application/json", headers=bearer(regulator)
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "reasons_required"
+    done = client.post(
+        url, {"decision": "approve"}, content_type="application/json", headers=bearer(regulator)
+    )
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["application"]["status"] == "approved"
+    assert "/accounts/reset/" in body["set_password_link"]
+    again = client.post(
+        url, {"decision": "approve"}, content_type="application/json", headers=bearer(regulator)
+    )
+    assert again.status_code == 400 and again.json()["code"] == "bad_state"
+    assert client.get("/api/v1/me/logins", headers=bearer(owner)).json() == []
