@@ -22,7 +22,8 @@ COLUMNS = "object_id, title, text, url"
 
 SQLITE_INSTALL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(kind, title_tokens, tokens, "
-    f"content='{TABLE}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    f"content='{TABLE}', content_rowid='id', tokenize='unicode61 remove_diacritics 0', "
+    "prefix='2 3')",
     f"CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {TABLE} BEGIN "
     f"INSERT INTO {FTS}(rowid, kind, title_tokens, tokens) "
     "VALUES (new.id, new.kind, new.title_tokens, new.tokens); END",

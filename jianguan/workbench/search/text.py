@@ -4,8 +4,10 @@ Pure: no Django. The index stores each object's text as jieba's search-mode word
 spaces (``index_tokens``), so that SQLite FTS5's ``unicode61`` tokenizer and PostgreSQL's
 ``to_tsvector('simple', ...)`` both see one index term per word: neither knows where Chinese
 words end, jieba does. A query is cut with jieba's precise mode (``query_terms``) and every term
-is matched as a prefix of an index term, all terms required: "污水处理" finds "污水处理厂",
-"学校" finds "大兴区第一学校改扩建工程".
+is matched as a prefix of an index term (or, failing that, all of its parts are), all terms
+required: "污水处理" finds "污水处理厂" (cut 污水 / 处理厂 in its context), "礼贤" finds "礼贤镇",
+"dx-2020" finds DX-2020-0001. SQLite keeps prefix indexes of 2 and 3 characters (fulltext.py),
+so a two-character Chinese prefix reads one list instead of merging every word it starts.
 """
 
 from __future__ import annotations
@@ -80,9 +82,13 @@ def _quote(t: str) -> str:
     return '"' + t.replace('"', '""') + '"*'
 
 
+def _ts(t: str) -> str:
+    return f"'{t}':*"
+
+
 def fts5_match(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every term, as a quoted prefix, or else all of its parts
-    (("污水处理"* OR ("污水"* AND "处理"*)) AND "礼贤"*)."""
+    """An FTS5 MATCH expression: every term as a quoted prefix, or else all of its parts
+    (("污水处理"* OR ("污水"* AND "处理"*)) AND "dx"*)."""
     out = []
     for t in terms:
         sub = parts(t)
@@ -102,10 +108,10 @@ def tsquery(terms: list[str]) -> str:
     for t in terms:
         sub = parts(t)
         if sub:
-            both = " & ".join(f"'{w}':*" for w in sub)
-            out.append(f"('{t}':* | ({both}))")
+            both = " & ".join(_ts(w) for w in sub)
+            out.append(f"({_ts(t)} | ({both}))")
         else:
-            out.append(f"'{t}':*")
+            out.append(_ts(t))
     return " & ".join(out)
 
 

@@ -174,3 +174,14 @@ def test_an_organisation_is_indexed_when_registered_and_renamed(
         )
     assert query.search(actor=regulator, query="古建修缮").groups == []
     assert kinds(query.search(actor=regulator, query="永定河 园林"))["organisations"]
+
+
+def test_the_demo_seeder_indexes_after_every_domain_seeder(world):  # noqa: F811
+    from jianguan.core.demo import seeders
+    from jianguan.workbench.search.demo import seed
+
+    assert seeders()[-1].name == "search_index"
+    create(world, name=NAME)
+    counts = seed()
+    assert counts["projects"] == 1 and counts["organisations"] == len(world["orgs"])
+    assert SearchEntry.objects.filter(kind="projects").count() == 1
