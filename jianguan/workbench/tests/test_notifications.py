@@ -246,3 +246,14 @@ def test_work_for_each_of_the_users_organisations_is_notified(work):
     assert services.inbox_refresh()["new"] == 1
     assert keys(alice) == [f"{KIND}|/compliance/orders/5/|new"]
     assert services.inbox_refresh()["new"] == 0
+
+
+def test_the_demo_seeder_can_run_again_without_repeating_itself(work):
+    from jianguan.workbench.notifications import demo
+
+    alice = make_user("alice")
+    work.give("alice", "1")
+    assert demo.seed()["new"] == 1
+    assert demo.seed()["new"] == 0
+    titles = sorted(Notification.objects.filter(user=alice).values_list("kind", flat=True))
+    assert titles == [KIND, "workbench.message"]
