@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 
 from jianguan.core import todo
 from jianguan.core.actor import SYSTEM
@@ -64,5 +63,29 @@ def work_fixture():
 
 
 def run_worker() -> None:
-    """The real django-tasks database worker, in batch mode: runs what is queued, then stops."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    """The django-tasks database worker's own claim-and-run, until the queue is empty.
+
+    Not `call_command("db_worker", "--batch")`: its loop calls close_old_connections(), which
+    inside a test's transaction closes the connection on PostgreSQL (SQLite's in-memory test
+    database survives it). Claiming and running go through the worker's code all the same."""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if result is None:
+                return
+            result.claim(worker.worker_id)
+        worker.run_task(result)
