@@ -49,6 +49,7 @@ FONT = "JianGuanCJK"
 INK = colors.HexColor("#1d3557")
 HEADER_FILL = "#e8edf5"
 CREATOR = "建管云 JianGuan"
+SEAL_QR = 20 * mm  # the QR code's side: a phone reads it from a print at arm's length
 # Debian's TrueType CJK fonts (fonts-wqy-microhei, fonts-wqy-zenhei, fonts-arphic-uming): the
 # last resort when neither the setting nor the PyPI font package is there.
 SYSTEM_FONTS = (
@@ -195,7 +196,7 @@ def _draw_seal(canv: Canvas, doc: SimpleDocTemplate, seal: Seal, bottom: float) 
     by name, the QR code and the short URL."""
     from jianguan.core.timeutil import to_local
 
-    side = 24 * mm
+    side = SEAL_QR
     x = doc.pagesize[0] - doc.rightMargin - side
     y = bottom
     count, runs = _qr_runs(seal.url)
@@ -216,7 +217,7 @@ def _draw_seal(canv: Canvas, doc: SimpleDocTemplate, seal: Seal, bottom: float) 
         f"本文件的 SM3 摘要与存证记录见验真页；第 {canv.getPageNumber()} 页",
     ]
     for i, text in enumerate(lines):
-        canv.drawString(doc.leftMargin, y + side - 4 * mm - i * 5 * mm, text)
+        canv.drawString(doc.leftMargin, y + side - 3 * mm - i * 4.2 * mm, text)
     canv.restoreState()
 
 
@@ -260,7 +261,7 @@ def render(
     # drawn by on_page keeps its own), and the story ends above it.
     seal_bottom = margins.get("bottom", 8) * mm
     if seal is not None:
-        margins["bottom"] = seal_bottom / mm + 30
+        margins["bottom"] = seal_bottom / mm + SEAL_QR / mm + 5
         meta.setdefault("author", seal.issuer)
     meta.setdefault("creator", CREATOR)
     when = seal.issued_at if seal is not None else now()

@@ -88,9 +88,11 @@ def _frame(canvas, doc) -> None:
 
 def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
     facts = sign_facts(project)
-    label = style(16)
-    value = style(16)
-    head = style(16, centre=True, color=colors.white)
+    # 15 pt and tighter rows than an unsealed sign had: the verification seal's band must fit
+    # and the sign stay one page.
+    label = style(15)
+    value = style(15)
+    head = style(15, centre=True, color=colors.white)
     story = [
         Paragraph("建设工程质量责任永久性标牌", style(34, centre=True, leading=44)),
         Spacer(1, 2 * mm),
@@ -115,12 +117,12 @@ def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
                 ("GRID", (0, 0), (-1, -1), 0.6, INK),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef7")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
             ]
         )
     )
-    story += [table, Spacer(1, 5 * mm)]
+    story += [table, Spacer(1, 4 * mm)]
     rows = [[Paragraph(h, head) for h in ("责任主体", "单位名称", "项目负责人")]]
     rows += [
         [Paragraph(k, label), Paragraph(esc(org), value), Paragraph(esc(person), value)]
@@ -135,8 +137,8 @@ def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
                 ("BACKGROUND", (0, 0), (-1, 0), INK),
                 ("BACKGROUND", (0, 1), (0, -1), colors.HexColor("#e8eef7")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
             ]
         )
     )
@@ -145,7 +147,7 @@ def responsibility_sign(project: Project, seal: Seal | None = None) -> bytes:
         story,
         title=f"{facts['code']} 工程质量责任永久性标牌",
         pagesize=landscape(A4),
-        margins_mm={"left": 22, "right": 22, "top": 20, "bottom": 20},
+        margins_mm={"left": 22, "right": 22, "top": 18, "bottom": 17},
         on_page=_frame,
         author="建管云",
         subject=facts["name"],
