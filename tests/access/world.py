@@ -417,9 +417,9 @@ def _subjects(world: World) -> None:
     rule = Rule.objects.order_by("pk").first()
     S["rule@any"] = {"code": rule.code}
     S["ledger@first"] = {"index": 0}
-    _onboarding_subjects(S)
     S["document@issued"] = {"code": _issued_document_code()}
     S["document@unknown"] = {"code": "0000000000"}
+    _onboarding_subjects(S)
     S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
     try:
         from jianguan.tendering.models import Entrustment
@@ -467,18 +467,6 @@ def _subjects(world: World) -> None:
     S["missing"]["kind"] = "evidence"
     S["missing"]["rest"] = "nope"
     S["none"] = {}
-
-
-def _issued_document_code() -> str:
-    """The verification code of a document issued in the district (a project's sign)."""
-    from jianguan.core.actor import SYSTEM
-    from jianguan.ledger.models import IssuedDocument
-    from jianguan.projects.models import Project
-    from jianguan.projects.pdf import responsibility_sign_document
-
-    project = Project.objects.order_by("pk").first()
-    responsibility_sign_document(actor=SYSTEM, project=project)
-    return IssuedDocument.objects.order_by("-pk").values_list("code", flat=True).first()
 
 
 def _onboarding_subjects(S: dict) -> None:
