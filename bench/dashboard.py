@@ -74,9 +74,13 @@ def run(repeat: int) -> list[dict]:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from jianguan.accounts.actors import actor_for
     from jianguan.accounts.models import User
+    from jianguan.core.timeutil import today_local
+    from jianguan.web.panels import panels_for
 
     setup_test_environment()
+    today = today_local()
     lines = []
     everything: list[float] = []
     for username in PERSONAS:
@@ -105,6 +109,14 @@ def run(repeat: int) -> list[dict]:
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200
         everything += times
+        # The panels alone (what the role dashboards add to the page), apart from the to-do
+        # providers, the recent actions and the layout every persona pays for.
+        actor = actor_for(user)
+        panel_times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            panels_for(actor, today)
+            panel_times.append((time.perf_counter() - start) * 1000)
         panels = sorted(set(_panels(response.content.decode())))
         lines.append(
             {
@@ -114,6 +126,8 @@ def run(repeat: int) -> list[dict]:
                 "p50_ms": round(statistics.median(times), 1),
                 "p95_ms": round(_pct(times, 0.95), 1),
                 "max_ms": round(max(times), 1),
+                "panels_p50_ms": round(statistics.median(panel_times), 1),
+                "panels_p95_ms": round(_pct(panel_times, 0.95), 1),
                 "queries": len(queries),
                 "panels": panels,
             }

@@ -132,7 +132,8 @@ def dashboard_tendering(*, actor: Actor, today, at, limit: int = 8) -> dict:
 
     from jianguan.tendering.models import Complaint, Objection
 
-    qs = tenders_visible_to(actor=actor).filter(status__in=IN_PROGRESS)
+    # The panel shows no lots: drop the list's prefetch (one query fewer per render).
+    qs = tenders_visible_to(actor=actor).filter(status__in=IN_PROGRESS).prefetch_related(None)
     district = actor.is_system or actor.can("tendering.supervise")
     if not district:
         qs = own_tenders(qs, actor=actor)
