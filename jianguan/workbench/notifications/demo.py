@@ -10,7 +10,9 @@ WELCOME_URL = "/workbench/preferences/"
 
 
 def seed() -> dict:
-    made = inbox_refresh()
+    from jianguan.accounts.demo import DEMO_LOGINS
+
+    made = inbox_refresh(usernames=list(DEMO_LOGINS))
     # Seeders run again on every `seed_demo`: welcome only those not yet welcomed.
     welcomed = Notification.objects.filter(kind="workbench.message", url=WELCOME_URL)
     users = (

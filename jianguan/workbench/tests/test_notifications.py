@@ -47,6 +47,17 @@ def test_each_new_todo_item_becomes_one_notification_and_a_second_run_adds_none(
     assert Notification.objects.count() == 3
 
 
+def test_a_refresh_for_named_users_leaves_the_others_for_the_next_run(work):
+    alice = make_user("alice")
+    bob = make_user("bob")
+    work.give("alice", "1")
+    work.give("bob", "2")
+    assert services.inbox_refresh(usernames=["alice"])["new"] == 1
+    assert keys(alice) and not keys(bob)
+    assert services.inbox_refresh()["new"] == 1
+    assert keys(bob) == [f"{KIND}|/compliance/orders/2/|new"]
+
+
 def test_due_soon_then_overdue_are_notified_once_each(work, settings):
     settings.NOTIFY_DUE_SOON_DAYS = 2
     alice = make_user("alice")
@@ -251,9 +262,14 @@ def test_work_for_each_of_the_users_organisations_is_notified(work):
 def test_the_demo_seeder_can_run_again_without_repeating_itself(work):
     from jianguan.workbench.notifications import demo
 
-    alice = make_user("alice")
-    work.give("alice", "1")
+    # The demo fills the demo logins' inboxes; everyone else's waits for the chronograph.
+    finance = make_user("finance")
+    other = make_user("alice")
+    work.give("finance", "1")
+    work.give("alice", "2")
     assert demo.seed()["new"] == 1
     assert demo.seed()["new"] == 0
-    titles = sorted(Notification.objects.filter(user=alice).values_list("kind", flat=True))
+    titles = sorted(Notification.objects.filter(user=finance).values_list("kind", flat=True))
     assert titles == [KIND, "workbench.message"]
+    kinds = list(Notification.objects.filter(user=other).values_list("kind", flat=True))
+    assert kinds == ["workbench.message"]
