@@ -6,10 +6,11 @@ writes and deletes keep it current without any Python hook. PostgreSQL: stored t
 columns (``to_tsvector('simple', ...)``: no stemming, no stop words — the words are already
 jieba's) with GIN indexes. The migration installs either (``install``).
 
-A page of hits is the newest matching entries of one kind, in two passes: those whose title
-holds every word, then the others. Both walk the index newest first and stop at the limit
-(FTS5 in rowid order; PostgreSQL by the (kind, id) index or the GIN index, as it judges), so a
-common word over a million documents costs no more than a rare one. Counts stop at a cap.
+Matches are read a page at a time, newest first, walking the index in id order and stopping at
+the page size (FTS5 in rowid order; PostgreSQL by the (kind, id) index or the GIN index, as it
+judges), so a common word over a million documents costs no more than a rare one. Which of
+them the actor may see is asked of the source's selector for that page's ids (query.py): a
+subquery of everything an owner may see, joined to every match, was the slow part.
 """
 
 from __future__ import annotations
@@ -100,53 +101,33 @@ def _order(vendor: str) -> str:
     return "f.rowid DESC" if vendor == "sqlite" else "e.id DESC"
 
 
-def hits(
-    connection,
-    kind: str,
-    terms: list[str],
-    *,
-    visible: tuple[str, list] | None,
-    limit: int,
+def page(
+    connection, kind: str, terms: list[str], *, title: bool, before: int | None, size: int
 ) -> list[tuple]:
-    """Up to ``limit`` rows (object_id, title, text, url): title matches first, newest first.
-
-    ``visible`` is a subquery (sql, params) of the object ids the actor may see, or None for
-    all of them."""
+    """The next ``size`` matching entries of ``kind`` below entry id ``before``, newest
+    first: rows (id, object_id, title, text, url). Visibility is the caller's (query.py)."""
     vendor = connection.vendor
-    out: list[tuple] = []
-    seen: set[int] = set()
-    for title in (True, False):
-        source, cond, params = _match(vendor, kind, terms, title=title)
-        if visible is not None:
-            cond += f" AND e.object_id IN ({visible[0]})"
-            params = [*params, *visible[1]]
-        sql = (
-            f"SELECT e.id, {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
-            f"FROM {source} WHERE {cond} ORDER BY {_order(vendor)} LIMIT %s"
-        )
-        with connection.cursor() as cur:
-            cur.execute(sql, [*params, limit + len(seen)])
-            for row in cur.fetchall():
-                if row[0] not in seen and len(out) < limit:
-                    seen.add(row[0])
-                    out.append(row[1:])
-        if len(out) >= limit:
-            break
-    return out
-
-
-def count(
-    connection, kind: str, terms: list[str], *, visible: tuple[str, list] | None, cap: int
-) -> int:
-    """How many entries of ``kind`` match, counting no further than ``cap`` + 1."""
-    source, cond, params = _match(connection.vendor, kind, terms, title=False)
-    if visible is not None:
-        cond += f" AND e.object_id IN ({visible[0]})"
-        params = [*params, *visible[1]]
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {cond} LIMIT %s) sub"
+    source, cond, params = _match(vendor, kind, terms, title=title)
+    if before is not None:
+        cond += " AND e.id < %s"
+        params = [*params, before]
+    sql = (
+        f"SELECT e.id, e.object_id, e.title, e.text, e.url FROM {source} "
+        f"WHERE {cond} ORDER BY {_order(vendor)} LIMIT %s"
+    )
     with connection.cursor() as cur:
-        cur.execute(sql, [*params, cap + 1])
-        return cur.fetchone()[0]
+        cur.execute(sql, [*params, size])
+        return cur.fetchall()
+
+
+def object_ids(connection, kind: str, terms: list[str], *, limit: int) -> list[int]:
+    """The object ids of the first ``limit`` matching entries of ``kind``, newest first."""
+    vendor = connection.vendor
+    source, cond, params = _match(vendor, kind, terms, title=False)
+    sql = f"SELECT e.object_id FROM {source} WHERE {cond} ORDER BY {_order(vendor)} LIMIT %s"
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, limit])
+        return [row[0] for row in cur.fetchall()]
 
 
 def rebuild(connection) -> None:

@@ -21,6 +21,9 @@ from jianguan.workbench.search.registry import SearchSource, labels, sources
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 COUNT_CAP = 1000  # counts above this read "1000+"
+COUNT_SCAN = 5000  # matches read to count what an actor may see
+SCAN_CAP = 5000  # matches read per pass to fill a page for an actor who sees few of them
+PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,17 @@ class Group:
     label: str
     count: int
     items: list[Hit]
+    exact: bool = True  # False: at least ``count`` (not every match was read)
 
     @property
     def more(self) -> bool:
-        return self.count > len(self.items)
+        return self.count > len(self.items) or not self.exact
 
     @property
     def count_label(self) -> str:
-        return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
+        if self.count > COUNT_CAP:
+            return f"{COUNT_CAP}+"
+        return str(self.count) if self.exact else f"{self.count}+"
 
 
 @dataclass
@@ -87,6 +93,60 @@ def check_query(q: str | None, kind: str | None = None, limit: int | None = None
     return q
 
 
+def _visible_ids(visible, ids: list[int]) -> set[int]:
+    out: set[int] = set()
+    for start in range(0, len(ids), PAGE):
+        chunk = ids[start : start + PAGE]
+        out.update(visible.order_by().filter(pk__in=chunk).values_list("pk", flat=True))
+    return out
+
+
+def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[list[tuple], bool]:
+    """Up to ``limit`` visible rows, title matches first, newest first; and whether every
+    match was read (then their number is the count)."""
+    out: list[tuple] = []
+    seen: set[int] = set()
+    exhausted = True
+    for title in (True, False):
+        before, scanned = None, 0
+        while len(out) < limit:
+            if scanned >= SCAN_CAP:
+                exhausted = False
+                break
+            batch = fulltext.page(
+                connection, src.kind, terms, title=title, before=before, size=PAGE
+            )
+            scanned += len(batch)
+            if visible is not None and batch:
+                ok = _visible_ids(visible, [r[1] for r in batch])
+                fresh = [r for r in batch if r[1] in ok]
+            else:
+                fresh = batch
+            for row in fresh:
+                if row[0] not in seen and len(out) < limit:
+                    seen.add(row[0])
+                    out.append(row[1:])
+            if len(batch) < PAGE:
+                break
+            before = batch[-1][0]
+        else:
+            exhausted = False  # the limit was reached: there may be more
+        if len(out) >= limit:
+            exhausted = False
+            break
+    return out, exhausted
+
+
+def _count(src: SearchSource, visible, terms: list[str]) -> tuple[int, bool]:
+    """How many matches the actor may see, read no further than COUNT_SCAN matches; and
+    whether that is all of them."""
+    ids = fulltext.object_ids(connection, src.kind, terms, limit=COUNT_SCAN + 1)
+    exact = len(ids) <= COUNT_SCAN
+    ids = ids[:COUNT_SCAN]
+    n = len(ids) if visible is None else len(_visible_ids(visible, ids))
+    return n, exact
+
+
 def _group(actor: Actor, src: SearchSource, terms: list[str], limit: int) -> Group | None:
     try:
         visible = src.visible(actor)
@@ -94,18 +154,12 @@ def _group(actor: Actor, src: SearchSource, terms: list[str], limit: int) -> Gro
         return None
     if visible.query.is_empty():
         return None
-    # an unfiltered queryset (sees all) needs no narrowing
-    narrow = (
-        visible.order_by().values("pk").query.sql_with_params() if visible.query.where else None
-    )
-    rows = fulltext.hits(connection, src.kind, terms, visible=narrow, limit=limit)
+    narrow = visible if visible.query.where else None  # unfiltered: sees all
+    rows, exhausted = _rows(src, narrow, terms, limit)
     if not rows:
         return None
-    count = (
-        len(rows)
-        if len(rows) < limit
-        else fulltext.count(connection, src.kind, terms, visible=narrow, cap=COUNT_CAP)
-    )
+    count, exact = (len(rows), True) if exhausted else _count(src, narrow, terms)
+    count = max(count, len(rows))
     marks = text.highlight_terms(terms)
     items = [
         Hit(
@@ -118,7 +172,7 @@ def _group(actor: Actor, src: SearchSource, terms: list[str], limit: int) -> Gro
         )
         for object_id, title, body, url in rows
     ]
-    return Group(src.kind, src.label, count, items)
+    return Group(src.kind, src.label, min(count, COUNT_CAP + 1), items, exact)
 
 
 def search(

@@ -185,3 +185,26 @@ def test_the_demo_seeder_indexes_after_every_domain_seeder(world):  # noqa: F811
     counts = seed()
     assert counts["projects"] == 1 and counts["organisations"] == len(world["orgs"])
     assert SearchEntry.objects.filter(kind="projects").count() == 1
+
+
+def test_a_visible_match_is_found_behind_many_invisible_ones(world, plant):  # noqa: F811
+    """Matches are read a page at a time and narrowed to what the actor sees: an owner's
+    project is found behind 450 newer matches it may not see, and counted exactly."""
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            kind="projects",
+            object_id=10_000_000 + i,
+            title=f"污水处理站{i}",
+            title_tokens="污水 处理 站",
+            tokens="污水 处理 站",
+            url="/",
+            updated=plant.created_at,
+        )
+        for i in range(450)
+    )
+    group = query.search(actor=world["actors"]["owner"], query="污水处理").groups[0]
+    assert [h.object_id for h in group.items] == [plant.pk]
+    assert (group.count, group.exact) == (1, True)
+    regulator = query.search(actor=world["actors"]["regulator"], query="污水处理", limit=5)
+    group = regulator.groups[0]
+    assert len(group.items) == 5 and group.count == 451 and group.exact

@@ -68,6 +68,7 @@ def test_the_answer_groups_results_with_labels_counts_and_links(client, bearer, 
             "kind": "projects",
             "label": "项目",
             "count": 1,
+            "count_exact": True,
             "items": [
                 {
                     "title": f"{project.code} {NAME}",
