@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -38,20 +37,18 @@ def person(org: Organisation, party: str, k: int) -> dict[str, str]:
     }
 
 
-@cache
 def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    # the house font, embedded: a reader without Chinese fonts still reads the demo's papers
+    from jianguan.core.pdf import font
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+    return font()
 
 
 def _pdf(title: str, lines: list[str], filename: str) -> SimpleUploadedFile:
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=(595, 842), invariant=True)
+    pdf = canvas.Canvas(buf, pagesize=(595, 842), invariant=True, initialFontName=_font())
     pdf.setTitle(title)
     pdf.setFont(_font(), 18)
     pdf.drawCentredString(297, 760, title)
