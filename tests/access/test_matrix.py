@@ -25,6 +25,14 @@ _DUMP: dict = {}
 
 
 @pytest.fixture(autouse=True)
+def _session_saved_when_changed(settings):
+    """The idle timeout saves the session on every request (SESSION_SAVE_EVERY_REQUEST); each
+    matrix request is rolled back, so that is a write per page request the matrix does not
+    ask about (the idle timeout has its own tests)."""
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+
+
+@pytest.fixture(autouse=True)
 def _quiet():
     """Denied requests log a traceback each (django.request); thousands of them cost time."""
     logger = logging.getLogger("django.request")
