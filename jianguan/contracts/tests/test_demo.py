@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 
 from jianguan.accounts.actors import actor_for
@@ -47,6 +44,3 @@ def test_demo_contracts_claims_and_reviews(demo_district):
     assert list(claim_selectors.worklist(actor=_actor("finance")))
     assert list(claim_selectors.worklist(actor=_actor("auditor")))
     assert LedgerEntry.objects.filter(type="contracts.review_submitted").count() >= 10
-    before = (Contract.objects.count(), PaymentClaim.objects.count())
-    call_command("seed_demo", stdout=io.StringIO())
-    assert (Contract.objects.count(), PaymentClaim.objects.count()) == before

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from jianguan.experts import specialties
 from jianguan.experts.models import Committee, Expert
@@ -25,5 +22,4 @@ def test_demo_pool_and_committee(demo_district):
     scored = Committee.objects.get(result__isnull=False)
     assert scored.tender.status == "publicity" and scored.tender.candidates.count() == 3
     assert all(hasattr(m, "signature") for m in scored.members.all())
-    call_command("seed_demo", stdout=io.StringIO())
     assert Expert.objects.count() == 200 and Committee.objects.count() == 2
