@@ -37,6 +37,10 @@ import pytest
 
 import jianguan
 from jianguan.ledger.services import record as LEDGER_RECORD
+from jianguan.ledger.services import record_many as LEDGER_RECORD_MANY
+
+# Calling either appends entries (record() is record_many() of one).
+LEDGER_APPENDS = (inspect.unwrap(LEDGER_RECORD), inspect.unwrap(LEDGER_RECORD_MANY))
 
 # Writes that are not decisions about a regulated object. Each needs its reason.
 NOT_REGULATED: dict[str, str] = {
@@ -47,7 +51,8 @@ NOT_REGULATED: dict[str, str] = {
     # An expert's draft sheet: the scores are ledgered when the expert submits them.
     "jianguan.experts.services.scoring.sheet_save": "a draft; sheets_submit ledgers the scores",
     # Ledger internals: the log itself and its signed heads are what entries are written to.
-    "jianguan.ledger.services.record": "the ledger append itself",
+    # (record() itself calls record_many(), so it counts as recording.)
+    "jianguan.ledger.services.record_many": "the ledger append itself",
     "jianguan.ledger.services.tree_head_sign": "signs a tree head; heads are ledger metadata",
     "jianguan.ledger.services.head_for_serving": "re-signs the head for /head (ledger internal)",
     # Credentials and login bookkeeping: security state, not regulated decisions.
@@ -64,6 +69,22 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.contracts.boq.services.replace_items": "helper; the calling service records",
     # Evidence files are stored by the service that receives them, whose entry lists their SM3.
     "jianguan.contracts.services.common.evidence_store": "helper; the calling service records",
+    # A person's inbox and its deliveries: messages about objects whose decisions the services
+    # that made them have already ledgered; reading, preferences and sending decide nothing.
+    **{
+        f"jianguan.workbench.notifications.services.{name}": "a message about a decision, not one"
+        for name in (
+            "deliveries_retry_due",
+            "delivery_attempt",
+            "digest_if_due",
+            "digest_send",
+            "inbox_refresh",
+            "notification_mark_all_read",
+            "notification_mark_read",
+            "notify",
+            "preference_update",
+        )
+    },
 }
 
 ORM_WRITES = frozenset(
@@ -187,7 +208,7 @@ def _own_facts(fn: types.FunctionType, follow: set[str]) -> tuple[Facts, list]:
             continue
         func = sub.func
         target = _resolve(namespace, func)
-        if target is not None and inspect.unwrap(target) is inspect.unwrap(LEDGER_RECORD):
+        if target is not None and any(inspect.unwrap(target) is a for a in LEDGER_APPENDS):
             facts.records = True
             continue
         if isinstance(func, ast.Attribute):
