@@ -72,6 +72,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "claim_status_label": workflow.CLAIM_STATUSES.get(f["claim_status"], ""),
         "query": request.GET.urlencode(),
         "can_create": request.actor.can("contracts.manage") and request.actor.is_kind("owner"),
+        # The review queue is only for those who review (finance, auditor, owner, supervisor):
+        # the button led everyone else to a 403.
+        "can_review": request.actor.can("contracts.review"),
     }
     return render(request, "contracts/index.html", ctx)
 

@@ -34,6 +34,17 @@ class TenderingConfig(AppConfig):
         register(
             NavItem("tendering", "电子招投标", "tendering:index", "ti-gavel", "tendering.view", 24)
         )
+        # The collusion screens were reachable by URL only (issue 16): the regulator's menu.
+        register(
+            NavItem(
+                "tendering_collusion",
+                "围标串标筛查",
+                "tendering:collusion",
+                "ti-zoom-exclamation",
+                "tendering.supervise",
+                25,
+            )
+        )
         register(
             NavItem(
                 "tendering_entrustments",

@@ -146,6 +146,18 @@ def test_subcontract_pages_approval(client, deal):
     assert sub.approved_at is not None
 
 
+def test_the_review_queue_button_shows_only_to_those_who_review(client, deal):
+    a = deal["actors"]
+    for who, shown in (("finance", True), ("auditor", True), ("contractor", False)):
+        _as(client, a[who])
+        page = client.get(reverse("contracts:index")).content.decode()
+        assert ('id="worklist-link"' in page) is shown, who
+        if shown:
+            assert client.get(reverse("contracts:worklist")).status_code == 200
+        else:
+            assert client.get(reverse("contracts:worklist")).status_code == 403
+
+
 def test_register_filters_and_excel_export(client, deal):
     a = deal["actors"]
     _as(client, a["owner"])

@@ -34,12 +34,17 @@ def test_ring_leaves_evidence_clean_tender_does_not(client, market, tmp_path):
     client.force_login(market["actors"]["regulator"].user)
     page = client.get(reverse("tendering:collusion")).content.decode()
     assert page.index(ring.code) < page.index(clean.code)
+    assert 'data-nav="tendering_collusion"' in page  # reached from the menu, not by URL
     detail = client.get(reverse("tendering:collusion_detail", args=[report.pk])).content.decode()
     assert "报价" in detail and "仅为审查线索" in detail
     r = client.get("/api/v1/tendering/collusion")
     assert r.status_code == 200 and r.json()[0]["tender_code"] == ring.code
     client.force_login(market["bidders"][0].user)
     assert client.get(reverse("tendering:collusion")).status_code == 403
+    assert (
+        'data-nav="tendering_collusion"'
+        not in client.get(reverse("tendering:index")).content.decode()
+    )
     assert client.get("/api/v1/tendering/collusion").status_code == 403
 
 
