@@ -3,6 +3,7 @@
 from django.urls import path
 
 from jianguan.tendering import views
+from jianguan.tendering.bids import views as bid_views
 from jianguan.tendering.collusion import views as views_collusion
 from jianguan.tendering.entrustment import views as views_entrustment
 from jianguan.tendering.manage import views as views_manage
@@ -30,4 +31,5 @@ urlpatterns = [
     path("<int:pk>/", views.tender_detail, name="tender"),
     path("<int:pk>/bid/", views.bid_page, name="bid"),
     path("bids/<int:pk>/unseal/", views.unseal_page, name="unseal"),
+    path("bids/<int:pk>/withdraw/", bid_views.bid_withdraw, name="bid_withdraw"),
 ]

@@ -125,10 +125,13 @@ def _own_bids(actor, tender: Tender) -> list[Bid]:
         tender.unseal_until is None or tender.unseal_until > now()
     )
     out = list(selectors.own_bids(actor=actor, tender=tender).order_by("-received_at", "-pk"))
+    # 招标投标法 29: withdrawal until the deadline, paused or not (as the service allows).
+    accepting = tender.status in workflow.ACCEPTING_BIDS and now() < tender.bid_deadline
     for bid in out:
         bid.status_label = Bid.STATUSES.get(bid.status, bid.status)
         bid.badge = BID_BADGES.get(bid.status, "bg-secondary-lt")
         bid.may_unseal = unsealing and bid.status == Bid.SUBMITTED
+        bid.may_withdraw = accepting and bid.status == Bid.SUBMITTED
     return out
 
 
