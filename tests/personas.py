@@ -164,3 +164,15 @@ def _uploads_in_tmp(request, settings, tmp_path_factory):
     if "_district" in request.fixturenames:
         return
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Each test starts with an empty cache: the menu badges are kept per user, organisation,
+    day and ledger size, and those repeat from test to test (ids and the ledger roll back).
+    The access matrix keeps its cache: its world is the same in every test (each request is
+    rolled back), and it asks only who gets through, which badges do not change."""
+    from django.core.cache import cache
+
+    if "world" not in request.fixturenames:
+        cache.clear()

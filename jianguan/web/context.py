@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from jianguan.core.timeutil import today_local
 from jianguan.core.todo import TodoItem, counts_by_module, todo_for
+from jianguan.ledger.models import LedgerState
 from jianguan.web import nav
 
 
@@ -20,20 +22,45 @@ def todo_of(request: HttpRequest) -> list[TodoItem]:
     return cached
 
 
+# Badges on every page without running every to-do provider on every page: the counts are
+# kept per person, organisation, day and ledger size. Work that comes or goes is a regulated
+# change, which is a ledger entry, so a new entry anywhere makes every count be gathered
+# again; a clock that runs out overnight changes the day. The time limit bounds what a change
+# that writes no entry (none should) could leave stale.
+BADGE_TTL_SECONDS = 600
+
+
+def _summary(todo: list[TodoItem]) -> tuple[dict[str, int], set[str]]:
+    badges = counts_by_module(todo)
+    badges["dashboard"] = len(todo)
+    late = {m for m in badges if any(i.overdue and i.module == m for i in todo)}
+    if any(i.overdue for i in todo):
+        late.add("dashboard")
+    return badges, late
+
+
+def _badges(request: HttpRequest) -> tuple[dict[str, int], set[str]]:
+    todo = getattr(request, "_todo", None)
+    actor = request.actor
+    state = LedgerState.objects.filter(pk=1).values_list("tree_size", flat=True).first()
+    key = f"jg:badges:{actor.user_id}:{actor.organisation_id}:{today_local()}:{state or 0}"
+    if todo is None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        todo = todo_of(request)
+    summary = _summary(todo)
+    cache.set(key, summary, BADGE_TTL_SECONDS)
+    return summary
+
+
 def navigation(request: HttpRequest) -> dict:
     actor = getattr(request, "actor", None)
     if actor is None or not actor.is_authenticated:
         return {"nav_items": [], "actor": actor}
     entries = []
     path = request.path
-    # The badges show the list the page has already gathered (the dashboard does): gathering
-    # it on every page cost every page render the providers' queries.
-    todo = getattr(request, "_todo", None) or []
-    badges = counts_by_module(todo)
-    badges["dashboard"] = len(todo)
-    late = {m for m in badges if any(i.overdue and i.module == m for i in todo)}
-    if any(i.overdue for i in todo):
-        late.add("dashboard")
+    badges, late = _badges(request)
     for item in nav.items():
         if not actor.can(item.permission):
             continue

@@ -81,6 +81,25 @@ def test_the_dashboard_starts_with_the_todo_list(site, client):
     assert 'data-badge="dashboard"' in page and 'data-badge="compliance"' in page
 
 
+def test_every_page_carries_the_badges_and_they_follow_the_work(site, client):
+    order = _order(site)
+    contractor = site["actors"]["contractor"]
+    client.force_login(_user(contractor))
+    # a page other than the dashboard, asked first (nothing gathered yet), then again (kept)
+    for _ in range(2):
+        page = client.get("/compliance/").content.decode()
+        assert 'data-badge="dashboard"' in page and 'data-badge="compliance"' in page
+    # the work is done: its ledger entry makes the counts be gathered again
+    services.order_answer(
+        actor=contractor,
+        order=order,
+        text="已补设临边防护栏杆",
+        files=[SimpleUploadedFile("e.pdf", PDF, content_type="application/pdf")],
+    )
+    page = client.get("/compliance/").content.decode()
+    assert 'data-badge="compliance"' not in page
+
+
 def test_anonymous_has_no_todo_list(client):
     r = client.get(TODO)
     assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
