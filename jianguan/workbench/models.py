@@ -5,4 +5,4 @@ from jianguan.workbench.notifications.models import (  # noqa: F401
     Notification,
     NotificationPreference,
 )
-from jianguan.workbench.search.models import SearchEntry  # noqa: E402, F401
+from jianguan.workbench.search.models import SearchEntry  # noqa: F401

@@ -56,9 +56,7 @@ def test_after_the_deadline_there_is_no_button_and_no_withdrawal(client, market,
     assert bid.status == Bid.SUBMITTED
 
 
-def test_another_bidder_cannot_withdraw_it_and_does_not_learn_it_exists(
-    client, market, submitted
-):
+def test_another_bidder_cannot_withdraw_it_and_does_not_learn_it_exists(client, market, submitted):
     _tender_, _actor, bid = submitted
     client.force_login(market["bidders"][1].user)
     assert client.post(reverse("tendering:bid_withdraw", args=[bid.pk])).status_code == 404
