@@ -137,6 +137,11 @@ def _score(officer, committee) -> None:
             )
             Expert.objects.filter(pk=expert.pk).update(user=user)
             expert.user = user
+            # The expert role comes with a membership (it is personal: the expert acts as
+            # itself, never for that organisation): at its employer, or else at the centre
+            # that keeps the pool. Without one the login could not open its own workbench.
+            home = expert.employer or officer.organisation
+            accounts.membership_grant(actor=SYSTEM, user=user, organisation=home, roles=["expert"])
         services.member_check_in(actor=officer, member=m, present=True)
         actor = actor_for(expert.user)
         for bid in bids:

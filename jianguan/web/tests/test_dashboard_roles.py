@@ -58,15 +58,8 @@ def _seated_expert() -> str:
     )
     assert seat is not None, "the demo district has a committee that sat"
     user = seat.expert.user
-    if not user.memberships.filter(is_active=True).exists():
-        # The demo's drawn experts have accounts but no membership (only the expert1…
-        # logins have one): give this one the personal expert role the logins have.
-        from jianguan.accounts.models import Organisation
-        from jianguan.accounts.services import membership_grant
-        from jianguan.core.actor import SYSTEM
-
-        org = Organisation.objects.filter(kind="designer").order_by("pk").first()
-        membership_grant(actor=SYSTEM, user=user, organisation=org, roles=["expert"])
+    # The demo gives a drawn expert's login its personal expert role (experts/demo.py).
+    assert any("expert" in m.roles for m in user.memberships.filter(is_active=True))
     return user.username
 
 
