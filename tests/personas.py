@@ -168,8 +168,8 @@ def _uploads_in_tmp(request, settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
-    """Each test starts with an empty cache: the menu badges are kept per user, organisation,
-    day and ledger size, and those repeat from test to test (ids and the ledger roll back).
+    """Each test starts with an empty cache: the menu badges are kept per user, organisation
+    and day, and those repeat from test to test (ids roll back).
     The access matrix keeps its cache: its world is the same in every test (each request is
     rolled back), and it asks only who gets through, which badges do not change."""
     from django.core.cache import cache

@@ -8,7 +8,6 @@ from django.urls import NoReverseMatch, reverse
 
 from jianguan.core.timeutil import today_local
 from jianguan.core.todo import TodoItem, counts_by_module, todo_for
-from jianguan.ledger.models import LedgerState
 from jianguan.web import nav
 
 
@@ -23,11 +22,19 @@ def todo_of(request: HttpRequest) -> list[TodoItem]:
 
 
 # Badges on every page without running every to-do provider on every page: the counts are
-# kept per person, organisation, day and ledger size. Work that comes or goes is a regulated
-# change, which is a ledger entry, so a new entry anywhere makes every count be gathered
-# again; a clock that runs out overnight changes the day. The time limit bounds what a change
-# that writes no entry (none should) could leave stale.
-BADGE_TTL_SECONDS = 600
+# kept per person, organisation and day for BADGE_TTL_SECONDS, and forgotten as soon as the
+# person writes anything (BadgeRefreshMiddleware), so one's own work shows at once; work that
+# others hand over shows within the time limit (and at once on the dashboard, which always
+# gathers the list).
+BADGE_TTL_SECONDS = 120
+
+
+def _badge_key(actor) -> str:
+    return f"jg:badges:{actor.user_id}:{actor.organisation_id}:{today_local()}"
+
+
+def badges_forget(actor) -> None:
+    cache.delete(_badge_key(actor))
 
 
 def _summary(todo: list[TodoItem]) -> tuple[dict[str, int], set[str]]:
@@ -41,9 +48,7 @@ def _summary(todo: list[TodoItem]) -> tuple[dict[str, int], set[str]]:
 
 def _badges(request: HttpRequest) -> tuple[dict[str, int], set[str]]:
     todo = getattr(request, "_todo", None)
-    actor = request.actor
-    state = LedgerState.objects.filter(pk=1).values_list("tree_size", flat=True).first()
-    key = f"jg:badges:{actor.user_id}:{actor.organisation_id}:{today_local()}:{state or 0}"
+    key = _badge_key(request.actor)
     if todo is None:
         hit = cache.get(key)
         if hit is not None:

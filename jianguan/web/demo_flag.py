@@ -3,13 +3,14 @@ banner, instead of every demo title and name carrying a marker (issue 16).
 
 The demo data itself is the flag: the first demo organisation `seed_demo` creates, found by
 its (deterministic) credit code. Rolled back with the data, and gone when the demo is, with
-no setting to forget; one indexed lookup per page render.
+no setting to forget; one indexed lookup a minute (kept in the cache).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from jianguan.accounts.models import Organisation
@@ -25,8 +26,15 @@ def _demo_credit_code() -> str:
     return demo.demo_credit_code(name, prefix)
 
 
+DEMO_FLAG_TTL_SECONDS = 60  # a page asks at most once a minute per process, not every render
+
+
 def demo_data_present() -> bool:
-    return Organisation.objects.filter(credit_code=_demo_credit_code()).exists()
+    present = cache.get("jg:demo_data")
+    if present is None:
+        present = Organisation.objects.filter(credit_code=_demo_credit_code()).exists()
+        cache.set("jg:demo_data", present, DEMO_FLAG_TTL_SECONDS)
+    return present
 
 
 def demo_flag(request: HttpRequest) -> dict:

@@ -26,3 +26,24 @@ class DomainErrorMiddleware:
         from jianguan.web.views import error_page
 
         return error_page(request, exception.status, exception.code, exception.message)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BadgeRefreshMiddleware:
+    """After a person writes (a page form or an API call), its menu badges are gathered afresh
+    on the next page: the work it just did is gone from them at once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        actor = getattr(request, "actor", None)
+        wrote = request.method not in SAFE_METHODS and response.status_code < 400  # not refused
+        if wrote and actor is not None and actor.is_authenticated:
+            from jianguan.web.context import badges_forget
+
+            badges_forget(actor)
+        return response
