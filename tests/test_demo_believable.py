@@ -122,17 +122,25 @@ def test_each_tender_sits_under_the_works_it_buys(demo_district):
 
 
 def test_every_demo_pdf_is_a_real_document_with_chinese_text(demo_district):
+    from django.apps import apps
+    from django.db import models
     from pypdf import PdfReader
 
-    roots = {Path(demo_district.media_root), Path(demo_district.data_dir)}
+    # The files the district's rows name: other tests of the session (the access matrix's
+    # world) leave their own uploads in the same folder after their rows are rolled back.
     # The onboarding demo (another issue, in progress) still uploads a placeholder licence
     # scan under accounts/licences/: drop this exclusion once it generates a real one.
-    files = {
-        p
-        for root in roots
-        for p in root.rglob("*.pdf")
-        if "demo-keys" not in p.parts and "licences" not in p.parts
-    }
+    media = Path(demo_district.media_root)
+    files = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                for name in model._default_manager.exclude(**{field.name: ""}).values_list(
+                    field.name, flat=True
+                ):
+                    path = media / name
+                    if name.endswith(".pdf") and "licences" not in path.parts:
+                        files.add(path)
     assert len(files) >= 20
     for path in sorted(files):
         data = path.read_bytes()

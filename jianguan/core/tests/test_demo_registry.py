@@ -8,7 +8,9 @@ from jianguan.core import demo
 
 
 def test_every_app_registers_its_seeder_in_the_district_timeline():
-    """Organisations before the register, tenders before their committees, contracts last."""
+    """Organisations before the register, tenders before their committees, contracts after
+    their awards; then the inboxes (from everyone's to-do list) and the search index (of
+    everything seeded)."""
     assert [s.name for s in demo.seeders()] == [
         "accounts",
         "registry",
@@ -18,6 +20,8 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "tendering",
         "committees",
         "contracts",
+        "notifications",
+        "search_index",
     ]
     assert all(callable(_load(s)) for s in demo.seeders())
 

@@ -122,7 +122,7 @@ _RATIO_SCREENS = frozenset({"cv", "spd", "diffp", "rd", "rdnor"})
 # Relative tolerance under which a spread counts as zero: float sums of equal prices leave ~1e-16 noise.
 _ZERO_TOL = 1e-12
 
-_NAME_ZH: dict[str, str] = {
+NAME_ZH: dict[str, str] = {
     "cv": "投标报价变异系数",
     "spd": "最高与最低报价价差率",
     "diffp": "次低价与最低价差率",
@@ -131,6 +131,8 @@ _NAME_ZH: dict[str, str] = {
     "kurt": "报价分布峰度",
     "skew": "报价分布偏度",
 }
+_NAME_ZH = NAME_ZH  # the pages label the screens with the same names
+
 _MEANING_ZH: dict[str, str] = {
     "cv": "报价异常集中",
     "spd": "报价区间异常狭窄",
