@@ -312,6 +312,15 @@ def _subjects(world: World) -> None:
     _member_relations(world, "committee@drawn", c_open)
     _member_relations(world, "committee@all_submitted", c_all)
     world.relations["tender@opened"] = world.relations["committee@drawn"]
+    # The collusion report of that tender (its page's pk is the report's, not the tender's).
+    from jianguan.tendering.models import CollusionReport
+
+    report = (
+        CollusionReport.objects.filter(tender=opened).order_by("pk").first()
+        or CollusionReport.objects.order_by("pk").first()
+    )
+    S["collusion@opened"] = {"pk": report.pk if report else MISSING}
+    world.relations["collusion@opened"] = world.relations["committee@drawn"]
     world.relations["tender@publicity"] = world.relations["committee@all_submitted"]
     own_gc = org["contractor"].pk
 
