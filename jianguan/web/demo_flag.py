@@ -30,11 +30,11 @@ DEMO_FLAG_TTL_SECONDS = 60  # a page asks at most once a minute per process, not
 
 
 def demo_data_present() -> bool:
-    present = cache.get("jg:demo_data")
-    if present is None:
-        present = Organisation.objects.filter(credit_code=_demo_credit_code()).exists()
-        cache.set("jg:demo_data", present, DEMO_FLAG_TTL_SECONDS)
-    return present
+    return cache.get_or_set(
+        "jg:demo_data",
+        lambda: Organisation.objects.filter(credit_code=_demo_credit_code()).exists(),
+        DEMO_FLAG_TTL_SECONDS,
+    )
 
 
 def demo_flag(request: HttpRequest) -> dict:

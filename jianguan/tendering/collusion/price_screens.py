@@ -231,8 +231,11 @@ def _sub_score(key: str, value: np.ndarray, threshold: float) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-d))
 
 
+RATIO_KEYS = frozenset({"cv", "spd", "diffp"})  # screens whose value is a share
+
+
 def _fmt(key: str, value: float) -> str:
-    if key in ("cv", "spd", "diffp"):
+    if key in RATIO_KEYS:
         return f"{value * 100:.1f}%"
     return f"{value:.2f}"
 

@@ -35,7 +35,7 @@ INDICATORS = {
 }
 
 # Indicators whose value is a share: shown as a percentage, like every ratio on the pages.
-RATIOS = frozenset({"proposal_similarity", "cv", "spd", "diffp"})
+RATIOS = price_screens.RATIO_KEYS | {"proposal_similarity"}
 
 
 def _shown(indicator: str, value: object) -> object:
