@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -43,47 +42,22 @@ def organisations_panel(actor, today) -> PanelContent:
 
 
 def _done(actor) -> list[dict]:
-    """The actor's own recent actions (已办), in words: what, on which object, when. The objects
-    are fetched one query per kind of object, not one per entry."""
-    from django.apps import apps
-
-    from jianguan.ledger.labels import label
+    """The actor's own recent actions (已办), in words: what, on which object, when (the
+    ledger's own wording of its rows, one query per kind of object)."""
+    from jianguan.ledger.display import describe
     from jianguan.ledger.selectors import entries_done_by
 
     entries = list(entries_done_by(actor=actor, limit=8))
-    models, wanted = {}, {}
-    for entry in entries:
-        key = (entry.object_app, entry.object_model)
-        if key not in models:
-            try:
-                models[key] = apps.get_model(*key)
-            except LookupError:
-                models[key] = None
-        wanted.setdefault(key, set()).add(entry.object_id)
-    found = {}
-    for key, ids in wanted.items():
-        model = models[key]
-        if model is None:
-            continue
-        try:
-            pks = [model._meta.pk.to_python(i) for i in ids]
-        except ValidationError:  # an id this model cannot have: shown without its object
-            continue
-        for obj in model._default_manager.filter(pk__in=pks):
-            found[(key, str(obj.pk))] = obj
-    rows = []
-    for entry in entries:
-        key = (entry.object_app, entry.object_model)
-        model = models[key]
-        rows.append(
-            {
-                "entry": entry,
-                "label": label(entry.type),
-                "kind": model._meta.verbose_name if model else "",
-                "object": found.get((key, str(entry.object_id))),
-            }
-        )
-    return rows
+    words = describe(entries)
+    return [
+        {
+            "entry": e,
+            "label": words[e.index].label,
+            "kind": words[e.index].kind,
+            "object": words[e.index].name,
+        }
+        for e in entries
+    ]
 
 
 @never_cache
