@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jianguan.tendering",
     "jianguan.experts",
     "jianguan.contracts",
+    "jianguan.smartsite",
     "jianguan.web",
 ]
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SmartsiteConfig(AppConfig):
+    name = "jianguan.smartsite"
+    label = "smartsite"
+    verbose_name = "智慧工地"
+
+    def ready(self) -> None:
+        # Each sub-domain registers its navigation, to-do providers, grants and seeders here.
+        pass

@@ -1,0 +1,2 @@
+"""The smart site's models live in its sub-packages (``workers/models.py``,
+``monitors/models.py``); Django finds them through the imports below."""
