@@ -49,6 +49,7 @@ MODULES: dict[str, list[str]] = {
     # one known-answer test that records through the database (seconds of CPU a mutant).
     "jianguan/ledger/merkle.py": [
         "jianguan/ledger/tests/test_merkle.py",
+        "jianguan/ledger/tests/test_merkle_errors.py",
         "jianguan/ledger/tests/test_known_answers.py",
         "jianguan/ledger/tests/test_merkle_edges.py",
         "-k",
@@ -56,6 +57,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "jianguan/ledger/merkle_consistency.py": [
         "jianguan/ledger/tests/test_merkle.py",
+        "jianguan/ledger/tests/test_merkle_errors.py",
         "jianguan/ledger/tests/test_known_answers.py",
         "jianguan/ledger/tests/test_merkle_edges.py",
         "-k",
@@ -63,6 +65,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "jianguan/ledger/merkle_memory.py": [
         "jianguan/ledger/tests/test_merkle.py",
+        "jianguan/ledger/tests/test_merkle_errors.py",
         "jianguan/ledger/tests/test_known_answers.py",
         "jianguan/ledger/tests/test_merkle_edges.py",
         "-k",
