@@ -1,0 +1,1 @@
+"""Real-name workers (实名制), labour contracts, placements, gate devices and attendance."""
