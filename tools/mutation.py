@@ -78,6 +78,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "jianguan/experts/draw.py": [
         "jianguan/experts/tests/test_draw.py",
+        "jianguan/experts/tests/test_draw_edges.py",
         "jianguan/experts/tests/test_known_answers.py",
     ],
     "jianguan/tendering/workflow.py": ["jianguan/tendering/tests/test_workflow_edges.py"],
