@@ -33,6 +33,7 @@ from jianguan.projects.forms import (
     LeadForm,
     ParticipantForm,
 )
+from jianguan.projects.links import project_links
 from jianguan.projects.models import KeyNode, Participant, Project, ProjectLead
 from jianguan.projects.workflow import STAGE_LABELS, Stage, check_transition, next_stage
 
@@ -82,6 +83,7 @@ def _render_detail(
             "inspect": side is not None,
             "sign": bool(completion["my_parties"]),
         },
+        "app_links": project_links(actor, project),
         "inspect_side": {"regulator": "监管部门检查员", "supervisor": "总监理工程师"}.get(
             side or ""
         ),
