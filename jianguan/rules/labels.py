@@ -75,6 +75,7 @@ GROUPS: dict[str, str] = {
     "risk": "风险评估",
     "safety": "安全生产",
     "settlement": "竣工结算",
+    "smartsite": "智慧工地",
     "subcontract": "分包",
     "tender": "招标",
     "tender_notice": "招标公告",
