@@ -24,6 +24,7 @@ urlpatterns = [
     path("tendering/", include("jianguan.tendering.urls")),
     path("experts/", include("jianguan.experts.urls")),
     path("contracts/", include("jianguan.contracts.urls")),
+    path("smartsite/", include("jianguan.smartsite.urls")),
     path("workbench/", include("jianguan.workbench.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),

@@ -1,0 +1,9 @@
+"""The smart site's pages: each sub-domain's own urls, under /smartsite/."""
+
+from django.urls import include, path
+
+app_name = "smartsite"
+
+urlpatterns = [
+    path("", include("jianguan.smartsite.images.urls")),
+]
