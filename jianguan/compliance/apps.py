@@ -15,9 +15,10 @@ class ComplianceConfig(AppConfig):
 
         register_seeder("compliance", "jianguan.compliance.demo:seed", order=40)
 
-        from jianguan.compliance import facts, permissions  # noqa: F401  (registers grants)
+        from jianguan.compliance import actions, facts, permissions  # noqa: F401  (grants)
 
         facts.register_all()
+        actions.register_all()  # 发起检查 on the project page
 
         from jianguan.compliance import todo
 

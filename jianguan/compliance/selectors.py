@@ -216,3 +216,18 @@ def dashboard_compliance(*, actor: Actor, on: dt.date) -> dict:
         ],
         "sanctions_total": sum(in_force.values()),
     }
+
+
+def projects_to_inspect(*, actor: Actor, query: str, limit: int = 20) -> list[Project]:
+    """The index page's project picker (发起检查): projects the actor sees and may inspect whose
+    code or name contains `query` (issue 16: a project without orders is reached here too)."""
+    from jianguan.compliance.actions import may_inspect
+
+    # no control characters: PostgreSQL refuses NUL in a LIKE pattern
+    query = "".join(ch for ch in (query or "") if ord(ch) >= 32).strip()[:100]
+    if not query:
+        return []
+    qs = project_list_visible_to(actor=actor).filter(
+        Q(code__icontains=query) | Q(name__icontains=query)
+    )
+    return [p for p in qs.order_by("-code")[:limit] if may_inspect(actor, p)]

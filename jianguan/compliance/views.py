@@ -61,7 +61,16 @@ def index(request: HttpRequest) -> HttpResponse:
     orders = selectors.order_filters(
         selectors.orders_visible_to(actor=request.actor), actor=request.actor, params=request.GET
     ).order_by("-issued_on", "-pk")[:200]
+    # 发起检查 on any project, orders or none (issue 16): the inspector's project picker.
+    actor = request.actor
+    inspector = actor.can("compliance.inspect_as_regulator") or actor.can(
+        "compliance.inspect_as_supervisor"
+    )
+    project_q = (request.GET.get("project_q") or "").strip()[:100] if inspector else ""
     ctx = {
+        "inspector": inspector,
+        "project_q": project_q,
+        "picked": selectors.projects_to_inspect(actor=actor, query=project_q) if project_q else [],
         "orders": orders,
         "filtered": any(request.GET.get(k) for k in ("status", "open", "overdue", "mine")),
         "overdue": selectors.overdue_orders(actor=request.actor).count(),

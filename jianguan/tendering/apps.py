@@ -45,6 +45,18 @@ class TenderingConfig(AppConfig):
                 25,
             )
         )
+        # Complaints had an API only (issue 16): the supervising department's menu; a bidder
+        # files and follows its own from the tender page.
+        register(
+            NavItem(
+                "tendering_complaints",
+                "投诉处理",
+                "tendering:complaints",
+                "ti-message-report",
+                "tendering.supervise",
+                25,
+            )
+        )
         register(
             NavItem(
                 "tendering_entrustments",

@@ -55,7 +55,7 @@ def complaints_to_handle(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
             kind="tendering.complaint_accept" if accepting else "tendering.complaint_decide",
             title=f"{verb}投诉：{c.tender.title}（{c.tender.code}），{c.complainant.name}投诉"
             f"{Complaint.SUBJECTS.get(c.subject, '')}",
-            url=reverse("tendering:tender", args=[c.tender_id]),
+            url=reverse("tendering:complaint", args=[c.pk]),
             due=due,
             overdue=due is not None and due < today,
             module="tendering",

@@ -1,6 +1,6 @@
 """Signed-in tendering pages (the writes go through /api/v1/tendering from bid.js)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from jianguan.tendering import views
 from jianguan.tendering.bids import views as bid_views
@@ -24,6 +24,7 @@ urlpatterns = [
         views_entrustment.entrustment_contract,
         name="entrustment_contract",
     ),
+    path("complaints/", include("jianguan.tendering.complaints.urls")),
     path("collusion/", views_collusion.index, name="collusion"),
     path("collusion/market/", views_collusion.market, name="collusion_market"),
     path("collusion/<int:pk>/", views_collusion.detail, name="collusion_detail"),

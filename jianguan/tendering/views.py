@@ -18,6 +18,7 @@ from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import now
 from jianguan.tendering import procedures, selectors, workflow
 from jianguan.tendering.award.sanctioned import sanctioned_candidates
+from jianguan.tendering.complaints import selectors as complaint_selectors
 from jianguan.tendering.manage.views import can_manage
 from jianguan.tendering.models import Bid, BidderKey, Tender
 from jianguan.tendering.public import selectors as sel_public
@@ -169,6 +170,12 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if involved or supervise or can_manage(actor, tender)
         else [],
     }
+    # 投诉 (issue 16: the complaint pages are reached from the tender): a bidder files one;
+    # the supervising department and a complainant see this tender's complaints.
+    ctx["may_complain"] = complaint_selectors.may_complain(actor, tender)
+    ctx["complaints_count"] = (
+        complaint_selectors.complaints_visible_to(actor=actor).filter(tender=tender).count()
+    )
     if can_manage(actor, tender):
         ctx.update(manage_context(tender))
     return render(request, "tendering/tender.html", ctx)

@@ -452,6 +452,19 @@ def _subjects(world: World) -> None:
         title="访问矩阵：监管人员的通知",
     )
     S["notification@regulator"] = {"notification_id": note.pk, "pk": note.pk}
+    # A complaint of bidder1's (= the contractor's firm) on the awarded tender, for the
+    # complaint pages: the complainant and the supervising department see it, nobody else.
+    from jianguan.core.timeutil import today_local
+    from jianguan.tendering.services.complaints import complaint_file
+
+    complaint = complaint_file(
+        actor=_actor("bidder1"),
+        tender=Tender.objects.get(pk=S["tender@awarded"]["pk"]),
+        subject="other",
+        text="访问矩阵：对评标过程的投诉",
+        known_on=today_local(),
+    )
+    S["complaint@awarded"] = {"complaint_id": complaint.pk, "pk": complaint.pk}
     S["missing"] = {
         k: MISSING
         for k in (

@@ -11,6 +11,7 @@ from jianguan.projects.links import ProjectLink, project_links, register_project
 @pytest.fixture
 def registered():
     saved = dict(links._LINKS)
+    links._LINKS.clear()  # only these two: the apps' own links ask real actors
     register_project_link(
         ProjectLink(
             "zz_test",
