@@ -11,3 +11,6 @@ class SmartsiteConfig(AppConfig):
         from jianguan.smartsite.workers import setup as workers_setup
 
         workers_setup.register_all()
+        from jianguan.smartsite.monitors import setup as monitors_setup
+
+        monitors_setup.register_all()

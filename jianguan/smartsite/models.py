@@ -1,4 +1,5 @@
 """The smart site's models live in its sub-packages (``workers/models.py``,
 ``monitors/models.py``); Django finds them through the imports below."""
 
+from jianguan.smartsite.monitors import models as monitors_models  # noqa: F401
 from jianguan.smartsite.workers import models as workers_models  # noqa: F401

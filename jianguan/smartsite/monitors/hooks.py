@@ -1,0 +1,39 @@
+"""Where alerting hooks into the ingest: ``register_batch_hook(fn)``.
+
+Each hook is called after the transaction that saved a batch of readings has committed, with
+the list of :class:`~jianguan.smartsite.monitors.models.Reading` objects just written (their
+``device`` attached; duplicates of an earlier copy left out). Alerts (noise day/night limits,
+PM10, exceedance counts — issue 17 part 5) register here from their own module; a failing
+hook is logged and never undoes or blocks the ingest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+log = logging.getLogger("jianguan.smartsite.ingest")
+
+BatchHook = Callable[[Sequence[Any]], None]
+_HOOKS: list[BatchHook] = []
+
+
+def register_batch_hook(hook: BatchHook) -> None:
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+
+
+def unregister_batch_hook(hook: BatchHook) -> None:
+    if hook in _HOOKS:
+        _HOOKS.remove(hook)
+
+
+def run_batch_hooks(readings: Sequence[Any]) -> None:
+    if not readings:
+        return
+    for hook in list(_HOOKS):
+        try:
+            hook(readings)
+        except Exception:  # a broken alert rule must not lose or block readings
+            log.exception("batch hook %r failed", hook)

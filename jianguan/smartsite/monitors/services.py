@@ -1,0 +1,340 @@
+"""Monitor writes: device registration and status, the ingest of a batch, retention.
+
+The ingest is one function for the three paths (HJ 212 TCP, MQTT, HTTP): a batch of
+:class:`Incoming` items is written in one transaction with ``bulk_create`` (raw frames,
+readings, quarantined frames), and the batch hooks (alerting) run after it commits. The TCP
+server acknowledges a frame only after this function has returned (the batch is durable).
+Readings are not ledger entries (DESIGN.md "Ledger"); registering a device and changing its
+status are decisions and are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.permissions import require
+from jianguan.ledger.services import record
+from jianguan.rules.lookup import rule_value
+from jianguan.smartsite import hj212
+from jianguan.smartsite.monitors import hooks, readings, workflow
+from jianguan.smartsite.monitors.models import Device, QuarantinedFrame, RawFrame, Reading
+
+BATCH_SIZE = 500
+#: A device's last-seen time is refreshed at most this often (one UPDATE per device a batch
+#: would dominate the ingest with 1,000 devices).
+LAST_SEEN_EVERY = dt.timedelta(seconds=30)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+# --- devices ----------------------------------------------------------------------------
+
+
+def device_register(
+    *,
+    actor: Actor,
+    project: Any,
+    mn: str,
+    name: str = "",
+    kind: str = "dust_noise",
+    password: str = "",
+    pm_unit: str = "ug_m3",
+    crc_variants: Sequence[str] = ("hj212",),
+    at_boundary: bool = True,
+) -> tuple[Device, str]:
+    """Register a monitor on a project (or claim an MN heard before as unknown).
+
+    Returns the device and its HTTP key, shown once: only its SHA-256 is stored.
+    """
+    require(actor, "smartsite.monitors_manage")
+    mn = (mn or "").strip()
+    if not 1 <= len(mn) <= 32 or not mn.isascii() or not mn.isprintable() or ";" in mn:
+        raise ValidationFailed("设备编号（MN）须为 1–32 个可打印 ASCII 字符", code="bad_mn")
+    if kind not in workflow.DEVICE_KIND:
+        raise ValidationFailed("未知的设备类型", code="bad_device_kind")
+    if pm_unit not in workflow.PM_UNIT:
+        raise ValidationFailed("未知的颗粒物单位", code="bad_pm_unit")
+    bad = [v for v in crc_variants if v not in hj212.CRC_VARIANTS]
+    if bad or not crc_variants:
+        raise ValidationFailed("未知的校验码算法", code="bad_crc_variant")
+    key = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        device = Device.objects.select_for_update().filter(mn=mn).first()
+        if device is not None and device.status != workflow.UNKNOWN:
+            raise Conflict(f"设备编号 {mn} 已登记", code="device_exists")
+        device = device or Device(mn=mn)
+        device.project = project
+        device.name, device.kind, device.password = name, kind, password
+        device.pm_unit, device.crc_variants = pm_unit, list(crc_variants)
+        device.at_boundary, device.status, device.key_hash = (
+            at_boundary,
+            workflow.ACTIVE,
+            hash_key(key),
+        )
+        device.save()
+        record(
+            actor=actor,
+            type="smartsite.device_registered",
+            obj=device,
+            payload={"mn": mn, "project": project.code, "kind": kind, "name": name},
+        )
+    return device, key
+
+
+def device_set_status(*, actor: Actor, device: Device, status: str, reason: str) -> Device:
+    """Quarantine, retire or reactivate a device; the reason goes on the ledger."""
+    require(actor, "smartsite.monitors_manage")
+    if status not in (workflow.ACTIVE, workflow.QUARANTINED, workflow.RETIRED):
+        raise ValidationFailed("不能设为该状态", code="bad_device_status")
+    if device.status == workflow.UNKNOWN:
+        raise ValidationFailed("未登记的设备须先登记到项目", code="device_unknown")
+    if not reason.strip():
+        raise ValidationFailed("请填写原因", code="reason_required")
+    with transaction.atomic():
+        old = device.status
+        device.status = status
+        device.save(update_fields=["status", "updated_at"])
+        record(
+            actor=actor,
+            type="smartsite.device_status_changed",
+            obj=device,
+            payload={"mn": device.mn, "from": old, "to": status, "reason": reason.strip()},
+        )
+    return device
+
+
+# --- ingest -----------------------------------------------------------------------------
+
+
+@dataclass
+class Incoming:
+    """One thing a device sent: an HJ 212 frame (``parsed`` from :func:`hj212.parse`, or
+    ``error`` when it could not be read) or a JSON reading (``payload``)."""
+
+    source: str
+    text: str
+    mn: str = ""
+    parsed: Mapping[str, Any] | None = None
+    payload: Mapping[str, Any] | None = None
+    error: str = ""
+    peer: str = ""
+    received_at: dt.datetime | None = None
+
+
+@dataclass
+class BatchResult:
+    #: per item: "saved", "duplicate", "raw" (kept, no reading in it), or a quarantine reason
+    outcomes: list[str] = field(default_factory=list)
+    #: per item: {field: reason} of refused values (only for saved readings)
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+
+    @property
+    def durable(self) -> list[bool]:
+        """Whether each item is safely stored (the TCP server acknowledges only those)."""
+        return [o in ("saved", "duplicate", "raw") for o in self.outcomes]
+
+
+_valid_flags_cache: dict[dt.date, tuple[str, ...]] = {}
+
+
+def valid_flags(on: dt.date) -> tuple[str, ...]:
+    """The data flags that count as valid (rule ``smartsite.valid_data_flags``), once a day."""
+    if on not in _valid_flags_cache:
+        text = str(rule_value("smartsite.valid_data_flags", on=on))
+        _valid_flags_cache.clear()
+        _valid_flags_cache[on] = tuple(f.strip() for f in text.split(",") if f.strip())
+    return _valid_flags_cache[on]
+
+
+def _safe_text(text: str) -> str:
+    # Non-UTF-8 bytes arrive as lone surrogates (surrogateescape) and PostgreSQL refuses NUL.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def _crc_ok(item: Incoming, device: Device) -> bool:
+    assert item.parsed is not None
+    if item.parsed.get("crc_ok"):
+        return True
+    variants = [v for v in device.crc_variants or () if v in hj212.CRC_VARIANTS]
+    if not variants or variants == ["hj212"]:
+        return False
+    try:
+        return bool(hj212.parse(item.text, crc_variants=variants)["crc_ok"])
+    except hj212.FrameError:
+        return False
+
+
+def _reading_of(item: Incoming, device: Device, flags: tuple[str, ...]):
+    if item.parsed is not None:
+        return readings.from_cp(
+            item.parsed.get("cp") or {},
+            cn=item.parsed.get("cn"),
+            pm_unit=device.pm_unit,
+            valid_flags=flags,
+        )
+    return readings.from_json(item.payload or {}, pm_unit=device.pm_unit)
+
+
+def _verdict(item: Incoming, device: Device | None) -> str | None:
+    """The quarantine reason for an item, or None when it may be stored as the device's."""
+    if item.error:
+        return item.error
+    if device is None or device.status == workflow.UNKNOWN:
+        return "unknown_mn"
+    if device.status == workflow.QUARANTINED:
+        return "quarantined_device"
+    if device.status == workflow.RETIRED:
+        return "retired_device"
+    if item.parsed is not None:
+        if not _crc_ok(item, device):
+            return "bad_crc"
+        if device.password and item.parsed.get("pw") != device.password:
+            return "bad_password"
+    return None
+
+
+def readings_ingest(*, actor: Actor, items: Sequence[Incoming]) -> BatchResult:
+    """Write one batch: raw frames, readings (first copy wins), quarantined traffic."""
+    now = timezone.now()
+    result = BatchResult()
+    if not items:
+        return result
+    mns = {item.mn for item in items if item.mn}
+    devices = {d.mn: d for d in Device.objects.filter(mn__in=mns)}
+    flags = valid_flags(timezone.localdate(now))
+    raws, quarantined, new_readings, seen = [], [], [], {}
+    for item in items:
+        received = item.received_at or now
+        device = devices.get(item.mn)
+        reason = _verdict(item, device)
+        if reason is None:
+            assert device is not None
+            raws.append(
+                RawFrame(
+                    device=device,
+                    received_at=received,
+                    source=item.source,
+                    text=_safe_text(item.text),
+                    crc_ok=True if item.parsed is not None else None,
+                    peer=item.peer[:64],
+                )
+            )
+            seen[device.pk] = device
+            try:
+                parsed = _reading_of(item, device, flags)
+            except readings.ReadingError as exc:
+                reason = exc.code if exc.code in workflow.QUARANTINE_REASON else "malformed"
+                detail = str(exc)
+            else:
+                if parsed is None:
+                    result.outcomes.append("raw")
+                    result.rejected.append({})
+                    continue
+                reading = Reading(
+                    device=device,
+                    time=parsed.time,
+                    period=parsed.period,
+                    received_at=received,
+                    source=item.source,
+                    rejected=parsed.rejected,
+                    **parsed.values,
+                )
+                new_readings.append(reading)
+                result.outcomes.append("saved")
+                result.rejected.append(parsed.rejected)
+                continue
+        else:
+            detail = workflow.QUARANTINE_REASON.get(reason, "")
+        quarantined.append(
+            QuarantinedFrame(
+                received_at=received,
+                mn=_safe_text(item.mn)[:64],
+                source=item.source,
+                reason=reason,
+                detail=detail[:200],
+                text=_safe_text(item.text),
+                peer=item.peer[:64],
+            )
+        )
+        result.outcomes.append(reason)
+        result.rejected.append({})
+    with transaction.atomic():
+        unknown = [mn for mn in mns if mn not in devices and len(mn) <= 32]
+        if unknown:
+            # An MN heard but never registered becomes an "unknown" device the regulator
+            # can see and a project can claim; its frames stay in quarantine.
+            Device.objects.bulk_create(
+                [Device(mn=mn, status=workflow.UNKNOWN) for mn in unknown],
+                ignore_conflicts=True,
+            )
+        RawFrame.objects.bulk_create(raws, batch_size=BATCH_SIZE)
+        QuarantinedFrame.objects.bulk_create(quarantined, batch_size=BATCH_SIZE)
+        saved = _insert_readings(new_readings)
+        stale = [
+            d for d in seen.values() if not d.last_seen_at or now - d.last_seen_at > LAST_SEEN_EVERY
+        ]
+        for device in stale:
+            device.last_seen_at = now
+        if stale:
+            Device.objects.bulk_update(stale, ["last_seen_at"], batch_size=BATCH_SIZE)
+        transaction.on_commit(lambda: hooks.run_batch_hooks(saved))
+    saved_ids = {id(r) for r in saved}
+    index = 0
+    for position, outcome in enumerate(result.outcomes):
+        if outcome == "saved":
+            reading = new_readings[index]
+            index += 1
+            if id(reading) not in saved_ids:
+                result.outcomes[position] = "duplicate"
+    result.readings = saved
+    return result
+
+
+def _insert_readings(new: list[Reading]) -> list[Reading]:
+    """Insert, skipping a (device, period, time) already stored or repeated in the batch."""
+    if not new:
+        return []
+    unique: dict[tuple, Reading] = {}
+    for reading in new:
+        unique.setdefault((reading.device_id, reading.period, reading.time), reading)
+    times = [r.time for r in unique.values()]
+    existing = set(
+        Reading.objects.filter(
+            device_id__in={r.device_id for r in unique.values()},
+            time__gte=min(times),
+            time__lte=max(times),
+        ).values_list("device_id", "period", "time")
+    )
+    fresh = [r for key, r in unique.items() if key not in existing]
+    # ignore_conflicts covers a concurrent writer (MQTT and TCP at once) racing the read above.
+    Reading.objects.bulk_create(fresh, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    return fresh
+
+
+def raw_records_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Delete raw and quarantined frames older than the retention in rule data."""
+    require(actor, "smartsite.monitors_manage")
+    now = now or timezone.now()
+    years = int(rule_value("smartsite.raw_record_retention", on=timezone.localdate(now)))
+    cutoff = (
+        now.replace(year=now.year - years)
+        if not (now.month == 2 and now.day == 29)
+        else (now.replace(year=now.year - years, day=28))
+    )
+    with transaction.atomic():
+        raw, _ = RawFrame.objects.filter(received_at__lt=cutoff).delete()
+        quarantined, _ = QuarantinedFrame.objects.filter(received_at__lt=cutoff).delete()
+    return raw + quarantined
