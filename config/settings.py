@@ -289,3 +289,14 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-jgdx00")
 MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+# --- smart site ingest (issue 17) -----------------------------------------------------------
+# HJ 212 TCP listener (`manage.py hj212_server`), MQTT broker (`manage.py mqtt_subscriber`),
+# and the per-device rate of the HTTP reading endpoint.
+HJ212_HOST = os.environ.get("HJ212_HOST", "0.0.0.0")
+HJ212_PORT = int(os.environ.get("HJ212_PORT", "9212"))
+MQTT_HOST = os.environ.get("MQTT_HOST", "127.0.0.1")
+MQTT_PORT = int(os.environ.get("MQTT_PORT", "1883"))
+MQTT_USERNAME = os.environ.get("MQTT_USERNAME", "")
+MQTT_PASSWORD = os.environ.get("MQTT_PASSWORD", "")
+SMARTSITE_HTTP_REQUESTS_PER_MINUTE = int(os.environ.get("SMARTSITE_HTTP_REQUESTS_PER_MINUTE", "120"))
