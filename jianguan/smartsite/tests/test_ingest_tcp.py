@@ -18,7 +18,7 @@ from jianguan.smartsite.tests.monitors_helpers import MN1, build_monitors, uploa
 
 @pytest.fixture
 def server(transactional_db):
-    site = build_monitors()
+    build_monitors()
     loop = asyncio.new_event_loop()
     srv = HJ212Server(host="127.0.0.1", port=0, flush_interval=0.05, idle_timeout=10)
     thread = threading.Thread(target=loop.run_forever, daemon=True)
