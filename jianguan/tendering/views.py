@@ -86,6 +86,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": STATUS_LABELS,
         "perms_manage": request.actor.can("tendering.manage"),
+        # 投诉: the supervising department handles them, a bidder follows its own
+        "complaints_link": complaint_selectors.supervises(request.actor)
+        or request.actor.can("tendering.bid"),
     }
     return render(request, "tendering/index.html", ctx)
 

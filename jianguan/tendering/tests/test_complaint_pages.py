@@ -60,6 +60,8 @@ def test_bidder_files_regulator_accepts_and_decides(client, market, tender):
     assert "已提交，待受理" in page and "其他违法行为" in page and bidder.organisation.name in page
     assert "提出投诉" in page  # the 履历 panel, in words
     assert not any(f in page for f in FORMS)
+    index = client.get(reverse("tendering:index")).content.decode()
+    assert f'href="{reverse("tendering:complaints")}"' in index  # the bidder's way back to it
     mine = client.get(reverse("tendering:complaints")).content.decode()
     assert tender.title in mine and "本单位的投诉" in mine
     # the tender page now leads the complainant to its complaint
@@ -165,6 +167,8 @@ def test_others_get_403_or_404_and_no_buttons(client, market, tender):
     # the owner is the tenderer: no button, and the form is refused
     page = _as(client, owner).get(reverse("tendering:tender", args=[tender.pk])).content.decode()
     assert 'id="btn-complain"' not in page and 'id="btn-complaints"' not in page
+    index = client.get(reverse("tendering:index")).content.decode()
+    assert 'id="btn-complaints"' not in index
     assert client.get(reverse("tendering:complaint_file", args=[tender.pk])).status_code == 403
     # a third bidder may complain itself, but sees none of the others' complaints
     page = _as(client, third).get(reverse("tendering:tender", args=[tender.pk])).content.decode()
