@@ -14,3 +14,6 @@ class SmartsiteConfig(AppConfig):
         from jianguan.smartsite.monitors import setup as monitors_setup
 
         monitors_setup.register_all()
+        from jianguan.smartsite.images import setup as images_setup
+
+        images_setup.register_all()

@@ -429,6 +429,7 @@ def _subjects(world: World) -> None:
     S["document@issued"] = {"code": _issued_document_code()}
     S["document@unknown"] = {"code": "0000000000"}
     _onboarding_subjects(S)
+    _site_subjects(S, proj)
     S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
     try:
         from jianguan.tendering.models import Entrustment
@@ -489,6 +490,41 @@ def _subjects(world: World) -> None:
     S["missing"]["kind"] = "evidence"
     S["missing"]["rest"] = "nope"
     S["none"] = {}
+
+
+def _site_subjects(S: dict, project) -> None:
+    """A camera, a danger zone and a photo on the contractor's own site (smart site pages)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from jianguan.smartsite.images import services as site
+
+    contractor = _actor("contractor")
+    camera = site.camera_register(
+        actor=contractor, project=project, name="访问矩阵摄像机", stream_url="rtsp://10.0.0.9/1"
+    )
+    lon, lat = float(project.longitude), float(project.latitude)
+    ring = [[lon, lat], [lon + 0.001, lat], [lon + 0.001, lat + 0.001], [lon, lat]]
+    zone = site.danger_zone_draw(
+        actor=contractor,
+        project=project,
+        name="访问矩阵危险区域",
+        kind="other",
+        polygon={"type": "Polygon", "coordinates": [ring]},
+    )
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    (image,) = site.images_upload(
+        actor=contractor,
+        project=project,
+        kind="photo",
+        files=[SimpleUploadedFile("p.jpg", out.getvalue(), "image/jpeg")],
+    )
+    S["camera@own"] = {"pk": camera.pk}
+    S["zone@own"] = {"pk": zone.pk}
+    S["siteimage@own"] = {"pk": image.pk, "size": "thumb"}
 
 
 def _onboarding_subjects(S: dict) -> None:

@@ -1,0 +1,106 @@
+"""Reads of cameras, site images and danger zones: whoever sees the project sees its site."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+
+from jianguan.core.actor import Actor
+from jianguan.core.errors import NotFound, PermissionDenied
+from jianguan.core.timeutil import today_local
+from jianguan.projects.models import Project
+from jianguan.projects.selectors import project_get_visible_to
+from jianguan.projects.visibility import is_participant
+from jianguan.smartsite.images.models import Camera, DangerZone, SiteImage
+
+
+def project_for(*, actor: Actor, pk: int) -> Project:
+    if not actor.can("smartsite.view"):
+        raise PermissionDenied("无权查看智慧工地", code="permission_denied")
+    return project_get_visible_to(actor=actor, pk=pk)
+
+
+def may_act(actor: Actor, project: Project, permission: str) -> bool:
+    """The grant, and the actor's own project: a participant, or the district's regulator."""
+    if not actor.can(permission):
+        return False
+    return actor.is_kind("regulator") or is_participant(actor, project.pk)
+
+
+def require_act(actor: Actor, project: Project, permission: str) -> None:
+    if not may_act(actor, project, permission):
+        raise PermissionDenied("无权在该项目办理此事项", code="permission_denied")
+
+
+def cameras_of(project: Project) -> QuerySet[Camera]:
+    return project.cameras.order_by("-is_active", "name")
+
+
+def zones_of(project: Project, *, active: bool = True) -> QuerySet[DangerZone]:
+    qs = project.danger_zones.select_related("drawn_by")
+    return qs.filter(is_active=True).order_by("name") if active else qs.order_by("-created_at")
+
+
+def images_of(
+    project: Project, *, day: dt.date | None = None, kind: str = "", camera: int | None = None
+) -> QuerySet[SiteImage]:
+    """A project's images of one Beijing day (the server's time zone is Asia/Shanghai)."""
+    qs = project.site_images.select_related("camera", "uploaded_by")
+    if day is not None:
+        qs = qs.filter(taken_at__date=day)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if camera:
+        qs = qs.filter(camera_id=camera)
+    return qs.order_by("-taken_at", "-pk")
+
+
+def image_days(project: Project, *, limit: int = 60) -> list[dict]:
+    """The days that have images, newest first, with their counts: the gallery's date list."""
+    rows = (
+        project.site_images.annotate(day=TruncDate("taken_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("-day")[:limit]
+    )
+    return [{"day": r["day"], "n": r["n"]} for r in rows]
+
+
+def latest_day(project: Project) -> dt.date:
+    days = image_days(project, limit=1)
+    return days[0]["day"] if days else today_local()
+
+
+def image_get(*, actor: Actor, pk: int) -> SiteImage:
+    image = SiteImage.objects.select_related("project", "camera").filter(pk=pk).first()
+    if image is None:
+        raise NotFound("影像不存在", code="image_not_found")
+    try:
+        project_for(actor=actor, pk=image.project_id)
+    except (NotFound, PermissionDenied):
+        raise NotFound("影像不存在或无权查看", code="image_not_found") from None
+    return image
+
+
+def camera_get(*, actor: Actor, pk: int) -> Camera:
+    camera = Camera.objects.filter(pk=pk).first()
+    if camera is None:
+        raise NotFound("摄像机不存在", code="camera_not_found")
+    try:
+        project_for(actor=actor, pk=camera.project_id)
+    except (NotFound, PermissionDenied):
+        raise NotFound("摄像机不存在或无权查看", code="camera_not_found") from None
+    return camera
+
+
+def zone_get(*, actor: Actor, pk: int) -> DangerZone:
+    zone = DangerZone.objects.filter(pk=pk).first()
+    if zone is None:
+        raise NotFound("危险区域不存在", code="zone_not_found")
+    try:
+        project_for(actor=actor, pk=zone.project_id)
+    except (NotFound, PermissionDenied):
+        raise NotFound("危险区域不存在或无权查看", code="zone_not_found") from None
+    return zone

@@ -1,0 +1,22 @@
+"""Codes and limits of site images, cameras and danger zones. Pure: no queries."""
+
+from __future__ import annotations
+
+IMAGE_KIND = {
+    "snapshot": "监控抓拍",
+    "drone": "无人机航拍",
+    "photo": "现场照片",
+}
+ZONE_KIND = {
+    "excavation": "深基坑",
+    "height": "高处作业区",
+    "lifting": "起重吊装区",
+    "electric": "临时用电区",
+    "hot_work": "动火作业区",
+    "storage": "危险品存放区",
+    "other": "其他危险区域",
+}
+# One upload: a drone flight's worth of frames. More goes in several uploads.
+MAX_BATCH = 50
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+STREAM_SCHEMES = ("rtsp", "rtmp", "http", "https")
