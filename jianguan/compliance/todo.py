@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.urls import reverse
-
 from jianguan.compliance.selectors import orders_visible_to
 from jianguan.core.actor import Actor
-from jianguan.core.todo import TodoItem, register_todo
+from jianguan.core.todo import TodoItem, pk_url, register_todo
 
 
 def orders_to_answer(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
@@ -23,14 +21,20 @@ def orders_to_answer(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     orders = orders_visible_to(actor=actor).filter(
         responsible_organisation_id=actor.organisation_id, status__in=("open", "failed")
     )
-    for order in orders.order_by("due_on", "pk"):
-        again = "（复查不通过，须重新整改）" if order.status == "failed" else ""
+    # The columns the title needs, not whole orders with their joined rows: a regulator or a
+    # large contractor has hundreds of orders on the list (bench/workbench.py).
+    rows = orders.order_by("due_on", "pk").values_list(
+        "pk", "number", "status", "due_on", "project__name"
+    )
+    url = pk_url("compliance:order")
+    for pk, number, status, due_on, project in rows:
+        again = "（复查不通过，须重新整改）" if status == "failed" else ""
         yield TodoItem(
             kind="compliance.order_answer",
-            title=f"回复整改通知单 {order.number}：{order.project.name}{again}",
-            url=reverse("compliance:order", args=[order.pk]),
-            due=order.due_on,
-            overdue=order.due_on < today,
+            title=f"回复整改通知单 {number}：{project}{again}",
+            url=url(pk),
+            due=due_on,
+            overdue=due_on < today,
             module="compliance",
         )
 
@@ -45,11 +49,15 @@ def orders_to_reinspect(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         status="answered",
         finding__inspection__inspector_organisation_id=actor.organisation_id,
     )
-    for order in orders.order_by("due_on", "pk"):
+    rows = orders.order_by("due_on", "pk").values_list(
+        "pk", "number", "project__name", "responsible_organisation__name"
+    )
+    url = pk_url("compliance:order")
+    for pk, number, project, responsible in rows:
         yield TodoItem(
             kind="compliance.order_reinspect",
-            title=f"复查整改通知单 {order.number}：{order.project.name}（{order.responsible_organisation.name}已回复）",
-            url=reverse("compliance:order", args=[order.pk]),
+            title=f"复查整改通知单 {number}：{project}（{responsible}已回复）",
+            url=url(pk),
             due=None,
             overdue=False,
             module="compliance",

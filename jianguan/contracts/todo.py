@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.urls import reverse
-
 from jianguan.contracts import workflow
 from jianguan.contracts.claims.selectors import worklist
 from jianguan.contracts.models import Variation
 from jianguan.contracts.selectors import contract_list_visible_to
 from jianguan.core.actor import Actor
-from jianguan.core.todo import TodoItem, register_todo
+from jianguan.core.todo import TodoItem, pk_url, register_todo
 
 # variation status -> the step that decides it next, and who takes that step
 NEXT_STEP = {
@@ -44,6 +42,7 @@ def _claim_action(actor: Actor, claim) -> tuple[str, str] | None:
 def claims_to_act_on(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     if not actor.organisation_id:
         return
+    url = pk_url("contracts:claim")
     for claim in worklist(actor=actor):
         action = _claim_action(actor, claim)
         if action is None:
@@ -54,7 +53,7 @@ def claims_to_act_on(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
             kind=kind,
             title=f"{verb}：进度款申请 {claim.number}（第 {claim.sequence} 期），"
             f"{contract.title}，{contract.contractor.name}",
-            url=reverse("contracts:claim", args=[claim.pk]),
+            url=url(claim.pk),
             module="contracts",
         )
 
@@ -70,6 +69,7 @@ def variations_to_decide(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         contract__in=contract_list_visible_to(actor=actor).values("pk"),
         status__in=tuple(NEXT_STEP),
     ).select_related("contract")
+    url = pk_url("contracts:variation")
     for v in pending.order_by("submitted_at", "pk"):
         step = NEXT_STEP[v.status]
         if step == "regulator":
@@ -83,7 +83,7 @@ def variations_to_decide(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         yield TodoItem(
             kind="contracts.variation_decide",
             title=f"{workflow.VARIATION_STEPS[step]}：变更 {v.number} {v.title}（{v.contract.title}）",
-            url=reverse("contracts:variation", args=[v.pk]),
+            url=url(v.pk),
             module="contracts",
         )
 

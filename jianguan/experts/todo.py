@@ -8,10 +8,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from jianguan.core.actor import Actor
-from jianguan.core.todo import TodoItem, register_todo
+from jianguan.core.todo import TodoItem, pk_url, register_todo
 from jianguan.experts.models import Member, ReportSignature, Sheet
 
 
@@ -39,6 +38,7 @@ def sheets_to_submit(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         .filter(open=0)
         .values_list("member_id", flat=True)
     )
+    url = pk_url("experts:committee")
     for seat in seats:
         if seat.pk in done:
             continue
@@ -46,7 +46,7 @@ def sheets_to_submit(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         yield TodoItem(
             kind="experts.sheet_submit",
             title=f"评审并提交评分表：{tender.title}（{tender.code}）",
-            url=reverse("experts:committee", args=[seat.committee_id]),
+            url=url(seat.committee_id),
             module="experts",
         )
 
@@ -55,12 +55,13 @@ def reports_to_sign(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     if not actor.user_id:
         return
     signed = ReportSignature.objects.values("member_id")
+    url = pk_url("experts:committee")
     for seat in _seats(actor).filter(committee__result__isnull=False).exclude(pk__in=signed):
         tender = seat.committee.tender
         yield TodoItem(
             kind="experts.report_sign",
             title=f"签署评标报告：{tender.title}（{tender.code}）",
-            url=reverse("experts:committee", args=[seat.committee_id]),
+            url=url(seat.committee_id),
             module="experts",
         )
 

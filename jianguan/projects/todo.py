@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.urls import reverse
-
 from jianguan.core.actor import Actor
-from jianguan.core.todo import TodoItem, register_todo
+from jianguan.core.todo import TodoItem, pk_url, register_todo
 from jianguan.projects.models import JointInspection, KeyNode, Participant
 from jianguan.projects.selectors import project_list_visible_to
 
@@ -39,29 +37,31 @@ def nodes_to_inspect(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
                 role="supervisor", organisation_id=actor.organisation_id, is_active=True
             ).values("project_id")
         )
+    # The columns the title needs, not whole nodes and projects (a regulator has hundreds of
+    # nodes on the list, bench/workbench.py); the first open node of each project is next.
     nodes = (
         KeyNode.objects.filter(project__in=projects.values("pk"))
         .exclude(status="passed")
-        .select_related("project")
         .order_by("project_id", "sequence")
+        .values_list("pk", "project_id", "name", "status", "planned_date", "project__name")
     )
-    first: dict[int, KeyNode] = {}
+    first: dict[int, tuple] = {}
     for node in nodes:
-        first.setdefault(node.project_id, node)
+        first.setdefault(node[1], node)
     signed = set(
-        JointInspection.objects.filter(key_node__in=[n.pk for n in first.values()], closed=False)
+        JointInspection.objects.filter(key_node__in=[n[0] for n in first.values()], closed=False)
         .exclude(**{f"{side}_result": ""})
         .values_list("key_node_id", flat=True)
     )
-    for node in first.values():
-        due = node.planned_date
-        if node.pk in signed or (due is not None and due > today + NODE_LOOKAHEAD):
+    url = pk_url("projects:detail", "#nodes")
+    for pk, project_id, name, status, due, project in first.values():
+        if pk in signed or (due is not None and due > today + NODE_LOOKAHEAD):
             continue
-        again = "（上次未通过，复检）" if node.status == "failed" else ""
+        again = "（上次未通过，复检）" if status == "failed" else ""
         yield TodoItem(
             kind="projects.node_inspect",
-            title=f"关键节点联合检查：{node.project.name} · {node.name}{again}",
-            url=reverse("projects:detail", args=[node.project_id]) + "#nodes",
+            title=f"关键节点联合检查：{project} · {name}{again}",
+            url=url(project_id),
             due=due,
             overdue=due is not None and due < today,
             module="projects",

@@ -12,6 +12,9 @@ from jianguan.core.timeutil import today_local
 from jianguan.web.context import todo_of
 from jianguan.web.panels import PanelContent, panels_for
 
+# Rows of the to-do list the dashboard shows before "查看全部".
+TODO_SHOWN = 50
+
 
 @permission_required("dashboard.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -20,11 +23,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     orders and claims, the reviewers' queues, an expert's committees."""
     todo = todo_of(request)
     panels = panels_for(request.actor, today_local())
+    # The most urgent rows (overdue first, then by due date) and a link to all of them: a
+    # regulator's thousand rows were half the page's time (bench/workbench.py) and nobody
+    # reads past the first screens; ?todo=all shows the whole list on the same page.
+    shown = todo if request.GET.get("todo") == "all" else todo[:TODO_SHOWN]
     return render(
         request,
         "web/dashboard.html",
         {
             "todo": todo,
+            "todo_shown": shown,
+            "todo_hidden": len(todo) - len(shown),
+            "todo_collapsible": len(shown) > TODO_SHOWN,
             "done": _done(request.actor),
             "todo_overdue": sum(1 for item in todo if item.overdue),
             "panels": panels,

@@ -5,22 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.urls import reverse
-
+from jianguan.accounts.models import OrganisationApplication
 from jianguan.accounts.onboarding import selectors
 from jianguan.accounts.onboarding import workflow as wf
 from jianguan.core.actor import Actor
-from jianguan.core.todo import TodoItem, register_todo
+from jianguan.core.todo import TodoItem, pk_url, register_todo
 
 
 def applications_to_review(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     if not actor.can("accounts.application.review"):
         return
-    for app in selectors.application_list_for_review(actor=actor, status=wf.SUBMITTED):
+    # The columns the title needs, not whole applications with their joined rows: the queue
+    # can be hundreds long (bench/workbench.py).
+    kinds = dict(OrganisationApplication._meta.get_field("kind").flatchoices)
+    url = pk_url("accounts:application_detail")
+    rows = selectors.application_list_for_review(actor=actor, status=wf.SUBMITTED)
+    for pk, number, name, kind in rows.values_list("pk", "number", "name", "kind"):
         yield TodoItem(
             kind="accounts.application_review",
-            title=f"入驻申请 {app.number}：{app.name}（{app.get_kind_display()}）待审核",
-            url=reverse("accounts:application_detail", args=[app.pk]),
+            title=f"入驻申请 {number}：{name}（{kinds.get(kind, kind)}）待审核",
+            url=url(pk),
             module="onboarding",
         )
 
