@@ -6,20 +6,16 @@ approve through the services (their pages are covered by the view tests); the fi
 takes the claim from its worklist, cuts a line with a reason and approves; the auditor then
 reviews blind to that cut (the page says why) and sees it only after submitting.
 
-Same Chromium launch as test_login_browser; the `deal` fixture of the contracts tests sets
+Chromium, the recorder and the login come from conftest.py; the `deal` fixture of the contracts tests sets
 up the project, the parties and a signed 5-line contract (no seed_demo: too slow).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
 
 from jianguan.contracts import workflow
 from jianguan.contracts.claims import reviews as review_services
@@ -27,33 +23,14 @@ from jianguan.contracts.models import BoqItem, PaymentClaim, ReviewCut
 from jianguan.contracts.tests.conftest import deal  # noqa: F401  (shared fixture)
 from jianguan.core.timeutil import today_local
 from jianguan.projects.tests.test_services import world  # noqa: F401  (used by `deal`)
-from tests.e2e.csp import CspWatch
+from tests.e2e.conftest import DESKTOP, LOCAL_HOSTS, log_in, save_shot
 
-CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 PASSWORD = "Persona-pass-2026"
 CUT_REASON = "复核扣减重复计算部分"
 QUANTITY_CHECK = "累计申报工程量不超过合同工程量"
 INDEPENDENT_NOTE = "财政评审结果在审计复审提交前对审计单位不可见"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium_path():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    return CHROMIUM
-
-
-def _save(page, tmp_path, name):
-    shot = tmp_path / name
-    page.screenshot(path=str(shot), full_page=True)
-    if os.environ.get("SCREENSHOT_DIR"):
-        Path(os.environ["SCREENSHOT_DIR"], name).write_bytes(shot.read_bytes())
-    return shot
 
 
 def flash(page):
@@ -71,15 +48,12 @@ def _approve_through_services(deal, claim, persona):  # noqa: F811
 def test_claim_through_finance_and_independent_audit_review(
     transactional_db,
     live_server,
-    chromium_path,
+    browser,
+    recorder,
     tmp_path,
-    monkeypatch,
     deal,  # noqa: F811
 ):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here (and the
-    # live server's) are ordinary synchronous code, so tell Django not to refuse them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     contract = deal["contract"]
     actors = deal["actors"]
@@ -89,173 +63,133 @@ def test_claim_through_finance_and_independent_audit_review(
     start = end - dt.timedelta(days=20)
     base = live_server.url
 
-    requested: list[str] = []
-    failed: list[str] = []
-    console_errors: list[str] = []
-    watches: list[CspWatch] = []
+    def login_as(username: str, next_path: str):
+        """A fresh browser context (own cookies) logged in through the real login page."""
+        page = browser.new_page(**DESKTOP)
+        recorder.watch(page)
+        log_in(page, base, username, PASSWORD, next_path)
+        return page.context, page
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    # 1. The contractor: claims tab → new claim with an inflated quantity.
+    ctx, page = login_as(actors["contractor"].username, f"/contracts/{contract.pk}/")
+    # The money chart is drawn by contracts/money_chart.js (no inline script).
+    expect(page.locator("#contract-chart canvas")).to_have_count(1)
+    page.goto(f"{base}/contracts/{contract.pk}/claims/")
+    expect(page.locator("#claims-table")).to_contain_text("暂无进度款申请")
+    page.click("#new-claim")
+    page.wait_for_url(f"{base}/contracts/{contract.pk}/claims/new/")
+    expect(page.get_by_role("heading", name="新建进度款申请")).to_be_visible()
+    page.fill("#id_period_start", start.isoformat())
+    page.fill("#id_period_end", end.isoformat())
+    page.fill(f"input[name=q_{item.pk}]", "999")
+    page.fill(f"input[name=n_{item.pk}]", "第一期计量单")
+    expect(page.locator("#filled-count")).to_have_text("1")  # counted on change
+    page.get_by_role("button", name="保存草稿并校验").click()
+    page.wait_for_url(f"{base}/contracts/claims/*/")
+    claim = PaymentClaim.objects.get(contract=contract)
+    claim_url = f"{base}/contracts/claims/{claim.pk}/"
+    assert page.url == claim_url
+    quantity_check = page.locator('#claim-checks [data-check="quantity_exceeds_boq"]')
+    expect(quantity_check).to_have_attribute("data-passed", "0")
+    expect(quantity_check).to_contain_text(QUANTITY_CHECK)
+    expect(quantity_check).to_contain_text("累计申报 999")
 
-        def login_as(username: str, next_path: str):
-            """A fresh browser context (own cookies) logged in through the real login page."""
-            context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-            page = context.new_page()
-            watches.append(CspWatch(page))
-            page.on("request", lambda request: requested.append(request.url))
-            page.on(
-                "response",
-                lambda r: (
-                    failed.append(f"{r.status} {r.request.method} {urlsplit(r.url).path}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                    else None
-                ),
-            )
-            page.on(
-                "console",
-                lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
-            )
-            page.goto(f"{base}/accounts/login/?next={next_path}")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(base + next_path)
-            return context, page
+    # Submitting anyway: the checks fail on the page, the claim stays a draft.
+    page.click("#submit-claim")
+    expect(page.locator("#claim-error")).to_contain_text("自动校验未通过")
+    expect(page.locator("#claim-error")).to_contain_text(QUANTITY_CHECK)
+    expect(quantity_check).to_have_attribute("data-passed", "0")
+    claim.refresh_from_db()
+    assert claim.status == workflow.C_DRAFT and claim.round == 0
 
-        try:
-            # 1. The contractor: claims tab → new claim with an inflated quantity.
-            ctx, page = login_as(actors["contractor"].username, f"/contracts/{contract.pk}/")
-            # The money chart is drawn by contracts/money_chart.js (no inline script).
-            expect(page.locator("#contract-chart canvas")).to_have_count(1)
-            page.goto(f"{base}/contracts/{contract.pk}/claims/")
-            expect(page.locator("#claims-table")).to_contain_text("暂无进度款申请")
-            page.click("#new-claim")
-            page.wait_for_url(f"{base}/contracts/{contract.pk}/claims/new/")
-            expect(page.get_by_role("heading", name="新建进度款申请")).to_be_visible()
-            page.fill("#id_period_start", start.isoformat())
-            page.fill("#id_period_end", end.isoformat())
-            page.fill(f"input[name=q_{item.pk}]", "999")
-            page.fill(f"input[name=n_{item.pk}]", "第一期计量单")
-            expect(page.locator("#filled-count")).to_have_text("1")  # counted on change
-            page.get_by_role("button", name="保存草稿并校验").click()
-            page.wait_for_url(f"{base}/contracts/claims/*/")
-            claim = PaymentClaim.objects.get(contract=contract)
-            claim_url = f"{base}/contracts/claims/{claim.pk}/"
-            assert page.url == claim_url
-            quantity_check = page.locator('#claim-checks [data-check="quantity_exceeds_boq"]')
-            expect(quantity_check).to_have_attribute("data-passed", "0")
-            expect(quantity_check).to_contain_text(QUANTITY_CHECK)
-            expect(quantity_check).to_contain_text("累计申报 999")
+    # Correct the quantity on the same page, save, submit: every check passes.
+    page.get_by_role("link", name="修改申请").click()
+    page.wait_for_url(f"{base}/contracts/{contract.pk}/claims/new/?claim={claim.pk}")
+    expect(page.get_by_role("heading", name=f"修改进度款申请 {claim.number}")).to_be_visible()
+    expect(page.locator(f"input[name=q_{item.pk}]")).to_have_value("999")
+    page.fill(f"input[name=q_{item.pk}]", "100")
+    page.get_by_role("button", name="保存草稿并校验").click()
+    page.wait_for_url(claim_url)
+    expect(quantity_check).to_have_attribute("data-passed", "1")
+    page.click("#submit-claim")
+    page.wait_for_url(claim_url)
+    expect(flash(page)).to_contain_text(f"已提交进度款申请 {claim.number}")
+    expect(page.locator("#claim-checks .card-title")).to_have_text("自动校验（提交时结果）")
+    checks = page.locator("#claim-checks [data-check]")
+    assert checks.count() >= 4
+    expect(page.locator('#claim-checks [data-passed="0"]')).to_have_count(0)
+    expect(quantity_check).to_contain_text(QUANTITY_CHECK)
+    claim.refresh_from_db()
+    assert claim.status == workflow.C_SUPERVISOR and claim.round == 1
+    assert claim.lines.get().cumulative_quantity == Decimal("100.000")
+    ctx.close()
 
-            # Submitting anyway: the checks fail on the page, the claim stays a draft.
-            page.click("#submit-claim")
-            expect(page.locator("#claim-error")).to_contain_text("自动校验未通过")
-            expect(page.locator("#claim-error")).to_contain_text(QUANTITY_CHECK)
-            expect(quantity_check).to_have_attribute("data-passed", "0")
-            claim.refresh_from_db()
-            assert claim.status == workflow.C_DRAFT and claim.round == 0
+    # 2. The supervisor and the owner approve (services, to save time).
+    _approve_through_services(deal, claim, "supervisor")
+    _approve_through_services(deal, claim, "owner")
+    claim.refresh_from_db()
+    assert claim.status == workflow.C_FINANCE
 
-            # Correct the quantity on the same page, save, submit: every check passes.
-            page.get_by_role("link", name="修改申请").click()
-            page.wait_for_url(f"{base}/contracts/{contract.pk}/claims/new/?claim={claim.pk}")
-            expect(
-                page.get_by_role("heading", name=f"修改进度款申请 {claim.number}")
-            ).to_be_visible()
-            expect(page.locator(f"input[name=q_{item.pk}]")).to_have_value("999")
-            page.fill(f"input[name=q_{item.pk}]", "100")
-            page.get_by_role("button", name="保存草稿并校验").click()
-            page.wait_for_url(claim_url)
-            expect(quantity_check).to_have_attribute("data-passed", "1")
-            page.click("#submit-claim")
-            page.wait_for_url(claim_url)
-            expect(flash(page)).to_contain_text(f"已提交进度款申请 {claim.number}")
-            expect(page.locator("#claim-checks .card-title")).to_have_text("自动校验（提交时结果）")
-            checks = page.locator("#claim-checks [data-check]")
-            assert checks.count() >= 4
-            expect(page.locator('#claim-checks [data-passed="0"]')).to_have_count(0)
-            expect(quantity_check).to_contain_text(QUANTITY_CHECK)
-            claim.refresh_from_db()
-            assert claim.status == workflow.C_SUPERVISOR and claim.round == 1
-            assert claim.lines.get().cumulative_quantity == Decimal("100.000")
-            ctx.close()
+    # The finance bureau: worklist → claim → start, cut one line, approve.
+    ctx, page = login_as(actors["finance"].username, "/contracts/worklist/")
+    expect(page.locator("#pending-count")).to_have_text("1")
+    row = page.locator(f'#worklist-pending tr[data-claim="{claim.pk}"]')
+    expect(row).to_contain_text("财政评审")
+    row.get_by_role("link", name=claim.number).click()
+    page.wait_for_url(claim_url)
+    page.click("#start-review")
+    page.wait_for_url(claim_url)
+    expect(page.locator("#review-panel .card-title")).to_contain_text("财政")
+    line = claim.lines.get()
+    page.select_option("#id_line", str(line.pk))
+    page.fill("#id_accepted_quantity", "90")
+    page.fill("#id_reason", CUT_REASON)
+    page.get_by_role("button", name="记录审减").click()
+    page.wait_for_url(claim_url)
+    expect(page.locator("#own-cuts")).to_contain_text(CUT_REASON)
+    page.select_option("#id_decision", "approve")
+    page.fill("#id_opinion", "财政评审同意，核减部分见审减明细")
+    page.get_by_role("button", name="提交审核意见").click()
+    page.wait_for_url(claim_url)
+    expect(flash(page)).to_have_text("已提交审核意见")
+    claim.refresh_from_db()
+    assert claim.status == workflow.C_AUDIT
+    assert ReviewCut.objects.get(line=line).reason == CUT_REASON
+    ctx.close()
 
-            # 2. The supervisor and the owner approve (services, to save time).
-            _approve_through_services(deal, claim, "supervisor")
-            _approve_through_services(deal, claim, "owner")
-            claim.refresh_from_db()
-            assert claim.status == workflow.C_FINANCE
+    # 3. The auditor reviews blind to the finance cut, and is told why.
+    ctx, page = login_as(actors["auditor"].username, f"/contracts/claims/{claim.pk}/")
+    expect(page.locator("#hidden-note")).to_contain_text(INDEPENDENT_NOTE)
+    expect(page.locator("#hidden-note")).to_contain_text("独立复审")
+    assert CUT_REASON not in page.locator("body").inner_text()
+    assert CUT_REASON not in page.content()
+    expect(page.locator('#submitted-reviews [data-review-stage="finance"]')).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    shot = save_shot(page, tmp_path, "claim-auditor.png")
+    assert shot.stat().st_size > 30_000
 
-            # The finance bureau: worklist → claim → start, cut one line, approve.
-            ctx, page = login_as(actors["finance"].username, "/contracts/worklist/")
-            expect(page.locator("#pending-count")).to_have_text("1")
-            row = page.locator(f'#worklist-pending tr[data-claim="{claim.pk}"]')
-            expect(row).to_contain_text("财政评审")
-            row.get_by_role("link", name=claim.number).click()
-            page.wait_for_url(claim_url)
-            page.click("#start-review")
-            page.wait_for_url(claim_url)
-            expect(page.locator("#review-panel .card-title")).to_contain_text("财政")
-            line = claim.lines.get()
-            page.select_option("#id_line", str(line.pk))
-            page.fill("#id_accepted_quantity", "90")
-            page.fill("#id_reason", CUT_REASON)
-            page.get_by_role("button", name="记录审减").click()
-            page.wait_for_url(claim_url)
-            expect(page.locator("#own-cuts")).to_contain_text(CUT_REASON)
-            page.select_option("#id_decision", "approve")
-            page.fill("#id_opinion", "财政评审同意，核减部分见审减明细")
-            page.get_by_role("button", name="提交审核意见").click()
-            page.wait_for_url(claim_url)
-            expect(flash(page)).to_have_text("已提交审核意见")
-            claim.refresh_from_db()
-            assert claim.status == workflow.C_AUDIT
-            assert ReviewCut.objects.get(line=line).reason == CUT_REASON
-            ctx.close()
+    page.click("#start-review")
+    page.wait_for_url(claim_url)
+    expect(page.locator("#review-submit-form")).to_be_visible()
+    assert CUT_REASON not in page.content()
+    page.select_option("#id_decision", "approve")
+    page.fill("#id_opinion", "审计复审同意")
+    page.get_by_role("button", name="提交审核意见").click()
+    page.wait_for_url(claim_url)
+    expect(flash(page)).to_have_text("已提交审核意见")
+    finance = page.locator('#submitted-reviews [data-review-stage="finance"]')
+    expect(finance).to_contain_text(CUT_REASON)
+    expect(page.locator("#hidden-note")).to_have_count(0)
+    expect(page.locator("#certificate-link")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    save_shot(page, tmp_path, "claim-auditor-after.png")
+    claim.refresh_from_db()
+    assert claim.status == workflow.C_APPROVED
+    assert claim.lines.get().approved_cumulative_quantity == Decimal("90.000")
+    ctx.close()
 
-            # 3. The auditor reviews blind to the finance cut, and is told why.
-            ctx, page = login_as(actors["auditor"].username, f"/contracts/claims/{claim.pk}/")
-            expect(page.locator("#hidden-note")).to_contain_text(INDEPENDENT_NOTE)
-            expect(page.locator("#hidden-note")).to_contain_text("独立复审")
-            assert CUT_REASON not in page.locator("body").inner_text()
-            assert CUT_REASON not in page.content()
-            expect(page.locator('#submitted-reviews [data-review-stage="finance"]')).to_have_count(
-                0
-            )
-            page.wait_for_load_state("networkidle")
-            shot = _save(page, tmp_path, "claim-auditor.png")
-            assert shot.stat().st_size > 30_000
-
-            page.click("#start-review")
-            page.wait_for_url(claim_url)
-            expect(page.locator("#review-submit-form")).to_be_visible()
-            assert CUT_REASON not in page.content()
-            page.select_option("#id_decision", "approve")
-            page.fill("#id_opinion", "审计复审同意")
-            page.get_by_role("button", name="提交审核意见").click()
-            page.wait_for_url(claim_url)
-            expect(flash(page)).to_have_text("已提交审核意见")
-            finance = page.locator('#submitted-reviews [data-review-stage="finance"]')
-            expect(finance).to_contain_text(CUT_REASON)
-            expect(page.locator("#hidden-note")).to_have_count(0)
-            expect(page.locator("#certificate-link")).to_be_visible()
-            page.wait_for_load_state("networkidle")
-            _save(page, tmp_path, "claim-auditor-after.png")
-            claim.refresh_from_db()
-            assert claim.status == workflow.C_APPROVED
-            assert claim.lines.get().approved_cumulative_quantity == Decimal("90.000")
-            ctx.close()
-        finally:
-            browser.close()
-            # Playwright runs this block in a greenlet with its own contextvars, so the ORM
-            # calls above got their own database connection (Django keeps connections per
-            # context): close it, or PostgreSQL cannot drop the test database at the end.
-            connections.close_all()
-
-    hosts = {urlsplit(u).hostname for u in requested if urlsplit(u).scheme in ("http", "https")}
+    hosts = recorder.hosts()
+    requested, failed = recorder.requested, recorder.failed
     assert hosts, "the pages made no HTTP requests at all?"
     assert hosts <= LOCAL_HOSTS, f"requests left the machine: {sorted(hosts - LOCAL_HOSTS)}"
     assert any("/static/" in u for u in requested)
@@ -263,6 +197,6 @@ def test_claim_through_finance_and_independent_audit_review(
     assert failed == [f"400 POST /contracts/claims/{claim.pk}/submit/"]
     # "Failed to load resource" is the browser reporting that deliberate 400 (and a missing
     # favicon); anything else is a script error.
-    assert [e for e in console_errors if not e.startswith("Failed to load resource")] == []
-    for watch in watches:  # every document under the CSP, and no violation reported
+    assert recorder.script_errors() == []
+    for watch in recorder.watches:  # every document under the CSP, and no violation reported
         watch.assert_clean()

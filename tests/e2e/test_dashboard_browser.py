@@ -1,16 +1,12 @@
 """The finance bureau's dashboard in a real browser: the claim waiting for its review is on
 the dashboard (to-do list and review panel), and one click opens it.
 
-Same Chromium launch as test_login_browser; the `deal` fixture of the contracts tests sets up
-the parties and a signed contract (seed_demo would take minutes); the claim is filed and
-passed through the supervisor and the owner by the services.
+Chromium, the recorder and the login come from conftest.py; the `deal` fixture of the
+contracts tests sets up the parties and a signed contract (seed_demo would take minutes); the
+claim is filed and passed through the supervisor and the owner by the services.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,36 +15,22 @@ from jianguan.contracts.claims import services as claims
 from jianguan.contracts.tests.conftest import deal  # noqa: F401  (shared fixture)
 from jianguan.contracts.tests.test_claims import new_claim
 from jianguan.projects.tests.test_services import world  # noqa: F401  (used by `deal`)
-from tests.e2e.csp import CspWatch
+from tests.e2e.conftest import DESKTOP, LOCAL_HOSTS, log_in, save_shot
 
-CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 PASSWORD = "Persona-pass-2026"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def chromium_path():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    return CHROMIUM
-
-
 def test_finance_sees_its_claim_review_on_the_dashboard_and_opens_it(
     transactional_db,
     live_server,
-    chromium_path,
+    browser,
+    recorder,
     tmp_path,
-    monkeypatch,
     deal,  # noqa: F811
 ):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here (and the
-    # live server's) are ordinary synchronous code, so tell Django not to refuse them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from jianguan.rules.services import rules_sync_from_data
 
@@ -64,54 +46,27 @@ def test_finance_sees_its_claim_review_on_the_dashboard_and_opens_it(
     base = live_server.url
     claim_path = f"/contracts/claims/{claim.pk}/"
 
-    requested: list[str] = []
-    failed: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-            csp = CspWatch(page)
-            page.on("request", lambda request: requested.append(request.url))
-            page.on(
-                "response",
-                lambda r: (
-                    failed.append(f"{r.status} {urlsplit(r.url).path}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                    else None
-                ),
-            )
-            page.goto(f"{base}/accounts/login/?next=/")
-            page.fill("#id_username", actors["finance"].username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(base + "/")
+    page = browser.new_page(**DESKTOP)
+    csp = recorder.watch(page)
+    log_in(page, base, actors["finance"].username, PASSWORD)
 
-            # The to-do list comes first and names the claim; the review panel counts it.
-            expect(page.locator("#todo-list")).to_contain_text(claim.number)
-            panel = page.locator('[data-panel="contracts_reviews"]')
-            expect(panel).to_be_visible()
-            expect(panel.locator("#review-queue-count")).to_have_text("1")
-            expect(panel.locator("#review-queue")).to_contain_text(claim.contract.project.name)
-            # The finance bureau's dashboard is its own: no district picture, no project matrix.
-            expect(page.locator('[data-panel="organisations"]')).to_have_count(0)
-            expect(page.locator('[data-panel="projects"]')).to_have_count(0)
-            shot = tmp_path / "dashboard-finance.png"
-            page.screenshot(path=str(shot), full_page=True)
-            if os.environ.get("SCREENSHOT_DIR"):
-                Path(os.environ["SCREENSHOT_DIR"], shot.name).write_bytes(shot.read_bytes())
+    # The to-do list comes first and names the claim; the review panel counts it.
+    expect(page.locator("#todo-list")).to_contain_text(claim.number)
+    panel = page.locator('[data-panel="contracts_reviews"]')
+    expect(panel).to_be_visible()
+    expect(panel.locator("#review-queue-count")).to_have_text("1")
+    expect(panel.locator("#review-queue")).to_contain_text(claim.contract.project.name)
+    # The finance bureau's dashboard is its own: no district picture, no project matrix.
+    expect(page.locator('[data-panel="organisations"]')).to_have_count(0)
+    expect(page.locator('[data-panel="projects"]')).to_have_count(0)
+    save_shot(page, tmp_path, "dashboard-finance.png")
 
-            panel.locator(f'#review-queue a[href="{claim_path}"]').click()
-            page.wait_for_url(base + claim_path)
-            expect(page.locator("body")).to_contain_text(claim.number)
-            violations = csp.violations()
-        finally:
-            browser.close()
+    panel.locator(f'#review-queue a[href="{claim_path}"]').click()
+    page.wait_for_url(base + claim_path)
+    expect(page.locator("body")).to_contain_text(claim.number)
+    violations = csp.violations()
 
-    hosts = {urlsplit(u).hostname for u in requested if urlsplit(u).scheme in ("http", "https")}
+    hosts = recorder.hosts()
     assert hosts <= LOCAL_HOSTS
-    assert failed == []
+    assert recorder.failed == []
     csp.assert_clean(violations)

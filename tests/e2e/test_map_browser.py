@@ -1,24 +1,21 @@
 """The one map on a phone (390×844) with no tile server configured: the schematic base map is
 drawn (town polygons as SVG paths, from the site's own static file), the project markers are
-on it, and no town name that can be seen covers a marker, before and after zooming in. Same
-Chromium launch as test_login_browser."""
+on it, and no town name that can be seen covers a marker, before and after zooming in.
+Chromium, the recorder and the login come from conftest.py."""
 
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from jianguan.accounts.tests.factories import OrganisationFactory, TownFactory
 from jianguan.core.actor import SYSTEM
+from tests.e2e.conftest import LOCAL_HOSTS, log_in, save_shot
 from tests.e2e.csp import CspWatch
 
-CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 BASEMAP = Path(__file__).resolve().parents[2] / "jianguan/projects/static/projects/daxing.geojson"
 
 pytestmark = pytest.mark.browser
@@ -39,15 +36,6 @@ BOXES = """() => {
       .filter((e) => getComputedStyle(e).opacity !== '0').map(box),
   };
 }"""
-
-
-@pytest.fixture
-def chromium_path():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    return CHROMIUM
 
 
 def _projects() -> int:
@@ -109,119 +97,78 @@ def _settled(page):
 def test_phone_map_draws_the_schematic_base_map_and_names_avoid_markers(
     transactional_db,
     live_server,
-    chromium_path,
+    browser,
+    recorder,
     tmp_path,
-    monkeypatch,
     regulator,
     persona_password,
     settings,
 ):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.MAP_TILE_URL = ""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     total = _projects()
-    requested: list[str] = []
-    failed: list[str] = []
-    console_errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page(
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="zh-CN",
-            )
-            csp = CspWatch(page)
-            page.on("request", lambda request: requested.append(request.url))
-            page.on(
-                "response",
-                lambda r: (
-                    failed.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                    else None
-                ),
-            )
-            page.on(
-                "console",
-                lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
-            )
-            page.goto(live_server.url + "/accounts/login/?next=/projects/map/")
-            page.fill("#id_username", regulator.username)
-            page.fill("#id_password", persona_password)
-            page.click("button[type=submit]")
-            page.wait_for_url(live_server.url + "/projects/map/")
-            page.wait_for_function(
-                f"() => document.getElementById('map').dataset.loaded === '{total}'"
-            )
-            page.wait_for_function(
-                "() => document.getElementById('map').dataset.basemap === 'schematic'"
-            )
-            _settled(page)
+    page = browser.new_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    csp = recorder.watch(page)
+    log_in(page, live_server.url, regulator.username, persona_password, "/projects/map/")
+    page.wait_for_function(f"() => document.getElementById('map').dataset.loaded === '{total}'")
+    page.wait_for_function("() => document.getElementById('map').dataset.basemap === 'schematic'")
+    _settled(page)
 
-            # The base map: district, 14 towns and 8 subdistricts as SVG paths, roads, rivers.
-            base = page.locator("#map .leaflet-jgBase-pane svg")
-            expect(base.locator("path.jg-base-town")).to_have_count(14)
-            expect(base.locator("path.jg-base-subdistrict")).to_have_count(8)
-            assert base.locator("path.jg-base-river").count() >= 6
-            assert base.locator("path.jg-base-expressway").count() >= 6
-            expect(page.locator("#map .jg-airport")).to_have_count(1)
-            expect(page.locator("#map .leaflet-control-attribution")).to_contain_text(
-                "示意底图，非测绘成果"
-            )
+    # The base map: district, 14 towns and 8 subdistricts as SVG paths, roads, rivers.
+    base = page.locator("#map .leaflet-jgBase-pane svg")
+    expect(base.locator("path.jg-base-town")).to_have_count(14)
+    expect(base.locator("path.jg-base-subdistrict")).to_have_count(8)
+    assert base.locator("path.jg-base-river").count() >= 6
+    assert base.locator("path.jg-base-expressway").count() >= 6
+    expect(page.locator("#map .jg-airport")).to_have_count(1)
+    expect(page.locator("#map .leaflet-control-attribution")).to_contain_text(
+        "示意底图，非测绘成果"
+    )
 
-            # The phone layout: the map spans the screen, the zoom buttons take a finger, the
-            # filters wait behind their button.
-            width = page.locator("#map").bounding_box()["width"]
-            assert width >= 385, width
-            zoom_in = page.locator("#map .leaflet-control-zoom-in").bounding_box()
-            assert zoom_in["width"] >= 44 and zoom_in["height"] >= 44, zoom_in
-            expect(page.locator("#map-filter")).to_be_hidden()
-            page.click("#map-tools-toggle")
-            expect(page.locator("#map-filter")).to_be_visible()
-            expect(page.locator("#tool-near")).to_be_visible()
-            page.click("#map-tools-toggle")
-            _settled(page)
+    # The phone layout: the map spans the screen, the zoom buttons take a finger, the
+    # filters wait behind their button.
+    width = page.locator("#map").bounding_box()["width"]
+    assert width >= 385, width
+    zoom_in = page.locator("#map .leaflet-control-zoom-in").bounding_box()
+    assert zoom_in["width"] >= 44 and zoom_in["height"] >= 44, zoom_in
+    expect(page.locator("#map-filter")).to_be_hidden()
+    page.click("#map-tools-toggle")
+    expect(page.locator("#map-filter")).to_be_visible()
+    expect(page.locator("#tool-near")).to_be_visible()
+    page.click("#map-tools-toggle")
+    _settled(page)
 
-            boxes = page.evaluate(BOXES)
-            assert boxes["markers"], "no marker on the map"
-            assert len(boxes["labels"]) >= 5, boxes["labels"]
-            assert _intersections(boxes) == []
-            _save(page, tmp_path, "map-phone.png")
+    boxes = page.evaluate(BOXES)
+    assert boxes["markers"], "no marker on the map"
+    assert len(boxes["labels"]) >= 5, boxes["labels"]
+    assert _intersections(boxes) == []
+    save_shot(page, tmp_path, "map-phone.png")
 
-            # Zoomed in on 黄村 (clusters split, subdistrict names join): still no name on a pin.
-            page.evaluate("() => JGProjectMap.map.setView([39.738, 116.332], 13)")
-            _settled(page)
-            boxes = page.evaluate(BOXES)
-            assert boxes["markers"] and boxes["labels"]
-            assert any(lab["text"].endswith("街道") for lab in boxes["labels"]), boxes["labels"]
-            assert _intersections(boxes) == []
-            _save(page, tmp_path, "map-phone-zoomed.png")
+    # Zoomed in on 黄村 (clusters split, subdistrict names join): still no name on a pin.
+    page.evaluate("() => JGProjectMap.map.setView([39.738, 116.332], 13)")
+    _settled(page)
+    boxes = page.evaluate(BOXES)
+    assert boxes["markers"] and boxes["labels"]
+    assert any(lab["text"].endswith("街道") for lab in boxes["labels"]), boxes["labels"]
+    assert _intersections(boxes) == []
+    save_shot(page, tmp_path, "map-phone-zoomed.png")
 
-            csp.assert_clean(csp.violations())
-        finally:
-            browser.close()
+    csp.assert_clean(csp.violations())
 
+    failed, requested = recorder.failed, recorder.requested
     assert failed == [], failed
     # A failed load is reported by `failed` above (which lets the absent favicon pass).
-    assert [e for e in console_errors if "Failed to load resource" not in e] == []
-    hosts = {urlsplit(u).hostname for u in requested if u.startswith("http")}
+    assert recorder.script_errors() == []
+    hosts = recorder.hosts()
     assert hosts <= LOCAL_HOSTS, hosts  # nothing from the internet: no tiles, no CDN
     assert any(u.endswith("/static/projects/daxing.geojson") for u in requested)
-
-
-def _save(page, tmp_path, name):
-    shot = tmp_path / name
-    page.screenshot(path=str(shot), full_page=True)
-    if os.environ.get("SCREENSHOT_DIR"):
-        Path(os.environ["SCREENSHOT_DIR"], name).write_bytes(shot.read_bytes())
-    return shot
 
 
 # A 1×1 PNG served for every tile request, so the tiled case needs no tile server.
@@ -234,48 +181,33 @@ PNG = bytes.fromhex(
 def test_with_tiles_the_schematic_map_is_an_overlay_in_the_layer_control(
     transactional_db,
     live_server,
-    chromium_path,
-    monkeypatch,
+    browser,
     regulator,
     persona_password,
     settings,
 ):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.MAP_TILE_URL = "https://t{s}.tiles.example/vec_w/{z}/{x}/{y}.png"
     settings.MAP_TILE_SUBDOMAINS = "01"
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     _projects()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True)
-            tiles: list[str] = []
-            page.route(
-                "https://*.tiles.example/**",
-                lambda route: (
-                    tiles.append(route.request.url),
-                    route.fulfill(status=200, content_type="image/png", body=PNG),
-                ),
-            )
-            csp = CspWatch(page)
-            page.goto(live_server.url + "/accounts/login/?next=/projects/map/")
-            page.fill("#id_username", regulator.username)
-            page.fill("#id_password", persona_password)
-            page.click("button[type=submit]")
-            page.wait_for_url(live_server.url + "/projects/map/")
-            expect(page.locator("#map img.leaflet-tile").first).to_be_attached()
-            assert tiles
-            # The schematic layer is offered, not drawn: the tiles are the base map.
-            expect(page.locator("#map path.jg-base-town")).to_have_count(0)
-            # Leaflet opens the control on hover (or a tap on touch screens).
-            page.hover("#map .leaflet-control-layers")
-            page.get_by_text("示意底图（乡镇、道路、河流）").click()
-            expect(page.locator("#map path.jg-base-town")).to_have_count(14)
-            csp.assert_clean(csp.violations())
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True)
+    tiles: list[str] = []
+    page.route(
+        "https://*.tiles.example/**",
+        lambda route: (
+            tiles.append(route.request.url),
+            route.fulfill(status=200, content_type="image/png", body=PNG),
+        ),
+    )
+    csp = CspWatch(page)
+    log_in(page, live_server.url, regulator.username, persona_password, "/projects/map/")
+    expect(page.locator("#map img.leaflet-tile").first).to_be_attached()
+    assert tiles
+    # The schematic layer is offered, not drawn: the tiles are the base map.
+    expect(page.locator("#map path.jg-base-town")).to_have_count(0)
+    # Leaflet opens the control on hover (or a tap on touch screens).
+    page.hover("#map .leaflet-control-layers")
+    page.get_by_text("示意底图（乡镇、道路、河流）").click()
+    expect(page.locator("#map path.jg-base-town")).to_have_count(14)
+    csp.assert_clean(csp.violations())
