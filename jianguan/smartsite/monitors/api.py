@@ -1,0 +1,114 @@
+"""HTTP JSON ingest of monitor readings: ``POST /api/v1/smartsite/readings``.
+
+A device calls it with its own key in ``X-Device-Key`` (no user; the key is shown once at
+registration and only its SHA-256 is stored). Requests are rate-limited per device, and failed
+keys per client address. A value no instrument can report is not stored, with its reason in
+the answer; the rest of the reading is (issue 17, bad input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from jianguan.core.actor import SYSTEM
+from jianguan.core.api_schemas import ErrorOut
+from jianguan.core.errors import DomainError, PermissionDenied, ValidationFailed
+from jianguan.core.security import client_address
+from jianguan.smartsite.monitors import readings, workflow
+from jianguan.smartsite.monitors.models import Device
+from jianguan.smartsite.monitors.schemas import ReadingsAccepted, ReadingsIn
+from jianguan.smartsite.monitors.services import Incoming, hash_key, readings_ingest
+
+router = Router(tags=["智慧工地：环境监测"])
+ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
+class DeviceUnauthorized(DomainError):
+    status = 401
+    code = "device_unauthorized"
+
+
+def _limit(bucket: str, per_minute: int) -> None:
+    """Fixed one-minute window per bucket in the cache (shared by the web processes)."""
+    key = f"smartsite:monitor-rate:{bucket}:{int(dt.datetime.now().timestamp() // 60)}"
+    if cache.add(key, 1, timeout=120):
+        return
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return
+    if count > per_minute:
+        raise RateLimited("上报过于频繁，请稍后再试", code="rate_limited")
+
+
+def _device(request: HttpRequest) -> Device:
+    key = request.headers.get("X-Device-Key", "")
+    device = None
+    if 16 <= len(key) <= 200:
+        device = (
+            Device.objects.filter(key_hash=hash_key(key)).exclude(status=workflow.UNKNOWN).first()
+        )
+    if device is None:
+        # Guessing keys costs one address at most this many tries a minute.
+        _limit(
+            f"auth:{client_address(request)}",
+            getattr(settings, "SMARTSITE_HTTP_AUTH_FAILURES_PER_MINUTE", 60),
+        )
+        raise DeviceUnauthorized("设备未登记或密钥错误（请求头 X-Device-Key）")
+    _limit(f"device:{device.pk}", getattr(settings, "SMARTSITE_HTTP_REQUESTS_PER_MINUTE", 120))
+    return device
+
+
+@router.post(
+    "/readings",
+    auth=None,
+    response={201: ReadingsAccepted, **ERR},
+    summary="监测设备上报数据（X-Device-Key 认证）",
+    description="每次最多 500 条。数值不可能（如 PM10 为负、噪声 300 dB）的字段不存入并在 "
+    "rejected 中说明原因，同一条的其他字段照常存入；同一设备同一时间的重复数据忽略。"
+    "设备被隔离或停用时返回 403（数据留存于隔离区）。",
+)
+def readings_post(request: HttpRequest, data: ReadingsIn):
+    device = _device(request)
+    items = []
+    for index, reading in enumerate(data.readings):
+        payload = reading.dict(exclude_none=True)
+        try:
+            readings.parse_time(payload["time"])
+        except readings.ReadingError as exc:
+            raise ValidationFailed(
+                f"第 {index + 1} 条：{exc}", code="bad_time", details={"index": index}
+            ) from None
+        text = json.dumps(payload, ensure_ascii=False)
+        items.append(
+            Incoming("http", text, mn=device.mn, payload=payload, peer=client_address(request))
+        )
+    result = readings_ingest(actor=SYSTEM, items=items)
+    blocked = {"quarantined_device", "retired_device"} & set(result.outcomes)
+    if blocked:
+        raise PermissionDenied(
+            f"设备{workflow.DEVICE_STATUS.get(device.status, '')}，数据已留存待核查",
+            code="device_not_active",
+        )
+    return Status(
+        201,
+        {
+            "accepted": result.outcomes.count("saved"),
+            "duplicates": result.outcomes.count("duplicate"),
+            "rejected": [
+                {"index": i, "fields": fields} for i, fields in enumerate(result.rejected) if fields
+            ],
+        },
+    )
