@@ -74,6 +74,9 @@ class Inspection(BaseModel):
         verbose_name = "监督检查"
         ordering = ["-inspected_on", "-pk"]
 
+    def __str__(self) -> str:  # the ledger's words name the object (最近已办, 履历)
+        return f"{self.inspected_on:%Y-%m-%d} {self.get_kind_display()}"
+
 
 class Finding(BaseModel):
     inspection = models.ForeignKey(Inspection, related_name="findings", on_delete=models.CASCADE)

@@ -164,6 +164,9 @@ class Variation(BaseModel):
         verbose_name = "变更与签证"
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:  # the ledger's words name the object (最近已办, 履历)
+        return f"{self.number} {self.title}"
+
 
 class VariationLine(BaseModel):
     """A change to an existing BoQ line (`boq_item`) or a new line with its own rate."""
@@ -238,6 +241,9 @@ class PaymentClaim(BaseModel):
             models.UniqueConstraint(fields=["contract", "sequence"], name="claim_sequence_unique")
         ]
 
+    def __str__(self) -> str:  # the ledger's words name the object (最近已办, 履历)
+        return self.number
+
 
 class ClaimLine(BaseModel):
     claim = models.ForeignKey(PaymentClaim, related_name="lines", on_delete=models.CASCADE)
@@ -276,10 +282,14 @@ class Review(BaseModel):
     reduction = models.DecimalField("本环节审减金额（元）", default=0, **MONEY)
 
     class Meta:
+        verbose_name = "进度款审核"
         ordering = ["claim", "started_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "round", "stage"], name="review_stage_unique")
         ]
+
+    def __str__(self) -> str:  # the ledger's words name the object (最近已办, 履历)
+        return f"{self.get_stage_display()}（第 {self.round} 轮）"
 
 
 class ReviewCut(BaseModel):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models import Model
 
 from jianguan.ledger.labels import label
 
@@ -52,15 +53,37 @@ def _objects(refs: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], tupl
             for pk in pks:
                 out[(app, model_name, pk)] = ("记录", "")
             continue
-        kind = str(model._meta.verbose_name)
+        kind = _kind(model)
         try:
             found = model._default_manager.in_bulk([int(p) for p in pks if p.isdigit()])
         except (ValueError, TypeError):
             found = {}
         for pk in pks:
             obj = found.get(int(pk)) if pk.isdigit() else None
-            out[(app, model_name, pk)] = (kind, str(obj) if obj is not None else "")
+            out[(app, model_name, pk)] = (kind, _name(obj) if obj is not None else "")
     return out
+
+
+def _kind(model) -> str:
+    """The model's Chinese name; a model still named in English ("review cut") reads 记录."""
+    name = str(model._meta.verbose_name)
+    return name if any(ord(c) > 0x7F for c in name) else "记录"
+
+
+# Fields that name an object when its model has no __str__ of its own, in this order.
+NAME_FIELDS = ("number", "code", "title", "name")
+
+
+def _name(obj) -> str:
+    """The object's own name: its __str__, else its number, code, title or name, else ""
+    (the kind alone), never Django's "Committee object (3)"."""
+    if type(obj).__str__ is not Model.__str__:
+        return str(obj)
+    for field in NAME_FIELDS:
+        value = getattr(obj, field, None)
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def describe(entries: Iterable) -> dict[int, EntryWords]:
