@@ -5,7 +5,7 @@ frame, two frames, or garbage between them, and a few devices write a wrong leng
 :class:`Deframer` keeps a per-connection buffer and frames by length, checked by CRC:
 
 1. skip to ``##`` (whatever came before is discarded and reported);
-2. need ``##LLLL``; ``LLLL`` not four digits → drop the ``##`` and resync;
+2. need ``##LLLL``; ``LLLL`` not four digits → drop one byte and resync;
 3. the frame ends at ``6 + LLLL + 4`` bytes (CR LF should follow; tolerated without);
 4. if that cut fails the CRC and a CR LF appears elsewhere, the declared length is wrong:
    cut at the CR LF instead (the CRC then decides whether the content is intact);
@@ -88,7 +88,8 @@ class Deframer:
                 return None
             digits = bytes(buf[2:6])
             if not digits.isdigit() or int(digits) > self.max_segment:
-                self._drop(2, "bad_length_field")
+                # One byte, not the two of "##": in "###0373…" the frame starts at the second.
+                self._drop(1, "bad_length_field")
                 continue
             total = 6 + int(digits) + 4
             crlf = buf.find(_CRLF, 6)
@@ -108,7 +109,7 @@ class Deframer:
                 # No CR LF at all: hand the length-framed cut over; the parser reports its CRC.
                 return self._take(total)
             if len(buf) > self.max_buffer:
-                self._drop(2, "overflow")
+                self._drop(1, "overflow")
                 continue
             return None
 

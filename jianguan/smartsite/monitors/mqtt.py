@@ -19,6 +19,7 @@ and blocks nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import queue
@@ -34,6 +35,11 @@ from jianguan.smartsite.hj212_stream import Deframer
 from jianguan.smartsite.monitors.services import Incoming
 
 log = logging.getLogger("jianguan.smartsite.mqtt")
+
+#: A batch is written when it is full, when ``flush_interval`` has passed since its first item,
+#: or when nothing more arrived for this long: devices that wait for their answers before
+#: sending more (HJ 212 Flag A, MQTT QoS 1 in-flight limits) are not kept waiting for a timer.
+IDLE_GAP = 0.01
 
 TOPIC_PREFIX = "jianguan"
 
@@ -186,6 +192,9 @@ class Subscriber:
             log.exception("MQTT message on %s could not be read", message.topic)
             items = [Incoming("mqtt", repr(message.payload[:4000]), error="malformed")]
         # Blocks paho's thread when the queue is full: back-pressure to the broker.
+        now = dt.datetime.now(dt.UTC)
+        for item in items:
+            item.received_at = now
         self.queue.put(_Message(message.mid, message.qos, items))
 
     # life cycle ------------------------------------------------------------------------
@@ -220,7 +229,7 @@ class Subscriber:
                 if left <= 0:
                     break
                 try:
-                    message = self.queue.get(timeout=left)
+                    message = self.queue.get(timeout=min(left, IDLE_GAP))
                 except queue.Empty:
                     break
                 batch.append(message)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -30,6 +31,11 @@ from jianguan.smartsite.hj212_stream import Deframer, Reassembler
 from jianguan.smartsite.monitors.services import Incoming
 
 log = logging.getLogger("jianguan.smartsite.hj212")
+
+#: A batch is written when it is full, when ``flush_interval`` has passed since its first item,
+#: or when nothing more arrived for this long: devices that wait for their answers before
+#: sending more (HJ 212 Flag A, MQTT QoS 1 in-flight limits) are not kept waiting for a timer.
+IDLE_GAP = 0.01
 
 
 @dataclass
@@ -59,6 +65,10 @@ def _default_ingest(items: list[Incoming]) -> list[bool]:
 
     close_old_connections()  # a long-lived thread: drop a connection the database closed
     return readings_ingest(actor=SYSTEM, items=items).durable
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)  # the receive time, kept with the raw frame
 
 
 def _close_connections() -> None:
@@ -180,7 +190,9 @@ class HJ212Server:
         if parsed["pnum"] and parsed["pnum"] > 1 and parsed["pno"]:
             await self._part(parsed, text, ack, conn)
             return
-        pending = _Pending(Incoming("hj212", text, mn=mn, parsed=parsed, peer=peer))
+        pending = _Pending(
+            Incoming("hj212", text, mn=mn, parsed=parsed, peer=peer, received_at=_now())
+        )
         if ack:
             pending.acks.append((writer, ack))
         await self.queue.put(pending)
@@ -230,7 +242,7 @@ class HJ212Server:
                 if left <= 0:
                     break
                 try:
-                    batch.append(await asyncio.wait_for(self.queue.get(), left))
+                    batch.append(await asyncio.wait_for(self.queue.get(), min(left, IDLE_GAP)))
                 except TimeoutError:
                     break
             try:

@@ -169,3 +169,10 @@ def test_deframer_never_raises_on_noise_and_recovers(data, cut):
             parse(frame)
         except hj212.FrameError:
             pass
+
+
+def test_a_hash_before_the_frame_does_not_eat_its_header():
+    # found by hypothesis: "b###0373…" once dropped "##" and lost the frame's own '#'
+    d = Deframer()
+    assert d.feed(b"ab\n52b#" + _wire(UPLOAD)) == [UPLOAD]
+    assert Deframer().feed(b"####" + _wire(UPLOAD)) == [UPLOAD]

@@ -1,0 +1,453 @@
+"""Benchmark the site monitors' ingest: sustained readings per second through each path.
+
+Issue 17 target: 5,000 readings/s sustained on SQLite and PostgreSQL with 1,000 devices
+connected; the time from a reading to the alert under 1 s at p99. One JSON line per figure::
+
+    python bench/ingest.py                                   # 1,000 devices, 30 s per path, SQLite
+    python bench/ingest.py --seconds 10 --paths hj212,mqtt   # shorter, some paths
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432 python bench/ingest.py --backends postgres
+
+Paths (``--paths``, default all four)
+-------------------------------------
+* ``service``: ``readings_ingest`` called directly with batches of 500 JSON items, one
+  process: the floor under the three protocol paths (no network, no parsing of frames).
+* ``hj212``: ``HJ212Server`` (the code behind ``manage.py hj212_server``) on a free port of
+  127.0.0.1, and a separate client process holding ``--devices`` TCP connections, one per
+  device, each sending real-time uploads (CN=2011, Flag=5: answer wanted) with up to
+  ``--window`` frames unanswered; a reading counts when its 9014 answer arrives (the server
+  answers only after the batch holding it committed).
+* ``mqtt``: the ``Subscriber`` (``manage.py mqtt_subscriber``) on the machine's Mosquitto
+  (127.0.0.1:1883; skipped if down), a publisher process sending one JSON reading per QoS 1
+  message on ``bench-<id>/site/<project>/device/<MN>/reading``; the rate is the readings stored
+  from the first message to the last row, after the subscriber drained its queue.
+* ``http``: ``POST /api/v1/smartsite/readings`` on granian (2 workers, as ``make run``), 16
+  keep-alive clients, ``--http-batch`` readings per request (default 10), each request with
+  its device's key.
+
+Figures: ``ingest.<path>`` with ``readings``, ``seconds``, ``readings_per_s`` (and requests
+for HTTP); ``hook_p50_ms``/``hook_p99_ms``: from a reading's receipt (``received_at``) to the
+batch hook — where alerting plugs in (``monitors/hooks.py``) — for the in-process paths;
+``ingest.rss``: the child's peak RSS. Alerts themselves are not built yet (issue 17 part 5),
+so the alert latency is this hook latency plus whatever the alert rule costs.
+
+Shortcuts outside the timed part: the devices are written with ``bulk_create`` (no ledger
+entries); readings times are synthetic (one per device per second, counting up from
+2026-11-23 00:00 China time) so that no reading is a duplicate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import signal
+import socket
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._backends import run_backends  # noqa: E402
+from bench._http import emit  # noqa: E402
+
+PATHS = ("service", "hj212", "mqtt", "http")
+
+
+def parent(args: argparse.Namespace) -> int:
+    flags = ["--devices", str(args.devices), "--seconds", str(args.seconds)]
+    flags += [
+        "--paths",
+        args.paths,
+        "--window",
+        str(args.window),
+        "--http-batch",
+        str(args.http_batch),
+    ]
+    env = {"SMARTSITE_HTTP_REQUESTS_PER_MINUTE": str(10**9)}
+    return run_backends(
+        "ingest", __file__, flags, backends=args.backends, timeout=args.timeout, env=env
+    )
+
+
+def _mn(i: int) -> str:
+    return f"BENCH{i:019d}"
+
+
+def _datatime(second: int) -> str:
+    import datetime as dt
+
+    base = dt.datetime(2026, 11, 23)  # China local time, as HJ 212 sends it
+    return (base + dt.timedelta(seconds=second)).strftime("%Y%m%d%H%M%S")
+
+
+# --- load generators (separate processes: no Django) ---------------------------------------
+
+
+def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> None:
+    import asyncio
+    from decimal import Decimal
+
+    from jianguan.smartsite import hj212
+
+    async def device(i: int, stop: float, counts: list[int]) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        sent = acked = 0
+        buffer = b""
+
+        def frame(n: int) -> bytes:
+            return hj212.build_frame(
+                qn=f"{n:017d}",
+                st="39",
+                cn="2011",
+                pw="123456",
+                mn=_mn(i),
+                flag=5,
+                cp={
+                    "DataTime": _datatime(200000 + n),
+                    "a34002-Rtd": Decimal("68.4"),
+                    "LA-Rtd": Decimal("63.8"),
+                    "a01001-Rtd": Decimal("12.6"),
+                },
+            ).encode()
+
+        while sent < window:
+            writer.write(frame(sent))
+            sent += 1
+        while True:
+            data = await reader.read(65536)
+            if not data:
+                break
+            buffer += data
+            done = buffer.count(b"\r\n")
+            buffer = buffer[buffer.rfind(b"\r\n") + 2 :] if done else buffer
+            acked += done
+            if time.monotonic() < stop:
+                writer.write(b"".join(frame(sent + k) for k in range(done)))
+                sent += done
+            elif acked >= sent:
+                break
+        counts[0] += sent
+        counts[1] += acked
+        writer.close()
+
+    async def main() -> None:
+        counts = [0, 0]
+        start = time.monotonic()
+        stop = start + seconds
+        await asyncio.gather(*(device(i, stop, counts) for i in range(devices)))
+        out.put({"sent": counts[0], "acked": counts[1], "seconds": time.monotonic() - start})
+
+    asyncio.run(main())
+
+
+def _mqtt_publisher(prefix: str, project: str, devices: int, seconds: float, out) -> None:
+    import json
+
+    import paho.mqtt.client as paho
+
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2)
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", 1883)
+    client.loop_start()
+    n = 0
+    start = time.monotonic()
+    last = None
+    while time.monotonic() - start < seconds:
+        for i in range(devices):
+            payload = json.dumps({"time": _datatime(400000 + n), "pm10": 60.5, "noise_la": 58.0})
+            last = client.publish(
+                f"{prefix}/site/{project}/device/{_mn(i)}/reading", payload, qos=1
+            )
+        n += 1
+        # keep the broker's queue bounded: wait for the last of this round
+        last.wait_for_publish(30)
+    out.put({"published": n * devices, "seconds": time.monotonic() - start})
+    client.disconnect()
+    client.loop_stop()
+
+
+def _http_clients(base: str, devices: int, seconds: float, batch: int, threads: int = 16):
+    import json
+
+    from bench._http import Client
+
+    results = {"requests": 0, "readings": 0, "errors": 0}
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def work(t: int) -> None:
+        client = Client(base)
+        n = 0
+        while time.monotonic() < stop:
+            i = (t + threads * n) % devices
+            second = 600000 + (t + threads * n) // devices * batch
+            body = json.dumps(
+                {
+                    "readings": [
+                        {"time": _datatime(second + k), "pm10": 55.0, "noise_la": 61.0}
+                        for k in range(batch)
+                    ]
+                }
+            )
+            conn_headers = {
+                "Content-Type": "application/json",
+                "X-Device-Key": f"bench-key-{i:06d}-abcdefgh",
+            }
+            try:
+                if client.conn is None:
+                    import http.client
+
+                    client.conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
+                client.conn.request(
+                    "POST", "/api/v1/smartsite/readings", body=body, headers=conn_headers
+                )
+                response = client.conn.getresponse()
+                data = response.read()
+                ok = response.status == 201
+                accepted = json.loads(data)["accepted"] if ok else 0
+            except Exception:
+                client.close()
+                ok, accepted = False, 0
+            with lock:
+                results["requests"] += 1
+                results["readings"] += accepted
+                results["errors"] += 0 if ok else 1
+            n += 1
+
+    pool = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join()
+    return results
+
+
+# --- the child: one backend ---------------------------------------------------------------
+
+
+def child(args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(SystemExit(1)))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from jianguan.core.actor import SYSTEM
+    from jianguan.ledger.keys import ensure_key
+    from jianguan.rules.services import rules_sync_from_data
+    from jianguan.smartsite.monitors import hooks
+    from jianguan.smartsite.monitors.models import Device, Reading
+    from jianguan.smartsite.monitors.services import Incoming, hash_key, readings_ingest
+
+    backend = args.child
+    call_command("migrate", verbosity=0)
+    ensure_key()
+    rules_sync_from_data()
+    project = _project()
+    Device.objects.bulk_create(
+        [
+            Device(
+                project=project,
+                mn=_mn(i),
+                name=f"监测点{i}",
+                password="123456",
+                key_hash=hash_key(f"bench-key-{i:06d}-abcdefgh"),
+                crc_variants=["hj212"],
+            )
+            for i in range(args.devices)
+        ],
+        batch_size=1000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    latencies: list[float] = []
+
+    def hook(batch) -> None:
+        import datetime as dt
+
+        now = dt.datetime.now(dt.UTC)
+        latencies.extend(
+            (now - r.received_at).total_seconds() for r in batch[:: max(1, len(batch) // 20)]
+        )
+
+    hooks.register_batch_hook(hook)
+
+    def figures(path: str, readings: int, seconds: float, **extra) -> None:
+        hook = {}
+        if latencies:
+            q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+            hook = {"hook_p50_ms": round(q[49] * 1000, 1), "hook_p99_ms": round(q[98] * 1000, 1)}
+        emit(
+            f"ingest.{path}",
+            backend=backend,
+            devices=args.devices,
+            readings=readings,
+            seconds=round(seconds, 1),
+            readings_per_s=round(readings / seconds) if seconds else 0,
+            loadavg_1m=os.getloadavg()[0],
+            **hook,
+            **extra,
+        )
+        latencies.clear()
+
+    paths = [p for p in args.paths.split(",") if p]
+    if "service" in paths:
+        start, n, made = time.monotonic(), 0, 0
+        while time.monotonic() - start < args.seconds:
+            items = []
+            for k in range(made, made + 500):
+                payload = {"time": _datatime(k // args.devices), "pm10": 50.0, "noise_la": 60.0}
+                items.append(Incoming("http", "{}", mn=_mn(k % args.devices), payload=payload))
+            made += 500
+            n += len(readings_ingest(actor=SYSTEM, items=items).readings)
+        figures("service", n, time.monotonic() - start)
+
+    ctx = multiprocessing.get_context("spawn")
+    if "hj212" in paths:
+        import asyncio
+
+        from jianguan.smartsite.monitors.tcp import HJ212Server
+
+        loop = asyncio.new_event_loop()
+        server = HJ212Server(host="127.0.0.1", port=0, idle_timeout=120)
+        thread = threading.Thread(target=loop.run_forever, daemon=True)
+        thread.start()
+        port = asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+        before = Reading.objects.count()
+        out = ctx.Queue()
+        proc = ctx.Process(
+            target=_tcp_clients, args=(port, args.devices, args.seconds, args.window, out)
+        )
+        proc.start()
+        result = out.get(timeout=args.seconds + 300)
+        proc.join(30)
+        stored = Reading.objects.count() - before
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(60)
+        loop.call_soon_threadsafe(loop.stop)
+        figures(
+            "hj212",
+            result["acked"],
+            result["seconds"],
+            sent=result["sent"],
+            stored=stored,
+            connections=args.devices,
+            window=args.window,
+        )
+
+    if "mqtt" in paths:
+        try:
+            socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
+        except OSError:
+            emit("ingest.mqtt", backend=backend, skipped="Mosquitto not running on 127.0.0.1:1883")
+        else:
+            import uuid
+
+            from jianguan.smartsite.monitors.mqtt import Subscriber
+
+            prefix = f"bench-{uuid.uuid4().hex[:8]}"
+            sub = Subscriber(prefix=prefix, client_id=f"{prefix}-sub")
+            sub.start()
+            sub.subscribed.wait(10)
+            before = Reading.objects.count()
+            out = ctx.Queue()
+            start = time.monotonic()
+            proc = ctx.Process(
+                target=_mqtt_publisher, args=(prefix, project.code, args.devices, args.seconds, out)
+            )
+            proc.start()
+            published = out.get(timeout=args.seconds + 300)
+            proc.join(30)
+            last, last_change = -1, time.monotonic()
+            while (
+                last < published["published"]
+                and time.monotonic() - last_change < 15
+                and time.monotonic() - start < args.seconds + 120
+            ):
+                now_count = Reading.objects.count() - before
+                if now_count != last:
+                    last, last_change = now_count, time.monotonic()
+                time.sleep(0.5)
+            sub.stop()
+            figures(
+                "mqtt",
+                last,
+                last_change - start,
+                published=published["published"],
+                publish_seconds=round(published["seconds"], 1),
+            )
+
+    if "http" in paths:
+        from bench._http import serve
+
+        connections.close_all()
+        with serve(dict(os.environ), log=Path(os.environ["DATA_DIR"]) / "granian.log") as base:
+            before = Reading.objects.count()
+            start = time.monotonic()
+            result = _http_clients(base, args.devices, args.seconds, args.http_batch)
+            seconds = time.monotonic() - start
+            stored = Reading.objects.count() - before
+        figures(
+            "http",
+            result["readings"],
+            seconds,
+            requests=result["requests"],
+            errors=result["errors"],
+            stored=stored,
+            per_request=args.http_batch,
+        )
+    emit(
+        "ingest.rss",
+        backend=backend,
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    )
+    return 0
+
+
+def _project():
+    from decimal import Decimal
+
+    from jianguan.accounts.models import Organisation
+    from jianguan.accounts.tests.factories import OrganisationFactory, TownFactory
+    from jianguan.core.actor import SYSTEM
+    from jianguan.projects.services import project_create
+
+    owner = Organisation.objects.filter(kind="owner").first() or OrganisationFactory(kind="owner")
+    return project_create(
+        actor=SYSTEM,
+        code="DX-BENCH-1",
+        name="监测基准项目",
+        type="building",
+        funding="government",
+        budget=Decimal("1000000"),
+        town=TownFactory(name="黄村镇"),
+        longitude="116.34",
+        latitude="39.73",
+        owner=owner,
+    )
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--devices", type=int, default=1000)
+    p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--paths", default=",".join(PATHS))
+    p.add_argument("--window", type=int, default=5, help="HJ 212 frames unanswered per device")
+    p.add_argument("--http-batch", type=int, default=10)
+    p.add_argument("--backends", default="")
+    p.add_argument("--timeout", type=int, default=900)
+    p.add_argument("--child", default="")
+    args = p.parse_args()
+    return child(args) if args.child else parent(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
