@@ -14,6 +14,7 @@ UNITS: dict[str, str] = {
     "month": "个月",
     "year": "年",
     "hour": "小时",
+    "minute": "分钟",
     "season": "季",
     "points": "分",
     "ratio": "",  # shown as a percentage instead

@@ -57,7 +57,7 @@ REGION_CHAIN: dict[str, tuple[str, ...]] = {
 }
 
 INTEGER_UNITS = frozenset(
-    {"day", "working_day", "month", "year", "hour", "count", "season"},
+    {"day", "working_day", "month", "year", "hour", "minute", "count", "season"},
 )
 DECIMAL_UNITS = frozenset({"ratio", "db_a", "ug_m3", "points", "yuan", "factor"})
 OTHER_UNITS = frozenset({"time_range", "bool", "text"})

@@ -17,3 +17,6 @@ class SmartsiteConfig(AppConfig):
         from jianguan.smartsite.images import setup as images_setup
 
         images_setup.register_all()
+        from jianguan.smartsite.alerts import setup as alerts_setup
+
+        alerts_setup.register_all()

@@ -492,6 +492,36 @@ def _subjects(world: World) -> None:
     S["none"] = {}
 
 
+def _env_alert(project) -> int:
+    """A sustained night-noise alert of a monitor on the contractor's own site."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from jianguan.core.actor import SYSTEM
+    from jianguan.smartsite import hj212
+    from jianguan.smartsite.alerts.services import alerts_from_readings
+    from jianguan.smartsite.monitors.services import Incoming, device_register, readings_ingest
+
+    device, _ = device_register(actor=SYSTEM, project=project, mn="MATRIX-ENV-01", name="矩阵场界")
+    items = []
+    for minute in range(3):
+        at = dt.datetime(2026, 11, 30, 23, minute)
+        text = hj212.build_frame(
+            qn=f"{at:%Y%m%d%H%M%S}000",
+            st="39",
+            cn="2011",
+            pw="",
+            mn=device.mn,
+            flag=5,
+            cp={"DataTime": f"{at:%Y%m%d%H%M%S}", "Leq-Rtd": Decimal("66.0")},
+        )
+        items.append(Incoming(source="hj212", text=text, mn=device.mn, parsed=hj212.parse(text)))
+    alerts_from_readings(readings_ingest(actor=SYSTEM, items=items).readings)
+    from jianguan.smartsite.alerts.models import EnvAlert
+
+    return EnvAlert.objects.get(device=device).pk
+
+
 def _site_subjects(S: dict, project) -> None:
     """A camera, a danger zone and a photo on the contractor's own site (smart site pages)."""
     import io
@@ -523,6 +553,7 @@ def _site_subjects(S: dict, project) -> None:
         files=[SimpleUploadedFile("p.jpg", out.getvalue(), "image/jpeg")],
     )
     S["camera@own"] = {"pk": camera.pk}
+    S["envalert@own"] = {"pk": _env_alert(project)}
     S["zone@own"] = {"pk": zone.pk}
     S["siteimage@own"] = {"pk": image.pk, "size": "thumb"}
 

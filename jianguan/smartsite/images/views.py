@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jianguan.core.errors import DomainError, NotFound
+from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import to_local
 from jianguan.projects.views_map import map_settings
 from jianguan.smartsite.images import selectors, services, workflow
@@ -98,6 +99,7 @@ def _status(exc: DomainError) -> int:
 
 
 @require_GET
+@permission_required("smartsite.view")
 def site_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
     return _render(request, project)
@@ -109,6 +111,7 @@ def _back(project, day: dt.date | None = None) -> HttpResponse:
 
 
 @require_POST
+@permission_required("smartsite.view")
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
     selectors.require_act(request.actor, project, "smartsite.images_upload")
@@ -133,6 +136,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("smartsite.view")
 def camera_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
     selectors.require_act(request.actor, project, "smartsite.cameras_manage")
@@ -147,6 +151,7 @@ def camera_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("smartsite.view")
 def camera_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     camera = selectors.camera_get(actor=request.actor, pk=pk)
     selectors.require_act(request.actor, camera.project, "smartsite.cameras_manage")
@@ -159,6 +164,7 @@ def camera_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("smartsite.view")
 def zone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
     selectors.require_act(request.actor, project, "smartsite.zones_manage")
@@ -183,6 +189,7 @@ def zone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("smartsite.view")
 def zone_remove(request: HttpRequest, pk: int) -> HttpResponse:
     zone = selectors.zone_get(actor=request.actor, pk=pk)
     selectors.require_act(request.actor, zone.project, "smartsite.zones_manage")
@@ -196,6 +203,7 @@ def zone_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@permission_required("smartsite.view")
 def image_file(request: HttpRequest, pk: int, size: str) -> HttpResponse:
     image = selectors.image_get(actor=request.actor, pk=pk)
     if size not in ("full", "thumb"):

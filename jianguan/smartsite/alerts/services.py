@@ -1,0 +1,302 @@
+"""The only writes of environmental alerts.
+
+``alerts_from_readings`` is the ingest's batch hook: one query for the live alerts of the
+batch's devices, one insert, one update and one ledger append per batch, so the alert exists
+within the batch's own second (issue 17: an alert within seconds of the reading). Alerts and
+decisions about them are ledgered; readings are not (DESIGN.md "Ledger").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from jianguan.core.actor import SYSTEM, Actor
+from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.timeutil import now, to_local, today_local
+from jianguan.ledger.services import record, record_many
+from jianguan.projects.models import Participant
+from jianguan.projects.services.warnings import recompute_after_commit
+from jianguan.smartsite import limits as limit_rules
+from jianguan.smartsite.alerts import settings as alert_settings
+from jianguan.smartsite.alerts import workflow
+from jianguan.smartsite.alerts.models import EnvAlert
+
+log = logging.getLogger("jianguan.smartsite.alerts")
+FIELDS = ("noise_leq", "noise_la", "pm10")
+
+
+def _wf(check, *args) -> None:
+    try:
+        check(*args)
+    except workflow.AlertError as exc:
+        raise Conflict(exc.message, code=exc.code) from None
+
+
+def _hits(readings: Sequence[Any], limits: limit_rules.Limits) -> list[tuple[Any, Any]]:
+    out = []
+    for reading in readings:
+        device = reading.device
+        if device.project_id is None:
+            continue
+        values = {f: getattr(reading, f, None) for f in FIELDS}
+        local = to_local(reading.time)
+        for exc in limit_rules.exceedances(values, local, limits, boundary=device.at_boundary):
+            out.append((reading, exc))
+    out.sort(key=lambda h: h[0].time)
+    return out
+
+
+def _payload(alert: EnvAlert) -> dict:
+    return {
+        "project_id": alert.project_id,
+        "device": alert.device.mn,
+        "metric": alert.metric,
+        "first_at": alert.first_at,
+        "last_at": alert.last_at,
+        "count": alert.count,
+        "peak": str(round(alert.peak, 1)),
+        "limit": str(round(alert.limit, 1)),
+    }
+
+
+def alerts_from_readings(readings: Sequence[Any]) -> dict[str, int]:
+    """Open, extend, close or mark sustained the alerts a batch of saved readings calls for."""
+    day = today_local()
+    limits = alert_settings.limits(day)
+    hits = _hits(readings, limits)
+    if not hits:
+        return {"opened": 0, "extended": 0, "sustained": 0}
+    quiet = dt.timedelta(minutes=alert_settings.quiet_minutes(day))
+    with transaction.atomic():
+        devices = {r.device_id for r, _ in hits}
+        live = {
+            (a.device_id, a.metric): a
+            for a in EnvAlert.objects.select_for_update()
+            .select_related("device")
+            .filter(device_id__in=devices, status__in=workflow.LIVE)
+        }
+        new: list[EnvAlert] = []
+        changed: dict[int, EnvAlert] = {}
+        closed: list[EnvAlert] = []
+        sustained: list[EnvAlert] = []
+        for reading, exc in hits:
+            key = (reading.device_id, exc.metric)
+            alert = live.get(key)
+            if alert is not None and reading.time - alert.last_at > quiet:
+                alert.status = workflow.CLOSED
+                closed.append(alert)
+                if alert.pk:
+                    changed[alert.pk] = alert
+                alert = None
+            if alert is None:
+                alert = EnvAlert(
+                    device=reading.device,
+                    project_id=reading.device.project_id,
+                    metric=exc.metric,
+                    first_at=reading.time,
+                    last_at=reading.time,
+                    count=1,
+                    peak=exc.value,
+                    limit=exc.limit,
+                    instantaneous=exc.instantaneous,
+                )
+                new.append(alert)
+                live[key] = alert
+            else:
+                alert.count += 1
+                alert.last_at = max(alert.last_at, reading.time)
+                alert.peak = max(alert.peak, exc.value)
+                if alert.pk:
+                    changed[alert.pk] = alert
+            if not alert.sustained and alert.count >= alert_settings.sustained_count(
+                exc.metric, day
+            ):
+                alert.sustained = True
+                sustained.append(alert)
+        EnvAlert.objects.bulk_create(new)
+        EnvAlert.objects.bulk_update(
+            list(changed.values()),
+            ["status", "count", "last_at", "peak", "sustained", "updated_at"],
+        )
+        items = [("smartsite.env_alert_opened", a, _payload(a), ()) for a in new]
+        items += [("smartsite.env_alert_closed", a, _payload(a), ()) for a in closed if a.pk]
+        items += [("smartsite.env_alert_sustained", a, _payload(a), ()) for a in sustained]
+        record_many(actor=SYSTEM, items=items)
+        for project_id in {a.project_id for a in sustained}:
+            recompute_after_commit(project_id)
+        if sustained:
+            transaction.on_commit(lambda: _tell_sustained(sustained), robust=True)
+    return {"opened": len(new), "extended": len(changed), "sustained": len(sustained)}
+
+
+def _tell_sustained(alerts: list[EnvAlert]) -> None:
+    from django.urls import reverse
+
+    from jianguan.accounts.models import Membership
+    from jianguan.workbench.notifications.services import notify
+
+    # The district's regulator and the site's general contractor hear of it at once.
+    regulators = Membership.objects.filter(organisation__kind="regulator", is_active=True)
+    reg_users = list(regulators.values_list("user_id", flat=True))
+    for alert in alerts:
+        gc = Participant.objects.filter(
+            project_id=alert.project_id, role="general_contractor", is_active=True
+        ).values_list("organisation_id", flat=True)
+        gc_users = Membership.objects.filter(organisation_id__in=list(gc), is_active=True)
+        notify(
+            recipients=reg_users + list(gc_users.values_list("user_id", flat=True)),
+            kind="smartsite.env_alert_sustained",
+            title=f"持续超标：{alert.project.name}，{alert.get_metric_display()}"
+            f"（峰值 {alert.peak:.1f}，限值 {alert.limit:.0f}）",
+            url=reverse("smartsite:env_alert", args=[alert.pk]),
+            urgent=True,
+        )
+
+
+def alerts_close_quiet() -> int:
+    """Periodic: an alert with no exceedance for the quiet period is over (已恢复正常)."""
+    day = today_local()
+    cutoff = now() - dt.timedelta(minutes=alert_settings.quiet_minutes(day))
+    with transaction.atomic():
+        quiet = list(
+            EnvAlert.objects.select_for_update()
+            .select_related("device")
+            .filter(status__in=workflow.LIVE, last_at__lt=cutoff)
+        )
+        for alert in quiet:
+            alert.status = workflow.CLOSED
+        EnvAlert.objects.bulk_update(quiet, ["status", "updated_at"])
+        record_many(
+            actor=SYSTEM,
+            items=[("smartsite.env_alert_closed", a, _payload(a), ()) for a in quiet],
+        )
+    return len(quiet)
+
+
+def _site_party(actor: Actor, alert: EnvAlert) -> bool:
+    return (
+        actor.organisation_id is not None
+        and Participant.objects.filter(
+            project_id=alert.project_id,
+            organisation_id=actor.organisation_id,
+            role="general_contractor",
+            is_active=True,
+        ).exists()
+    )
+
+
+def _text(value: Any, label: str, limit: int = 500) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationFailed(f"请填写{label}", code="missing_field")
+    if len(text) > limit:
+        raise ValidationFailed(f"{label}不能超过 {limit} 个字", code="too_long")
+    return text
+
+
+def alert_answer(*, actor: Actor, alert: EnvAlert, answer: str) -> EnvAlert:
+    """The site's contractor says what it did (洒水降尘、停止夜间作业…)."""
+    if not (actor.can("smartsite.env_alerts_answer") and _site_party(actor, alert)):
+        raise PermissionDenied("仅本项目施工总承包单位可反馈处置情况", code="permission_denied")
+    answer = _text(answer, "处置情况")
+    with transaction.atomic():
+        alert = EnvAlert.objects.select_for_update().select_related("device").get(pk=alert.pk)
+        _wf(workflow.check_ack, alert.status)
+        alert.status, alert.answer = workflow.ACKNOWLEDGED, answer
+        alert.save(update_fields=["status", "answer", "updated_at"])
+        record(
+            actor=actor,
+            type="smartsite.env_alert_answered",
+            obj=alert,
+            payload={**_payload(alert), "answer": answer},
+        )
+    return alert
+
+
+def _require_regulator(actor: Actor) -> None:
+    if not (actor.is_kind("regulator") and actor.can("smartsite.env_alerts_decide")):
+        raise PermissionDenied("仅监管部门可处理环境监测告警", code="permission_denied")
+
+
+def alert_dismiss(*, actor: Actor, alert: EnvAlert, reason: str) -> EnvAlert:
+    """The regulator finds no breach (设备故障、非施工噪声…): recorded with the reason."""
+    _require_regulator(actor)
+    reason = _text(reason, "不予处理的理由")
+    with transaction.atomic():
+        alert = EnvAlert.objects.select_for_update().select_related("device").get(pk=alert.pk)
+        _wf(workflow.check_decide, alert.status)
+        alert.status, alert.decision = workflow.DISMISSED, reason
+        alert.save(update_fields=["status", "decision", "updated_at"])
+        record(
+            actor=actor,
+            type="smartsite.env_alert_dismissed",
+            obj=alert,
+            payload={**_payload(alert), "reason": reason},
+        )
+    return alert
+
+
+def alert_escalate(
+    *, actor: Actor, alert: EnvAlert, severity: str = "general", note: str = ""
+) -> EnvAlert:
+    """The regulator confirms the breach: an environment finding of a special inspection today
+    and its rectification order to the general contractor, through the compliance loop (the
+    order's own clock, answer and re-inspection; a penalty only from there, by people)."""
+    from jianguan.compliance import services as compliance
+
+    _require_regulator(actor)
+    with transaction.atomic():
+        alert = (
+            EnvAlert.objects.select_for_update()
+            .select_related("device", "project")
+            .get(pk=alert.pk)
+        )
+        _wf(workflow.check_decide, alert.status)
+        gc = (
+            Participant.objects.filter(
+                project_id=alert.project_id, role="general_contractor", is_active=True
+            )
+            .select_related("organisation")
+            .first()
+        )
+        if gc is None:
+            raise Conflict("该项目没有在场的施工总承包单位，无法下达整改通知", code="no_contractor")
+        unit = limit_rules.UNITS[alert.metric]
+        words = "（瞬时声级）" if alert.instantaneous else ""
+        description = (
+            f"环境在线监测持续超标：{alert.get_metric_display()}{words}，设备 {alert.device}，"
+            f"{to_local(alert.first_at):%m月%d日 %H:%M}至{to_local(alert.last_at):%H:%M}共 "
+            f"{alert.count} 次，峰值 {alert.peak:.1f} {unit}，限值 {alert.limit:.0f} {unit}"
+        )
+        if note.strip():
+            description = f"{description}。{note.strip()}"
+        inspection = compliance.inspection_create(
+            actor=actor,
+            project=alert.project,
+            kind="special",
+            inspected_on=today_local(),
+            notes="环境在线监测告警转检查发现",
+        )
+        order = compliance.finding_raise(
+            actor=actor,
+            inspection=inspection,
+            type="environment",
+            severity=severity,
+            description=description[:500],
+            responsible_organisation=gc.organisation,
+            location=str(alert.device)[:200],
+        )
+        alert.status, alert.order, alert.decision = workflow.ESCALATED, order, note.strip()[:500]
+        alert.save(update_fields=["status", "order", "decision", "updated_at"])
+        record(
+            actor=actor,
+            type="smartsite.env_alert_escalated",
+            obj=alert,
+            payload={**_payload(alert), "order": order.number, "severity": severity},
+        )
+    return alert

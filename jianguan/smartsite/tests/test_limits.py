@@ -1,0 +1,58 @@
+"""Which readings break which limit (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jianguan.smartsite.limits import Limits, exceedances, is_night, level_of, parse_hhmm
+
+L = Limits(70.0, 55.0, 15.0, dt.time(22), dt.time(6), pm10=80.0)
+
+
+def at(hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, 30, hour, minute)
+
+
+def metrics(values, when) -> list[str]:
+    return [e.metric for e in exceedances(values, when, L)]
+
+
+def test_night_wraps_midnight_and_edges():
+    assert is_night(dt.time(22, 0), dt.time(22), dt.time(6))
+    assert is_night(dt.time(5, 59), dt.time(22), dt.time(6))
+    assert not is_night(dt.time(6, 0), dt.time(22), dt.time(6))
+    assert not is_night(dt.time(21, 59), dt.time(22), dt.time(6))
+    assert is_night(dt.time(1), dt.time(0), dt.time(6)) and not is_night(
+        dt.time(7), dt.time(0), dt.time(6)
+    )
+    assert parse_hhmm("22:00") == dt.time(22)
+
+
+def test_day_and_night_limits_on_leq():
+    assert metrics({"noise_leq": 70.0}, at(10)) == []  # at the limit is within it
+    assert metrics({"noise_leq": 70.1}, at(10)) == ["noise_day"]
+    assert metrics({"noise_leq": 55.1}, at(23)) == ["noise_night"]
+    assert metrics({"noise_leq": 60.0}, at(10)) == []
+    # the night maximum: LA above 55 + 15
+    assert metrics({"noise_leq": 50.0, "noise_la": 70.5}, at(2)) == ["noise_night_max"]
+    assert metrics({"noise_leq": 50.0, "noise_la": 70.0}, at(2)) == []
+
+
+def test_la_stands_in_for_a_missing_leq_and_says_so():
+    (e,) = exceedances({"noise_la": 58.0}, at(23), L)
+    assert e.metric == "noise_night" and e.instantaneous and e.limit == 55.0
+
+
+def test_noise_away_from_the_boundary_and_pm10():
+    assert exceedances({"noise_leq": 90.0}, at(10), L, boundary=False) == []
+    assert metrics({"pm10": 80.0}, at(10)) == [] and metrics({"pm10": 80.5}, at(10)) == ["pm10"]
+    no_pm_rule = Limits(70.0, 55.0, 15.0, dt.time(22), dt.time(6), pm10=None)
+    assert exceedances({"pm10": 900.0}, at(10), no_pm_rule) == []
+
+
+def test_levels_for_the_map():
+    assert level_of({}, at(10), L) == "grey"
+    assert level_of({"pm10": 40.0}, at(10), L) == "green"
+    assert level_of({"pm10": 75.0}, at(10), L) == "yellow"
+    assert level_of({"noise_leq": 72.0}, at(10), L) == "red"
+    assert level_of({"noise_leq": 52.0}, at(23), L) == "yellow"
