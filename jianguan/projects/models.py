@@ -81,6 +81,9 @@ class Project(BaseModel):
         verbose_name_plural = "项目"
         indexes = [
             models.Index(fields=["stage", "code"]),
+            # The dashboard counts projects by stage x warning level (projects.selectors.
+            # dashboard_summary): from this index alone, not a scan of every row.
+            models.Index(fields=["stage", "warning_level"]),
             models.Index(fields=["town", "code"]),
             models.Index(fields=["owner", "code"]),
             models.Index(fields=["warning_level", "code"]),
