@@ -7,4 +7,5 @@ app_name = "smartsite"
 urlpatterns = [
     path("", include("jianguan.smartsite.images.urls")),
     path("", include("jianguan.smartsite.alerts.urls")),
+    path("", include("jianguan.smartsite.workers.urls")),
 ]

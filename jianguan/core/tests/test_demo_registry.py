@@ -19,7 +19,9 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "experts",
         "tendering",
         "committees",
+        "smartsite_images",
         "contracts",
+        "smartsite_workers",
         "notifications",
         "search_index",
     ]

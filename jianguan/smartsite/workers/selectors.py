@@ -3,7 +3,7 @@
 Who sees a project's roster (实名制花名册):
 - the regulator (all workers of every site);
 - the project's general contractor, owner and supervisor (all its workers);
-- a labour subcontractor on the project (its own workers only).
+- a labour or specialist subcontractor on the project (its own workers only).
 Anyone else (another contractor) is told the project does not exist for them.
 
 Full identity and bank card numbers: the regulator, the project's general contractor and the
@@ -69,7 +69,7 @@ def scope_for(*, actor: Actor, project: Project) -> Scope:
     roles = _roles_on(actor, project)
     if roles & set(WHOLE_ROSTER_ROLES):
         return Scope(project, ALL, "general_contractor" in roles, False, actor.organisation_id)
-    if "labour_subcontractor" in roles:
+    if roles & {"labour_subcontractor", "specialist_subcontractor"}:
         return Scope(project, OWN, False, False, actor.organisation_id)
     raise NotFound("项目不存在或无权查看实名制信息", code="project_not_found")
 
@@ -207,6 +207,6 @@ def projects_with_roster(*, actor: Actor) -> QuerySet[Project]:
         pk__in=Participant.objects.filter(
             organisation_id=actor.organisation_id,
             is_active=True,
-            role__in=(*WHOLE_ROSTER_ROLES, "labour_subcontractor"),
+            role__in=(*WHOLE_ROSTER_ROLES, "labour_subcontractor", "specialist_subcontractor"),
         ).values("project_id")
     )

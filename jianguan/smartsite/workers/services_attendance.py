@@ -37,7 +37,9 @@ KEY_PREFIX = "gk_"
 
 
 class EntryRefused(DomainError):
-    status = 403
+    """409: the request is understood and authorised, the person's state forbids the entry."""
+
+    status = 409
     code = "entry_refused"
 
 

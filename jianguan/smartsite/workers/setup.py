@@ -21,3 +21,38 @@ def register_all() -> None:
             "smartsite.entry_alert_closed": "处理进场告警",
         }
     )
+    from jianguan.smartsite.workers import todo
+
+    todo.register_all()
+
+    from jianguan.web.nav import NavItem, register
+
+    register(NavItem("smartsite", "智慧工地", "smartsite:index", "ti-helmet", "smartsite.view", 30))
+
+    from jianguan.projects.links import ProjectLink, register_project_link
+
+    register_project_link(
+        ProjectLink(
+            key="smartsite.workers",
+            label="实名制与考勤",
+            url_name="smartsite:project",
+            icon="ti-id-badge-2",
+            allowed=may_open_roster,
+            order=40,
+        )
+    )
+
+    from jianguan.core.demo import register_seeder
+
+    register_seeder("smartsite_workers", "jianguan.smartsite.workers.demo:seed", order=85)
+
+
+def may_open_roster(actor, project) -> bool:
+    from jianguan.core.errors import DomainError
+    from jianguan.smartsite.workers.selectors import scope_for
+
+    try:
+        scope_for(actor=actor, project=project)
+    except DomainError:
+        return False
+    return True

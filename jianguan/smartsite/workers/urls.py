@@ -1,0 +1,18 @@
+"""The 实名制 and attendance pages, included by jianguan/smartsite/urls.py (namespace
+"smartsite")."""
+
+from django.urls import path
+
+from jianguan.smartsite.workers import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("workers/template.xlsx", views.import_template, name="import_template"),
+    path("projects/<int:pk>/", views.project, name="project"),
+    path("projects/<int:pk>/workers/", views.worker_register, name="worker_register"),
+    path("projects/<int:pk>/contracts/", views.contract_sign, name="contract_sign"),
+    path("projects/<int:pk>/devices/", views.device_register, name="device_register"),
+    path("projects/<int:pk>/alerts/close/", views.alert_close, name="alert_close"),
+    path("projects/<int:pk>/import/", views.worker_import, name="import"),
+    path("projects/<int:pk>/attendance/", views.attendance, name="attendance"),
+]
