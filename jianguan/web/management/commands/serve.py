@@ -1,4 +1,5 @@
-"""Start the production server (granian, WSGI) plus one task worker and the chronograph."""
+"""Start the production server (granian, WSGI) and, kept running beside it, one task worker,
+the chronograph, the HJ 212 listener and the MQTT subscriber (``jianguan.web.supervise``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from jianguan.web.supervise import Supervisor
+
 
 class Command(BaseCommand):
-    help = "启动平台：granian 生产级服务器 + 一个任务进程 + 周期任务进程"
+    help = "启动平台：granian 生产级服务器 + 任务进程 + 周期任务 + HJ 212 监听 + MQTT 订阅"
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -28,10 +32,16 @@ class Command(BaseCommand):
         self.stdout.write("演示账号：" + "、".join(DEMO_LOGINS))
         self.stdout.write(f"演示密码：{settings.DEMO_PASSWORD}")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        children = [
-            subprocess.Popen([*manage, "db_worker"]),
-            subprocess.Popen([*manage, "chronograph"]),
-        ]
+        helpers = Supervisor(
+            [
+                ("任务进程", [*manage, "db_worker"]),
+                ("周期任务", [*manage, "chronograph"]),
+                ("HJ 212 监听", [*manage, "hj212_server"]),
+                ("MQTT 订阅", [*manage, "mqtt_subscriber"]),
+            ],
+            say=self.stdout.write,
+        )
+        helpers.start()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -52,19 +62,17 @@ class Command(BaseCommand):
         )
 
         def stop(*_):
-            for proc in [server, *children]:
-                if proc.poll() is None:
-                    proc.terminate()
+            helpers.stopping = True
+            if server.poll() is None:
+                server.terminate()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            code = server.wait()
+            while server.poll() is None:
+                helpers.tick()
+                time.sleep(1)
         finally:
             stop()
-            for proc in children:
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        sys.exit(code)
+            helpers.stop()
+        sys.exit(server.wait())
