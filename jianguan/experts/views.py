@@ -48,6 +48,17 @@ def pool(request: HttpRequest) -> HttpResponse:
     return render(request, "experts/pool.html", ctx)
 
 
+def _fields(config, sheet) -> list[tuple]:
+    """(criterion, score, reason) for each criterion of the expert's own sheet of one bid: a
+    saved sheet shows what was saved (and, once submitted, what was submitted)."""
+    scores = sheet.scores if sheet is not None else {}
+    out = []
+    for _, crit in config.criteria:
+        score, reason = (list(scores.get(crit.code) or []) + ["", ""])[:2]
+        out.append((crit, score, reason))
+    return out
+
+
 @require_GET
 def committee(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.actor.is_authenticated:
@@ -65,7 +76,7 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         "mine": mine,
         "criteria": [crit for _, crit in config.criteria],
         "scored": config.method == cfg.COMPREHENSIVE,
-        "rows": [(b, own.get(b.pk)) for b in bids],
+        "rows": [(b, own.get(b.pk), _fields(config, own.get(b.pk))) for b in bids],
         "submitted": bool(own) and all(s.submitted_at for s in own.values()),
         "signed": bool(mine) and hasattr(mine, "signature"),
         "result": c.result,

@@ -350,10 +350,16 @@ def test_expert_scores_the_bids_in_its_committee_workspace(
         fill(bid, str(18 - i))
         expect(page.locator(".alert-success").first).to_have_text("已保存评分")
         expect(sheet(bid)).to_contain_text("已保存")
+        # The saved sheet shows what was saved (it came back empty before).
+        expect(sheet(bid).locator("input[name=score_T1]")).to_have_value(str(18 - i))
+        expect(sheet(bid).locator("input[name=reason_T2]")).to_have_value("质量安全措施完整")
     save_shot(page, tmp_path, "persona-expert.png")
     desk.submit("提交全部评分表", path)
     expect(page.locator(".alert-success").first).to_have_text("已提交评分表")
     expect(sheets.get_by_role("button", name="提交全部评分表")).to_have_count(0)
+    # Submitted: the expert still reads its scores, and can no longer change them.
+    expect(sheet(bids[0]).locator("input[name=score_T1]")).to_have_value("18")
+    expect(sheet(bids[0]).locator("input[name=score_T1]")).to_be_disabled()
     assert Sheet.objects.filter(member=seat, submitted_at__isnull=False).count() == len(bids)
 
     desk.back_to_dashboard(tender.code)
