@@ -31,19 +31,19 @@ from jianguan.smartsite.workers import (
 )
 from jianguan.smartsite.workers.models import EntryAlert, LabourContract, Placement, Worker
 from jianguan.smartsite.workers.schemas import (
-    AlertRead,
     AttendanceDayRead,
-    ContractIn,
-    ContractRead,
-    DeviceCreated,
-    DeviceIn,
-    EventRead,
+    AttendanceEventRead,
+    EntryAlertRead,
+    GateDeviceCreated,
+    GateDeviceIn,
     GateEventIn,
     HeadcountRead,
-    ImportRead,
-    ManualEventIn,
+    LabourContractIn,
+    LabourContractRead,
+    ManualAttendanceIn,
     PlacementIn,
     PlacementRead,
+    WorkerImportRead,
     WorkerIn,
     WorkerRead,
 )
@@ -117,16 +117,16 @@ def worker_register(request: HttpRequest, data: WorkerIn):
     return Status(201, _worker_read(None, request.actor, worker))
 
 
-class ImportForm(Schema):
+class WorkerImportForm(Schema):
     employer_id: int | None = None
 
 
 @router.post(
     "/workers/import",
-    response={200: ImportRead, **ERR},
+    response={200: WorkerImportRead, **ERR},
     summary="从 Excel 导入工人（有效行导入，错误行逐行报告）",
 )
-def worker_import(request: HttpRequest, data: Form[ImportForm], file: File[UploadedFile]):
+def worker_import(request: HttpRequest, data: Form[WorkerImportForm], file: File[UploadedFile]):
     require(request.actor, "smartsite.workers_manage")
     result = importer.workers_import(
         actor=request.actor, employer=_employer(request, data.employer_id), upload=file
@@ -184,7 +184,7 @@ def _contract_read(c: LabourContract) -> dict:
 
 @router.get(
     "/projects/{project_id}/contracts",
-    response={200: list[ContractRead], **ERR},
+    response={200: list[LabourContractRead], **ERR},
     summary="项目劳动合同",
 )
 def contract_list(request: HttpRequest, project_id: str):
@@ -193,10 +193,10 @@ def contract_list(request: HttpRequest, project_id: str):
 
 @router.post(
     "/projects/{project_id}/contracts",
-    response={201: ContractRead, **ERR},
+    response={201: LabourContractRead, **ERR},
     summary="签订劳动合同",
 )
-def contract_sign(request: HttpRequest, project_id: str, data: ContractIn):
+def contract_sign(request: HttpRequest, project_id: str, data: LabourContractIn):
     scope = _scope(request, project_id)
     require(request.actor, "smartsite.workers_manage")
     contract = services.labour_contract_sign(
@@ -240,7 +240,7 @@ def placement_create(request: HttpRequest, project_id: str, data: PlacementIn):
     )
 
 
-class DayQuery(Schema):
+class HeadcountDayQuery(Schema):
     day: dt.date | None = None
 
 
@@ -249,7 +249,7 @@ class DayQuery(Schema):
     response={200: HeadcountRead, **ERR},
     summary="当日在场人数（按工种、用工单位）",
 )
-def headcount(request: HttpRequest, project_id: str, q: Query[DayQuery]):
+def headcount(request: HttpRequest, project_id: str, q: Query[HeadcountDayQuery]):
     h = selectors.headcount(_scope(request, project_id), day=q.day or today_local())
     return {
         "day": h["day"],
@@ -259,7 +259,7 @@ def headcount(request: HttpRequest, project_id: str, q: Query[DayQuery]):
     }
 
 
-class RangeQuery(Schema):
+class AttendanceRangeQuery(Schema):
     start: dt.date
     end: dt.date
 
@@ -269,7 +269,7 @@ class RangeQuery(Schema):
     response={200: list[AttendanceDayRead], **ERR},
     summary="每人每日考勤（工资表读取）",
 )
-def attendance(request: HttpRequest, project_id: str, q: Query[RangeQuery]):
+def attendance(request: HttpRequest, project_id: str, q: Query[AttendanceRangeQuery]):
     if q.end < q.start or (q.end - q.start).days > 62:
         raise DomainError("查询区间须为不超过62天的有效区间", code="bad_range")
     days = selectors.attendance_days(_scope(request, project_id), start=q.start, end=q.end)
@@ -300,10 +300,10 @@ def _event_read(e) -> dict:
 
 @router.post(
     "/projects/{project_id}/attendance",
-    response={201: EventRead, **ERR},
+    response={201: AttendanceEventRead, **ERR},
     summary="劳资专管员补录进出场",
 )
-def attendance_manual(request: HttpRequest, project_id: str, data: ManualEventIn):
+def attendance_manual(request: HttpRequest, project_id: str, data: ManualAttendanceIn):
     scope = _scope(request, project_id)
     if not request.actor.can("smartsite.workers_manage"):
         raise PermissionDenied("无权补录考勤", code="permission_denied")
@@ -320,10 +320,10 @@ def attendance_manual(request: HttpRequest, project_id: str, data: ManualEventIn
 
 @router.post(
     "/projects/{project_id}/gate-devices",
-    response={201: DeviceCreated, **ERR},
+    response={201: GateDeviceCreated, **ERR},
     summary="登记考勤闸机（密钥只返回一次）",
 )
-def device_register(request: HttpRequest, project_id: str, data: DeviceIn):
+def device_register(request: HttpRequest, project_id: str, data: GateDeviceIn):
     scope = _scope(request, project_id)
     device, key = services_attendance.gate_device_register(
         actor=request.actor, project=scope.project, name=data.name, serial=data.serial
@@ -347,7 +347,7 @@ def _limit(bucket: str, per_minute: int) -> None:
 @router.post(
     "/gate-events",
     auth=None,
-    response={201: EventRead, **GATE_ERR},
+    response={201: AttendanceEventRead, **GATE_ERR},
     summary="闸机上报进出场事件（X-Device-Key 认证）",
     description="未实名登记、无劳动合同或未办理进场的人员被拒绝（409，code 为 "
     "worker_not_registered / no_contract / not_placed），同时生成进场告警。",
@@ -387,7 +387,9 @@ def _alert_read(a: EntryAlert) -> dict:
     }
 
 
-@router.get("/alerts", response={200: list[AlertRead], **ERR}, summary="进场告警（待处理在前）")
+@router.get(
+    "/alerts", response={200: list[EntryAlertRead], **ERR}, summary="进场告警（待处理在前）"
+)
 def alerts(request: HttpRequest):
     qs = selectors.alerts_visible_to(actor=request.actor).order_by("status", "-at", "-pk")[:200]
     return [_alert_read(a) for a in qs]

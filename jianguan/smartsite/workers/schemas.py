@@ -38,28 +38,28 @@ class WorkerRead(Schema):
     bank_name: str = ""
 
 
-class RowErrorRead(Schema):
+class WorkerRowErrorRead(Schema):
     row: int
     column: str
     message: str
     code: str
 
 
-class ImportRead(Schema):
+class WorkerImportRead(Schema):
     rows: int
     created: int
     created_ids: list[int]
-    errors: list[RowErrorRead]
+    errors: list[WorkerRowErrorRead]
 
 
-class ContractIn(Schema):
+class LabourContractIn(Schema):
     worker_id: int
     start: dt.date
     end: dt.date | None = None
     signed_on: dt.date | None = None
 
 
-class ContractRead(Schema):
+class LabourContractRead(Schema):
     id: int
     number: str
     worker_id: int
@@ -89,7 +89,7 @@ class PlacementRead(Schema):
     status_label: str
 
 
-class CountRead(Schema):
+class HeadcountCountRead(Schema):
     label: str
     count: int
 
@@ -97,8 +97,8 @@ class CountRead(Schema):
 class HeadcountRead(Schema):
     day: dt.date
     total: int
-    by_trade: list[CountRead]
-    by_employer: list[CountRead]
+    by_trade: list[HeadcountCountRead]
+    by_employer: list[HeadcountCountRead]
 
 
 class AttendanceDayRead(Schema):
@@ -111,7 +111,7 @@ class AttendanceDayRead(Schema):
     events: int
 
 
-class ManualEventIn(Schema):
+class ManualAttendanceIn(Schema):
     worker_id: int
     direction: Direction
     at: dt.datetime
@@ -124,7 +124,7 @@ class GateEventIn(Schema):
     name: text(50) = ""  # type: ignore[valid-type]
 
 
-class EventRead(Schema):
+class AttendanceEventRead(Schema):
     id: int
     worker_id: int
     worker_name: str
@@ -133,19 +133,19 @@ class EventRead(Schema):
     at: dt.datetime
 
 
-class DeviceIn(Schema):
+class GateDeviceIn(Schema):
     name: text(60, 1)  # type: ignore[valid-type]
     serial: text(60, 1)  # type: ignore[valid-type]
 
 
-class DeviceCreated(Schema):
+class GateDeviceCreated(Schema):
     id: int
     name: str
     serial: str
     key: str = Field(description="设备密钥（只显示这一次，请配置到闸机的 X-Device-Key 请求头）")
 
 
-class AlertRead(Schema):
+class EntryAlertRead(Schema):
     id: int
     project_id: int
     project_name: str
