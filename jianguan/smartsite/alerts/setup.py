@@ -93,9 +93,13 @@ def _sees_alert(actor, object_id: str) -> bool:
 
 
 def _close_quiet() -> object:
+    from jianguan.core.errors import NotFound
     from jianguan.smartsite.alerts.services import alerts_close_quiet
 
-    return alerts_close_quiet()
+    try:
+        return alerts_close_quiet()
+    except NotFound:  # rule data not loaded yet (a new install before its first sync)
+        return "no rule data"
 
 
 def register_all() -> None:
