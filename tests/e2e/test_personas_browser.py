@@ -343,7 +343,9 @@ def test_expert_scores_the_bids_in_its_committee_workspace(
 
     # Over the full marks: refused in words, nothing saved.
     fill(bids[0], "25")
-    expect(page.locator(".alert-danger").first).to_be_visible()
+    expect(page.locator(".alert-danger").first).to_contain_text(
+        f"投标人 {bids[0].bidder.name}：「施工组织设计」得分 25 超出 0～20 分范围"
+    )
     expect(sheet(bids[0])).not_to_contain_text("已保存")
     assert not Sheet.objects.filter(member=seat).exists()
     for i, bid in enumerate(bids):

@@ -68,7 +68,8 @@ def sheet_save(*, actor: Actor, member: Member, bid: Bid, scores: dict) -> Sheet
     except (ArithmeticError, TypeError, ValueError, IndexError):
         raise ValidationFailed("评分须为 [分值, 理由] 形式", code="bad_scores") from None
     criteria = [c for _, c in config.criteria]
-    problems = agg.check_sheet({str(bid.pk): parsed}, criteria)
+    # The problems name the bid by its bidder, as the expert's sheet does (not by its id).
+    problems = agg.check_sheet({bid.bidder.name: parsed}, criteria)
     if problems:
         raise ValidationFailed("；".join(problems), code="bad_scores")
     data = {code: [str(s), r] for code, (s, r) in parsed.items()}
