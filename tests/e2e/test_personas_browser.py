@@ -124,9 +124,11 @@ class Desk:
         return self.page.locator(".alert-success").first
 
 
-def _no_surprises(recorder) -> None:
+def _no_surprises(recorder, failed=()) -> None:
+    """Nothing left the machine, nothing failed but the refusals the test provoked, no script
+    error, every page under the Content-Security-Policy with no violation."""
     assert recorder.hosts() <= LOCAL_HOSTS
-    assert recorder.failed == [], recorder.failed
+    assert recorder.failed == list(failed), recorder.failed
     assert recorder.script_errors() == []
     for watch in recorder.watches:
         watch.assert_clean()
@@ -186,7 +188,16 @@ def test_supervisor_decides_a_variation_from_its_todo_list(
     page = desk.page
     expect(page.locator("#variation-status")).to_have_text("待监理审核")
 
+    # 不同意 without a reason: refused in words (400), nothing decided.
     form = page.locator("#form-variation-decide")
+    form.get_by_label("不同意", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审批意见").click()
+    expect(page.locator("#variation-error")).to_have_text("不同意时须填写审批意见")
+    expect(page.locator("#variation-status")).to_have_text("待监理审核")
+    variation.refresh_from_db()
+    assert variation.status == workflow.V_SUBMITTED
+
     form.get_by_label("同意", exact=True).check()
     form.locator("#v-opinion").fill("现场核实新增工程属实，同意")
     desk.submit("提交审批意见", path)
@@ -197,7 +208,7 @@ def test_supervisor_decides_a_variation_from_its_todo_list(
 
     desk.back_to_dashboard(variation.number)
     expect(desk.done()).to_contain_text(variation.number)
-    _no_surprises(recorder)
+    _no_surprises(recorder, [f"400 POST /contracts/variations/{variation.pk}/decide/"])
 
 
 def test_auditor_takes_the_last_review_from_its_todo_list(
