@@ -20,3 +20,6 @@ class SmartsiteConfig(AppConfig):
         from jianguan.smartsite.alerts import setup as alerts_setup
 
         alerts_setup.register_all()
+        from jianguan.smartsite.wages import setup as wages_setup
+
+        wages_setup.register_all()

@@ -5,3 +5,4 @@ from jianguan.smartsite.monitors import models as monitors_models  # noqa: F401
 from jianguan.smartsite.workers import models as workers_models  # noqa: F401
 from jianguan.smartsite.images import models as images_models  # noqa: F401
 from jianguan.smartsite.alerts import models as alerts_models  # noqa: F401
+from jianguan.smartsite.wages import models as wages_models  # noqa: F401
