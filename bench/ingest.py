@@ -139,8 +139,19 @@ def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> N
         counts = [0, 0]
         start = time.monotonic()
         stop = start + seconds
-        await asyncio.gather(*(device(i, stop, counts) for i in range(devices)))
-        out.put({"sent": counts[0], "acked": counts[1], "seconds": time.monotonic() - start})
+        results = await asyncio.gather(
+            *(device(i, stop, counts) for i in range(devices)), return_exceptions=True
+        )
+        errors = [repr(r) for r in results if isinstance(r, BaseException)]
+        out.put(
+            {
+                "sent": counts[0],
+                "acked": counts[1],
+                "seconds": time.monotonic() - start,
+                "client_errors": len(errors),
+                "first_error": errors[0] if errors else "",
+            }
+        )
 
     asyncio.run(main())
 
@@ -328,7 +339,7 @@ def child(args: argparse.Namespace) -> int:
             target=_tcp_clients, args=(port, args.devices, args.seconds, args.window, out)
         )
         proc.start()
-        result = out.get(timeout=args.seconds + 300)
+        result = out.get(timeout=args.seconds + 120)
         proc.join(30)
         stored = Reading.objects.count() - before
         asyncio.run_coroutine_threadsafe(server.stop(), loop).result(60)
@@ -341,6 +352,8 @@ def child(args: argparse.Namespace) -> int:
             stored=stored,
             connections=args.devices,
             window=args.window,
+            client_errors=result["client_errors"],
+            first_error=result["first_error"],
         )
 
     if "mqtt" in paths:

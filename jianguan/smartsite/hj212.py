@@ -87,6 +87,22 @@ class FrameError(ValueError):
 # --- CRC (Appendix A of the 2005 and 2017 editions) -------------------------------------
 
 
+def _bitwise(value: int) -> int:
+    """Eight rounds of shift-right-and-XOR-0xA001, the inner loop of both CRCs."""
+    for _ in range(8):
+        carry = value & 1
+        value >>= 1
+        if carry:
+            value ^= 0xA001
+    return value
+
+
+#: The inner loop for every byte value. In the HJ 212 algorithm the register entering the loop
+#: is ``(reg >> 8) ^ byte``, always below 256, so the whole step is one lookup; MODBUS uses the
+#: same table the usual way. (Appendix A's bit loop is ``_bitwise``; the tests compare both.)
+_TABLE = tuple(_bitwise(i) for i in range(256))
+
+
 def crc_hj212(data: bytes) -> int:
     """HJ 212 CRC: the register is shifted right by 8 *before* the XOR with each byte.
 
@@ -94,26 +110,18 @@ def crc_hj212(data: bytes) -> int:
     here and 0x4B37 with MODBUS.
     """
     reg = 0xFFFF
+    table = _TABLE
     for byte in data:
-        reg = (reg >> 8) ^ byte
-        for _ in range(8):
-            carry = reg & 1
-            reg >>= 1
-            if carry:
-                reg ^= 0xA001
+        reg = table[(reg >> 8) ^ byte]
     return reg
 
 
 def crc_modbus(data: bytes) -> int:
     """CRC-16/MODBUS, which some firmware emits instead (HJ212.md §3)."""
     reg = 0xFFFF
+    table = _TABLE
     for byte in data:
-        reg ^= byte
-        for _ in range(8):
-            carry = reg & 1
-            reg >>= 1
-            if carry:
-                reg ^= 0xA001
+        reg = (reg >> 8) ^ table[(reg ^ byte) & 0xFF]
     return reg
 
 

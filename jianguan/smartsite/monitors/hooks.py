@@ -2,7 +2,7 @@
 
 Each hook is called after the transaction that saved a batch of readings has committed, with
 the list of :class:`~jianguan.smartsite.monitors.models.Reading` objects just written (their
-``device`` attached; duplicates of an earlier copy left out). Alerts (noise day/night limits,
+``device_id`` set; duplicates of an earlier copy left out). Alerts (noise day/night limits,
 PM10, exceedance counts — issue 17 part 5) register here from their own module; a failing
 hook is logged and never undoes or blocks the ingest.
 """

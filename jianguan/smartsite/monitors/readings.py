@@ -84,8 +84,16 @@ def parse_time(text: str) -> dt.datetime:
     text = str(text).strip()
     try:
         if text.isdigit() and len(text) in (14, 17):
-            naive = dt.datetime.strptime(text[:14], "%Y%m%d%H%M%S")
-            return naive.replace(tzinfo=CHINA)
+            # int slices, not strptime (a tenth of the cost; this runs once per reading)
+            return dt.datetime(
+                int(text[0:4]),
+                int(text[4:6]),
+                int(text[6:8]),
+                int(text[8:10]),
+                int(text[10:12]),
+                int(text[12:14]),
+                tzinfo=CHINA,
+            )
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ReadingError(f"数据时间格式无效：{text[:40]}", code="bad_time") from None

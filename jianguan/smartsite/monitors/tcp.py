@@ -103,7 +103,8 @@ class HJ212Server:
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hj212-db")
 
     async def start(self) -> int:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        # A deep accept queue: after a restart every device reconnects at once (1,000 or more).
+        self._server = await asyncio.start_server(self._handle, self.host, self.port, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
         self._writer_task = asyncio.create_task(self._writer())
         log.info("HJ 212 listening on %s:%s", self.host, self.port)

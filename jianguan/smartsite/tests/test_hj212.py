@@ -4,6 +4,8 @@ bad CRC, wrong length, truncated frames, flags of the 2005/2017/2025 editions.""
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jianguan.smartsite import hj212
 from jianguan.smartsite.hj212 import FrameError, parse
@@ -235,3 +237,23 @@ def test_build_refuses_oversized_segment_and_groups():
     )
     assert "CP=&&DataTime=20261123093000;a34002-Rtd=1.5,a34002-Flag=N&&" in frame
     assert parse(frame)["cp"]["a34002-Rtd"] == Decimal("1.5")
+
+
+def _appendix_a(data: bytes, modbus: bool = False) -> int:
+    """Appendix A's bit loop, written out as the standard prints it."""
+    reg = 0xFFFF
+    for byte in data:
+        reg = (reg ^ byte) if modbus else ((reg >> 8) ^ byte)
+        for _ in range(8):
+            carry = reg & 1
+            reg >>= 1
+            if carry:
+                reg ^= 0xA001
+    return reg
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_table_crc_equals_the_bit_loop(data):
+    assert hj212.crc_hj212(data) == _appendix_a(data)
+    assert hj212.crc_modbus(data) == _appendix_a(data, modbus=True)
