@@ -154,3 +154,42 @@ def test_a_gate_can_be_registered_and_alerts_closed_on_the_page(login, site):  #
     assert r.status_code == 302
     alert.refresh_from_db()
     assert alert.status == "closed"
+
+
+def test_training_certificate_and_exit_through_the_page(login, site):  # noqa: F811
+    client = login(site["actors"]["labour"])
+    _register_by_form(client, site)
+    worker = Worker.objects.get()
+    base = f"/smartsite/projects/{site['project'].pk}/"
+    page = client.get(base).content.decode()
+    assert "无安全教育记录" in page
+    r = client.post(
+        base + "trainings/",
+        {
+            "worker": worker.pk,
+            "kind": "three_level",
+            "title": "三级安全教育",
+            "held_on": str(today_local()),
+            "hours": "24",
+            "passed": "on",
+        },
+    )
+    assert r.status_code == 302
+    r = client.post(
+        base + "certificates/",
+        {"worker": worker.pk, "kind": "special_operation", "name": "低压电工作业", "number": "T1"},
+    )
+    assert r.status_code == 302
+    page = client.get(base).content.decode()
+    assert "三级安全教育" in page and "低压电工作业" in page
+    # the owner may not record anything
+    owner = login(site["actors"]["owner"])
+    assert owner.post(base + "trainings/", {"worker": worker.pk}).status_code == 403
+    placement = Placement.objects.get()
+    assert owner.post(base + "exit/", {"placement": placement.pk}).status_code == 403
+    client = login(site["actors"]["labour"])
+    assert client.post(base + "exit/", {"placement": placement.pk}).status_code == 302
+    placement.refresh_from_db()
+    assert placement.status == "left" and placement.left_on == today_local()
+    r = client.post(base + "exit/", {"placement": placement.pk + 999})
+    assert r.status_code == 404

@@ -90,3 +90,38 @@ class ImportForm(Styled):
 class AlertCloseForm(forms.Form):
     alert = forms.IntegerField(min_value=1)
     note = forms.CharField(label="处理说明", max_length=300)
+
+
+class TrainingForm(Styled):
+    worker = forms.TypedChoiceField(label="工人", coerce=int)
+    kind = forms.ChoiceField(label="培训类别", choices=choices(workflow.TRAINING_KINDS))
+    title = forms.CharField(label="内容", max_length=200)
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label="学时", min_value=0.5, max_value=200, decimal_places=1)
+    passed = forms.BooleanField(label="考核合格", required=False, initial=True)
+
+    def __init__(self, *args, workers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [
+            (w.pk, f"{w.name}（{w.id_number_masked}）") for w in workers
+        ]
+
+
+class CertificateForm(Styled):
+    worker = forms.TypedChoiceField(label="工人", coerce=int)
+    kind = forms.ChoiceField(label="证书类别", choices=choices(workflow.CERTIFICATE_KINDS))
+    name = forms.CharField(label="证书名称", max_length=100)
+    number = forms.CharField(label="证书编号", max_length=60)
+    valid_to = forms.DateField(
+        label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, workers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [
+            (w.pk, f"{w.name}（{w.id_number_masked}）") for w in workers
+        ]
+
+
+class ExitForm(forms.Form):
+    placement = forms.IntegerField(min_value=1)

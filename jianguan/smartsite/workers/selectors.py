@@ -110,6 +110,7 @@ def roster(scope: Scope, *, on: dt.date) -> list[dict]:
     qs = (
         Placement.objects.filter(project=scope.project)
         .select_related("worker", "worker__employer", "contract")
+        .prefetch_related("worker__trainings", "worker__certificates")
         .order_by("status", "worker__employer__name", "worker__name", "pk")
     )
     if scope.reach == OWN:

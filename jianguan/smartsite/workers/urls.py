@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from jianguan.smartsite.workers import views
+from jianguan.smartsite.workers import views, views_records
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -14,5 +14,8 @@ urlpatterns = [
     path("projects/<int:pk>/devices/", views.device_register, name="device_register"),
     path("projects/<int:pk>/alerts/close/", views.alert_close, name="alert_close"),
     path("projects/<int:pk>/import/", views.worker_import, name="import"),
+    path("projects/<int:pk>/trainings/", views_records.training_record, name="training_record"),
+    path("projects/<int:pk>/certificates/", views_records.certificate_add, name="certificate_add"),
+    path("projects/<int:pk>/exit/", views_records.worker_exit, name="worker_exit"),
     path("projects/<int:pk>/attendance/", views.attendance, name="attendance"),
 ]

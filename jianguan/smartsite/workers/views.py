@@ -52,12 +52,12 @@ def _employers(request: HttpRequest, scope: selectors.Scope) -> list[Organisatio
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
-def _manageable_workers(request: HttpRequest, scope: selectors.Scope):
+def manageable_workers(request: HttpRequest, scope: selectors.Scope):
     employers = _employers(request, scope)
     return Worker.objects.filter(employer__in=employers).order_by("name", "pk")
 
 
-def _project_url(scope: selectors.Scope, anchor: str = "") -> str:
+def project_url(scope: selectors.Scope, anchor: str = "") -> str:
     return reverse("smartsite:project", args=[scope.project.pk]) + (f"#{anchor}" if anchor else "")
 
 
@@ -99,7 +99,7 @@ def _render_project(request: HttpRequest, scope: selectors.Scope, **bound) -> Ht
     actor = request.actor
     today = today_local()
     employers = _employers(request, scope)
-    workers = _manageable_workers(request, scope) if employers else Worker.objects.none()
+    workers = manageable_workers(request, scope) if employers else Worker.objects.none()
     can_alerts = actor.can("smartsite.alerts_handle") and (scope.is_gc or scope.is_regulator)
     ctx = {
         "project": scope.project,
@@ -124,6 +124,10 @@ def _render_project(request: HttpRequest, scope: selectors.Scope, **bound) -> Ht
         "contract_form": bound.get("contract_form")
         or forms.ContractForm(workers=workers, initial={"start": today}),
         "device_form": bound.get("device_form") or forms.DeviceForm(),
+        "training_form": forms.TrainingForm(
+            workers=workers, initial={"held_on": today, "kind": "three_level"}
+        ),
+        "certificate_form": forms.CertificateForm(workers=workers),
         "new_key": bound.get("new_key"),
     }
     return render(request, "smartsite/workers/project.html", ctx, status=bound.get("status", 200))
@@ -173,14 +177,14 @@ def worker_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return _render_project(request, scope, worker_form=form, status=exc.status)
     messages.success(request, f"已登记 {worker.name}（{worker.id_number_masked}）")
-    return redirect(_project_url(scope, "roster"))
+    return redirect(project_url(scope, "roster"))
 
 
 @require_POST
 @permission_required("smartsite.workers_manage")
 def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request, pk)
-    workers = _manageable_workers(request, scope)
+    workers = manageable_workers(request, scope)
     form = forms.ContractForm(request.POST, workers=workers)
     if not form.is_valid():
         messages.error(request, "请检查合同信息")
@@ -203,7 +207,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return _render_project(request, scope, contract_form=form, status=exc.status)
     messages.success(request, f"已签订劳动合同 {contract.number}")
-    return redirect(_project_url(scope, "contracts"))
+    return redirect(project_url(scope, "contracts"))
 
 
 @require_POST
@@ -231,7 +235,7 @@ def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AlertCloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写处理说明")
-        return redirect(_project_url(scope, "alerts"))
+        return redirect(project_url(scope, "alerts"))
     alert = selectors.alert_visible(actor=request.actor, pk=form.cleaned_data["alert"])
     if alert.project_id != scope.project.pk:
         raise PermissionDenied("告警不属于本项目", code="permission_denied")
@@ -239,7 +243,7 @@ def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.actor, alert=alert, note=form.cleaned_data["note"]
     )
     messages.success(request, "告警已处理")
-    return redirect(_project_url(scope, "alerts"))
+    return redirect(project_url(scope, "alerts"))
 
 
 @permission_required("smartsite.workers_manage")
