@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("jianguan.smartsite.images.urls")),
     path("", include("jianguan.smartsite.alerts.urls")),
     path("", include("jianguan.smartsite.workers.urls")),
+    path("", include("jianguan.smartsite.wages.urls")),
 ]

@@ -1,0 +1,130 @@
+"""Arrears: the scan after the pay day, the warning and the to-do, repeated arrears into the
+credit record only after the regulator confirms; the rights-notice board's rule data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jianguan.compliance.models import CreditRecord
+from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.timeutil import today_local
+from jianguan.core.todo import todo_for
+from jianguan.smartsite.tests.wages_helpers import wsite  # noqa: F401
+from jianguan.smartsite.wages import selectors, services, services_arrears, workflow
+from jianguan.smartsite.wages.models import Payroll, WageArrears
+from jianguan.smartsite.workers.selectors import scope_for
+
+
+def _draft(s, month=None):
+    return services.payroll_draft(
+        actor=s["actors"]["gc"],
+        project=s["project"],
+        employer=s["orgs"]["labour"],
+        month=month or s["month"],
+    )
+
+
+def _after_due(payroll) -> dt.date:
+    return payroll.due_on + dt.timedelta(days=1)
+
+
+def test_nothing_is_arrears_until_the_pay_day_has_passed(wsite):  # noqa: F811
+    payroll = _draft(wsite)
+    assert services_arrears.arrears_scan(today=payroll.due_on) == 0
+    assert services_arrears.arrears_scan(today=_after_due(payroll)) == 1
+    assert services_arrears.arrears_scan(today=_after_due(payroll)) == 0  # one case a payroll
+
+
+@pytest.mark.rule("wage.arrears_repeat_count")
+def test_arrears_warn_the_regulator_and_repeated_ones_become_credit_after_confirmation(
+    wsite,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    s, reg = wsite, wsite["actors"]["regulator"]
+    first = _draft(s)
+    with django_capture_on_commit_callbacks(execute=True):
+        services_arrears.arrears_scan(today=_after_due(first))
+    case = WageArrears.objects.get(payroll=first)
+    assert case.owed == first.total and not case.repeated  # 1 < the repeat count (2)
+    # a warning on the regulator's list and in the notifications, and a project warning
+    items = [i for i in todo_for(reg, today_local()) if i.kind == "smartsite.wage_arrears"]
+    assert len(items) == 1 and "欠薪预警待跟进" in items[0].title
+    from jianguan.workbench.notifications.models import Notification
+
+    assert Notification.objects.filter(kind="smartsite.wage_arrears", user_id=reg.user_id).exists()
+    from jianguan.projects.models import ProjectWarning
+
+    assert ProjectWarning.objects.filter(project=s["project"], rule_code="wage_arrears").exists()
+    # one case is a warning only: no credit record may be made from it
+    with pytest.raises(ValidationFailed) as e:
+        services_arrears.arrears_confirm(actor=reg, arrears=case, note="查实")
+    assert e.value.code == "not_repeated"
+
+    # a second month not paid by its pay day: repeated (the count in rule data is reached)
+    earlier = workflow.add_months(s["month"], -1)
+    from jianguan.smartsite.tests.wages_helpers import attend
+
+    w, _c = s["workers"][0]
+    from jianguan.smartsite.workers import services as worker_services
+
+    worker_services.labour_contract_sign(
+        actor=s["actors"]["gc"], worker=w, project=s["project"], start=earlier
+    )
+    attend(s["actors"]["gc"], s["project"], w, earlier)
+    second = _draft(s, earlier)
+    services_arrears.arrears_scan(today=_after_due(second))
+    case2 = WageArrears.objects.get(payroll=second)
+    assert case2.repeated
+    # nothing automatic: no credit record until a person confirms
+    assert not CreditRecord.objects.filter(kind="wage_arrears").exists()
+    with pytest.raises(PermissionDenied):
+        services_arrears.arrears_confirm(actor=s["actors"]["gc"], arrears=case2, note="x")
+    with pytest.raises(ValidationFailed):
+        services_arrears.arrears_confirm(actor=reg, arrears=case2, note="  ")
+    case2 = services_arrears.arrears_confirm(actor=reg, arrears=case2, note="经核查属实")
+    record = CreditRecord.objects.get(pk=case2.credit_record_id)
+    assert record.kind == "wage_arrears" and record.organisation == s["orgs"]["gc"]
+    assert record.source_type == "smartsite.wage_arrears" and record.points < 0
+    with pytest.raises(Conflict):
+        services_arrears.arrears_confirm(actor=reg, arrears=case2, note="again")
+
+
+def test_paying_in_full_settles_the_case(wsite):  # noqa: F811
+    s, gc = wsite, wsite["actors"]["gc"]
+    payroll = _draft(s)
+    services_arrears.arrears_scan(today=_after_due(payroll))
+    services.payroll_confirm(actor=s["actors"]["labour"], payroll=payroll)
+    services.payroll_signatures_record(
+        actor=gc,
+        payroll=payroll,
+        sheet=SimpleUploadedFile("s.jpg", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg"),
+    )
+    for line in payroll.lines.all():
+        services.wage_pay(
+            actor=gc,
+            payroll=payroll,
+            worker_id=line.worker_id,
+            amount=line.amount,
+            paid_on=today_local(),
+            bank_reference="B-1",
+        )
+    assert Payroll.objects.get(pk=payroll.pk).status == workflow.PAID
+    assert WageArrears.objects.get(payroll=payroll).status == workflow.A_SETTLED
+
+
+@pytest.mark.rule("wage.minimum_monthly")
+@pytest.mark.rule("wage.complaint_hotlines")
+def test_the_rights_notice_board(wsite):  # noqa: F811
+    s = wsite
+    board = selectors.notice_board(
+        scope_for(actor=s["actors"]["labour"], project=s["project"]), on=today_local()
+    )
+    names = {p["role_label"]: p["name"] for p in board["parties"]}
+    assert names["施工总承包单位"] == "北京建工集团" and names["劳务分包单位"] == "北京兴业劳务公司"
+    assert board["labour_officer_name"] == "赵劳资" and board["pay_day"] == 15
+    assert board["minimum_wage_monthly"] == Decimal("2540") and "12333" in board["hotlines"]
+    assert "第三十四条" in board["minimum_wage_reference"]
