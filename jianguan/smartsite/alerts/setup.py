@@ -102,6 +102,12 @@ def _close_quiet() -> object:
         return "no rule data"
 
 
+def _has_monitors(actor, project) -> bool:
+    from jianguan.smartsite.monitors.models import Device
+
+    return actor.can("smartsite.view") and Device.objects.filter(project=project).exists()
+
+
 def register_all() -> None:
     from jianguan.core import periodic
     from jianguan.ledger import labels, visibility
@@ -138,6 +144,13 @@ def register_all() -> None:
         }
     )
     visibility.register("smartsite", "envalert", _sees_alert)
+    from jianguan.projects.links import ProjectLink, register_project_link
+
+    register_project_link(
+        ProjectLink(
+            "env_monitor", "环境监测", "smartsite:env_project", "ti-wind", _has_monitors, 62
+        )
+    )
     from jianguan.web.nav import NavItem, register
 
     register(

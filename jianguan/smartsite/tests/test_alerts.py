@@ -156,6 +156,8 @@ def test_alert_pages_for_who_may_see_and_act(site, client, django_capture_on_com
     client.force_login(site["regulator"].user)
     html = client.get(url).content.decode()
     assert 'id="escalate-form"' in html and 'id="answer-form"' not in html
+    project_page = client.get(f"/projects/{site['project'].pk}/").content.decode()
+    assert f"/smartsite/environment/projects/{site['project'].pk}/" in project_page
     live = client.get("/smartsite/environment/").content.decode()
     assert site["project"].name in live and "夜间噪声超标" in live
     series = client.get(f"/smartsite/environment/projects/{site['project'].pk}/series.json").json()
