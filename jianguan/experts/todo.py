@@ -27,12 +27,14 @@ def _seats(actor: Actor):
 def sheets_to_submit(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     if not actor.user_id:
         return
-    seats = _seats(actor).filter(
-        committee__tender__status="evaluation", committee__result__isnull=True
+    seats = list(
+        _seats(actor).filter(committee__tender__status="evaluation", committee__result__isnull=True)
     )
+    if not seats:  # most people sit on no committee: no second query for them
+        return
     # a seat is done once it has sheets and none is left unsubmitted (one query for all seats)
     done = set(
-        Sheet.objects.filter(member__in=seats)
+        Sheet.objects.filter(member__in=[seat.pk for seat in seats])
         .values("member_id")
         .annotate(open=Count("pk", filter=Q(submitted_at__isnull=True)))
         .filter(open=0)

@@ -40,8 +40,8 @@ def badges_forget(actor) -> None:
 def _summary(todo: list[TodoItem]) -> tuple[dict[str, int], set[str]]:
     badges = counts_by_module(todo)
     badges["dashboard"] = len(todo)
-    late = {m for m in badges if any(i.overdue and i.module == m for i in todo)}
-    if any(i.overdue for i in todo):
+    late = {i.module for i in todo if i.overdue}  # one pass: a thousand items, a dozen modules
+    if late:
         late.add("dashboard")
     return badges, late
 
