@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.core.actor import Actor
-from jianguan.core.errors import Conflict, ValidationFailed
+from jianguan.core.errors import Conflict, NotFound, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule_value
@@ -155,7 +155,13 @@ _valid_flags_cache: dict[dt.date, tuple[str, ...]] = {}
 def valid_flags(on: dt.date) -> tuple[str, ...]:
     """The data flags that count as valid (rule ``smartsite.valid_data_flags``), once a day."""
     if on not in _valid_flags_cache:
-        text = str(rule_value("smartsite.valid_data_flags", on=on))
+        try:
+            text = str(rule_value("smartsite.valid_data_flags", on=on))
+        except NotFound:
+            # Rule data not loaded (a fresh database before `seed`): HJ 212-2017's own
+            # meaning of N rather than a listener that stores nothing.
+            hooks.log.error("rule smartsite.valid_data_flags missing; counting only N as valid")
+            text = "N"
         _valid_flags_cache.clear()
         _valid_flags_cache[on] = tuple(f.strip() for f in text.split(",") if f.strip())
     return _valid_flags_cache[on]
