@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from jianguan.contracts import payments, workflow
+from jianguan.contracts.claims import extra_checks
 from jianguan.contracts.models import (
     BoqItem,
     ClaimLine,
@@ -146,6 +147,7 @@ def claim_checks(claim: PaymentClaim) -> list[payments.Check]:
     ]
     if rule_value("payment.chief_supervisor_signature_required", on=on):
         checks.append(payments.check_chief_supervisor(chief_supervisor_name(contract)))
+    checks.extend(extra_checks.run(claim))  # contributed by other apps (no import of them here)
     return checks
 
 

@@ -166,6 +166,11 @@ def register_all() -> None:
     for model in (WageAccount, PayRate, Payroll, WageArrears):
         visibility.register("smartsite", model._meta.model_name, _sees(model))
 
+    from jianguan.contracts.claims.extra_checks import register_claim_check
+    from jianguan.smartsite.wages.claims_check import CODE, labour_days_check
+
+    register_claim_check(CODE, labour_days_check)
+
     from jianguan.projects.links import ProjectLink, register_project_link
 
     register_project_link(
