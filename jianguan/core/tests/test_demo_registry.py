@@ -22,6 +22,7 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "smartsite_images",
         "contracts",
         "smartsite_workers",
+        "smartsite_environment",
         "notifications",
         "search_index",
     ]

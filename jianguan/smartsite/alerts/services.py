@@ -80,12 +80,17 @@ def alerts_from_readings(readings: Sequence[Any]) -> dict[str, int]:
             .select_related("device")
             .filter(device_id__in=devices, status__in=workflow.LIVE)
         }
+        # A reading no newer than what an alert already counted is not counted again: the hook
+        # may see a batch twice (the demo, a retried batch), and a late resend changes nothing.
+        counted = {key: a.last_at for key, a in live.items()}
         new: list[EnvAlert] = []
         changed: dict[int, EnvAlert] = {}
         closed: list[EnvAlert] = []
         sustained: list[EnvAlert] = []
         for reading, exc in hits:
             key = (reading.device_id, exc.metric)
+            if key in counted and reading.time <= counted[key]:
+                continue
             alert = live.get(key)
             if alert is not None and reading.time - alert.last_at > quiet:
                 alert.status = workflow.CLOSED

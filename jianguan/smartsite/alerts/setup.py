@@ -119,6 +119,9 @@ def register_all() -> None:
     from jianguan.workbench.notifications.events import register_event
 
     register_batch_hook(alerts_from_readings)
+    from jianguan.core.demo import register_seeder
+
+    register_seeder("smartsite_environment", "jianguan.smartsite.alerts.demo:seed", order=88)
     periodic.register("smartsite.env_alerts_close_quiet", 60, _close_quiet)
     project_facts.register_provider(lambda p: _batch_facts([p])[p.pk], batch=_batch_facts)
     warning_rules.register_rule(
