@@ -16,8 +16,11 @@ Paths (``--paths``, default all four)
   device, each sending real-time uploads (CN=2011, Flag=5: answer wanted) with up to
   ``--window`` frames unanswered; a reading counts when its 9014 answer arrives (the server
   answers only after the batch holding it committed).
-* ``mqtt``: the ``Subscriber`` (``manage.py mqtt_subscriber``) on the machine's Mosquitto
-  (127.0.0.1:1883; skipped if down), a publisher process sending one JSON reading per QoS 1
+* ``mqtt``: the ``Subscriber`` (``manage.py mqtt_subscriber``) on a private Mosquitto started
+  for the run on a free local port with the settings production needs (``BROKER_CONF``: 1,000
+  messages in flight, a deep session queue; ``--broker system`` uses 127.0.0.1:1883 with its
+  defaults, where the 20 in-flight QoS 1 messages cap the rate and the 1,000-message session
+  queue drops the surplus), a publisher process sending one JSON reading per QoS 1
   message on ``bench-<id>/site/<project>/device/<MN>/reading``; the rate is the readings stored
   from the first message to the last row, after the subscriber drained its queue.
 * ``http``: ``POST /api/v1/smartsite/readings`` on granian (2 workers, as ``make run``), 16
@@ -61,6 +64,8 @@ PATHS = ("service", "hj212", "mqtt", "http")
 def parent(args: argparse.Namespace) -> int:
     flags = ["--devices", str(args.devices), "--seconds", str(args.seconds)]
     flags += [
+        "--broker",
+        args.broker,
         "--paths",
         args.paths,
         "--window",
@@ -156,7 +161,9 @@ def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> N
     asyncio.run(main())
 
 
-def _mqtt_publisher(prefix: str, project: str, devices: int, seconds: float, out) -> None:
+def _mqtt_publisher(
+    port: int, prefix: str, project: str, devices: int, seconds: float, out
+) -> None:
     import json
 
     import paho.mqtt.client as paho
@@ -164,7 +171,7 @@ def _mqtt_publisher(prefix: str, project: str, devices: int, seconds: float, out
     client = paho.Client(paho.CallbackAPIVersion.VERSION2)
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
-    client.connect("127.0.0.1", 1883)
+    client.connect("127.0.0.1", port)
     client.loop_start()
     n = 0
     start = time.monotonic()
@@ -357,24 +364,24 @@ def child(args: argparse.Namespace) -> int:
         )
 
     if "mqtt" in paths:
-        try:
-            socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
-        except OSError:
-            emit("ingest.mqtt", backend=backend, skipped="Mosquitto not running on 127.0.0.1:1883")
+        broker, port = _broker(Path(os.environ["DATA_DIR"]), args.broker)
+        if port is None:
+            emit("ingest.mqtt", backend=backend, skipped="no Mosquitto (own or 127.0.0.1:1883)")
         else:
             import uuid
 
             from jianguan.smartsite.monitors.mqtt import Subscriber
 
             prefix = f"bench-{uuid.uuid4().hex[:8]}"
-            sub = Subscriber(prefix=prefix, client_id=f"{prefix}-sub")
+            sub = Subscriber(port=port, prefix=prefix, client_id=f"{prefix}-sub")
             sub.start()
             sub.subscribed.wait(10)
             before = Reading.objects.count()
             out = ctx.Queue()
             start = time.monotonic()
             proc = ctx.Process(
-                target=_mqtt_publisher, args=(prefix, project.code, args.devices, args.seconds, out)
+                target=_mqtt_publisher,
+                args=(port, prefix, project.code, args.devices, args.seconds, out),
             )
             proc.start()
             published = out.get(timeout=args.seconds + 300)
@@ -396,7 +403,11 @@ def child(args: argparse.Namespace) -> int:
                 last_change - start,
                 published=published["published"],
                 publish_seconds=round(published["seconds"], 1),
+                broker=args.broker,
             )
+            if broker is not None:
+                broker.terminate()
+                broker.wait(10)
 
     if "http" in paths:
         from bench._http import serve
@@ -423,6 +434,47 @@ def child(args: argparse.Namespace) -> int:
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     )
     return 0
+
+
+BROKER_CONF = """listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+# What a production broker for site devices needs (README): the subscriber acknowledges a
+# QoS 1 message only after its batch is stored, so the default of 20 messages in flight caps
+# it, and the default queue of 1,000 per persistent session drops the rest.
+max_inflight_messages 1000
+max_queued_messages 200000
+"""
+
+
+def _broker(data_dir: Path, which: str):
+    """(process, port): a private Mosquitto configured as production should be ("own"), or
+    the machine's on 1883 with its defaults ("system")."""
+    import shutil
+    import subprocess
+
+    if which == "own" and shutil.which("mosquitto"):
+        from bench._http import free_port
+
+        port = free_port()
+        conf = data_dir / "mosquitto.conf"
+        conf.write_text(BROKER_CONF.format(port=port))
+        proc = subprocess.Popen(
+            ["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return proc, port
+            except OSError:
+                time.sleep(0.1)
+        proc.terminate()
+        return None, None
+    try:
+        socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
+    except OSError:
+        return None, None
+    return None, 1883
 
 
 def _project():
@@ -455,6 +507,12 @@ def main() -> int:
     p.add_argument("--paths", default=",".join(PATHS))
     p.add_argument("--window", type=int, default=5, help="HJ 212 frames unanswered per device")
     p.add_argument("--http-batch", type=int, default=10)
+    p.add_argument(
+        "--broker",
+        default="own",
+        choices=("own", "system"),
+        help="own: a private Mosquitto with production settings; system: 127.0.0.1:1883",
+    )
     p.add_argument("--backends", default="")
     p.add_argument("--timeout", type=int, default=900)
     p.add_argument("--child", default="")
