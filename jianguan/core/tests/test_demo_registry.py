@@ -22,7 +22,7 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "smartsite_images",
         "contracts",
         "smartsite_workers",
-        "smartsite_environment",
+        "smartsite_wages",
         "notifications",
         "search_index",
     ]

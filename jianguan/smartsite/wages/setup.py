@@ -183,3 +183,6 @@ def register_all() -> None:
             order=41,
         )
     )
+    from jianguan.core.demo import register_seeder
+
+    register_seeder("smartsite_wages", "jianguan.smartsite.wages.demo:seed", order=86)
