@@ -23,6 +23,7 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "contracts",
         "smartsite_workers",
         "smartsite_wages",
+        "smartsite_environment",
         "notifications",
         "search_index",
     ]
