@@ -109,7 +109,9 @@ def page(
     vendor = connection.vendor
     source, cond, params = _match(vendor, kind, terms, title=title)
     if before is not None:
-        cond += " AND e.id < %s"
+        # On SQLite the bound goes on the FTS table's own rowid: FTS5 then starts the walk
+        # below it; bound on the joined table, every page re-read all the newer matches first.
+        cond += " AND f.rowid < %s" if vendor == "sqlite" else " AND e.id < %s"
         params = [*params, before]
     sql = (
         f"SELECT e.id, e.object_id, e.title, e.text, e.url FROM {source} "

@@ -93,12 +93,41 @@ def check_query(q: str | None, kind: str | None = None, limit: int | None = None
     return q
 
 
-def _visible_ids(visible, ids: list[int]) -> set[int]:
-    out: set[int] = set()
-    for start in range(0, len(ids), PAGE):
-        chunk = ids[start : start + PAGE]
-        out.update(visible.order_by().filter(pk__in=chunk).values_list("pk", flat=True))
-    return out
+ALL_VISIBLE_CAP = 20_000  # an actor who sees at most this many of a kind: read them once
+
+
+class Visible:
+    """Which objects of one kind the actor may see, asked as cheaply as the actor allows: an
+    owner or a contractor sees a few thousand projects at most, read once in one query and
+    then checked in memory; someone who sees more (documents of every public tender) is asked
+    about each page of matches instead. At 100,000 projects the per-page questions were most
+    of an owner's search time (25 queries of a subquery over 400,000 participations)."""
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset.order_by()
+        self.all: set[int] | None = None
+        self._read = False
+
+    def _read_all(self) -> None:
+        """Once, on the first question (a kind with no match costs nothing)."""
+        self._read = True
+        ids = list(self.queryset.values_list("pk", flat=True)[: ALL_VISIBLE_CAP + 1])
+        self.all = set(ids) if len(ids) <= ALL_VISIBLE_CAP else None
+
+    def among(self, ids: list[int]) -> set[int]:
+        if not self._read:
+            self._read_all()
+        if self.all is not None:
+            return {i for i in ids if i in self.all}
+        out: set[int] = set()
+        for start in range(0, len(ids), PAGE):
+            chunk = ids[start : start + PAGE]
+            out.update(self.queryset.filter(pk__in=chunk).values_list("pk", flat=True))
+        return out
+
+
+def _visible_ids(visible: Visible, ids: list[int]) -> set[int]:
+    return visible.among(ids)
 
 
 def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[list[tuple], bool]:
@@ -154,7 +183,7 @@ def _group(actor: Actor, src: SearchSource, terms: list[str], limit: int) -> Gro
         return None
     if visible.query.is_empty():
         return None
-    narrow = visible if visible.query.where else None  # unfiltered: sees all
+    narrow = Visible(visible) if visible.query.where else None  # unfiltered: sees all
     rows, exhausted = _rows(src, narrow, terms, limit)
     if not rows:
         return None

@@ -187,9 +187,13 @@ def test_the_demo_seeder_indexes_after_every_domain_seeder(world):  # noqa: F811
     assert SearchEntry.objects.filter(kind="projects").count() == 1
 
 
-def test_a_visible_match_is_found_behind_many_invisible_ones(world, plant):  # noqa: F811
+@pytest.mark.parametrize("cap", [query.ALL_VISIBLE_CAP, 0])
+def test_a_visible_match_is_found_behind_many_invisible_ones(world, plant, cap, monkeypatch):  # noqa: F811
     """Matches are read a page at a time and narrowed to what the actor sees: an owner's
-    project is found behind 450 newer matches it may not see, and counted exactly."""
+    project is found behind 450 newer matches it may not see, and counted exactly; the same
+    whether the owner's few projects are read once (the usual case) or asked about page by
+    page (an actor who sees more than ALL_VISIBLE_CAP of a kind)."""
+    monkeypatch.setattr(query, "ALL_VISIBLE_CAP", cap)
     SearchEntry.objects.bulk_create(
         SearchEntry(
             kind="projects",
