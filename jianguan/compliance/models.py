@@ -100,6 +100,9 @@ class FindingPhoto(BaseModel):
     file = models.FileField(upload_to="compliance/photos/%Y/")
     sm3 = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = "检查问题照片"
+
 
 class RectificationOrder(BaseModel):
     """整改通知单: one per finding."""
@@ -139,11 +142,17 @@ class RectificationAnswer(BaseModel):
     answered_by = models.CharField(max_length=150)
     organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
 
+    class Meta:
+        verbose_name = "整改回复"
+
 
 class EvidenceFile(BaseModel):
     answer = models.ForeignKey(RectificationAnswer, related_name="files", on_delete=models.CASCADE)
     file = models.FileField(upload_to="compliance/evidence/%Y/")
     sm3 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "整改证明材料"
 
 
 class ReInspection(BaseModel):

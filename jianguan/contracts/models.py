@@ -184,6 +184,7 @@ class VariationLine(BaseModel):
     amount_delta = models.DecimalField("金额增减（元）", **MONEY)
 
     class Meta:
+        verbose_name = "变更清单明细"
         ordering = ["variation", "pk"]
 
 
@@ -199,6 +200,7 @@ class VariationStep(BaseModel):
     decided_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = "变更审批步骤"
         ordering = ["variation", "decided_at", "pk"]
 
 
@@ -258,6 +260,7 @@ class ClaimLine(BaseModel):
     )
 
     class Meta:
+        verbose_name = "进度款申报明细"
         ordering = ["claim", "boq_item__sequence"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "boq_item"], name="claim_line_unique")
@@ -301,6 +304,7 @@ class ReviewCut(BaseModel):
     reason = models.CharField("审减理由", max_length=500)
 
     class Meta:
+        verbose_name = "审核审减明细"
         ordering = ["review", "line"]
         constraints = [models.UniqueConstraint(fields=["review", "line"], name="review_cut_unique")]
 
@@ -313,6 +317,7 @@ class Payment(BaseModel):
     recorded_by = models.CharField(max_length=150)
 
     class Meta:
+        verbose_name = "支付记录"
         ordering = ["claim", "paid_on", "pk"]
 
 
@@ -336,6 +341,7 @@ class Evidence(BaseModel):
     uploaded_by = models.CharField(max_length=150)
 
     class Meta:
+        verbose_name = "证明材料"
         ordering = ["pk"]
 
 

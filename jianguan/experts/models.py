@@ -55,6 +55,7 @@ class Employment(BaseModel):
     end = models.DateField("止", null=True, blank=True)
 
     class Meta:
+        verbose_name = "专家任职经历"
         ordering = ["-start"]
 
 
@@ -66,6 +67,9 @@ class Declaration(BaseModel):
     organisation_name = models.CharField("单位名称", max_length=200)
     relation = models.CharField("关系", max_length=100)
 
+    class Meta:
+        verbose_name = "专家回避声明"
+
 
 class Punishment(BaseModel):
     expert = models.ForeignKey(Expert, related_name="punishments", on_delete=models.CASCADE)
@@ -74,6 +78,9 @@ class Punishment(BaseModel):
     tendering_offence = models.BooleanField("招标投标违法行为", default=True)
     until = models.DateField("处理期限至", null=True, blank=True)
     decided_by = models.CharField(max_length=150)
+
+    class Meta:
+        verbose_name = "专家处罚记录"
 
 
 class Committee(BaseModel):
@@ -111,6 +118,7 @@ class Member(BaseModel):
     sat_on = models.DateField()
 
     class Meta:
+        verbose_name = "评标委员会成员"
         ordering = ["committee", "order"]
         constraints = [models.UniqueConstraint(fields=["committee", "expert"], name="member_once")]
 
@@ -135,3 +143,6 @@ class ReportSignature(BaseModel):
     member = models.OneToOneField(Member, related_name="signature", on_delete=models.CASCADE)
     report_sha256 = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "评标报告签名"

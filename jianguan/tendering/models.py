@@ -163,6 +163,7 @@ class Invitation(BaseModel):
     organisation = models.ForeignKey(Organisation, related_name="+", on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = "投标邀请"
         constraints = [
             models.UniqueConstraint(fields=["tender", "organisation"], name="invitation_unique")
         ]
