@@ -430,6 +430,7 @@ def _subjects(world: World) -> None:
     S["document@unknown"] = {"code": "0000000000"}
     _onboarding_subjects(S)
     _site_subjects(S, proj)
+    _wage_subjects(S)
     S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
     try:
         from jianguan.tendering.models import Entrustment
@@ -556,6 +557,26 @@ def _site_subjects(S: dict, project) -> None:
     S["envalert@own"] = {"pk": _env_alert(project)}
     S["zone@own"] = {"pk": zone.pk}
     S["siteimage@own"] = {"pk": image.pk, "size": "thumb"}
+
+
+def _wage_subjects(S: dict) -> None:
+    """The demo's payroll (the contractor's first site with workers) and an arrears case on it,
+    opened by the scan as if its pay day had passed."""
+    import datetime as dt
+
+    from jianguan.smartsite.wages.models import Payroll, WageArrears
+    from jianguan.smartsite.wages.services_arrears import arrears_scan
+
+    payroll = Payroll.objects.order_by("pk").first()
+    if not WageArrears.objects.filter(payroll=payroll).exists():
+        arrears_scan(today=payroll.due_on + dt.timedelta(days=1))
+    arrears = WageArrears.objects.get(payroll=payroll)
+    S["payroll@own"] = {
+        "project_id": payroll.project_id,
+        "payroll_id": payroll.pk,
+        "pk": payroll.pk,
+    }
+    S["wagearrears@own"] = {"arrears_id": arrears.pk, "pk": arrears.pk}
 
 
 def _onboarding_subjects(S: dict) -> None:

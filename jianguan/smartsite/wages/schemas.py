@@ -58,7 +58,7 @@ class WageRateRead(Schema):
 
 class PayrollDraftIn(Schema):
     employer_id: int
-    month: text(7, 7) = Field(description="YYYY-MM")  # type: ignore[valid-type]
+    month: text(7, 1) = Field(description="YYYY-MM")  # type: ignore[valid-type]
 
 
 class PayrollPaymentRead(Schema):
