@@ -223,3 +223,43 @@ def test_a_file_that_is_not_a_workbook_is_400(client, bearer, site):  # noqa: F8
         URL + "/workers/import", {"file": buf}, headers=bearer(site["actors"]["labour"])
     )
     assert r.status_code == 400 and r.json()["code"] == "bad_workbook"
+
+
+def test_training_and_certificate_through_the_api(client, bearer, site):  # noqa: F811
+    labour = bearer(site["actors"]["labour"])
+    pid = site["project"].pk
+    number = id_number(dt.date(1984, 8, 8), seq=321)
+    worker = call(
+        client, "post", "/workers", labour, {"name": "吴八", "id_number": number, "trade": "welder"}
+    ).json()
+    r = call(
+        client,
+        "post",
+        f"/projects/{pid}/trainings",
+        labour,
+        {
+            "worker_id": worker["id"],
+            "kind": "three_level",
+            "title": "三级安全教育",
+            "held_on": str(today_local()),
+            "hours": "24",
+        },
+    )
+    assert r.status_code == 201 and r.json()["kind_label"] == "三级安全教育"
+    body = {
+        "worker_id": worker["id"],
+        "kind": "special_operation",
+        "name": "熔化焊接与热切割作业",
+        "number": "T110",
+    }
+    r = call(client, "post", f"/projects/{pid}/certificates", labour, body)
+    assert r.status_code == 201 and r.json()["kind_label"] == "特种作业操作证"
+    # the owner sees the project but records nothing; another contractor does not see it
+    r = call(client, "post", f"/projects/{pid}/certificates", bearer(site["actors"]["owner"]), body)
+    assert r.status_code == 403
+    r = call(
+        client, "post", f"/projects/{pid}/certificates", bearer(site["actors"]["other_gc"]), body
+    )
+    assert r.status_code == 404
+    r = call(client, "post", f"/projects/{pid}/trainings", labour, {**body, "kind": "nap"})
+    assert r.status_code == 400

@@ -33,6 +33,8 @@ from jianguan.smartsite.workers.models import EntryAlert, LabourContract, Placem
 from jianguan.smartsite.workers.schemas import (
     AttendanceDayRead,
     AttendanceEventRead,
+    CertificateIn,
+    CertificateRead,
     EntryAlertRead,
     GateDeviceCreated,
     GateDeviceIn,
@@ -43,6 +45,8 @@ from jianguan.smartsite.workers.schemas import (
     ManualAttendanceIn,
     PlacementIn,
     PlacementRead,
+    TrainingIn,
+    TrainingRead,
     WorkerImportRead,
     WorkerIn,
     WorkerRead,
@@ -236,6 +240,70 @@ def placement_create(request: HttpRequest, project_id: str, data: PlacementIn):
             "left_on": p.left_on,
             "status": p.status,
             "status_label": p.get_status_display(),
+        },
+    )
+
+
+@router.post(
+    "/projects/{project_id}/trainings",
+    response={201: TrainingRead, **ERR},
+    summary="登记安全教育培训记录",
+)
+def training_record(request: HttpRequest, project_id: str, data: TrainingIn):
+    scope = _scope(request, project_id)
+    require(request.actor, "smartsite.workers_manage")
+    t = services.worker_training_record(
+        actor=request.actor,
+        worker=_own_worker(scope, request.actor, data.worker_id),
+        kind=data.kind,
+        title=data.title,
+        held_on=data.held_on,
+        hours=data.hours,
+        passed=data.passed,
+        project=scope.project,
+    )
+    return Status(
+        201,
+        {
+            "id": t.pk,
+            "worker_id": t.worker_id,
+            "kind": t.kind,
+            "kind_label": t.get_kind_display(),
+            "title": t.title,
+            "held_on": t.held_on,
+            "hours": t.hours,
+            "passed": t.passed,
+        },
+    )
+
+
+@router.post(
+    "/projects/{project_id}/certificates",
+    response={201: CertificateRead, **ERR},
+    summary="登记工人证书（特种作业操作证、职业技能等级证书）",
+)
+def certificate_add(request: HttpRequest, project_id: str, data: CertificateIn):
+    scope = _scope(request, project_id)
+    require(request.actor, "smartsite.workers_manage")
+    c = services.worker_certificate_add(
+        actor=request.actor,
+        worker=_own_worker(scope, request.actor, data.worker_id),
+        kind=data.kind,
+        name=data.name,
+        number=data.number,
+        valid_to=data.valid_to,
+        project=scope.project,
+    )
+    return Status(
+        201,
+        {
+            "id": c.pk,
+            "worker_id": c.worker_id,
+            "kind": c.kind,
+            "kind_label": c.get_kind_display(),
+            "name": c.name,
+            "number": c.number,
+            "valid_to": c.valid_to,
         },
     )
 

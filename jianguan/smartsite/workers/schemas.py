@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Schema
@@ -156,3 +157,41 @@ class EntryAlertRead(Schema):
     at: dt.datetime
     status: str
     status_label: str
+
+
+class TrainingIn(Schema):
+    worker_id: int
+    kind: one_of(workflow.TRAINING_KINDS)  # type: ignore[valid-type]
+    title: text(200, 1)  # type: ignore[valid-type]
+    held_on: dt.date
+    hours: Decimal = Field(gt=0, le=200, decimal_places=1)
+    passed: bool = True
+
+
+class TrainingRead(Schema):
+    id: int
+    worker_id: int
+    kind: str
+    kind_label: str
+    title: str
+    held_on: dt.date
+    hours: Decimal
+    passed: bool
+
+
+class CertificateIn(Schema):
+    worker_id: int
+    kind: one_of(workflow.CERTIFICATE_KINDS)  # type: ignore[valid-type]
+    name: text(100, 1)  # type: ignore[valid-type]
+    number: text(60, 1)  # type: ignore[valid-type]
+    valid_to: dt.date | None = None
+
+
+class CertificateRead(Schema):
+    id: int
+    worker_id: int
+    kind: str
+    kind_label: str
+    name: str
+    number: str
+    valid_to: dt.date | None

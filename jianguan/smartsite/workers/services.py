@@ -168,9 +168,17 @@ def worker_register(
 
 @transaction.atomic
 def worker_certificate_add(
-    *, actor: Actor, worker: Worker, kind: str, name: str, number: str, valid_to=None
+    *,
+    actor: Actor,
+    worker: Worker,
+    kind: str,
+    name: str,
+    number: str,
+    valid_to=None,
+    project: Project | None = None,
 ) -> WorkerCertificate:
-    _may_act_for(actor, worker.employer_id)
+    """The employer's labour officer, or the general contractor's of `project`."""
+    _may_act_for(actor, worker.employer_id, project)
     if kind not in workflow.CERTIFICATE_KINDS:
         raise ValidationFailed("未知的证书类别", code="bad_certificate_kind")
     cert = WorkerCertificate.objects.create(

@@ -65,6 +65,7 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
             name=data["name"],
             number=data["number"],
             valid_to=data["valid_to"],
+            project=scope.project,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
