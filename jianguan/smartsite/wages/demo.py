@@ -34,7 +34,31 @@ RATES = {"rebar_worker": "380", "formwork_carpenter": "400", "concrete_worker": 
          "mason": "360", "scaffolder": "370", "electrician": "420", "welder": "430",
          "plumber": "380", "general_labourer": "260", "signaller": "300",
          "tower_crane_operator": "480", "waterproofer": "350", "plasterer": "360"}  # fmt: skip
-SHEET = b"%PDF-1.4\n% demo: payroll signed by every worker\n%%EOF\n"
+
+
+def _sheet(payroll: Payroll) -> bytes:
+    """The paper wage sheet as the workers signed it (a scan stands in: a rendered PDF)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    from jianguan.core import pdf
+
+    body = pdf.style(9)
+    rows = [["姓名", "工种", "出勤天数", "日工资（元）", "应发（元）", "本人签字"]]
+    for line in payroll.lines.select_related("worker").order_by("worker__name", "pk"):
+        rows.append([
+            line.worker.name, line.worker.get_trade_display(), str(line.days),
+            f"{line.daily_rate:,.2f}", f"{line.amount:,.2f}", line.worker.name,
+        ])  # fmt: skip
+    story = [
+        Paragraph(pdf.esc(f"{payroll.project.name} 农民工工资支付表"), pdf.style(14, centre=True)),
+        Paragraph(pdf.esc(f"用工单位：{payroll.employer.name}  月份：{payroll.month:%Y年%m月}"), body),
+        Spacer(1, 4 * mm),
+        pdf.grid(rows, [25 * mm, 30 * mm, 20 * mm, 28 * mm, 30 * mm, 30 * mm], header=True),
+        Spacer(1, 4 * mm),
+        Paragraph(pdf.esc(f"合计应发 {payroll.total:,.2f} 元。经本人签字确认（《保障农民工工资支付条例》第三十一条）。"), body),
+    ]  # fmt: skip
+    return pdf.render(story, title=f"{payroll.month:%Y年%m月}工资支付表")
 
 
 def _labour_officer(org: Organisation):
@@ -119,7 +143,7 @@ def seed() -> dict[str, object]:
     services.payroll_signatures_record(
         actor=gc,
         payroll=payroll,
-        sheet=SimpleUploadedFile("payroll.pdf", SHEET, "application/pdf"),
+        sheet=SimpleUploadedFile("payroll.pdf", _sheet(payroll), "application/pdf"),
         signed_on=min(today, end + dt.timedelta(days=3)),
     )
     lines = list(payroll.lines.order_by("worker__name", "pk"))
