@@ -128,3 +128,21 @@ def test_the_rights_notice_board(wsite):  # noqa: F811
     assert board["labour_officer_name"] == "赵劳资" and board["pay_day"] == 15
     assert board["minimum_wage_monthly"] == Decimal("2540") and "12333" in board["hotlines"]
     assert "第三十四条" in board["minimum_wage_reference"]
+
+
+def test_the_labour_officers_to_do(wsite):  # noqa: F811
+    s = wsite
+    payroll = _draft(s)
+    today = today_local()
+
+    def kinds(actor):
+        return [i.kind for i in todo_for(actor, today) if i.kind.startswith("smartsite.payroll")]
+
+    assert kinds(s["actors"]["labour"]) == ["smartsite.payroll_confirm"]
+    assert kinds(s["actors"]["gc"]) == []
+    services.payroll_confirm(actor=s["actors"]["labour"], payroll=payroll)
+    assert kinds(s["actors"]["labour"]) == []
+    items = [i for i in todo_for(s["actors"]["gc"], today) if i.kind == "smartsite.payroll_pay"]
+    assert len(items) == 1 and items[0].title.startswith("登记工人签字")
+    assert items[0].url == f"/smartsite/payrolls/{payroll.pk}/"
+    assert kinds(s["actors"]["other_gc"]) == [] and kinds(s["actors"]["regulator"]) == []
