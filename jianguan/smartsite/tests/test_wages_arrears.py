@@ -88,7 +88,7 @@ def test_arrears_warn_the_regulator_and_repeated_ones_become_credit_after_confir
     case2 = services_arrears.arrears_confirm(actor=reg, arrears=case2, note="经核查属实")
     record = CreditRecord.objects.get(pk=case2.credit_record_id)
     assert record.kind == "wage_arrears" and record.organisation == s["orgs"]["gc"]
-    assert record.source_type == "smartsite.wage_arrears" and record.points < 0
+    assert record.source_type == "wage_arrears" and record.points < 0
     with pytest.raises(Conflict):
         services_arrears.arrears_confirm(actor=reg, arrears=case2, note="again")
 

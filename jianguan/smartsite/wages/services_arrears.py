@@ -147,7 +147,7 @@ def arrears_confirm(*, actor: Actor, arrears: WageArrears, note: str) -> WageArr
         occurred_on=arrears.found_on,
         description=f"{arrears.project.name}屡次拖欠农民工工资：{payroll}于{payroll.due_on}"
         f"应发未足额发放 {arrears.owed:,.2f} 元。{note}",
-        source_type="smartsite.wage_arrears",
+        source_type="wage_arrears",
         source_id=arrears.pk,
         project=arrears.project,
     )
