@@ -7,6 +7,7 @@ app_name = "smartsite"
 urlpatterns = [
     path("", include("jianguan.smartsite.images.urls")),
     path("", include("jianguan.smartsite.alerts.urls")),
+    path("", include("jianguan.smartsite.monitors.urls")),
     path("", include("jianguan.smartsite.workers.urls")),
     path("", include("jianguan.smartsite.wages.urls")),
 ]

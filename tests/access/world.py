@@ -520,7 +520,7 @@ def _env_alert(project) -> int:
     alerts_from_readings(readings_ingest(actor=SYSTEM, items=items).readings)
     from jianguan.smartsite.alerts.models import EnvAlert
 
-    return EnvAlert.objects.get(device=device).pk
+    return EnvAlert.objects.get(device=device).pk, device.pk
 
 
 def _site_subjects(S: dict, project) -> None:
@@ -554,7 +554,9 @@ def _site_subjects(S: dict, project) -> None:
         files=[SimpleUploadedFile("p.jpg", out.getvalue(), "image/jpeg")],
     )
     S["camera@own"] = {"pk": camera.pk}
-    S["envalert@own"] = {"pk": _env_alert(project)}
+    alert_pk, device_pk = _env_alert(project)
+    S["envalert@own"] = {"pk": alert_pk}
+    S["device@own"] = {"pk": device_pk}
     S["zone@own"] = {"pk": zone.pk}
     S["siteimage@own"] = {"pk": image.pk, "size": "thumb"}
 

@@ -47,6 +47,7 @@ def live(request: HttpRequest) -> HttpResponse:
         "sites": sites,
         "levels": LEVELS,
         "alerts": selectors.live_alerts(actor=request.actor),
+        "is_regulator": request.actor.is_kind("regulator"),
         "map": {**map_settings(), "sites": _sites_json(sites)},
         "counts": [(k, v, sum(1 for s in sites if s["level"] == k)) for k, v in LEVELS.items()],
     }

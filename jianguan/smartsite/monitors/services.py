@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.core.actor import Actor
-from jianguan.core.errors import Conflict, NotFound, ValidationFailed
+from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.ledger.services import record
 from jianguan.rules.lookup import rule_value
@@ -44,6 +44,30 @@ def hash_key(key: str) -> str:
 # --- devices ----------------------------------------------------------------------------
 
 
+def may_manage(actor: Actor, project: Any) -> bool:
+    """The district's regulator, or the project's own owner (噪声污染防治法第四十二条: the
+    client installs the monitors): an owner's grant reaches its own projects only."""
+    if not actor.can("smartsite.monitors_manage"):
+        return False
+    if actor.is_system or actor.is_kind("regulator"):
+        return True
+    from jianguan.projects.models import Participant
+
+    return (
+        Participant.objects.filter(
+            project=project, organisation_id=actor.organisation_id, role="owner", is_active=True
+        ).exists()
+        or getattr(project, "owner_id", None) == actor.organisation_id
+    )
+
+
+def _require_own_project(actor: Actor, project: Any) -> None:
+    if not may_manage(actor, project):
+        raise PermissionDenied(
+            "仅监管部门或本项目建设单位可登记和管理监测设备", code="not_project_owner"
+        )
+
+
 def device_register(
     *,
     actor: Actor,
@@ -61,6 +85,7 @@ def device_register(
     Returns the device and its HTTP key, shown once: only its SHA-256 is stored.
     """
     require(actor, "smartsite.monitors_manage")
+    _require_own_project(actor, project)
     mn = (mn or "").strip()
     if not 1 <= len(mn) <= 32 or not mn.isascii() or not mn.isprintable() or ";" in mn:
         raise ValidationFailed("设备编号（MN）须为 1–32 个可打印 ASCII 字符", code="bad_mn")
@@ -98,6 +123,8 @@ def device_register(
 def device_set_status(*, actor: Actor, device: Device, status: str, reason: str) -> Device:
     """Quarantine, retire or reactivate a device; the reason goes on the ledger."""
     require(actor, "smartsite.monitors_manage")
+    if device.project_id is not None:
+        _require_own_project(actor, device.project)
     if status not in (workflow.ACTIVE, workflow.QUARANTINED, workflow.RETIRED):
         raise ValidationFailed("不能设为该状态", code="bad_device_status")
     if device.status == workflow.UNKNOWN:
