@@ -3,6 +3,8 @@ drafting, confirming, signatures, paying, the notice board, and refusals as 4xx 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -73,3 +75,32 @@ def test_payroll_through_the_pages(wsite, login):  # noqa: F811
     c = login(s["actors"]["other_gc"])
     assert c.get(f"/smartsite/projects/{pk}/wages/").status_code == 404
     assert c.get(f"/smartsite/payrolls/{payroll.pk}/").status_code == 404
+
+
+def test_the_regulator_decides_arrears_on_its_page(wsite, login):  # noqa: F811
+    from jianguan.smartsite.wages import services, services_arrears
+    from jianguan.smartsite.wages.models import WageArrears
+
+    s = wsite
+    payroll = services.payroll_draft(
+        actor=s["actors"]["gc"],
+        project=s["project"],
+        employer=s["orgs"]["labour"],
+        month=s["month"],
+    )
+    services_arrears.arrears_scan(today=payroll.due_on + dt.timedelta(days=1))
+    case = WageArrears.objects.get()
+    c = login(s["actors"]["regulator"])
+    page = c.get(f"/smartsite/wage-arrears/{case.pk}/").content.decode()
+    assert "拖欠中" in page and "2,200.50" in page and "提交认定" in page
+    url = f"/smartsite/wage-arrears/{case.pk}/decide/"
+    r = c.post(url, {"decision": "confirm", "note": "查实"})
+    assert r.status_code == 400 and "只作预警" in r.content.decode()  # one case: no credit record
+    r = c.post(url, {"decision": "dismiss", "note": "银行系统故障，次日已发"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == workflow.A_DISMISSED and case.decided_by
+    c = login(s["actors"]["gc"])
+    assert c.post(url, {"decision": "dismiss", "note": "x"}).status_code == 403
+    screen = c.get(f"/smartsite/projects/{s['project'].pk}/wages/notice/?screen=1")
+    assert screen.status_code == 200 and "工地大屏显示" not in screen.content.decode()
