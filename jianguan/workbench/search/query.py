@@ -94,6 +94,7 @@ def check_query(q: str | None, kind: str | None = None, limit: int | None = None
 
 
 ALL_VISIBLE_CAP = 20_000  # an actor who sees at most this many of a kind: read them once
+CHECK_CHUNK = 1_000  # ids asked about in one visibility query
 
 
 class Visible:
@@ -120,8 +121,8 @@ class Visible:
         if self.all is not None:
             return {i for i in ids if i in self.all}
         out: set[int] = set()
-        for start in range(0, len(ids), PAGE):
-            chunk = ids[start : start + PAGE]
+        for start in range(0, len(ids), CHECK_CHUNK):
+            chunk = ids[start : start + CHECK_CHUNK]
             out.update(self.queryset.filter(pk__in=chunk).values_list("pk", flat=True))
         return out
 
@@ -172,7 +173,15 @@ def _count(src: SearchSource, visible, terms: list[str]) -> tuple[int, bool]:
     ids = fulltext.object_ids(connection, src.kind, terms, limit=COUNT_SCAN + 1)
     exact = len(ids) <= COUNT_SCAN
     ids = ids[:COUNT_SCAN]
-    n = len(ids) if visible is None else len(_visible_ids(visible, ids))
+    if visible is None:
+        return len(ids), exact
+    # Above COUNT_CAP the page says "1000+": stop asking once that many are known visible
+    # (an owner sees most documents, those of every public tender).
+    n = 0
+    for start in range(0, len(ids), CHECK_CHUNK):
+        n += len(_visible_ids(visible, ids[start : start + CHECK_CHUNK]))
+        if n > COUNT_CAP:
+            return n, exact
     return n, exact
 
 
