@@ -90,7 +90,9 @@ def test_bad_identity_numbers_are_refused(site, number, code):  # noqa: F811
     assert not Worker.objects.exists()
 
 
+@pytest.mark.rule("worker_registration.min_age")
 def test_under_sixteen_is_refused_from_rule_data(site):  # noqa: F811
+    """劳动法 第十五条: the day before the 16th birthday refused; on it and after, allowed."""
     today = today_local()
     fifteen = today.replace(year=today.year - 16) + dt.timedelta(days=1)
     with pytest.raises(ValidationFailed) as exc:
@@ -100,6 +102,7 @@ def test_under_sixteen_is_refused_from_rule_data(site):  # noqa: F811
     # sixteen today: allowed
     sixteen = today.replace(year=today.year - 16) if (today.month, today.day) != (2, 29) else today
     register(site, id_number(sixteen, seq=555))
+    register(site, id_number(sixteen - dt.timedelta(days=1), seq=556))
 
 
 def test_a_duplicate_identity_is_refused_whoever_registers_it(site):  # noqa: F811
