@@ -56,5 +56,7 @@ def register_all() -> None:
         row=_document,
         visible=_documents_visible_to,
         queryset=lambda: TenderDocument.objects.select_related("tender"),
+        # a document is visible exactly when its tender is (_documents_visible_to)
+        visible_via=("tender_id", lambda actor: tenders_visible_to(actor=actor)),
         order=70,
     )

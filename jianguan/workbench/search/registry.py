@@ -36,6 +36,9 @@ class SearchSource:
     order: int = 100
     # the objects to index (select_related for ``row``); default: all of the model
     queryset: Callable[[], QuerySet] | None = None
+    # ("tender_id", tenders_visible_to): the object is visible exactly when its parent is, so a
+    # search may read the few visible parents once instead of asking ``visible`` page by page
+    visible_via: tuple[str, Callable[[Actor], QuerySet]] | None = None
 
     def objects(self) -> QuerySet:
         return self.queryset() if self.queryset else self.model._default_manager.all()
@@ -53,10 +56,11 @@ def register_search_source(
     visible: Callable[[Actor], QuerySet],
     order: int = 100,
     queryset: Callable[[], QuerySet] | None = None,
+    visible_via: tuple[str, Callable[[Actor], QuerySet]] | None = None,
 ) -> None:
     if not kind.replace("_", "").isalnum():
         raise ValueError(f"search source kind {kind!r}: letters, digits and _ only")
-    _SOURCES[kind] = SearchSource(kind, label, model, row, visible, order, queryset)
+    _SOURCES[kind] = SearchSource(kind, label, model, row, visible, order, queryset, visible_via)
 
 
 def sources() -> list[SearchSource]:

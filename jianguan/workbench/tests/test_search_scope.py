@@ -22,11 +22,17 @@ def found(client, headers, q, **params) -> dict[str, list[str]]:
     return {g["kind"]: [i["title"] for i in g["items"]] for g in response.json()["groups"]}
 
 
+@pytest.mark.parametrize("cap", [20_000, 0])  # visible tenders read once, or asked per page
 def test_a_draft_tender_is_found_only_by_its_tenderer_and_the_regulator(
     client,
     bearer,
     market,  # noqa: F811
+    cap,
+    monkeypatch,
 ):
+    from jianguan.workbench.search import query
+
+    monkeypatch.setattr(query, "ALL_VISIBLE_CAP", cap)
     tender = _tender(market, title="礼贤镇污水处理厂改扩建工程施工")
     search_reindex()
     actors = market["actors"]
