@@ -1,8 +1,38 @@
-"""What the monitors register with the layers below, called from SmartsiteConfig.ready()."""
+"""What the monitors register with the layers below, called from SmartsiteConfig.ready():
+grants, ledger words and visibility (a device's entries to whoever sees its project), and the
+hourly purge of raw frames past their retention (rule data)."""
+
+from __future__ import annotations
+
+
+def _sees_device(actor, object_id: str) -> bool:
+    from jianguan.projects.visibility import is_participant
+    from jianguan.smartsite.monitors.models import Device
+
+    if not object_id.isdigit():
+        return False
+    project_id = (
+        Device.objects.filter(pk=int(object_id)).values_list("project_id", flat=True).first()
+    )
+    return project_id is not None and (
+        actor.can("projects.view_all") or is_participant(actor, project_id)
+    )
+
+
+def purge_raw_records() -> object:
+    from jianguan.core.actor import SYSTEM
+    from jianguan.core.errors import NotFound
+    from jianguan.smartsite.monitors.services import raw_records_purge
+
+    try:
+        return raw_records_purge(actor=SYSTEM)
+    except NotFound:  # rule data not loaded yet on a new install
+        return "no rule data"
 
 
 def register_all() -> None:
-    from jianguan.ledger import labels
+    from jianguan.core import periodic
+    from jianguan.ledger import labels, visibility
     from jianguan.smartsite.monitors import permissions  # noqa: F401  (registers grants)
 
     labels.register(
@@ -11,3 +41,6 @@ def register_all() -> None:
             "smartsite.device_status_changed": "变更环境监测设备状态",
         }
     )
+    visibility.register("smartsite", "device", _sees_device)
+    # 噪声污染防治法第四十二条: raw records are kept; past the retention they go, hourly.
+    periodic.register("smartsite.raw_records_purge", 3600, purge_raw_records)
