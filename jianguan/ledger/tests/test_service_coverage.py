@@ -55,6 +55,11 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.ledger.services.record_many": "the ledger append itself",
     "jianguan.ledger.services.tree_head_sign": "signs a tree head; heads are ledger metadata",
     "jianguan.ledger.services.head_for_serving": "re-signs the head for /head (ledger internal)",
+    # Site monitor readings: sensor values, not decisions (DESIGN.md "Ledger": high-volume
+    # readings are not entries; alerts and decisions about them are, smartsite/alerts); the
+    # raw frames are kept as sent for their retention and then purged by the same rule.
+    "jianguan.smartsite.monitors.services.readings_ingest": "sensor readings are not entries",
+    "jianguan.smartsite.monitors.services.raw_records_purge": "retention housekeeping of raw frames",
     # Credentials and login bookkeeping: security state, not regulated decisions.
     "jianguan.accounts.services.api_token_create": "API token: a credential, not a decision",
     "jianguan.accounts.services.api_token_revoke": "API token: a credential, not a decision",
