@@ -555,7 +555,7 @@ def _site_subjects(S: dict, project) -> None:
     )
     S["camera@own"] = {"pk": camera.pk}
     alert_pk, device_pk = _env_alert(project)
-    S["envalert@own"] = {"pk": alert_pk}
+    S["envalert@own"] = {"pk": alert_pk, "alert_id": alert_pk}
     S["device@own"] = {"pk": device_pk}
     S["zone@own"] = {"pk": zone.pk}
     S["siteimage@own"] = {"pk": image.pk, "size": "thumb"}

@@ -170,3 +170,45 @@ def test_alert_pages_for_who_may_see_and_act(site, client, django_capture_on_com
     r = client.post(url + "act/", {"action": "dismiss", "text": "设备故障，已安排校准"})
     assert r.status_code == 302
     assert EnvAlert.objects.get().status == workflow.DISMISSED
+
+
+def test_the_api_lists_answers_and_decides(
+    site, client, bearer, django_capture_on_commit_callbacks
+):
+    ingest([frame(night(10 - i), "64.0") for i in range(3)], django_capture_on_commit_callbacks)
+    alert = EnvAlert.objects.get()
+    gc, reg, other = bearer(site["gc"]), bearer(site["regulator"]), bearer(site["other_gc"])
+    listed = client.get("/api/v1/smartsite/env-alerts?status=open", headers=reg).json()
+    assert [a["id"] for a in listed] == [alert.pk] and listed[0]["metric_label"] == "夜间噪声超标"
+    assert client.get("/api/v1/smartsite/env-alerts", headers=other).json() == []
+    assert client.get(f"/api/v1/smartsite/env-alerts/{alert.pk}", headers=other).status_code == 404
+    assert client.get("/api/v1/smartsite/env-alerts?limit=0", headers=reg).status_code in (400, 422)
+    url = f"/api/v1/smartsite/env-alerts/{alert.pk}"
+    r = client.post(url + "/answer", {"answer": ""}, content_type="application/json", headers=gc)
+    assert r.status_code == 400 and r.json()["code"] == "missing_field"
+    r = client.post(
+        url + "/answer", {"answer": "已停工"}, content_type="application/json", headers=gc
+    )
+    assert r.status_code == 200 and r.json()["status"] == "acknowledged"
+    body = {"action": "dismiss", "text": "误报"}
+    assert (
+        client.post(
+            url + "/decision", body, content_type="application/json", headers=gc
+        ).status_code
+        == 403
+    )
+    bad = {"action": "fine", "text": "x"}
+    assert client.post(
+        url + "/decision", bad, content_type="application/json", headers=reg
+    ).status_code in (400, 422)
+    r = client.post(
+        url + "/decision",
+        {"action": "escalate", "text": "夜间施工"},
+        content_type="application/json",
+        headers=reg,
+    )
+    assert r.status_code == 200 and r.json()["status"] == "escalated" and r.json()["order_number"]
+    series = client.get(
+        f"/api/v1/smartsite/projects/{site['project'].pk}/environment", headers=reg
+    ).json()
+    assert series["limits"]["noise_night"] == 55.0
