@@ -78,20 +78,6 @@ def _to_answer(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
         )
 
 
-def _sees_alert(actor, object_id: str) -> bool:
-    from jianguan.projects.visibility import is_participant
-    from jianguan.smartsite.alerts.models import EnvAlert
-
-    if not object_id.isdigit():
-        return False
-    project_id = (
-        EnvAlert.objects.filter(pk=int(object_id)).values_list("project_id", flat=True).first()
-    )
-    return project_id is not None and (
-        actor.can("projects.view_all") or is_participant(actor, project_id)
-    )
-
-
 def _close_quiet() -> object:
     from jianguan.core.errors import NotFound
     from jianguan.smartsite.alerts.services import alerts_close_quiet
@@ -150,7 +136,10 @@ def register_all() -> None:
             "smartsite.env_alert_escalated": "超标告警转为整改通知",
         }
     )
-    visibility.register("smartsite", "envalert", _sees_alert)
+    from jianguan.projects.visibility import sees_project_of
+    from jianguan.smartsite.alerts.models import EnvAlert
+
+    visibility.register("smartsite", "envalert", sees_project_of(EnvAlert))
     from jianguan.projects.links import ProjectLink, register_project_link
 
     register_project_link(

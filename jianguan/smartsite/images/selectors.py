@@ -73,34 +73,25 @@ def latest_day(project: Project) -> dt.date:
     return days[0]["day"] if days else today_local()
 
 
-def image_get(*, actor: Actor, pk: int) -> SiteImage:
-    image = SiteImage.objects.select_related("project", "camera").filter(pk=pk).first()
-    if image is None:
-        raise NotFound("影像不存在", code="image_not_found")
+def _on_visible_project(actor: Actor, model, pk: int, what: str, code: str):
+    """The object on a project the actor sees, else one 404 whether it is missing or hidden."""
+    obj = model.objects.select_related("project").filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"{what}不存在", code=code)
     try:
-        project_for(actor=actor, pk=image.project_id)
+        project_for(actor=actor, pk=obj.project_id)
     except (NotFound, PermissionDenied):
-        raise NotFound("影像不存在或无权查看", code="image_not_found") from None
-    return image
+        raise NotFound(f"{what}不存在或无权查看", code=code) from None
+    return obj
+
+
+def image_get(*, actor: Actor, pk: int) -> SiteImage:
+    return _on_visible_project(actor, SiteImage, pk, "影像", "image_not_found")
 
 
 def camera_get(*, actor: Actor, pk: int) -> Camera:
-    camera = Camera.objects.filter(pk=pk).first()
-    if camera is None:
-        raise NotFound("摄像机不存在", code="camera_not_found")
-    try:
-        project_for(actor=actor, pk=camera.project_id)
-    except (NotFound, PermissionDenied):
-        raise NotFound("摄像机不存在或无权查看", code="camera_not_found") from None
-    return camera
+    return _on_visible_project(actor, Camera, pk, "摄像机", "camera_not_found")
 
 
 def zone_get(*, actor: Actor, pk: int) -> DangerZone:
-    zone = DangerZone.objects.filter(pk=pk).first()
-    if zone is None:
-        raise NotFound("危险区域不存在", code="zone_not_found")
-    try:
-        project_for(actor=actor, pk=zone.project_id)
-    except (NotFound, PermissionDenied):
-        raise NotFound("危险区域不存在或无权查看", code="zone_not_found") from None
-    return zone
+    return _on_visible_project(actor, DangerZone, pk, "危险区域", "zone_not_found")

@@ -4,22 +4,6 @@ ledger labels and visibility, the project page's link, the demo seeder."""
 from __future__ import annotations
 
 
-def _sees_project_of(model):
-    def rule(actor, object_id: str) -> bool:
-        from jianguan.projects.visibility import is_participant
-
-        if not object_id.isdigit():
-            return False
-        project_id = (
-            model.objects.filter(pk=int(object_id)).values_list("project_id", flat=True).first()
-        )
-        return project_id is not None and (
-            actor.can("projects.view_all") or is_participant(actor, project_id)
-        )
-
-    return rule
-
-
 def _may_open(actor, project) -> bool:
     # Everyone who sees the project page sees its site; the page itself checks again.
     return actor.can("smartsite.view")
@@ -29,6 +13,7 @@ def register_all() -> None:
     from jianguan.core.demo import register_seeder
     from jianguan.ledger import labels, visibility
     from jianguan.projects.links import ProjectLink, register_project_link
+    from jianguan.projects.visibility import sees_project_of
     from jianguan.smartsite.images import permissions  # noqa: F401  (registers grants)
     from jianguan.smartsite.images.models import Camera, DangerZone, SiteImage
 
@@ -41,9 +26,9 @@ def register_all() -> None:
             "smartsite.zone_removed": "解除危险区域",
         }
     )
-    visibility.register("smartsite", "camera", _sees_project_of(Camera))
-    visibility.register("smartsite", "siteimage", _sees_project_of(SiteImage))
-    visibility.register("smartsite", "dangerzone", _sees_project_of(DangerZone))
+    visibility.register("smartsite", "camera", sees_project_of(Camera))
+    visibility.register("smartsite", "siteimage", sees_project_of(SiteImage))
+    visibility.register("smartsite", "dangerzone", sees_project_of(DangerZone))
     register_project_link(
         ProjectLink("site_images", "现场影像", "smartsite:site_images", "ti-camera", _may_open, 60)
     )

@@ -5,20 +5,6 @@ hourly purge of raw frames past their retention (rule data)."""
 from __future__ import annotations
 
 
-def _sees_device(actor, object_id: str) -> bool:
-    from jianguan.projects.visibility import is_participant
-    from jianguan.smartsite.monitors.models import Device
-
-    if not object_id.isdigit():
-        return False
-    project_id = (
-        Device.objects.filter(pk=int(object_id)).values_list("project_id", flat=True).first()
-    )
-    return project_id is not None and (
-        actor.can("projects.view_all") or is_participant(actor, project_id)
-    )
-
-
 def purge_raw_records() -> object:
     from jianguan.core.actor import SYSTEM
     from jianguan.core.errors import NotFound
@@ -41,6 +27,9 @@ def register_all() -> None:
             "smartsite.device_status_changed": "变更环境监测设备状态",
         }
     )
-    visibility.register("smartsite", "device", _sees_device)
+    from jianguan.projects.visibility import sees_project_of
+    from jianguan.smartsite.monitors.models import Device
+
+    visibility.register("smartsite", "device", sees_project_of(Device))
     # 噪声污染防治法第四十二条: raw records are kept; past the retention they go, hourly.
     periodic.register("smartsite.raw_records_purge", 3600, purge_raw_records)
