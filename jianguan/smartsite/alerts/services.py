@@ -140,23 +140,36 @@ def alerts_from_readings(readings: Sequence[Any]) -> dict[str, int]:
 
 
 def _tell_sustained(alerts: list[EnvAlert]) -> None:
+    from collections import defaultdict
+
     from django.urls import reverse
 
     from jianguan.accounts.models import Membership
+    from jianguan.projects.models import Project
     from jianguan.workbench.notifications.services import notify
 
-    # The district's regulator and the site's general contractor hear of it at once.
+    # The district's regulator and the site's general contractor hear of it at once: the
+    # people of every project concerned read in two queries, not two per alert.
     regulators = Membership.objects.filter(organisation__kind="regulator", is_active=True)
     reg_users = list(regulators.values_list("user_id", flat=True))
+    project_ids = {a.project_id for a in alerts}
+    names = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "name"))
+    gc_orgs = defaultdict(set)
+    for project_id, org_id in Participant.objects.filter(
+        project_id__in=project_ids, role="general_contractor", is_active=True
+    ).values_list("project_id", "organisation_id"):
+        gc_orgs[project_id].add(org_id)
+    org_users = defaultdict(list)
+    for org_id, user_id in Membership.objects.filter(
+        organisation_id__in={o for orgs in gc_orgs.values() for o in orgs}, is_active=True
+    ).values_list("organisation_id", "user_id"):
+        org_users[org_id].append(user_id)
     for alert in alerts:
-        gc = Participant.objects.filter(
-            project_id=alert.project_id, role="general_contractor", is_active=True
-        ).values_list("organisation_id", flat=True)
-        gc_users = Membership.objects.filter(organisation_id__in=list(gc), is_active=True)
+        site_users = [u for org in gc_orgs[alert.project_id] for u in org_users[org]]
         notify(
-            recipients=reg_users + list(gc_users.values_list("user_id", flat=True)),
+            recipients=reg_users + site_users,
             kind="smartsite.env_alert_sustained",
-            title=f"持续超标：{alert.project.name}，{alert.get_metric_display()}"
+            title=f"持续超标：{names.get(alert.project_id, '')}，{alert.get_metric_display()}"
             f"（峰值 {alert.peak:.1f}，限值 {alert.limit:.0f}）",
             url=reverse("smartsite:env_alert", args=[alert.pk]),
             urgent=True,

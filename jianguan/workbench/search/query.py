@@ -163,10 +163,6 @@ def _narrowing(src: SearchSource, actor: Actor, visible) -> Visible:
     return Visible(visible)
 
 
-def _visible_ids(visible: Visible, ids: list[int]) -> set[int]:
-    return visible.among(ids)
-
-
 def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[list[tuple], bool]:
     """Up to ``limit`` visible rows, title matches first, newest first; and whether every
     match was read (then their number is the count)."""
@@ -184,7 +180,7 @@ def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[lis
             )
             scanned += len(batch)
             if visible is not None and batch:
-                ok = _visible_ids(visible, [r[1] for r in batch])
+                ok = visible.among([r[1] for r in batch])
                 fresh = [r for r in batch if r[1] in ok]
             else:
                 fresh = batch
@@ -215,7 +211,7 @@ def _count(src: SearchSource, visible, terms: list[str]) -> tuple[int, bool]:
     # (an owner sees most documents, those of every public tender).
     n = 0
     for start in range(0, len(ids), CHECK_CHUNK):
-        n += len(_visible_ids(visible, ids[start : start + CHECK_CHUNK]))
+        n += len(visible.among(ids[start : start + CHECK_CHUNK]))
         if n > COUNT_CAP:
             return n, exact
     return n, exact
