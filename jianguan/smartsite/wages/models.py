@@ -114,6 +114,20 @@ class PayrollLine(models.Model):
     amount = models.DecimalField("应发（元）", **MONEY)
     paid = models.DecimalField("已发（元）", default=0, **MONEY)
     signed_on = models.DateField("签字日期", null=True, blank=True)
+    # Each worker confirms its own line (第三十一条); the labour officer records how and when.
+    sign_status = models.CharField(
+        "签字状态",
+        max_length=10,
+        choices=choices(workflow.LINE_STATUS),
+        default=workflow.LINE_PENDING,
+    )
+    sign_method = models.CharField(
+        "确认方式", max_length=12, choices=choices(workflow.SIGN_METHODS), blank=True
+    )
+    signed_at = models.DateTimeField("签字登记时间", null=True, blank=True)
+    signature_recorded_by = models.CharField("签字登记人", max_length=150, blank=True)
+    dispute_reason = models.CharField("异议原因", max_length=300, blank=True)
+    disputed_at = models.DateTimeField("提出异议时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "工资表明细"
@@ -151,8 +165,22 @@ class WagePayment(models.Model):
 class WageArrears(BaseModel):
     """欠薪: a payroll not fully paid by its pay day, for the regulator."""
 
-    payroll = models.OneToOneField(Payroll, related_name="arrears", on_delete=models.PROTECT)
+    # None while nobody has drafted the month's payroll (未编制工资表); a payroll drafted later
+    # for the month takes the case over.
+    payroll = models.OneToOneField(
+        Payroll, related_name="arrears", null=True, blank=True, on_delete=models.PROTECT
+    )
     project = models.ForeignKey(Project, related_name="+", on_delete=models.PROTECT)
+    employer = models.ForeignKey(
+        Organisation,
+        verbose_name="用工单位",
+        related_name="+",
+        null=True,
+        on_delete=models.PROTECT,
+    )
+    month = models.DateField("工资所属月份", null=True)
+    due_on = models.DateField("应发放日期", null=True)
+    worker_days = models.PositiveIntegerField("考勤人天", default=0)
     found_on = models.DateField("发现日期")
     owed = models.DecimalField("发现时拖欠（元）", **MONEY)
     repeated = models.BooleanField("屡次拖欠", default=False)
@@ -167,6 +195,17 @@ class WageArrears(BaseModel):
         verbose_name = "欠薪记录"
         ordering = ["-found_on", "-pk"]
         indexes = [models.Index(fields=["project", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "employer", "month"], name="smartsite_one_arrears_a_month"
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.payroll_id is None:
+            return f"欠薪：{self.month:%Y年%m月}未编制工资表（{self.employer.name}）"
         return f"欠薪：{self.payroll}"
+
+    @property
+    def missing_sheet(self) -> bool:
+        return self.payroll_id is None

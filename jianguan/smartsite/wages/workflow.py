@@ -23,6 +23,12 @@ STATUS = {
 }
 UNPAID = (DRAFT, CONFIRMED, SIGNED, PARTLY_PAID)  # still owing something
 
+# One worker's line: signed by the worker (recorded by the labour officer) or disputed, which
+# keeps it out of payment until the worker signs.
+LINE_PENDING, LINE_SIGNED, LINE_DISPUTED = "pending", "signed", "disputed"
+LINE_STATUS = {LINE_PENDING: "待本人签字", LINE_SIGNED: "本人已签字", LINE_DISPUTED: "有异议"}
+SIGN_METHODS = {"signature": "本人签字", "fingerprint": "按指纹确认", "face": "人脸识别确认"}
+
 # Arrears (欠薪) cases: found by the periodic scan, settled by payment, confirmed by a person.
 A_OPEN, A_SETTLED, A_CONFIRMED, A_DISMISSED = "open", "settled", "confirmed", "dismissed"
 ARREARS_STATUS = {

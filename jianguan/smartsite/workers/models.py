@@ -217,3 +217,50 @@ class EntryAlert(BaseModel):
         verbose_name = "进场告警"
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["project", "status"])]
+
+
+class WorkerBlacklistEntry(BaseModel):
+    """A person on the regulator's blacklist (失信名单). Keyed by the identity's blind index, not
+    by the Worker row: a person listed before registering, or registering again, is still
+    matched."""
+
+    id_number_index = models.CharField("身份证号索引", max_length=64, db_index=True)
+    id_number_masked = models.CharField("身份证号", max_length=20)
+    person_name = models.CharField("姓名", max_length=50)
+    worker = models.ForeignKey(
+        Worker,
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    basis = models.CharField("列入依据", max_length=30, choices=choices(workflow.BLACKLIST_BASES))
+    article = models.CharField("依据条款", max_length=100)
+    reason = models.CharField("列入原因", max_length=500)
+    authority = models.ForeignKey(
+        Organisation, verbose_name="列入机关", related_name="+", on_delete=models.PROTECT
+    )
+    listed_by = models.CharField("列入人", max_length=150)
+    valid_from = models.DateField("列入日期")
+    valid_until = models.DateField("截止日期", null=True, blank=True)
+    lifted_on = models.DateField("移出日期", null=True, blank=True)
+    lifted_by = models.CharField("移出人", max_length=150, blank=True)
+    lift_reason = models.CharField("移出原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "工人黑名单"
+        ordering = ["-valid_from", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_name}（{self.id_number_masked}）"
+
+    def in_force(self, on) -> bool:
+        return workflow.blacklist_in_force(self.valid_from, self.valid_until, self.lifted_on, on)
+
+    @property
+    def status_label(self) -> str:
+        from jianguan.core.timeutil import today_local
+
+        return workflow.blacklist_status(
+            self.valid_from, self.valid_until, self.lifted_on, today_local()
+        )

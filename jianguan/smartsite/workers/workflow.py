@@ -6,6 +6,7 @@ the facts and ask here; the numbers (minimum age) come from rule data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # 工种: the trades of the construction worker occupational standards most sites use (a choices
@@ -61,9 +62,25 @@ ALERT_REASONS = {
     "worker_not_registered": "未实名登记人员试图进场",
     "no_contract": "未签订劳动合同人员试图进场",
     "not_placed": "未办理进场人员试图进场",
+    "worker_blacklisted": "黑名单人员试图进场",
 }
 ALERT_OPEN, ALERT_CLOSED = "open", "closed"
 ALERT_STATUSES = {ALERT_OPEN: "待处理", ALERT_CLOSED: "已处理"}
+
+# A person's blacklist entry (失信名单): on what the regulator lists it. The article of the
+# decision is entered with each entry; these are the kinds of list, not the law's numbers.
+BLACKLIST_BASES = {
+    "wage_default_list": "拖欠农民工工资失信联合惩戒对象名单（《保障农民工工资支付条例》）",
+    "real_name_fraud": "冒用他人身份或提供虚假实名制信息（《建筑工人实名制管理办法（试行）》）",
+    "district_credit_list": "大兴区失信人员名单",
+    "other_decision": "其他依法作出的列入决定",
+}
+BLACKLIST_STATUSES = {
+    "pending": "尚未生效",
+    "in_force": "在列",
+    "expired": "已到期",
+    "lifted": "已移出",
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,34 @@ def contract_covers(start: dt.date, end: dt.date | None, signed: bool, on: dt.da
     return signed and start <= on and (end is None or on <= end)
 
 
+def blacklist_in_force(
+    valid_from: dt.date, valid_until: dt.date | None, lifted_on: dt.date | None, on: dt.date
+) -> bool:
+    """An entry bars its person from `valid_from` through `valid_until` (open-ended when
+    none), until the day it is lifted."""
+    if lifted_on is not None and lifted_on <= on:
+        return False
+    return valid_from <= on and (valid_until is None or on <= valid_until)
+
+
+def blacklist_status(
+    valid_from: dt.date, valid_until: dt.date | None, lifted_on: dt.date | None, on: dt.date
+) -> str:
+    if lifted_on is not None and lifted_on <= on:
+        return BLACKLIST_STATUSES["lifted"]
+    if on < valid_from:
+        return BLACKLIST_STATUSES["pending"]
+    if valid_until is not None and valid_until < on:
+        return BLACKLIST_STATUSES["expired"]
+    return BLACKLIST_STATUSES["in_force"]
+
+
+def check_blacklist_term(valid_from: dt.date, valid_until: dt.date | None) -> Refusal | None:
+    if valid_until is not None and valid_until < valid_from:
+        return Refusal("bad_blacklist_term", "截止日期不能早于列入日期")
+    return None
+
+
 def placement_refusals(
     *,
     age: int,
@@ -85,9 +130,12 @@ def placement_refusals(
     has_contract: bool,
     employer_blacklisted: list[str],
     already_placed: bool,
+    person_blacklisted: Sequence[str] = (),
 ) -> list[Refusal]:
     """Why a worker may not be placed on a site; empty when nothing stands in the way.
 
+    - the person on the blacklist (《保障农民工工资支付条例》、《建筑工人实名制管理办法（试行）》
+      and the district's 失信 list), matched by identity, listed first: it decides the code;
     - under the minimum working age (劳动法 第十五条; the age from rule data);
     - without a signed labour contract covering the day (保障农民工工资支付条例 第二十八条:
       nobody without a labour contract and real-name registration may enter the site);
@@ -95,7 +143,10 @@ def placement_refusals(
       placed through it);
     - already on this site.
     """
-    out: list[Refusal] = []
+    out = [
+        Refusal("worker_blacklisted", f"该工人已被列入黑名单，不得进场：{line}")
+        for line in person_blacklisted
+    ]
     if age < min_age:
         out.append(
             Refusal("worker_under_age", f"未满{min_age}周岁，不得招用（{min_age_reference}）")
