@@ -1,0 +1,102 @@
+"""The page query returns exactly the newest matches of a kind, whatever path it takes.
+
+On PostgreSQL the matches are read window by window over the (kind, id) index while they are
+dense and through the GIN index once they thin out (fulltext._pg_newest); here the window is
+shrunk to a few rows so that a small table takes every path: several dense windows, a sparse
+remainder, a kind with fewer rows than a window, paging below an id. Each answer must equal
+the plain "every match, newest first" reading of the same rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from jianguan.workbench.search import fulltext, text
+from jianguan.workbench.search.models import SearchEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entries():
+    now = timezone.now()
+    rows = []
+    # documents: "混凝土" in every other one of the newest 40, then in one of every 20 older
+    for i in range(200):
+        words = ["报告"]
+        # 155: alone in a sparse window of 5 and its oldest row, where the GIN part starts
+        if (i >= 160 and i % 2 == 0) or (i < 160 and i % 20 == 0) or i == 155:
+            words.append("混凝土")
+        if i == 3:
+            words.append("琉璃瓦")
+        rows.append(("documents", i, words))
+    # projects interleaved after them, a few with the word
+    rows += [("projects", i, ["项目", "混凝土"] if i % 3 == 0 else ["项目"]) for i in range(7)]
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            kind=kind,
+            object_id=oid,
+            title=" ".join(words),
+            title_tokens=" ".join(words[:1]),
+            tokens=" ".join(words),
+            url="/",
+            updated=now,
+        )
+        for kind, oid, words in rows
+    )
+    return rows
+
+
+def expected(rows, kind, word, *, below=None, limit):
+    ids = SearchEntry.objects.filter(kind=kind).order_by("-id").values_list("id", "object_id")
+    words = {(k, o): w for k, o, w in rows}
+    out = [i for i, o in ids if word in words[(kind, o)] and (below is None or i < below)]
+    return out[:limit]
+
+
+@pytest.mark.parametrize("window", [4, 5, 10, 1000])
+@pytest.mark.parametrize(
+    ("kind", "word", "limit"),
+    [
+        ("documents", "混凝土", 5),  # inside the dense newest stretch
+        ("documents", "混凝土", 30),  # runs past it into the sparse part
+        ("documents", "琉璃瓦", 5),  # one old match
+        ("documents", "不存在", 5),
+        ("projects", "混凝土", 10),  # fewer rows than a window
+    ],
+)
+def test_page_is_the_newest_matches_on_every_path(entries, monkeypatch, window, kind, word, limit):
+    monkeypatch.setattr(fulltext, "WINDOW", window)
+    monkeypatch.setattr(fulltext, "DENSE", 3)
+    terms = text.query_terms(word)
+    got = fulltext.page(connection, kind, terms, title=False, before=None, size=limit)
+    assert [r[0] for r in got] == expected(entries, kind, word, limit=limit)
+    if got:
+        below = got[-1][0]
+        more = fulltext.page(connection, kind, terms, title=False, before=below, size=limit)
+        assert [r[0] for r in more] == expected(entries, kind, word, below=below, limit=limit)
+    ids = fulltext.object_ids(connection, kind, terms, limit=limit)
+    oids = dict(SearchEntry.objects.values_list("id", "object_id"))
+    assert ids == [oids[i] for i in expected(entries, kind, word, limit=limit)]
+
+
+def test_title_search_reads_the_title_words_only(entries, monkeypatch):
+    monkeypatch.setattr(fulltext, "WINDOW", 4)
+    got = fulltext.page(connection, "documents", ["混凝土"], title=True, before=None, size=5)
+    assert got == []  # the word is in the texts, never in the title words
+    got = fulltext.page(connection, "documents", ["报告"], title=True, before=None, size=3)
+    assert len(got) == 3
+
+
+def test_sparse_path_leaves_the_planner_settings_as_they_were(entries, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner settings are PostgreSQL's")
+    monkeypatch.setattr(fulltext, "WINDOW", 4)
+    monkeypatch.setattr(fulltext, "DENSE", 3)
+    fulltext.page(connection, "documents", ["琉璃瓦"], title=False, before=None, size=5)
+    with connection.cursor() as cur:
+        cur.execute("SHOW enable_seqscan")
+        assert cur.fetchone()[0] == "on"
+        cur.execute("SHOW enable_indexscan")
+        assert cur.fetchone()[0] == "on"
