@@ -553,12 +553,12 @@ def _site_subjects(S: dict, project) -> None:
         kind="photo",
         files=[SimpleUploadedFile("p.jpg", out.getvalue(), "image/jpeg")],
     )
-    S["camera@own"] = {"pk": camera.pk}
+    S["camera@own"] = {"pk": camera.pk, "camera_id": camera.pk}
     alert_pk, device_pk = _env_alert(project)
     S["envalert@own"] = {"pk": alert_pk, "alert_id": alert_pk}
     S["device@own"] = {"pk": device_pk}
-    S["zone@own"] = {"pk": zone.pk}
-    S["siteimage@own"] = {"pk": image.pk, "size": "thumb"}
+    S["zone@own"] = {"pk": zone.pk, "zone_id": zone.pk}
+    S["siteimage@own"] = {"pk": image.pk, "size": "thumb", "image_id": image.pk}
 
 
 def _wage_subjects(S: dict) -> None:
