@@ -214,9 +214,13 @@ def image_file(request: HttpRequest, image_id: str, q: Query[SiteImageFileQuery]
     field = image.file if q.size == "full" else image.thumb
     if not field:
         raise NotFound("影像文件不存在", code="image_not_found")
+    try:
+        handle = field.open("rb")
+    except OSError:  # gone from storage: the record stays, the file is reported missing
+        raise NotFound("影像文件缺失，请联系管理员", code="image_file_missing") from None
     suffix = "" if q.size == "full" else "-t"
     response = FileResponse(
-        field.open("rb"),
+        handle,
         filename=f"{image.project.code}-{image.pk}{suffix}.{field.name.rsplit('.', 1)[-1]}",
     )
     if q.size == "full":

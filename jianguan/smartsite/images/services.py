@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
 from jianguan.core.actor import Actor
@@ -253,7 +254,8 @@ def _zone_polygon(raw: Any) -> dict:
         if len({(float(x), float(y)) for x, y in ring}) < 3:
             raise ValueError
         geom = geo.check_polygon(raw)
-    except (geo.GeoError, ValueError, TypeError, KeyError, IndexError):
+    # GEOS itself refuses some rings (a NaN corner leaves the ring unclosed): bad input too.
+    except (geo.GeoError, ValueError, TypeError, KeyError, IndexError, ShapelyError):
         raise ValidationFailed(
             "危险区域范围无效：至少三个不同的点，边线不能交叉，且须在中国境内", code="bad_polygon"
         ) from None

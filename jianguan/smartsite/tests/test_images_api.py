@@ -153,6 +153,12 @@ def test_bad_input_is_refused_with_its_code_and_changes_nothing(client, bearer, 
         body = {**ZONE, "polygon": {"type": "Polygon", "coordinates": [ring]}}
         r = call(client, "post", f"{p}/danger-zones", sup, body)
         assert r.status_code == 400 and r.json()["code"] == "bad_polygon", ring
+    for raw in ('[[NaN, 39.72], [116.331, 39.72], [116.331, 39.721]]',
+                '[[Infinity, 39.72], [116.331, 39.72], [116.331, 39.721]]'):  # fmt: skip
+        body = json.dumps({**ZONE, "polygon": {"type": "Polygon", "coordinates": []}})
+        body = body.replace('"coordinates": []', f'"coordinates": [{raw}]')
+        r = client.post(URL + f"{p}/danger-zones", body, "application/json", headers=sup)
+        assert r.status_code == 400 and r.json()["code"] == "bad_polygon", raw
     r = call(client, "post", f"{p}/danger-zones", sup, {**ZONE, "kind": "volcano"})
     assert r.status_code == 400 and r.json()["code"] == "bad_kind"
     r = call(client, "post", f"{p}/danger-zones", sup, {**ZONE, "polygon": [[116.33, 39.72]]})
@@ -164,6 +170,13 @@ def test_bad_input_is_refused_with_its_code_and_changes_nothing(client, bearer, 
     assert r.status_code == 404
     assert call(client, "get", "/site-images/abc", gc).json()["code"] == "not_found"
     assert call(client, "get", f"{p}/site-images?date=30.11.2026", gc).status_code == 400
+    (image,) = services.images_upload(
+        actor=site["actors"]["contractor"], project=site["project"], kind="photo",
+        files=[upload("gone.jpg", jpeg())],
+    )  # fmt: skip
+    image.thumb.storage.delete(image.thumb.name)
+    r = call(client, "get", f"/site-images/{image.pk}/file?size=thumb", gc)
+    assert r.status_code == 404 and r.json()["code"] == "image_file_missing"
     r = call(client, "get", "/site-images/1/file?size=huge", gc)
     assert r.status_code == 400 and r.json()["code"] == "validation_error"
 
