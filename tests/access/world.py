@@ -568,6 +568,7 @@ def _wage_subjects(S: dict) -> None:
 
     from jianguan.smartsite.wages.models import Payroll, WageArrears
     from jianguan.smartsite.wages.services_arrears import arrears_scan
+    from jianguan.smartsite.workers.models import WorkerBlacklistEntry
 
     payroll = Payroll.objects.order_by("pk").first()
     if not WageArrears.objects.filter(payroll=payroll).exists():
@@ -579,6 +580,12 @@ def _wage_subjects(S: dict) -> None:
         "pk": payroll.pk,
     }
     S["wagearrears@own"] = {"arrears_id": arrears.pk, "pk": arrears.pk}
+    worker_id = payroll.lines.order_by("pk").values_list("worker_id", flat=True).first()
+    S["payroll@own"]["worker_id"] = worker_id
+    S["worker@own"] = {"pk": payroll.project_id, "project_id": payroll.project_id}
+    S["worker@own"]["worker_id"] = worker_id
+    entry = WorkerBlacklistEntry.objects.order_by("pk").first()  # the demo's
+    S["workerblacklist@any"] = {"pk": entry.pk, "entry_id": entry.pk}
 
 
 def _onboarding_subjects(S: dict) -> None:

@@ -1,5 +1,5 @@
 """The demo's wages: last month's payroll on the contractor's first site, through every step,
-with a worker paid in part and one not yet; the regulator and the contractor can read it."""
+each worker's signature (one disputing, unpaid) and a worker paid in part; the regulator and the contractor can read it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ def test_the_demo_has_a_month_of_payroll(demo_district):
     assert payroll.month == workflow.add_months(workflow.first_of_month(today_local()), -1)
     assert payroll.status == workflow.PARTLY_PAID and 0 < payroll.paid < payroll.total
     lines = list(payroll.lines.all())
-    assert len(lines) >= 10 and all(line.days >= 15 and line.signed_on for line in lines)
+    assert len(lines) >= 10 and all(line.days >= 15 for line in lines)
+    # each worker signed its own line (one through the paper sheet), one disputes its days
+    signs = [line.sign_status for line in lines]
+    assert signs.count(workflow.LINE_DISPUTED) == 1
+    assert signs.count(workflow.LINE_SIGNED) == len(lines) - 1
+    assert {line.sign_method for line in lines if line.signed_on} == {"signature", "fingerprint"}
     assert sum(1 for line in lines if line.owed > 0) == 2
     for username in ("regulator", "contractor", "labour"):
         actor = actor_for(User.objects.get(username=username))

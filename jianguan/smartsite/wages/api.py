@@ -15,10 +15,12 @@ from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import today_local
-from jianguan.smartsite.wages import selectors, services, services_arrears
+from jianguan.smartsite.wages import selectors, services, services_arrears, services_signatures
 from jianguan.smartsite.wages.models import Payroll, WageArrears
 from jianguan.smartsite.wages.schemas import (
     PayrollDraftIn,
+    PayrollLineDisputeIn,
+    PayrollLineSignIn,
     PayrollPaymentIn,
     PayrollRead,
     PayrollSignaturesForm,
@@ -160,6 +162,12 @@ def _payroll_read(p: Payroll, with_lines: bool = False) -> dict:
                 "paid": ln.paid,
                 "owed": ln.owed,
                 "signed_on": ln.signed_on,
+                "sign_status": ln.sign_status,
+                "sign_status_label": ln.get_sign_status_display(),
+                "sign_method_label": ln.get_sign_method_display() if ln.sign_method else "",
+                "signed_at": ln.signed_at,
+                "signature_recorded_by": ln.signature_recorded_by,
+                "dispute_reason": ln.dispute_reason,
                 "payments": [
                     {"amount": x.amount, "paid_on": x.paid_on, "bank_reference": x.bank_reference}
                     for x in ln.payments.all()
@@ -247,6 +255,44 @@ def payroll_signatures(
 
 
 @router.post(
+    "/projects/{project_id}/payrolls/{payroll_id}/lines/{worker_id}/signature",
+    response={200: PayrollRead, **ERR},
+    summary="登记工人本人签字确认（签字、指纹或人脸，逐人）",
+)
+def payroll_line_sign(
+    request: HttpRequest, project_id: str, payroll_id: str, worker_id: str, data: PayrollLineSignIn
+):
+    require(request.actor, "smartsite.wages_manage")
+    p = _payroll(request, project_id, payroll_id)
+    services_signatures.payroll_line_sign(
+        actor=request.actor, payroll=p, worker_id=path_id(worker_id, "工人"), method=data.method
+    )
+    p.refresh_from_db()
+    return _payroll_read(p, with_lines=True)
+
+
+@router.post(
+    "/projects/{project_id}/payrolls/{payroll_id}/lines/{worker_id}/dispute",
+    response={200: PayrollRead, **ERR},
+    summary="登记工人对工资表的异议（该工人暂不发放，告知监管部门和用工单位）",
+)
+def payroll_line_dispute(
+    request: HttpRequest,
+    project_id: str,
+    payroll_id: str,
+    worker_id: str,
+    data: PayrollLineDisputeIn,
+):
+    require(request.actor, "smartsite.wages_manage")
+    p = _payroll(request, project_id, payroll_id)
+    services_signatures.payroll_line_dispute(
+        actor=request.actor, payroll=p, worker_id=path_id(worker_id, "工人"), reason=data.reason
+    )
+    p.refresh_from_db()
+    return _payroll_read(p, with_lines=True)
+
+
+@router.post(
     "/projects/{project_id}/payrolls/{payroll_id}/payments",
     response={201: PayrollRead, **ERR},
     summary="从专用账户向工人发放工资（可部分发放）",
@@ -274,9 +320,11 @@ def _arrears_read(a: WageArrears) -> dict:
         "project_id": a.project_id,
         "project_name": a.project.name,
         "payroll_id": a.payroll_id,
-        "employer_name": a.payroll.employer.name,
-        "month": f"{a.payroll.month:%Y-%m}",
-        "due_on": a.payroll.due_on,
+        "missing_sheet": a.missing_sheet,
+        "worker_days": a.worker_days,
+        "employer_name": a.employer.name,
+        "month": f"{a.month:%Y-%m}",
+        "due_on": a.due_on,
         "found_on": a.found_on,
         "owed": a.owed,
         "repeated": a.repeated,

@@ -2,8 +2,9 @@
 through the services: the wage account (opened by 吴项目's company), daily rates per trade set
 by the labour subcontractor's labour officer (a demo login, ``labour``), last month's
 attendance entered by the GC's labour officer under contracts covering that month, the payroll
-drafted, confirmed by the subcontractor, signed, and paid — every worker but two in full, one
-in part and one not yet — then the arrears scan. Idempotent: does nothing once a payroll
+drafted, confirmed by the subcontractor, signed by each worker (one by the paper sheet, one
+disputing its days), and paid — every worker but two in full, one in part, the disputed one
+not — then the arrears scan. Idempotent: does nothing once a payroll
 exists.
 """
 
@@ -23,7 +24,7 @@ from jianguan.core.actor import SYSTEM
 from jianguan.core.errors import DomainError
 from jianguan.core.timeutil import SHANGHAI, today_local
 from jianguan.projects.models import Participant
-from jianguan.smartsite.wages import services, services_arrears, workflow
+from jianguan.smartsite.wages import services, services_arrears, services_signatures, workflow
 from jianguan.smartsite.wages.models import Payroll
 from jianguan.smartsite.workers import services as worker_services
 from jianguan.smartsite.workers import services_attendance
@@ -140,17 +141,31 @@ def seed() -> dict[str, object]:
             day += dt.timedelta(days=1)
     payroll = services.payroll_draft(actor=gc, project=project, employer=labour_org, month=month)
     services.payroll_confirm(actor=labour, payroll=payroll)
+    lines = list(payroll.lines.order_by("worker__name", "pk"))
+    for n, line in enumerate(lines[:-2]):  # each worker signs its own line, a few by fingerprint
+        services_signatures.payroll_line_sign(
+            actor=gc,
+            payroll=payroll,
+            worker_id=line.worker_id,
+            method="fingerprint" if n % 4 == 3 else "signature",
+        )
+    services_signatures.payroll_line_dispute(
+        actor=gc,
+        payroll=payroll,
+        worker_id=lines[-1].worker_id,
+        reason="本人记录的出勤天数比考勤多两天，暂不签字",
+    )
+    # the one left signed the paper sheet, uploaded as before
     services.payroll_signatures_record(
         actor=gc,
         payroll=payroll,
         sheet=SimpleUploadedFile("payroll.pdf", _sheet(payroll), "application/pdf"),
         signed_on=min(today, end + dt.timedelta(days=3)),
     )
-    lines = list(payroll.lines.order_by("worker__name", "pk"))
     paid_on = min(today, end + dt.timedelta(days=5))
     for n, line in enumerate(lines):
         if n == len(lines) - 1:
-            continue  # not yet paid
+            continue  # disputed: not paid until the worker signs
         amount = line.amount if n != len(lines) - 2 else (line.amount / 2).quantize(Decimal("1"))
         try:
             services.wage_pay(

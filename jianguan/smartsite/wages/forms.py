@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from jianguan.core.models import choices
+from jianguan.smartsite.wages import workflow
 from jianguan.smartsite.workers import workflow as workers_workflow
 
 
@@ -43,6 +45,16 @@ class DraftForm(forms.Form):
 class SheetForm(forms.Form):
     sheet = forms.FileField(label="工人签字的工资表（PDF 或 JPEG）")
     signed_on = forms.DateField(label="签字日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LineSignForm(forms.Form):
+    worker = forms.IntegerField(widget=forms.HiddenInput)
+    method = forms.ChoiceField(label="确认方式", choices=choices(workflow.SIGN_METHODS))
+
+
+class LineDisputeForm(forms.Form):
+    worker = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="异议原因", max_length=300)
 
 
 class PayForm(forms.Form):

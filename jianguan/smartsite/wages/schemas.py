@@ -78,6 +78,12 @@ class PayrollLineRead(Schema):
     paid: Decimal
     owed: Decimal
     signed_on: dt.date | None
+    sign_status: str
+    sign_status_label: str
+    sign_method_label: str
+    signed_at: dt.datetime | None
+    signature_recorded_by: str
+    dispute_reason: str
     payments: list[PayrollPaymentRead]
 
 
@@ -110,6 +116,16 @@ class PayrollSignaturesForm(Schema):
     signed_on: dt.date | None = None
 
 
+class PayrollLineSignIn(Schema):
+    method: Literal["signature", "fingerprint", "face"] = Field(
+        description="本人签字 signature / 按指纹 fingerprint / 人脸识别 face"
+    )
+
+
+class PayrollLineDisputeIn(Schema):
+    reason: text(300, 1) = Field(description="工人不签字的原因（如出勤天数不符）")  # type: ignore[valid-type]
+
+
 class WageNoticePartyRead(Schema):
     role: str
     role_label: str
@@ -135,7 +151,9 @@ class WageArrearsRead(Schema):
     id: int
     project_id: int
     project_name: str
-    payroll_id: int
+    payroll_id: int | None = Field(description="空：该月未编制工资表")
+    missing_sheet: bool
+    worker_days: int
     employer_name: str
     month: str
     due_on: dt.date

@@ -1,7 +1,8 @@
 """Reads of wages, scoped to the actor through the roster's scope (``workers.selectors``):
 the regulator, the project's general contractor, owner and supervisor see every payroll of the
 project; a subcontractor sees its own; anyone else is told the project does not exist.
-The regulator sees arrears everywhere; a general contractor those of its projects."""
+The regulator sees arrears everywhere; a general contractor those of its projects; an employer
+its own."""
 
 from __future__ import annotations
 
@@ -58,7 +59,9 @@ def lines(payroll_obj: Payroll):
 
 
 def arrears_visible_to(*, actor: Actor) -> QuerySet[WageArrears]:
-    qs = WageArrears.objects.select_related("project", "payroll", "payroll__employer")
+    """The regulator sees every case; a general contractor those of its sites; an employer
+    (the labour subcontractor) those of its own workers' wages."""
+    qs = WageArrears.objects.select_related("project", "payroll", "employer")
     if actor.is_kind("regulator") or actor.is_system:
         return qs
     if actor.organisation_id is None:
@@ -66,7 +69,7 @@ def arrears_visible_to(*, actor: Actor) -> QuerySet[WageArrears]:
     mine = Participant.objects.filter(
         organisation_id=actor.organisation_id, role="general_contractor", is_active=True
     ).values("project_id")
-    return qs.filter(project_id__in=mine)
+    return qs.filter(Q(project_id__in=mine) | Q(employer_id=actor.organisation_id))
 
 
 def arrears_one(*, actor: Actor, pk: int) -> WageArrears:

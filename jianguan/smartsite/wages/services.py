@@ -234,7 +234,11 @@ def payroll_draft(
     month: dt.date,
     today: dt.date | None = None,
 ) -> Payroll:
-    """工资表: the employer's workers' days on site in the month (AttendanceDay) × their rates."""
+    """工资表: the employer's workers' days on site in the month (AttendanceDay) × their rates.
+    A month already in arrears for want of a sheet hands its case to the new payroll."""
+    # services_arrears reads this module's cycle rule: imported here, not at the top
+    from jianguan.smartsite.wages.services_arrears import attach_payroll
+
     today = today or today_local()
     _require_gc(actor, project)
     month = workflow.first_of_month(month)
@@ -293,6 +297,7 @@ def payroll_draft(
                 )
                 for line in lines
             )
+            attach_payroll(actor=actor, payroll=payroll)
             record(
                 actor=actor,
                 type="smartsite.payroll_drafted",
@@ -344,8 +349,9 @@ def payroll_confirm(*, actor: Actor, payroll: Payroll) -> Payroll:
 def payroll_signatures_record(
     *, actor: Actor, payroll: Payroll, sheet: Any, signed_on: dt.date | None = None
 ) -> Payroll:
-    """Every worker has signed the paper sheet; the GC's labour officer uploads it (workers are
-    not platform users). The sheet's SM3 goes into the ledger."""
+    """The workers have signed the paper sheet; the GC's labour officer uploads it (workers are
+    not platform users). Every line still waiting is signed by it (a disputed one stays
+    disputed); the sheet's SM3 goes into the ledger. One line at a time: services_signatures."""
     signed_on = signed_on or today_local()
     payroll = _lock(payroll)
     _require_gc(actor, payroll.project)
@@ -358,7 +364,13 @@ def payroll_signatures_record(
     payroll.signed_sheet_sm3 = digest
     payroll.status = workflow.SIGNED
     payroll.save(update_fields=["signed_sheet", "signed_sheet_sm3", "status", "updated_at"])
-    signed = payroll.lines.update(signed_on=signed_on)
+    signed = payroll.lines.filter(sign_status=workflow.LINE_PENDING).update(
+        signed_on=signed_on,
+        sign_status=workflow.LINE_SIGNED,
+        sign_method="signature",
+        signed_at=now(),
+        signature_recorded_by=actor.display_name or actor.username,
+    )
     record(
         actor=actor,
         type="smartsite.payroll_signed",
@@ -383,11 +395,12 @@ def wage_pay(
     leaves the rest owed (and counted as arrears after the pay day)."""
     payroll = _lock(payroll)
     _require_gc(actor, payroll.project)
-    unsigned = payroll.lines.filter(signed_on__isnull=True).count()
+    unsigned = payroll.lines.filter(sign_status=workflow.LINE_PENDING, amount__gt=0).count()
     _wf(workflow.check_pay, payroll.status, unsigned)
     line = payroll.lines.select_related("worker").filter(worker_id=worker_id).first()
     if line is None:
         raise NotFound("该工人不在此工资表上", code="line_not_found")
+    _wf(workflow.check_line_payable, line.sign_status)
     value = _decimal(amount, "发放金额")
     _wf(workflow.check_amount, value, line.owed)
     if paid_on > today_local():

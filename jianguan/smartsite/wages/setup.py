@@ -44,12 +44,16 @@ def _arrears_todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     url = pk_url("smartsite:wage_arrears")
     for a in selectors.arrears_to_decide(actor=actor).order_by("found_on", "pk")[:200]:
         what = "屡次欠薪待认定" if a.repeated else "欠薪预警待跟进"
+        late = (
+            f"逾期未编制工资表（考勤 {a.worker_days} 人天）"
+            if a.missing_sheet
+            else f"逾期未发 {a.owed:,.2f} 元"
+        )
         yield TodoItem(
             kind="smartsite.wage_arrears",
-            title=f"{what}：{a.project.name}，{a.payroll.employer.name}"
-            f"{a.payroll.month:%Y年%m月}工资，逾期未发 {a.owed:,.2f} 元",
+            title=f"{what}：{a.project.name}，{a.employer.name}{a.month:%Y年%m月}工资，{late}",
             url=url(a.pk),
-            due=a.payroll.due_on,
+            due=a.due_on,
             overdue=True,
             module="smartsite",
         )
@@ -59,20 +63,27 @@ def _payroll_todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
     """The employer's labour officer confirms drafts; the GC's records signatures and pays."""
     from jianguan.projects.models import Participant
     from jianguan.smartsite.wages import workflow
-    from jianguan.smartsite.wages.models import Payroll
+    from jianguan.smartsite.wages.models import Payroll, WageArrears
 
     if actor.organisation_id is None:
         return
     url = pk_url("smartsite:payroll")
     if actor.can("smartsite.payroll_confirm"):
         drafts = Payroll.objects.filter(employer_id=actor.organisation_id, status=workflow.DRAFT)
+        # A draft already in arrears is what holds the workers' pay up: the employer acts first.
+        late = set(
+            WageArrears.objects.filter(payroll__in=drafts, status=workflow.A_OPEN).values_list(
+                "payroll_id", flat=True
+            )
+        )
         for p in drafts.select_related("project", "employer").order_by("due_on", "pk")[:200]:
             yield TodoItem(
                 kind="smartsite.payroll_confirm",
-                title=f"确认工资表：{p.project.name}，{p.month:%Y年%m月}，{p.total:,.2f} 元",
+                title=("欠薪预警，请立即" if p.pk in late else "")
+                + f"确认工资表：{p.project.name}，{p.month:%Y年%m月}，{p.total:,.2f} 元",
                 url=url(p.pk),
                 due=p.due_on,
-                overdue=p.due_on < today,
+                overdue=p.pk in late or p.due_on < today,
                 module="smartsite",
             )
     if actor.can("smartsite.wages_manage"):
@@ -94,6 +105,44 @@ def _payroll_todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
                 overdue=p.due_on < today,
                 module="smartsite",
             )
+        missing = WageArrears.objects.filter(
+            project_id__in=mine, payroll__isnull=True, status=workflow.A_OPEN
+        ).select_related("project", "employer")
+        case_url = pk_url("smartsite:wage_arrears")
+        for a in missing.order_by("due_on", "pk")[:200]:
+            yield TodoItem(
+                kind="smartsite.payroll_missing",
+                title=f"欠薪预警，补编工资表：{a.project.name}，{a.employer.name}"
+                f"{a.month:%Y年%m月}（考勤 {a.worker_days} 人天）",
+                url=case_url(a.pk),
+                due=a.due_on,
+                overdue=True,
+                module="smartsite",
+            )
+
+
+def _dispute_todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    """A worker's dispute of its line (工资异议) for the regulator to follow up."""
+    from jianguan.smartsite.wages import workflow
+    from jianguan.smartsite.wages.models import PayrollLine
+
+    if not (actor.is_kind("regulator") and actor.can("smartsite.wage_arrears_decide")):
+        return
+    url = pk_url("smartsite:payroll")
+    lines = PayrollLine.objects.filter(
+        sign_status=workflow.LINE_DISPUTED, payroll__status__in=workflow.UNPAID
+    ).select_related("worker", "payroll__project", "payroll__employer")
+    for line in lines.order_by("disputed_at", "pk")[:200]:
+        p = line.payroll
+        yield TodoItem(
+            kind="smartsite.wage_dispute",
+            title=f"工资异议待跟进：{p.project.name}，{p.employer.name}{p.month:%Y年%m月}，"
+            f"{line.worker.name}：{line.dispute_reason}",
+            url=url(p.pk) + "#lines",
+            due=p.due_on,
+            overdue=p.due_on < today,
+            module="smartsite",
+        )
 
 
 def _sees(model):
@@ -147,7 +196,10 @@ def register_all() -> None:
     register_todo("smartsite.wage_arrears", "欠薪预警", _arrears_todo)
     register_todo("smartsite.payroll_confirm", "工资表待确认", _payroll_todo)
     register_todo("smartsite.payroll_pay", "工资待签字或发放")
+    register_todo("smartsite.payroll_missing", "欠薪：未编制工资表")
+    register_todo("smartsite.wage_dispute", "工资异议待跟进", _dispute_todo)
     register_event("smartsite.wage_arrears", "欠薪预警")
+    register_event("smartsite.wage_dispute", "工资异议")
     labels.register(
         {
             "smartsite.wage_account_opened": "开设农民工工资专用账户",
@@ -156,6 +208,9 @@ def register_all() -> None:
             "smartsite.payroll_drafted": "编制工资表",
             "smartsite.payroll_confirmed": "分包单位确认工资表",
             "smartsite.payroll_signed": "登记工人签字确认",
+            "smartsite.payroll_line_signed": "登记工人本人签字",
+            "smartsite.payroll_line_disputed": "登记工人对工资表的异议",
+            "smartsite.wage_arrears_sheet_drafted": "欠薪月份补编工资表",
             "smartsite.wage_paid": "发放农民工工资",
             "smartsite.wage_arrears_found": "发现拖欠农民工工资",
             "smartsite.wage_arrears_settled": "欠薪已补发",

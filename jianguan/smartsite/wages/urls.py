@@ -13,6 +13,12 @@ urlpatterns = [
     path("payrolls/<int:pk>/", views.payroll, name="payroll"),
     path("payrolls/<int:pk>/confirm/", views.payroll_confirm, name="payroll_confirm"),
     path("payrolls/<int:pk>/signatures/", views.payroll_sign, name="payroll_sign"),
+    path("payrolls/<int:pk>/lines/sign/", views.payroll_line_sign, name="payroll_line_sign"),
+    path(
+        "payrolls/<int:pk>/lines/dispute/",
+        views.payroll_line_dispute,
+        name="payroll_line_dispute",
+    ),
     path("payrolls/<int:pk>/pay/", views.payroll_pay, name="payroll_pay"),
     path("wage-arrears/<int:pk>/", views.arrears, name="wage_arrears"),
     path("wage-arrears/<int:pk>/decide/", views.arrears_decide, name="wage_arrears_decide"),

@@ -18,7 +18,14 @@ from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Participant
-from jianguan.smartsite.wages import forms, selectors, services, services_arrears, workflow
+from jianguan.smartsite.wages import (
+    forms,
+    selectors,
+    services,
+    services_arrears,
+    services_signatures,
+    workflow,
+)
 from jianguan.smartsite.wages.models import Payroll, WageArrears
 from jianguan.smartsite.workers import selectors as worker_selectors
 from jianguan.smartsite.workers.selectors import OWN
@@ -175,9 +182,12 @@ def _render_payroll(request, scope, payroll, *, status=200, **bound) -> HttpResp
             and actor.organisation_id == payroll.employer_id
             and payroll.status == workflow.DRAFT,
             "sign": is_gc and payroll.status == workflow.CONFIRMED,
+            "sign_lines": is_gc
+            and payroll.status in (workflow.CONFIRMED, workflow.SIGNED, workflow.PARTLY_PAID),
             "pay": is_gc and payroll.status in (workflow.SIGNED, workflow.PARTLY_PAID),
         },
         "sheet_form": bound.get("sheet_form") or forms.SheetForm(initial={"signed_on": today}),
+        "sign_methods": workflow.SIGN_METHODS,
         "today": today,
     }
     return render(request, "smartsite/wages/payroll.html", ctx, status=status)
@@ -226,6 +236,48 @@ def payroll_sign(request: HttpRequest, pk: int) -> HttpResponse:
         return _payroll_refused(request, scope, obj, exc, sheet_form=form)
     messages.success(request, "已登记工人签字")
     return redirect(reverse("smartsite:payroll", args=[pk]))
+
+
+@require_POST
+@permission_required("smartsite.wages_manage")
+def payroll_line_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    scope, obj = _payroll(request, pk)
+    form = forms.LineSignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择工人和确认方式")
+        return _render_payroll(request, scope, obj, status=400)
+    try:
+        line = services_signatures.payroll_line_sign(
+            actor=request.actor,
+            payroll=obj,
+            worker_id=form.cleaned_data["worker"],
+            method=form.cleaned_data["method"],
+        )
+    except DomainError as exc:
+        return _payroll_refused(request, scope, obj, exc)
+    messages.success(request, f"已登记 {line.worker.name} 本人签字确认")
+    return redirect(reverse("smartsite:payroll", args=[pk]) + "#lines")
+
+
+@require_POST
+@permission_required("smartsite.wages_manage")
+def payroll_line_dispute(request: HttpRequest, pk: int) -> HttpResponse:
+    scope, obj = _payroll(request, pk)
+    form = forms.LineDisputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写异议原因")
+        return _render_payroll(request, scope, obj, status=400)
+    try:
+        line = services_signatures.payroll_line_dispute(
+            actor=request.actor,
+            payroll=obj,
+            worker_id=form.cleaned_data["worker"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        return _payroll_refused(request, scope, obj, exc)
+    messages.warning(request, f"已登记 {line.worker.name} 的异议，该工人暂不发放")
+    return redirect(reverse("smartsite:payroll", args=[pk]) + "#lines")
 
 
 @require_POST

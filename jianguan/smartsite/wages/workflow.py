@@ -102,6 +102,37 @@ def check_sign(status: str) -> None:
         raise WageError(f"工资表当前为“{STATUS[status]}”，签字已登记完毕", "payroll_state")
 
 
+def check_line_sign(status: str, line_status: str) -> None:
+    """A worker signs its own line once the employer has confirmed the sheet; a disputed line
+    may still be signed once the dispute is settled."""
+    if status == DRAFT:
+        raise WageError("工资表须先经分包单位确认工作量，才能登记工人签字", "not_confirmed")
+    if status == PAID:
+        raise WageError("该工资表已足额发放", "payroll_paid")
+    if line_status == LINE_SIGNED:
+        raise WageError("该工人已签字确认，无需重复登记", "line_signed")
+
+
+def check_line_dispute(status: str, line_status: str) -> None:
+    if status == DRAFT:
+        raise WageError("工资表须先经分包单位确认工作量，才能登记工人异议", "not_confirmed")
+    if line_status != LINE_PENDING:
+        raise WageError(
+            f"该工人当前为“{LINE_STATUS[line_status]}”，只有待签字的可以登记异议", "line_state"
+        )
+
+
+def check_line_payable(line_status: str) -> None:
+    if line_status == LINE_DISPUTED:
+        raise WageError("该工人对工资表有异议，须异议解决、本人签字后才能发放", "line_disputed")
+
+
+def status_after_signatures(status: str, awaiting: int) -> str:
+    """A confirmed sheet is ready to pay once no line with pay awaits its worker (each signed
+    or disputed)."""
+    return SIGNED if status == CONFIRMED and awaiting == 0 else status
+
+
 def check_pay(status: str, unsigned: int) -> None:
     if status in (DRAFT, CONFIRMED) or unsigned:
         raise WageError(

@@ -29,6 +29,7 @@ from jianguan.smartsite.workers import (
     services_attendance,
     workflow,
 )
+from jianguan.smartsite.workers.api_blacklist import router as blacklist_router
 from jianguan.smartsite.workers.models import EntryAlert, LabourContract, Placement, Worker
 from jianguan.smartsite.workers.schemas import (
     AttendanceDayRead,
@@ -53,6 +54,7 @@ from jianguan.smartsite.workers.schemas import (
 )
 
 router = Router(tags=["智慧工地：实名制与考勤"])
+router.add_router("", blacklist_router)
 GATE_ERR = {400: ErrorOut, 401: ErrorOut, 409: ErrorOut, 429: ErrorOut}
 
 
@@ -217,7 +219,7 @@ def contract_sign(request: HttpRequest, project_id: str, data: LabourContractIn)
 @router.post(
     "/projects/{project_id}/placements",
     response={201: PlacementRead, **ERR},
-    summary="工人进场登记（无合同、未满最低年龄、用工单位列入黑名单的拒绝）",
+    summary="工人进场登记（无合同、未满最低年龄、本人或用工单位列入黑名单的拒绝）",
 )
 def placement_create(request: HttpRequest, project_id: str, data: PlacementIn):
     scope = _scope(request, project_id)
@@ -417,8 +419,8 @@ def _limit(bucket: str, per_minute: int) -> None:
     auth=None,
     response={201: AttendanceEventRead, **GATE_ERR},
     summary="闸机上报进出场事件（X-Device-Key 认证）",
-    description="未实名登记、无劳动合同或未办理进场的人员被拒绝（409，code 为 "
-    "worker_not_registered / no_contract / not_placed），同时生成进场告警。",
+    description="黑名单人员、未实名登记、无劳动合同或未办理进场的人员被拒绝（409，code 为 "
+    "worker_blacklisted / worker_not_registered / no_contract / not_placed），同时生成进场告警。",
 )
 def gate_event(request: HttpRequest, data: GateEventIn):
     key = request.headers.get("X-Device-Key", "")

@@ -1,8 +1,8 @@
 """Demo real-name workers and a week of attendance on two sites of the demo contractor (吴项目's
 company), all through the services: registration by the general contractor's labour officer
 for the site's labour subcontractor, contracts, placement, a face gate per site with its key,
-gate events for the last seven days, and two refused entries (an unregistered visitor, a
-worker without a contract) as open alerts. Idempotent: does nothing once any worker exists.
+gate events for the last seven days, and refused entries (an unregistered visitor, a worker
+without a contract, a person the regulator blacklisted) as open alerts. Idempotent: does nothing once any worker exists.
 """
 
 from __future__ import annotations
@@ -122,7 +122,10 @@ def seed() -> dict[str, object]:
         )
         counts["sites"] += 1
         counts["events"] += _week(rng, device, workers, today)
-        for number, name in ((_number(rng, taken), "访客"), (contractless, "")):
+        refused = [(_number(rng, taken), "访客"), (contractless, "")]
+        if n == 0 and (listed := _blacklisted_person(_number(rng, taken), today)):
+            refused.append(listed)
+        for number, name in refused:
             at = min(now(), _at(today, 7, 40)) - dt.timedelta(minutes=rng.randint(1, 30))
             try:
                 services_attendance.gate_event_record(
@@ -131,6 +134,26 @@ def seed() -> dict[str, object]:
             except DomainError:
                 counts["alerts"] += 1
     return counts
+
+
+def _blacklisted_person(number: str, today: dt.date) -> tuple[str, str] | None:
+    """A labour boss on the wage-default list (失信联合惩戒对象名单), listed by the regulator."""
+    from jianguan.smartsite.workers.services_blacklist import worker_blacklist_add
+
+    user = User.objects.filter(username="regulator").first()
+    if user is None:
+        return None
+    worker_blacklist_add(
+        actor=actor_for(user),
+        id_number=number,
+        name="孙德胜",
+        basis="wage_default_list",
+        article="《保障农民工工资支付条例》第四十八条",
+        reason="拖欠农民工工资情节严重，列入失信联合惩戒对象名单",
+        valid_from=today - dt.timedelta(days=60),
+        valid_until=today + dt.timedelta(days=3 * 365),
+    )
+    return number, "孙德胜"
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:

@@ -29,3 +29,9 @@ register(
     "处理进场告警",
     [*pairs("general_contractor", ("admin", "staff")), *REGULATOR],
 )
+# The personal blacklist is the regulator's (whoever decides, lists: 建市〔2017〕241号).
+register(
+    "smartsite.worker_blacklist_manage",
+    "管理工人黑名单（列入、移出）",
+    [g for g in REGULATOR if g[1] in ("admin", "staff")],
+)

@@ -30,6 +30,7 @@ from jianguan.smartsite.workers.models import (
     WorkerCertificate,
     WorkerTraining,
 )
+from jianguan.smartsite.workers.services_blacklist import person_blacklist
 
 EMPLOYER_KINDS = ("labour_subcontractor", "general_contractor", "specialist_subcontractor")
 
@@ -306,6 +307,7 @@ def worker_place(
         min_age_reference=reference,
         has_contract=contract is not None,
         employer_blacklisted=employer_blacklist(worker.employer_id, on),
+        person_blacklisted=person_blacklist(worker.id_number_index, on),
         already_placed=Placement.objects.filter(
             worker=worker, project=project, status=workflow.ACTIVE
         ).exists(),

@@ -32,6 +32,7 @@ from jianguan.smartsite.workers.models import (
     Worker,
 )
 from jianguan.smartsite.workers.services import covering_contract
+from jianguan.smartsite.workers.services_blacklist import person_blacklist
 
 KEY_PREFIX = "gk_"
 
@@ -103,7 +104,14 @@ class Outcome:
     alert: EntryAlert | None
 
 
-def _check(worker: Worker | None, project: Project, day: dt.date) -> workflow.Refusal | None:
+def _check(
+    worker: Worker | None, project: Project, day: dt.date, index: str = ""
+) -> workflow.Refusal | None:
+    # The blacklist first, by identity: a listed person is refused whether registered or not.
+    listed = person_blacklist(worker.id_number_index if worker else index, day)
+    if listed:
+        who = worker.name if worker else "此人"
+        return workflow.Refusal("worker_blacklisted", f"{who}已被列入黑名单，不得进场：{listed[0]}")
     if worker is None:
         code = "worker_not_registered"
         return workflow.Refusal(
@@ -180,6 +188,7 @@ def _alert(
         person_name=(worker.name if worker else person_name)[:50],
         at=at,
     )
+    transaction.on_commit(lambda: _tell_employer(alert), robust=True)
     record(
         actor=actor,
         type="smartsite.entry_refused",
@@ -194,6 +203,25 @@ def _alert(
         },
     )
     return alert
+
+
+def _tell_employer(alert: EntryAlert) -> None:
+    """The refused worker's employer (a labour subcontractor, usually) hears of it at once; the
+    general contractor and the regulator have it on their to-do lists."""
+    from django.urls import reverse
+
+    from jianguan.smartsite.notices import people_of
+    from jianguan.workbench.notifications.services import notify
+
+    if alert.worker is None:
+        return
+    notify(
+        recipients=people_of([alert.worker.employer_id]),
+        kind="smartsite.entry_refused",
+        title=f"{alert.get_reason_display()}：{alert.project.name}，{alert.worker.name}"
+        f"（{to_local(alert.at):%m-%d %H:%M}）",
+        url=reverse("smartsite:worker", args=[alert.project_id, alert.worker_id]),
+    )
 
 
 def gate_event_record(
@@ -218,7 +246,7 @@ def gate_event_record(
     index = crypto.blind_index(number)
     with transaction.atomic():
         worker = Worker.objects.filter(id_number_index=index).first()
-        refusal = _check(worker, project, to_local(at).date())
+        refusal = _check(worker, project, to_local(at).date(), index)
         GateDevice.objects.filter(pk=device.pk).update(last_seen_at=received)
         if refusal is not None:
             _alert(

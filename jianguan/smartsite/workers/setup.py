@@ -19,8 +19,15 @@ def register_all() -> None:
             "smartsite.gate_device_registered": "登记考勤闸机",
             "smartsite.entry_refused": "拒绝未实名或无合同人员进场",
             "smartsite.entry_alert_closed": "处理进场告警",
+            "smartsite.worker_blacklisted": "工人列入黑名单",
+            "smartsite.worker_blacklist_lifted": "工人移出黑名单",
         }
     )
+    from jianguan.ledger import visibility
+    from jianguan.workbench.notifications.events import register_event
+
+    visibility.register("smartsite", "workerblacklistentry", _regulator_only)
+    register_event("smartsite.entry_refused", "工人进场被拒绝")
     from jianguan.smartsite.workers import todo
 
     todo.register_all()
@@ -56,3 +63,8 @@ def may_open_roster(actor, project) -> bool:
     except DomainError:
         return False
     return True
+
+
+def _regulator_only(actor, object_id: str) -> bool:
+    # The personal blacklist's history is the regulator's, as the list itself is.
+    return actor.is_kind("regulator")

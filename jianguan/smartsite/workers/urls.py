@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from jianguan.smartsite.workers import views, views_records
+from jianguan.smartsite.workers import views, views_blacklist, views_records
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -18,4 +18,11 @@ urlpatterns = [
     path("projects/<int:pk>/certificates/", views_records.certificate_add, name="certificate_add"),
     path("projects/<int:pk>/exit/", views_records.worker_exit, name="worker_exit"),
     path("projects/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("projects/<int:pk>/workers/<int:worker_id>/", views_blacklist.worker, name="worker"),
+    path("worker-blacklist/", views_blacklist.blacklist, name="worker_blacklist"),
+    path(
+        "worker-blacklist/<int:pk>/lift/",
+        views_blacklist.blacklist_lift,
+        name="worker_blacklist_lift",
+    ),
 ]

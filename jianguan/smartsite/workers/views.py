@@ -76,6 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "projects": projects[:200],
             "alerts": alerts.order_by("-at", "-pk")[:50],
             "today": today,
+            "can_blacklist": actor.can("smartsite.worker_blacklist_manage"),
         },
     )
 
