@@ -99,6 +99,33 @@ def test_the_gate_refuses_a_listed_worker_and_tells_its_employer(
     assert e.value.code == "worker_blacklisted"
 
 
+def test_a_listed_person_nobody_registered_is_refused_and_the_site_s_labour_firm_told(
+    site,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    device, _key = services_attendance.gate_device_register(
+        actor=site["actors"]["gc"], project=site["project"], name="大门闸机", serial="BL-GATE-2"
+    )
+    _listed(site)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(services_attendance.EntryRefused) as e,
+    ):
+        services_attendance.gate_event_record(
+            device=device, id_number=NUMBER, direction="in", person_name="孙德胜"
+        )
+    assert e.value.code == "worker_blacklisted"  # before "not registered": the list decides
+    alert = EntryAlert.objects.get()
+    assert alert.worker is None and alert.reason == "worker_blacklisted"
+    from jianguan.workbench.notifications.models import Notification
+
+    notes = Notification.objects.filter(kind="smartsite.entry_refused")
+    told = set(notes.values_list("user_id", flat=True))
+    assert site["actors"]["labour"].user_id in told  # the site's labour subcontractor
+    assert site["actors"]["other_labour"].user_id not in told
+    assert all(NUMBER not in n.title and "孙德胜" in n.title for n in notes)
+
+
 def test_an_expired_or_future_entry_does_not_bar_today(site):  # noqa: F811
     today = today_local()
     _listed(

@@ -206,21 +206,32 @@ def _alert(
 
 
 def _tell_employer(alert: EntryAlert) -> None:
-    """The refused worker's employer (a labour subcontractor, usually) hears of it at once; the
-    general contractor and the regulator have it on their to-do lists."""
+    """The refused worker's employer (a labour subcontractor, usually) hears of it at once; for
+    a person nobody registered, the site's labour subcontractors, who bring the labour on site.
+    The general contractor and the regulator have it on their to-do lists."""
     from django.urls import reverse
 
     from jianguan.smartsite.notices import people_of
     from jianguan.workbench.notifications.services import notify
 
-    if alert.worker is None:
-        return
+    if alert.worker is not None:
+        firms = [alert.worker.employer_id]
+        who = alert.worker.name
+        url = reverse("smartsite:worker", args=[alert.project_id, alert.worker_id])
+    else:
+        firms = list(
+            Participant.objects.filter(
+                project_id=alert.project_id, role="labour_subcontractor", is_active=True
+            ).values_list("organisation_id", flat=True)
+        )
+        who = f"{alert.person_name or '未识别姓名'}（{alert.person_masked}）"
+        url = reverse("smartsite:project", args=[alert.project_id])
     notify(
-        recipients=people_of([alert.worker.employer_id]),
+        recipients=people_of(firms),
         kind="smartsite.entry_refused",
-        title=f"{alert.get_reason_display()}：{alert.project.name}，{alert.worker.name}"
+        title=f"{alert.get_reason_display()}：{alert.project.name}，{who}"
         f"（{to_local(alert.at):%m-%d %H:%M}）",
-        url=reverse("smartsite:worker", args=[alert.project_id, alert.worker_id]),
+        url=url,
     )
 
 
