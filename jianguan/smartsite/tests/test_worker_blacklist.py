@@ -253,3 +253,14 @@ def test_the_api(client, bearer, site):  # noqa: F811
                     data=json.dumps({"reason": "撤销"}), content_type="application/json",
                     headers=reg)  # fmt: skip
     assert r.status_code == 200 and r.json()["lifted_on"] and not r.json()["in_force"]
+
+
+def test_the_roster_marks_a_worker_listed_after_placement(login, site):  # noqa: F811
+    worker = _contracted(site)
+    services.worker_place(actor=site["actors"]["gc"], worker=worker, project=site["project"])
+    roster = f"/smartsite/projects/{site['project'].pk}/"
+    client = login(site["actors"]["labour"])
+    assert "data-blacklisted" not in client.get(roster).content.decode()
+    _listed(site)
+    text = client.get(roster).content.decode()
+    assert text.count("data-blacklisted") == 1 and f"/workers/{worker.pk}/" in text

@@ -235,3 +235,11 @@ def blacklist_of(worker: Worker) -> QuerySet[WorkerBlacklistEntry]:
     return WorkerBlacklistEntry.objects.filter(
         id_number_index=worker.id_number_index
     ).select_related("authority")
+
+
+def blacklisted_among(indexes: list[str], on: dt.date) -> set[str]:
+    """Which of these identities an entry bars on `on` (one query for a whole roster)."""
+    entries = WorkerBlacklistEntry.objects.filter(
+        id_number_index__in=indexes, valid_from__lte=on
+    ).exclude(lifted_on__lte=on)
+    return {e.id_number_index for e in entries if e.in_force(on)}

@@ -83,7 +83,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _roster_rows(request: HttpRequest, scope: selectors.Scope) -> list[dict]:
     rows = []
-    for p in selectors.roster(scope, on=today_local()):
+    placements = selectors.roster(scope, on=today_local())
+    listed = selectors.blacklisted_among(
+        [p.worker.id_number_index for p in placements], today_local()
+    )
+    for p in placements:
         full = selectors.may_see_identity(scope, request.actor, p.worker)
         rows.append(
             {
@@ -91,6 +95,7 @@ def _roster_rows(request: HttpRequest, scope: selectors.Scope) -> list[dict]:
                 "worker": p.worker,
                 "id_number": selectors.identity_of(p.worker) if full else p.worker.id_number_masked,
                 "full": full,
+                "blacklisted": p.worker.id_number_index in listed,
             }
         )
     return rows
