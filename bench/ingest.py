@@ -83,6 +83,17 @@ def _mn(i: int) -> str:
     return f"BENCH{i:019d}"
 
 
+#: One device in OVER_EVERY sends noise over both the day and the night limit (70/55 dB(A));
+#: the rest stay under both, so alerts open and grow all through the run, as on a real
+#: district's network where few sites exceed at once. (Every reading over a limit costs the
+#: alert hook a live alert to read and update per device: the figures note the mix.)
+OVER_EVERY = 100
+
+
+def _noise(i: int) -> float:
+    return 75.0 if i % OVER_EVERY == 0 else 50.0
+
+
 def _datatime(second: int) -> str:
     import datetime as dt
 
@@ -115,7 +126,7 @@ def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> N
                 cp={
                     "DataTime": _datatime(200000 + n),
                     "a34002-Rtd": Decimal("68.4"),
-                    "LA-Rtd": Decimal("63.8"),
+                    "LA-Rtd": Decimal(str(_noise(i))),
                     "a01001-Rtd": Decimal("12.6"),
                 },
             ).encode()
@@ -178,7 +189,9 @@ def _mqtt_publisher(
     last = None
     while time.monotonic() - start < seconds:
         for i in range(devices):
-            payload = json.dumps({"time": _datatime(400000 + n), "pm10": 60.5, "noise_la": 58.0})
+            payload = json.dumps(
+                {"time": _datatime(400000 + n), "pm10": 60.5, "noise_la": _noise(i)}
+            )
             last = client.publish(
                 f"{prefix}/site/{project}/device/{_mn(i)}/reading", payload, qos=1
             )
@@ -208,7 +221,7 @@ def _http_clients(base: str, devices: int, seconds: float, batch: int, threads: 
             body = json.dumps(
                 {
                     "readings": [
-                        {"time": _datatime(second + k), "pm10": 55.0, "noise_la": 61.0}
+                        {"time": _datatime(second + k), "pm10": 55.0, "noise_la": _noise(i)}
                         for k in range(batch)
                     ]
                 }
@@ -299,6 +312,8 @@ def child(args: argparse.Namespace) -> int:
 
     hooks.register_batch_hook(hook)
 
+    from jianguan.smartsite.alerts.models import EnvAlert
+
     def figures(path: str, readings: int, seconds: float, **extra) -> None:
         hook = {}
         if latencies:
@@ -312,6 +327,8 @@ def child(args: argparse.Namespace) -> int:
             seconds=round(seconds, 1),
             readings_per_s=round(readings / seconds) if seconds else 0,
             loadavg_1m=os.getloadavg()[0],
+            alerts_total=EnvAlert.objects.count(),
+            over_limit_devices=len(range(0, args.devices, OVER_EVERY)),
             **hook,
             **extra,
         )
@@ -323,7 +340,11 @@ def child(args: argparse.Namespace) -> int:
         while time.monotonic() - start < args.seconds:
             items = []
             for k in range(made, made + 500):
-                payload = {"time": _datatime(k // args.devices), "pm10": 50.0, "noise_la": 60.0}
+                payload = {
+                    "time": _datatime(k // args.devices),
+                    "pm10": 50.0,
+                    "noise_la": _noise(k % args.devices),
+                }
                 items.append(Incoming("http", "{}", mn=_mn(k % args.devices), payload=payload))
             made += 500
             n += len(readings_ingest(actor=SYSTEM, items=items).readings)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jianguan.core.actor import SYSTEM, Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -25,6 +25,7 @@ from jianguan.smartsite import limits as limit_rules
 from jianguan.smartsite.alerts import settings as alert_settings
 from jianguan.smartsite.alerts import workflow
 from jianguan.smartsite.alerts.models import EnvAlert
+from jianguan.smartsite.monitors.models import Device
 
 log = logging.getLogger("jianguan.smartsite.alerts")
 FIELDS = ("noise_leq", "noise_la", "pm10")
@@ -37,18 +38,60 @@ def _wf(check, *args) -> None:
         raise Conflict(exc.message, code=exc.code) from None
 
 
-def _hits(readings: Sequence[Any], limits: limit_rules.Limits) -> list[tuple[Any, Any]]:
-    out = []
+def _hits(
+    readings: Sequence[Any], limits: limit_rules.Limits
+) -> tuple[list[tuple[Any, Any]], dict[int, Device]]:
+    """(reading, exceedance) pairs in time order, and the devices of those readings. Limits
+    are first judged as if every device stood at the boundary (the most limits apply), so
+    only the few readings over some limit need their device read."""
+    candidates = []
     for reading in readings:
-        device = reading.device
-        if device.project_id is None:
-            continue
         values = {f: getattr(reading, f, None) for f in FIELDS}
         local = to_local(reading.time)
-        for exc in limit_rules.exceedances(values, local, limits, boundary=device.at_boundary):
-            out.append((reading, exc))
+        found = limit_rules.exceedances(values, local, limits, boundary=True)
+        if found:
+            candidates.append((reading, values, local, found))
+    if not candidates:
+        return [], {}
+    devices = Device.objects.only("mn", "project_id", "at_boundary").in_bulk(
+        list({c[0].device_id for c in candidates})
+    )
+    out = []
+    for reading, values, local, found in candidates:
+        device = devices[reading.device_id]
+        if device.project_id is None:
+            continue
+        if not device.at_boundary:
+            found = limit_rules.exceedances(values, local, limits, boundary=False)
+        out.extend((reading, exc) for exc in found)
     out.sort(key=lambda h: h[0].time)
-    return out
+    return out, devices
+
+
+def _update(alerts: list[EnvAlert]) -> None:
+    """Write the counters of the batch's live alerts: one prepared UPDATE run per alert.
+    ``bulk_update`` builds a CASE expression per field and row, and resolving it cost more
+    than all the rest of the ingest (a batch of 500 readings: ~0.4 s)."""
+    if not alerts:
+        return
+    ops, q = connection.ops, connection.ops.quote_name
+    stamp = ops.adapt_datetimefield_value(now())
+    columns = ("status", "count", "last_at", "peak", "sustained", "updated_at")
+    sets = ", ".join(f"{q(c)} = %s" for c in columns)
+    rows = [
+        (
+            a.status,
+            a.count,
+            ops.adapt_datetimefield_value(a.last_at),
+            a.peak,
+            a.sustained,
+            stamp,
+            a.pk,
+        )
+        for a in alerts
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {q(EnvAlert._meta.db_table)} SET {sets} WHERE id = %s", rows)
 
 
 def _payload(alert: EnvAlert) -> dict:
@@ -68,18 +111,18 @@ def alerts_from_readings(readings: Sequence[Any]) -> dict[str, int]:
     """Open, extend, close or mark sustained the alerts a batch of saved readings calls for."""
     day = today_local()
     limits = alert_settings.limits(day)
-    hits = _hits(readings, limits)
+    hits, devices = _hits(readings, limits)
     if not hits:
         return {"opened": 0, "extended": 0, "sustained": 0}
     quiet = dt.timedelta(minutes=alert_settings.quiet_minutes(day))
     with transaction.atomic():
-        devices = {r.device_id for r, _ in hits}
-        live = {
-            (a.device_id, a.metric): a
-            for a in EnvAlert.objects.select_for_update()
-            .select_related("device")
-            .filter(device_id__in=devices, status__in=workflow.LIVE)
-        }
+        hit_devices = {r.device_id for r, _ in hits}
+        live = {}
+        for a in EnvAlert.objects.select_for_update().filter(
+            device_id__in=hit_devices, status__in=workflow.LIVE
+        ):
+            a.device = devices[a.device_id]  # read above; select_related would read it again
+            live[(a.device_id, a.metric)] = a
         # A reading no newer than what an alert already counted is not counted again: the hook
         # may see a batch twice (the demo, a retried batch), and a late resend changes nothing.
         counted = {key: a.last_at for key, a in live.items()}
@@ -99,9 +142,10 @@ def alerts_from_readings(readings: Sequence[Any]) -> dict[str, int]:
                     changed[alert.pk] = alert
                 alert = None
             if alert is None:
+                device = devices[reading.device_id]
                 alert = EnvAlert(
-                    device=reading.device,
-                    project_id=reading.device.project_id,
+                    device=device,
+                    project_id=device.project_id,
                     metric=exc.metric,
                     first_at=reading.time,
                     last_at=reading.time,
@@ -124,10 +168,7 @@ def alerts_from_readings(readings: Sequence[Any]) -> dict[str, int]:
                 alert.sustained = True
                 sustained.append(alert)
         EnvAlert.objects.bulk_create(new)
-        EnvAlert.objects.bulk_update(
-            list(changed.values()),
-            ["status", "count", "last_at", "peak", "sustained", "updated_at"],
-        )
+        _update(list(changed.values()))
         items = [("smartsite.env_alert_opened", a, _payload(a), ()) for a in new]
         items += [("smartsite.env_alert_closed", a, _payload(a), ()) for a in closed if a.pk]
         items += [("smartsite.env_alert_sustained", a, _payload(a), ()) for a in sustained]

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.core.actor import Actor
+from jianguan.core.bulk import insert_rows
 from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.ledger.services import record
@@ -31,6 +32,17 @@ from jianguan.smartsite.monitors import hooks, readings, workflow
 from jianguan.smartsite.monitors.models import Device, QuarantinedFrame, RawFrame, Reading
 
 BATCH_SIZE = 500
+# The columns the ingest writes (core.bulk.insert_rows: no ORM per object; half the cost)
+RAW_FIELDS = ("device_id", "received_at", "source", "text", "crc_ok", "peer")
+READING_FIELDS = (
+    "device_id",
+    "time",
+    "period",
+    "received_at",
+    "source",
+    *readings.FIELDS,
+    "rejected",
+)
 _DEVICE_FIELDS = ("pk", "mn", "status", "password", "crc_variants", "pm_unit", "last_seen_at")
 #: A device's last-seen time is refreshed at most this often (one UPDATE per device a batch
 #: would dominate the ingest with 1,000 devices).
@@ -263,7 +275,7 @@ def readings_ingest(*, actor: Actor, items: Sequence[Incoming]) -> BatchResult:
         if reason is None:
             assert device is not None
             raws.append(
-                RawFrame(
+                SimpleNamespace(  # written by insert_rows: no model instance needed
                     device_id=device.pk,
                     received_at=received,
                     source=item.source,
@@ -320,7 +332,7 @@ def readings_ingest(*, actor: Actor, items: Sequence[Incoming]) -> BatchResult:
                 [Device(mn=mn, status=workflow.UNKNOWN) for mn in unknown],
                 ignore_conflicts=True,
             )
-        RawFrame.objects.bulk_create(raws, batch_size=BATCH_SIZE)
+        insert_rows(RawFrame, RAW_FIELDS, raws)
         QuarantinedFrame.objects.bulk_create(quarantined, batch_size=BATCH_SIZE)
         saved = _insert_readings(new_readings)
         stale = [
@@ -350,17 +362,23 @@ def _insert_readings(new: list[Reading]) -> list[Reading]:
     unique: dict[tuple, Reading] = {}
     for reading in new:
         unique.setdefault((reading.device_id, reading.period, reading.time), reading)
-    times = [r.time for r in unique.values()]
+    times = {r.time for r in unique.values()}
+    # Devices report in step (every device the same second): a batch holds few distinct
+    # times, and asking for exactly those reads only true repeats, where the time range
+    # read every other device's rows of the same seconds as well.
+    when = (
+        {"time__in": times}
+        if len(times) <= 64
+        else {"time__gte": min(times), "time__lte": max(times)}
+    )
     existing = set(
         Reading.objects.filter(
-            device_id__in={r.device_id for r in unique.values()},
-            time__gte=min(times),
-            time__lte=max(times),
+            device_id__in={r.device_id for r in unique.values()}, **when
         ).values_list("device_id", "period", "time")
     )
     fresh = [r for key, r in unique.items() if key not in existing]
     # ignore_conflicts covers a concurrent writer (MQTT and TCP at once) racing the read above.
-    Reading.objects.bulk_create(fresh, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    insert_rows(Reading, READING_FIELDS, fresh, ignore_conflicts=True)
     return fresh
 
 

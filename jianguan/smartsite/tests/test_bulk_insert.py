@@ -1,0 +1,77 @@
+"""core.bulk.insert_rows, the ingest's writer: what it stores reads back exactly as the ORM
+would have stored it (times in UTC, JSON, floats, nulls), a duplicate is skipped only when
+asked, and nothing is written for nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from jianguan.core.bulk import insert_rows
+from jianguan.smartsite.monitors.models import RawFrame, Reading
+from jianguan.smartsite.monitors.services import RAW_FIELDS, READING_FIELDS
+from jianguan.smartsite.tests.monitors_helpers import build_monitors
+
+pytestmark = pytest.mark.django_db
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def _reading(device, minute: int, **values) -> Reading:
+    return Reading(
+        device_id=device.pk,
+        time=dt.datetime(2026, 11, 23, 8, minute, tzinfo=CHINA),
+        period="rtd",
+        received_at=dt.datetime(2026, 11, 23, 0, minute, 5, tzinfo=dt.UTC),
+        source="tcp",
+        rejected=values.pop("rejected", {}),
+        **values,
+    )
+
+
+def test_rows_read_back_as_written():
+    d1 = build_monitors()["d1"]
+    rows = [
+        _reading(d1, 0, pm10=68.4, noise_la=63.8),
+        _reading(d1, 1, pm25=12.5, rejected={"pm10": "below_range"}),
+    ]
+    assert insert_rows(Reading, READING_FIELDS, rows) == 2
+    first, second = Reading.objects.filter(device=d1).order_by("time")
+    assert first.time == dt.datetime(2026, 11, 23, 0, 0, tzinfo=dt.UTC)  # 08:00 Beijing
+    assert first.received_at == dt.datetime(2026, 11, 23, 0, 0, 5, tzinfo=dt.UTC)
+    assert (first.pm10, first.noise_la, first.pm25) == (68.4, 63.8, None)
+    assert first.rejected == {}
+    assert second.rejected == {"pm10": "below_range"}
+    # the ORM finds them by time, as it would rows it wrote itself
+    at = dt.datetime(2026, 11, 23, 8, 1, tzinfo=CHINA)
+    assert Reading.objects.get(device=d1, time=at).pm25 == 12.5
+
+
+def test_duplicates_are_skipped_only_when_asked():
+    d1 = build_monitors()["d1"]
+    insert_rows(Reading, READING_FIELDS, [_reading(d1, 0, pm10=50.0)])
+    again = [_reading(d1, 0, pm10=99.0), _reading(d1, 2, pm10=51.0)]
+    insert_rows(Reading, READING_FIELDS, again, ignore_conflicts=True)
+    assert sorted(Reading.objects.values_list("pm10", flat=True)) == [50.0, 51.0]  # first stands
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Reading, READING_FIELDS, [_reading(d1, 0, pm10=1.0)])
+    assert Reading.objects.count() == 2
+
+
+def test_any_object_with_the_attributes_will_do_and_none_writes_nothing():
+    d1 = build_monitors()["d1"]
+    raw = SimpleNamespace(
+        device_id=d1.pk,
+        received_at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+        source="http",
+        text='{"pm10": 1}',
+        crc_ok=None,
+        peer="127.0.0.1",
+    )
+    assert insert_rows(RawFrame, RAW_FIELDS, [raw]) == 1
+    assert RawFrame.objects.get().text == '{"pm10": 1}'
+    assert insert_rows(RawFrame, RAW_FIELDS, []) == 0
+    assert RawFrame.objects.count() == 1
