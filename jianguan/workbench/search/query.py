@@ -202,11 +202,13 @@ def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[lis
 def _count(src: SearchSource, visible, terms: list[str]) -> tuple[int, bool]:
     """How many matches the actor may see, read no further than COUNT_SCAN matches; and
     whether that is all of them."""
+    if visible is None:
+        # Sees every match: above COUNT_CAP the page says "1000+", so read no more than that.
+        ids = fulltext.object_ids(connection, src.kind, terms, limit=COUNT_CAP + 1)
+        return len(ids), len(ids) <= COUNT_CAP
     ids = fulltext.object_ids(connection, src.kind, terms, limit=COUNT_SCAN + 1)
     exact = len(ids) <= COUNT_SCAN
     ids = ids[:COUNT_SCAN]
-    if visible is None:
-        return len(ids), exact
     # Above COUNT_CAP the page says "1000+": stop asking once that many are known visible
     # (an owner sees most documents, those of every public tender).
     n = 0

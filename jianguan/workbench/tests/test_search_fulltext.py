@@ -1,7 +1,8 @@
 """The page query returns exactly the newest matches of a kind, whatever path it takes.
 
-On PostgreSQL the matches are read window by window over the (kind, id) index while they are
-dense and through the GIN index once they thin out (fulltext._pg_newest); here the window is
+On PostgreSQL the matches are read straight from the GIN index when the planner expects few,
+else window by window over the (kind, id) index while they are dense and through the GIN index
+once they thin out (fulltext._pg_newest); here both starts are forced and the window is
 shrunk to a few rows so that a small table takes every path: several dense windows, a sparse
 remainder, a kind with fewer rows than a window, paging below an id. Each answer must equal
 the plain "every match, newest first" reading of the same rows."""
@@ -55,6 +56,7 @@ def expected(rows, kind, word, *, below=None, limit):
     return out[:limit]
 
 
+@pytest.mark.parametrize("sparse_rows", [0, 10**9], ids=["walk", "gin"])
 @pytest.mark.parametrize("window", [4, 5, 10, 1000])
 @pytest.mark.parametrize(
     ("kind", "word", "limit"),
@@ -66,7 +68,11 @@ def expected(rows, kind, word, *, below=None, limit):
         ("projects", "混凝土", 10),  # fewer rows than a window
     ],
 )
-def test_page_is_the_newest_matches_on_every_path(entries, monkeypatch, window, kind, word, limit):
+def test_page_is_the_newest_matches_on_every_path(
+    entries, monkeypatch, sparse_rows, window, kind, word, limit
+):
+    # sparse_rows 0: the planner's estimate never sends the query straight to the GIN index
+    monkeypatch.setattr(fulltext, "SPARSE_ROWS", sparse_rows)
     monkeypatch.setattr(fulltext, "WINDOW", window)
     monkeypatch.setattr(fulltext, "DENSE", 3)
     terms = text.query_terms(word)
@@ -92,6 +98,7 @@ def test_title_search_reads_the_title_words_only(entries, monkeypatch):
 def test_sparse_path_leaves_the_planner_settings_as_they_were(entries, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the planner settings are PostgreSQL's")
+    monkeypatch.setattr(fulltext, "SPARSE_ROWS", 0)
     monkeypatch.setattr(fulltext, "WINDOW", 4)
     monkeypatch.setattr(fulltext, "DENSE", 3)
     fulltext.page(connection, "documents", ["琉璃瓦"], title=False, before=None, size=5)
