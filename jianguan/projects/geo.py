@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from pyproj import Transformer
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import transform
@@ -57,7 +58,8 @@ def check_polygon(geojson: Any) -> dict:
         raise GeoError("用地范围须为 GeoJSON 的 Polygon 或 MultiPolygon")
     try:
         geom = shape(geojson)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError):
+        # ShapelyError: GEOS refuses a ring it cannot close, e.g. a NaN first corner
         raise GeoError("用地范围不是有效的 GeoJSON 几何") from None
     if geom.is_empty or not geom.is_valid:
         raise GeoError("用地范围多边形无效（自相交或不闭合）")

@@ -69,3 +69,11 @@ def test_within_polygon_and_distance_in_metres():
     assert 14_000 < far["out"] < 15_200
     with pytest.raises(geo.GeoError):
         geo.within_distance(points, geo.Circle(116.33, 39.72, 0))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_polygon_with_a_non_finite_corner_is_refused_not_raised(bad):
+    # a NaN first corner made GEOS raise on the unclosed ring: a 500 on every polygon route
+    ring = [[bad, 39.7], [116.4, 39.7], [116.4, 39.8], [bad, 39.7]]
+    with pytest.raises(geo.GeoError):
+        geo.check_polygon({"type": "Polygon", "coordinates": [ring]})

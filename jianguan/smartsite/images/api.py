@@ -66,8 +66,11 @@ def _camera_out(camera: Camera, *, may_manage: bool) -> dict:
         "is_active": camera.is_active,
         "status_label": "在用" if camera.is_active else "已停用",
         "stream_host": urlsplit(camera.stream_url).hostname or "",
-        # The address may carry the recorder's login: only for those who register cameras.
-        "stream_url": camera.stream_url if may_manage else None,
+        # The address may carry the recorder's login: only for those who register cameras;
+        # other viewers get it without the login (the vendor's player asks for its own).
+        "stream_url": camera.stream_url
+        if may_manage
+        else workflow.stream_without_login(camera.stream_url),
         "registered_by_name": str(camera.registered_by),
         "registered_at": camera.created_at,
     }

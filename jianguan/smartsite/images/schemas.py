@@ -42,8 +42,8 @@ class SiteCameraOut(Schema):
     is_active: bool
     status_label: str
     stream_host: str = Field(description="视频流主机名（不含凭据）")
-    stream_url: str | None = Field(
-        description="完整视频流地址（可能含凭据）：仅向可管理摄像机者提供，其他人为 null"
+    stream_url: str = Field(
+        description="视频流地址：可管理摄像机者得到完整地址（可能含登录凭据），其他人得到去掉凭据的地址"
     )
     registered_by_name: str
     registered_at: dt.datetime

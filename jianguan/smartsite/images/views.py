@@ -62,6 +62,14 @@ def _render(request: HttpRequest, project, *, forms=None, error=None, status=200
     kind = request.GET.get("kind", "")
     kind = kind if kind in workflow.IMAGE_KIND else ""
     cameras = list(selectors.cameras_of(project))
+    may_manage_cameras = selectors.may_act(actor, project, "smartsite.cameras_manage")
+    for camera in cameras:
+        # the login in a stream address is for those who manage cameras (as over the API)
+        camera.view_url = (
+            camera.stream_url
+            if may_manage_cameras
+            else workflow.stream_without_login(camera.stream_url)
+        )
     images = list(selectors.images_of(project, day=day, kind=kind)[:200])
     zones = list(selectors.zones_of(project))
     ctx = {
@@ -77,7 +85,7 @@ def _render(request: HttpRequest, project, *, forms=None, error=None, status=200
         "plan": _plan(project, images, zones, cameras),
         "can": {
             "upload": selectors.may_act(actor, project, "smartsite.images_upload"),
-            "cameras": selectors.may_act(actor, project, "smartsite.cameras_manage"),
+            "cameras": may_manage_cameras,
             "zones": selectors.may_act(actor, project, "smartsite.zones_manage"),
         },
         "upload_form": forms.get("upload")

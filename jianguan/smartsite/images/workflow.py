@@ -20,3 +20,18 @@ ZONE_KIND = {
 MAX_BATCH = 50
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 STREAM_SCHEMES = ("rtsp", "rtmp", "http", "https")
+
+
+def stream_without_login(url: str) -> str:
+    """The stream address without the recorder's user name and password: what a viewer who
+    does not manage cameras gets (the vendor's player asks for its own login)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))

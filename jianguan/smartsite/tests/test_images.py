@@ -16,7 +16,7 @@ from jianguan.ledger.models import LedgerEntry
 from jianguan.projects import services as project_services
 from jianguan.projects.tests.test_services import create, world  # noqa: F401
 from jianguan.smartsite import photo
-from jianguan.smartsite.images import services
+from jianguan.smartsite.images import services, workflow
 from jianguan.smartsite.images.models import Camera, DangerZone, SiteImage
 
 LON, LAT = 116.3312, 39.7268
@@ -250,3 +250,28 @@ def test_page_journey_and_what_others_see(site, client, persona_password):
         and 'id="camera-form"' not in html
         and 'id="upload-form"' in html
     )
+
+
+def test_stream_login_only_for_those_who_manage_cameras(site, client):
+    project = site["project"]
+    services.camera_register(
+        actor=site["actors"]["contractor"],
+        project=project,
+        name="东门",
+        stream_url="rtsp://admin:pw@10.0.0.5:554/ch1",
+    )
+    url = f"/smartsite/projects/{project.pk}/site/"
+    client.force_login(site["actors"]["contractor"].user)
+    assert "rtsp://admin:pw@10.0.0.5:554/ch1" in client.get(url).content.decode()
+    # The regulator supervises remotely through the vendor's player, with its own login.
+    client.force_login(site["actors"]["regulator"].user)
+    html = client.get(url).content.decode()
+    assert "rtsp://10.0.0.5:554/ch1" in html and "admin:pw" not in html
+
+
+def test_stream_without_login_keeps_the_rest_of_the_address():
+    strip = workflow.stream_without_login
+    assert strip("rtsp://admin:pw@10.0.0.5:554/ch1?sub=1") == "rtsp://10.0.0.5:554/ch1?sub=1"
+    assert strip("rtsp://user@cam.example.cn/live") == "rtsp://cam.example.cn/live"
+    assert strip("rtsp://a:b@[fd00::5]:554/x") == "rtsp://[fd00::5]:554/x"
+    assert strip("https://cam.example.cn/live") == "https://cam.example.cn/live"
