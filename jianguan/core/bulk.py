@@ -9,12 +9,15 @@ loop; psycopg's pipeline on PostgreSQL). Nothing is returned: the rows' ids are 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 #: Field types whose Python values the database drivers take as they are.
 PLAIN = frozenset(
@@ -43,6 +46,69 @@ def insert_rows(
     named fields (attribute names: ``device_id`` for a foreign key). With ``ignore_conflicts``
     a row that breaks a unique constraint is skipped, as ``bulk_create(ignore_conflicts=True)``.
     Returns the number of rows offered."""
+    connection, table, columns, rows = _prepared(model, fields, objects)
+    if not rows:
+        return 0
+    sql = _insert_sql(connection, table, columns)
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"  # SQLite 3.24+, PostgreSQL 9.5+
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+    return len(rows)
+
+
+def insert_new(
+    model: type[Model], fields: Sequence[str], objects: Sequence[Any], *, key: Sequence[str]
+) -> list[int]:
+    """Insert ``objects``, skipping those whose ``key`` fields (a unique constraint) are
+    already stored, and return the positions of the objects that were inserted: the database
+    says which (``ON CONFLICT DO NOTHING RETURNING``, SQLite 3.35+), no read beforehand. The
+    objects' own key values must be unique among them."""
+    connection, table, columns, rows = _prepared(model, fields, objects)
+    if not rows:
+        return []
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    key_fields = [by_attname[name] for name in key]
+    q = connection.ops.quote_name
+    returning = ", ".join(q(f.column) for f in key_fields)
+    positions = {
+        tuple(_canon(f, getattr(obj, f.attname)) for f in key_fields): i
+        for i, obj in enumerate(objects)
+    }
+    per = max(1, MAX_PARAMS // len(columns))
+    inserted: list[int] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            values = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * len(chunk))
+            cur.execute(
+                f"{_insert_sql(connection, table, columns, values=values)} "
+                f"ON CONFLICT DO NOTHING RETURNING {returning}",
+                [v for row in chunk for v in row],
+            )
+            for back in cur.fetchall():
+                found = tuple(_canon(f, v) for f, v in zip(key_fields, back, strict=True))
+                inserted.append(positions[found])
+    return sorted(inserted)
+
+
+#: Bound parameters per statement: SQLite allows 32,766 (3.32+), PostgreSQL 65,535.
+MAX_PARAMS = 30_000
+
+
+def _canon(field, value):
+    """One form for a key value as given and as the database returns it (datetimes: aware
+    UTC, whether the driver gives text, a naive UTC time or an aware one)."""
+    if field.get_internal_type() != "DateTimeField" or value is None:
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _prepared(model, fields, objects):
     using = router.db_for_write(model)
     connection = connections[using]
     meta = model._meta
@@ -59,15 +125,10 @@ def insert_rows(
         for i, prepare in prep:
             row[i] = prepare(row[i], connection)
         rows.append(row)
-    if not rows:
-        return 0
+    return connection, meta.db_table, columns, rows
+
+
+def _insert_sql(connection, table, columns, *, values: str | None = None) -> str:
     q = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    if ignore_conflicts:
-        sql += " ON CONFLICT DO NOTHING"  # SQLite 3.24+, PostgreSQL 9.5+
-    with connection.cursor() as cur:
-        cur.executemany(sql, rows)
-    return len(rows)
+    values = values or f"({', '.join(['%s'] * len(columns))})"
+    return f"INSERT INTO {q(table)} ({', '.join(q(f.column) for f in columns)}) VALUES {values}"

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.core.actor import Actor
-from jianguan.core.bulk import insert_rows
+from jianguan.core.bulk import insert_new, insert_rows
 from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.ledger.services import record
@@ -34,6 +34,7 @@ from jianguan.smartsite.monitors.models import Device, QuarantinedFrame, RawFram
 BATCH_SIZE = 500
 # The columns the ingest writes (core.bulk.insert_rows: no ORM per object; half the cost)
 RAW_FIELDS = ("device_id", "received_at", "source", "text", "crc_ok", "peer")
+READING_KEY = ("device_id", "period", "time")  # the model's smartsite_reading_once
 READING_FIELDS = (
     "device_id",
     "time",
@@ -362,24 +363,10 @@ def _insert_readings(new: list[Reading]) -> list[Reading]:
     unique: dict[tuple, Reading] = {}
     for reading in new:
         unique.setdefault((reading.device_id, reading.period, reading.time), reading)
-    times = {r.time for r in unique.values()}
-    # Devices report in step (every device the same second): a batch holds few distinct
-    # times, and asking for exactly those reads only true repeats, where the time range
-    # read every other device's rows of the same seconds as well.
-    when = (
-        {"time__in": times}
-        if len(times) <= 64
-        else {"time__gte": min(times), "time__lte": max(times)}
-    )
-    existing = set(
-        Reading.objects.filter(
-            device_id__in={r.device_id for r in unique.values()}, **when
-        ).values_list("device_id", "period", "time")
-    )
-    fresh = [r for key, r in unique.items() if key not in existing]
-    # ignore_conflicts covers a concurrent writer (MQTT and TCP at once) racing the read above.
-    insert_rows(Reading, READING_FIELDS, fresh, ignore_conflicts=True)
-    return fresh
+    fresh = list(unique.values())
+    # The database says which were new (a resend after a reconnect is not), in the insert
+    # itself: reading the batch's seconds back first cost a tenth of the ingest.
+    return [fresh[i] for i in insert_new(Reading, READING_FIELDS, fresh, key=READING_KEY)]
 
 
 def raw_records_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:

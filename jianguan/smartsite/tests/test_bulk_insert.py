@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 
-from jianguan.core.bulk import insert_rows
+from jianguan.core.bulk import insert_new, insert_rows
 from jianguan.smartsite.monitors.models import RawFrame, Reading
-from jianguan.smartsite.monitors.services import RAW_FIELDS, READING_FIELDS
+from jianguan.smartsite.monitors.services import RAW_FIELDS, READING_FIELDS, READING_KEY
 from jianguan.smartsite.tests.monitors_helpers import build_monitors
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,30 @@ def test_any_object_with_the_attributes_will_do_and_none_writes_nothing():
     assert RawFrame.objects.get().text == '{"pm10": 1}'
     assert insert_rows(RawFrame, RAW_FIELDS, []) == 0
     assert RawFrame.objects.count() == 1
+
+
+def test_insert_new_says_which_were_new():
+    monitors = build_monitors()
+    d1, d2 = monitors["d1"], monitors["d2"]
+    insert_rows(Reading, READING_FIELDS, [_reading(d1, 0, pm10=50.0)])
+    offered = [
+        _reading(d2, 0, pm10=1.0),  # same time, other device: new
+        _reading(d1, 0, pm10=99.0),  # stored already (a resend): skipped
+        _reading(d1, 1, pm10=51.0),
+    ]
+    offered[2].time = offered[2].time.astimezone(dt.UTC)  # the same instant in any zone
+    assert insert_new(Reading, READING_FIELDS, offered, key=READING_KEY) == [0, 2]
+    assert Reading.objects.get(device=d1, time=offered[1].time).pm10 == 50.0
+    assert insert_new(Reading, READING_FIELDS, offered, key=READING_KEY) == []
+    assert Reading.objects.count() == 3
+
+
+def test_insert_new_splits_a_batch_over_the_parameter_limit(monkeypatch):
+    from jianguan.core import bulk
+
+    d1 = build_monitors()["d1"]
+    monkeypatch.setattr(bulk, "MAX_PARAMS", len(READING_FIELDS) * 2)  # two rows a statement
+    offered = [_reading(d1, minute, pm10=float(minute)) for minute in range(5)]
+    insert_rows(Reading, READING_FIELDS, offered[3:4])
+    assert insert_new(Reading, READING_FIELDS, offered, key=READING_KEY) == [0, 1, 2, 4]
+    assert Reading.objects.count() == 5
