@@ -27,6 +27,27 @@ Paths (``--paths``, default all four)
   keep-alive clients, ``--http-batch`` readings per request (default 10), each request with
   its device's key.
 
+Two more, not in the default set (``bench/_ingest_listener.py``; the listener runs as its own
+``manage.py hj212_server`` process, as in production, so it can be killed and measured):
+
+* ``kill``: ``--devices`` resending devices at full speed (``--window`` unanswered each) for
+  ``--seconds``; after ``--kill-after`` seconds (default a third of the run) the listener gets
+  SIGKILL and is started again on the same port; the devices reconnect and resend every frame
+  not answered, and drain before the count. Figure ``ingest.kill``: ``sent``,
+  ``acked_before_kill``, ``stored``, ``lost`` (answered but not stored: must be 0),
+  ``duplicates`` (a (device, time) stored twice: must be 0), ``missing`` (sent, never stored),
+  ``resent``, ``restart_seconds`` (kill to port open) and ``first_answer_after_kill_s``.
+* ``soak``: ``--soak-rate`` readings/s (default 1,000, below capacity) spread over the devices
+  for ``--soak-seconds`` (default 600); the listener's RSS (from /proc) every 10 s. Figure
+  ``ingest.soak``: ``rss_mb_start`` (after ``--soak-warmup``, default 60 s), ``rss_mb_end``,
+  ``rss_mb_peak``, ``slope_mb_per_min`` (least squares after the warm-up), ``growth_pct``,
+  ``flat`` (growth under 5 %), the samples, and the rate the devices got answered.
+
+::
+
+    python bench/ingest.py --paths kill --devices 1000 --seconds 30 --kill-after 10
+    python bench/ingest.py --paths soak --soak-seconds 600       # the 10-minute soak
+
 Figures: ``ingest.<path>`` with ``readings``, ``seconds``, ``readings_per_s`` (and requests
 for HTTP); ``hook_p50_ms``/``hook_p99_ms``: from a reading's receipt (``received_at``) to the
 batch hook — where alerting plugs in (``monitors/hooks.py``) — for the in-process paths;
@@ -59,6 +80,7 @@ from bench._backends import run_backends  # noqa: E402
 from bench._http import emit  # noqa: E402
 
 PATHS = ("service", "hj212", "mqtt", "http")
+EXTRA_PATHS = ("kill", "soak")  # only when named: the soak alone takes ten minutes
 
 
 def parent(args: argparse.Namespace) -> int:
@@ -72,11 +94,20 @@ def parent(args: argparse.Namespace) -> int:
         str(args.window),
         "--http-batch",
         str(args.http_batch),
+        "--kill-after",
+        str(args.kill_after),
+        "--soak-seconds",
+        str(args.soak_seconds),
+        "--soak-rate",
+        str(args.soak_rate),
+        "--soak-warmup",
+        str(args.soak_warmup),
     ]
     env = {"SMARTSITE_HTTP_REQUESTS_PER_MINUTE": str(10**9)}
-    return run_backends(
-        "ingest", __file__, flags, backends=args.backends, timeout=args.timeout, env=env
-    )
+    timeout = args.timeout
+    if "soak" in args.paths.split(","):
+        timeout = max(timeout, int(args.soak_seconds) + 900)
+    return run_backends("ingest", __file__, flags, backends=args.backends, timeout=timeout, env=env)
 
 
 def _mn(i: int) -> str:
@@ -449,12 +480,36 @@ def child(args: argparse.Namespace) -> int:
             stored=stored,
             per_request=args.http_batch,
         )
+    _listener_paths(args, paths, backend)
     emit(
         "ingest.rss",
         backend=backend,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     )
     return 0
+
+
+def _listener_paths(args: argparse.Namespace, paths: list[str], backend: str) -> None:
+    from bench._ingest_listener import kill_figure, soak_figure
+
+    mns = [_mn(i) for i in range(args.devices)]
+    if "kill" in paths:
+        kill_after = args.kill_after or args.seconds / 3
+        kill_figure(
+            backend=backend,
+            mns=mns,
+            seconds=args.seconds,
+            kill_after=kill_after,
+            window=args.window,
+        )
+    if "soak" in paths:
+        soak_figure(
+            backend=backend,
+            mns=mns,
+            seconds=args.soak_seconds,
+            rate=args.soak_rate,
+            warmup=args.soak_warmup,
+        )
 
 
 BROKER_CONF = """listener {port} 127.0.0.1
@@ -525,9 +580,17 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--devices", type=int, default=1000)
     p.add_argument("--seconds", type=float, default=30)
-    p.add_argument("--paths", default=",".join(PATHS))
+    p.add_argument(
+        "--paths",
+        default=",".join(PATHS),
+        help=f"default {','.join(PATHS)}; also {','.join(EXTRA_PATHS)} when named",
+    )
     p.add_argument("--window", type=int, default=5, help="HJ 212 frames unanswered per device")
     p.add_argument("--http-batch", type=int, default=10)
+    p.add_argument("--kill-after", type=float, default=0, help="kill: seconds (0: a third)")
+    p.add_argument("--soak-seconds", type=float, default=600)
+    p.add_argument("--soak-rate", type=float, default=1000, help="soak: readings per second")
+    p.add_argument("--soak-warmup", type=float, default=60)
     p.add_argument(
         "--broker",
         default="own",
