@@ -40,6 +40,8 @@ MOVED_MODULES: dict[str, str] = {
     "jianguan.contracts.boq.api": "jianguan.contracts.api_boq",
     "jianguan.contracts.claims.api": "jianguan.contracts.api_claims",
     "jianguan.contracts.variations.api": "jianguan.contracts.api_variations",
+    # smartsite
+    "jianguan.smartsite.workers.blacklist.api": "jianguan.smartsite.workers.api_blacklist",
     # tendering
     "jianguan.tendering.award.api": "jianguan.tendering.api_award",
     "jianguan.tendering.entrustment.api": "jianguan.tendering.api_entrustment",

@@ -10,7 +10,8 @@ import pytest
 
 from jianguan.core.timeutil import today_local
 from jianguan.smartsite.tests.workers_helpers import id_number, site  # noqa: F401
-from jianguan.smartsite.workers import services, services_attendance
+from jianguan.smartsite.workers import services
+from jianguan.smartsite.workers.attendance import services as attendance_services
 from jianguan.smartsite.workers.models import Placement, Worker
 
 NUMBER = id_number(dt.date(1983, 4, 9), seq=246)
@@ -145,7 +146,7 @@ def test_a_gate_can_be_registered_and_alerts_closed_on_the_page(login, site):  #
     from jianguan.core.errors import DomainError
 
     with pytest.raises(DomainError):
-        services_attendance.gate_event_record(device=device, id_number=NUMBER, direction="in")
+        attendance_services.gate_event_record(device=device, id_number=NUMBER, direction="in")
     alert = device.project.entry_alerts.get()
     r = client.post(
         f"/smartsite/projects/{site['project'].pk}/alerts/close/",

@@ -13,7 +13,7 @@ from jianguan.core.timeutil import SHANGHAI, today_local
 from jianguan.smartsite.tests.workers_helpers import build_site, id_number
 from jianguan.smartsite.wages import services, workflow
 from jianguan.smartsite.workers import services as worker_services
-from jianguan.smartsite.workers import services_attendance
+from jianguan.smartsite.workers.attendance import services as attendance_services
 
 DAYS = {0: 3, 1: 2, 2: 1}  # worker index -> days on site last month
 
@@ -24,7 +24,7 @@ def last_month(today: dt.date | None = None) -> dt.date:
 
 def attend(actor, project, worker, day: dt.date) -> None:
     for direction, hour in (("in", 7), ("out", 17)):
-        services_attendance.attendance_record_manual(
+        attendance_services.attendance_record_manual(
             actor=actor,
             project=project,
             worker=worker,

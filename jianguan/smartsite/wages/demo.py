@@ -27,7 +27,7 @@ from jianguan.projects.models import Participant
 from jianguan.smartsite.wages import services, services_arrears, services_signatures, workflow
 from jianguan.smartsite.wages.models import Payroll
 from jianguan.smartsite.workers import services as worker_services
-from jianguan.smartsite.workers import services_attendance
+from jianguan.smartsite.workers.attendance import services as attendance_services
 from jianguan.smartsite.workers.models import Placement
 
 # 日工资 per trade, yuan (Beijing site rates of the kind quoted by labour firms).
@@ -130,7 +130,7 @@ def seed() -> dict[str, object]:
         while day <= end:
             if day.weekday() != 6 and rng.random() > 0.1:  # Sundays and a day off now and then
                 for direction, hour, minute in (("in", 6, rng.randint(45, 59)), ("out", 17, 30)):
-                    services_attendance.attendance_record_manual(
+                    attendance_services.attendance_record_manual(
                         actor=gc,
                         project=project,
                         worker=p.worker,

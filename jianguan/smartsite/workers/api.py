@@ -22,14 +22,9 @@ from jianguan.core.errors import DomainError, NotFound, PermissionDenied
 from jianguan.core.permissions import require
 from jianguan.core.security import client_address
 from jianguan.core.timeutil import today_local
-from jianguan.smartsite.workers import (
-    importer,
-    selectors,
-    services,
-    services_attendance,
-    workflow,
-)
-from jianguan.smartsite.workers.api_blacklist import router as blacklist_router
+from jianguan.smartsite.workers import importer, selectors, services, workflow
+from jianguan.smartsite.workers.attendance import services as attendance_services
+from jianguan.smartsite.workers.blacklist.api import router as blacklist_router
 from jianguan.smartsite.workers.models import EntryAlert, LabourContract, Placement, Worker
 from jianguan.smartsite.workers.schemas import (
     AttendanceDayRead,
@@ -378,7 +373,7 @@ def attendance_manual(request: HttpRequest, project_id: str, data: ManualAttenda
     if not request.actor.can("smartsite.workers_manage"):
         raise PermissionDenied("无权补录考勤", code="permission_denied")
     worker = selectors.worker_visible(scope, data.worker_id)
-    event = services_attendance.attendance_record_manual(
+    event = attendance_services.attendance_record_manual(
         actor=request.actor,
         project=scope.project,
         worker=worker,
@@ -395,7 +390,7 @@ def attendance_manual(request: HttpRequest, project_id: str, data: ManualAttenda
 )
 def device_register(request: HttpRequest, project_id: str, data: GateDeviceIn):
     scope = _scope(request, project_id)
-    device, key = services_attendance.gate_device_register(
+    device, key = attendance_services.gate_device_register(
         actor=request.actor, project=scope.project, name=data.name, serial=data.serial
     )
     return Status(201, {"id": device.pk, "name": device.name, "serial": device.serial, "key": key})
@@ -424,7 +419,7 @@ def _limit(bucket: str, per_minute: int) -> None:
 )
 def gate_event(request: HttpRequest, data: GateEventIn):
     key = request.headers.get("X-Device-Key", "")
-    device = services_attendance.gate_device_by_key(key)
+    device = attendance_services.gate_device_by_key(key)
     if device is None:
         _limit(
             f"auth:{client_address(request)}",
@@ -432,7 +427,7 @@ def gate_event(request: HttpRequest, data: GateEventIn):
         )
         raise DeviceUnauthorized("设备未登记或密钥错误", code="device_unauthorized")
     _limit(f"device:{device.pk}", getattr(settings, "SMARTSITE_GATE_EVENTS_PER_MINUTE", 600))
-    event = services_attendance.gate_event_record(
+    event = attendance_services.gate_event_record(
         device=device,
         id_number=data.id_number,
         direction=data.direction,

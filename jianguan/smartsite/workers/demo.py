@@ -15,7 +15,8 @@ from jianguan.accounts.models import User
 from jianguan.core.errors import DomainError
 from jianguan.core.timeutil import SHANGHAI, now, today_local
 from jianguan.projects.models import Participant, Project
-from jianguan.smartsite.workers import idcard, services, services_attendance, workflow
+from jianguan.smartsite.workers import idcard, services, workflow
+from jianguan.smartsite.workers.attendance import services as attendance_services
 from jianguan.smartsite.workers.models import Worker
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -117,7 +118,7 @@ def seed() -> dict[str, object]:
                 actor=gc, worker=worker, project=project, on=today - dt.timedelta(days=DAYS + 1)
             )
             workers.append((worker, number))
-        device, _key = services_attendance.gate_device_register(
+        device, _key = attendance_services.gate_device_register(
             actor=gc, project=project, name="大门人脸识别闸机", serial=f"DX-GATE-{project.pk:05d}"
         )
         counts["sites"] += 1
@@ -128,7 +129,7 @@ def seed() -> dict[str, object]:
         for number, name in refused:
             at = min(now(), _at(today, 7, 40)) - dt.timedelta(minutes=rng.randint(1, 30))
             try:
-                services_attendance.gate_event_record(
+                attendance_services.gate_event_record(
                     device=device, id_number=number, direction=workflow.IN, at=at, person_name=name
                 )
             except DomainError:
@@ -138,7 +139,7 @@ def seed() -> dict[str, object]:
 
 def _blacklisted_person(number: str, today: dt.date) -> tuple[str, str] | None:
     """A labour boss on the wage-default list (失信联合惩戒对象名单), listed by the regulator."""
-    from jianguan.smartsite.workers.services_blacklist import worker_blacklist_add
+    from jianguan.smartsite.workers.blacklist.services import worker_blacklist_add
 
     user = User.objects.filter(username="regulator").first()
     if user is None:
@@ -173,7 +174,7 @@ def _week(rng: random.Random, device, workers, today: dt.date) -> int:
             for direction, at in ((workflow.IN, entry), (workflow.OUT, leave)):
                 if at > current:
                     continue
-                services_attendance.gate_event_record(
+                attendance_services.gate_event_record(
                     device=device, id_number=number, direction=direction, at=at
                 )
                 events += 1

@@ -29,7 +29,6 @@ from jianguan.smartsite.workers.models import (
     LabourContract,
     Placement,
     Worker,
-    WorkerBlacklistEntry,
 )
 
 ALL, OWN = "all", "own"
@@ -212,34 +211,3 @@ def projects_with_roster(*, actor: Actor) -> QuerySet[Project]:
             role__in=(*WHOLE_ROSTER_ROLES, "labour_subcontractor", "specialist_subcontractor"),
         ).values("project_id")
     )
-
-
-def blacklist_visible_to(*, actor: Actor) -> QuerySet[WorkerBlacklistEntry]:
-    """The whole personal blacklist: the regulator's, who keeps it."""
-    qs = WorkerBlacklistEntry.objects.select_related("authority", "worker")
-    if actor.is_kind("regulator") and actor.can("smartsite.worker_blacklist_manage"):
-        return qs.order_by("lifted_on", "-valid_from", "-pk")
-    return qs.none()
-
-
-def blacklist_entry(*, actor: Actor, pk: int) -> WorkerBlacklistEntry:
-    found = blacklist_visible_to(actor=actor).filter(pk=pk).first()
-    if found is None:
-        raise NotFound("黑名单记录不存在或无权查看", code="blacklist_entry_not_found")
-    return found
-
-
-def blacklist_of(worker: Worker) -> QuerySet[WorkerBlacklistEntry]:
-    """A visible worker's entries, past ones too, matched by identity (the caller has checked
-    that the actor sees the worker)."""
-    return WorkerBlacklistEntry.objects.filter(
-        id_number_index=worker.id_number_index
-    ).select_related("authority")
-
-
-def blacklisted_among(indexes: list[str], on: dt.date) -> set[str]:
-    """Which of these identities an entry bars on `on` (one query for a whole roster)."""
-    entries = WorkerBlacklistEntry.objects.filter(
-        id_number_index__in=indexes, valid_from__lte=on
-    ).exclude(lifted_on__lte=on)
-    return {e.id_number_index for e in entries if e.in_force(on)}

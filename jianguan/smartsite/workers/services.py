@@ -23,6 +23,7 @@ from jianguan.ledger.services import record
 from jianguan.projects.models import Participant, Project
 from jianguan.rules.lookup import rule
 from jianguan.smartsite.workers import crypto, idcard, workflow
+from jianguan.smartsite.workers.blacklist.services import person_blacklist
 from jianguan.smartsite.workers.models import (
     LabourContract,
     Placement,
@@ -30,7 +31,6 @@ from jianguan.smartsite.workers.models import (
     WorkerCertificate,
     WorkerTraining,
 )
-from jianguan.smartsite.workers.services_blacklist import person_blacklist
 
 EMPLOYER_KINDS = ("labour_subcontractor", "general_contractor", "specialist_subcontractor")
 

@@ -3,7 +3,9 @@
 
 from django.urls import path
 
-from jianguan.smartsite.workers import views, views_blacklist, views_records
+from jianguan.smartsite.workers import views
+from jianguan.smartsite.workers.blacklist import views as blacklist_views
+from jianguan.smartsite.workers.records import views as records_views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -14,15 +16,15 @@ urlpatterns = [
     path("projects/<int:pk>/devices/", views.device_register, name="device_register"),
     path("projects/<int:pk>/alerts/close/", views.alert_close, name="alert_close"),
     path("projects/<int:pk>/import/", views.worker_import, name="import"),
-    path("projects/<int:pk>/trainings/", views_records.training_record, name="training_record"),
-    path("projects/<int:pk>/certificates/", views_records.certificate_add, name="certificate_add"),
-    path("projects/<int:pk>/exit/", views_records.worker_exit, name="worker_exit"),
+    path("projects/<int:pk>/trainings/", records_views.training_record, name="training_record"),
+    path("projects/<int:pk>/certificates/", records_views.certificate_add, name="certificate_add"),
+    path("projects/<int:pk>/exit/", records_views.worker_exit, name="worker_exit"),
     path("projects/<int:pk>/attendance/", views.attendance, name="attendance"),
-    path("projects/<int:pk>/workers/<int:worker_id>/", views_blacklist.worker, name="worker"),
-    path("worker-blacklist/", views_blacklist.blacklist, name="worker_blacklist"),
+    path("projects/<int:pk>/workers/<int:worker_id>/", views.worker, name="worker"),
+    path("worker-blacklist/", blacklist_views.blacklist, name="worker_blacklist"),
     path(
         "worker-blacklist/<int:pk>/lift/",
-        views_blacklist.blacklist_lift,
+        blacklist_views.blacklist_lift,
         name="worker_blacklist_lift",
     ),
 ]

@@ -1,6 +1,8 @@
 """The 实名制 pages: the smart site index, a project's roster page (workers, contracts, today's
-headcount, gate devices, alerts), the Excel import, and the attendance page (headcount per
-day by trade and employer, manual entry by the labour officer)."""
+headcount, gate devices, alerts), a worker's page (identity as the actor may see it,
+contracts, placements, training, certificates and the person's blacklist entries), the Excel
+import, and the attendance page (headcount per day by trade and employer, manual entry by the
+labour officer)."""
 
 from __future__ import annotations
 
@@ -19,15 +21,10 @@ from jianguan.core.errors import DomainError, PermissionDenied
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import to_local, today_local
 from jianguan.projects.models import Participant
-from jianguan.smartsite.workers import (
-    forms,
-    importer,
-    selectors,
-    services,
-    services_attendance,
-    workflow,
-)
-from jianguan.smartsite.workers.models import EntryAlert, Worker
+from jianguan.smartsite.workers import forms, importer, selectors, services, workflow
+from jianguan.smartsite.workers.attendance import services as attendance_services
+from jianguan.smartsite.workers.blacklist import selectors as blacklist_selectors
+from jianguan.smartsite.workers.models import EntryAlert, LabourContract, Placement, Worker
 
 EMPLOYER_ROLES = ("general_contractor", "labour_subcontractor", "specialist_subcontractor")
 
@@ -84,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _roster_rows(request: HttpRequest, scope: selectors.Scope) -> list[dict]:
     rows = []
     placements = selectors.roster(scope, on=today_local())
-    listed = selectors.blacklisted_among(
+    listed = blacklist_selectors.blacklisted_among(
         [p.worker.id_number_index for p in placements], today_local()
     )
     for p in placements:
@@ -142,6 +139,30 @@ def _render_project(request: HttpRequest, scope: selectors.Scope, **bound) -> Ht
 @permission_required("smartsite.view")
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_project(request, _scope(request, pk))
+
+
+@permission_required("smartsite.view")
+def worker(request: HttpRequest, pk: int, worker_id: int) -> HttpResponse:
+    scope = selectors.project_scope(actor=request.actor, pk=pk)
+    person = selectors.worker_visible(scope, worker_id)
+    full = selectors.may_see_identity(scope, request.actor, person)
+    today = today_local()
+    entries = list(blacklist_selectors.blacklist_of(person))
+    return render(
+        request,
+        "smartsite/workers/worker.html",
+        {
+            "project": scope.project,
+            "worker": person,
+            "id_number": selectors.identity_of(person) if full else person.id_number_masked,
+            "contracts": LabourContract.objects.filter(worker=person, project=scope.project),
+            "placements": Placement.objects.filter(worker=person, project=scope.project),
+            "trainings": person.trainings.all()[:50],
+            "certificates": person.certificates.all(),
+            "blacklist": entries,
+            "blacklisted": any(e.in_force(today) for e in entries),
+        },
+    )
 
 
 @require_POST
@@ -224,7 +245,7 @@ def device_register(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_project(request, scope, device_form=form, status=400)
     try:
-        device, key = services_attendance.gate_device_register(
+        device, key = attendance_services.gate_device_register(
             actor=request.actor, project=scope.project, **form.cleaned_data
         )
     except DomainError as exc:
@@ -245,7 +266,7 @@ def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
     alert = selectors.alert_visible(actor=request.actor, pk=form.cleaned_data["alert"])
     if alert.project_id != scope.project.pk:
         raise PermissionDenied("告警不属于本项目", code="permission_denied")
-    services_attendance.entry_alert_close(
+    attendance_services.entry_alert_close(
         actor=request.actor, alert=alert, note=form.cleaned_data["note"]
     )
     messages.success(request, "告警已处理")
@@ -325,7 +346,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.ManualEventForm(request.POST, workers=workers)
         if form.is_valid():
             try:
-                services_attendance.attendance_record_manual(
+                attendance_services.attendance_record_manual(
                     actor=request.actor,
                     project=scope.project,
                     worker=workers.get(pk=form.cleaned_data["worker"]),

@@ -1,6 +1,4 @@
-"""A worker's page (identity as the actor may see it, contracts, placements, training and
-certificates, and the person's blacklist entries) and the regulator's personal blacklist page
-(list, add, lift)."""
+"""The regulator's personal blacklist page: list, add, lift."""
 
 from __future__ import annotations
 
@@ -13,32 +11,7 @@ from django.views.decorators.http import require_POST
 from jianguan.core.errors import DomainError
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
-from jianguan.smartsite.workers import forms, selectors, services_blacklist
-from jianguan.smartsite.workers.models import LabourContract, Placement
-
-
-@permission_required("smartsite.view")
-def worker(request: HttpRequest, pk: int, worker_id: int) -> HttpResponse:
-    scope = selectors.project_scope(actor=request.actor, pk=pk)
-    person = selectors.worker_visible(scope, worker_id)
-    full = selectors.may_see_identity(scope, request.actor, person)
-    today = today_local()
-    entries = list(selectors.blacklist_of(person))
-    return render(
-        request,
-        "smartsite/workers/worker.html",
-        {
-            "project": scope.project,
-            "worker": person,
-            "id_number": selectors.identity_of(person) if full else person.id_number_masked,
-            "contracts": LabourContract.objects.filter(worker=person, project=scope.project),
-            "placements": Placement.objects.filter(worker=person, project=scope.project),
-            "trainings": person.trainings.all()[:50],
-            "certificates": person.certificates.all(),
-            "blacklist": entries,
-            "blacklisted": any(e.in_force(today) for e in entries),
-        },
-    )
+from jianguan.smartsite.workers.blacklist import forms, selectors, services
 
 
 def _render_list(request: HttpRequest, form=None, *, status: int = 200) -> HttpResponse:
@@ -61,7 +34,7 @@ def blacklist(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_list(request, form, status=400)
     try:
-        entry = services_blacklist.worker_blacklist_add(actor=request.actor, **form.cleaned_data)
+        entry = services.worker_blacklist_add(actor=request.actor, **form.cleaned_data)
     except DomainError as exc:
         field = exc.details.get("field") if isinstance(exc.details, dict) else None
         form.add_error(field if field in form.fields else None, exc.message)
@@ -79,7 +52,7 @@ def blacklist_lift(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请填写移出原因")
         return _render_list(request, status=400)
     try:
-        services_blacklist.worker_blacklist_lift(
+        services.worker_blacklist_lift(
             actor=request.actor, entry=entry, reason=form.cleaned_data["reason"]
         )
     except DomainError as exc:

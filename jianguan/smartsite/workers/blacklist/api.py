@@ -11,13 +11,15 @@ from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import today_local
-from jianguan.smartsite.workers import selectors, services_blacklist
-from jianguan.smartsite.workers.models import WorkerBlacklistEntry
-from jianguan.smartsite.workers.schemas import (
+from jianguan.smartsite.workers import selectors
+from jianguan.smartsite.workers.blacklist import selectors as blacklist_selectors
+from jianguan.smartsite.workers.blacklist import services
+from jianguan.smartsite.workers.blacklist.schemas import (
     WorkerBlacklistIn,
     WorkerBlacklistLiftIn,
     WorkerBlacklistRead,
 )
+from jianguan.smartsite.workers.models import WorkerBlacklistEntry
 
 router = Router(tags=["智慧工地：工人黑名单"])
 
@@ -50,7 +52,7 @@ def _read(e: WorkerBlacklistEntry) -> dict:
 )
 def blacklist(request: HttpRequest):
     require(request.actor, "smartsite.worker_blacklist_manage")
-    return [_read(e) for e in selectors.blacklist_visible_to(actor=request.actor)[:500]]
+    return [_read(e) for e in blacklist_selectors.blacklist_visible_to(actor=request.actor)[:500]]
 
 
 @router.post(
@@ -59,7 +61,7 @@ def blacklist(request: HttpRequest):
     summary="将工人列入黑名单（按身份证号匹配；进场和闸机拒绝，代码 worker_blacklisted）",
 )
 def blacklist_add(request: HttpRequest, data: WorkerBlacklistIn):
-    entry = services_blacklist.worker_blacklist_add(actor=request.actor, **data.dict())
+    entry = services.worker_blacklist_add(actor=request.actor, **data.dict())
     return Status(201, _read(entry))
 
 
@@ -70,10 +72,10 @@ def blacklist_add(request: HttpRequest, data: WorkerBlacklistIn):
 )
 def blacklist_lift(request: HttpRequest, entry_id: str, data: WorkerBlacklistLiftIn):
     require(request.actor, "smartsite.worker_blacklist_manage")
-    entry = selectors.blacklist_entry(actor=request.actor, pk=path_id(entry_id, "黑名单记录"))
-    entry = services_blacklist.worker_blacklist_lift(
-        actor=request.actor, entry=entry, reason=data.reason
+    entry = blacklist_selectors.blacklist_entry(
+        actor=request.actor, pk=path_id(entry_id, "黑名单记录")
     )
+    entry = services.worker_blacklist_lift(actor=request.actor, entry=entry, reason=data.reason)
     return _read(entry)
 
 
@@ -85,4 +87,4 @@ def blacklist_lift(request: HttpRequest, entry_id: str, data: WorkerBlacklistLif
 def worker_blacklist(request: HttpRequest, project_id: str, worker_id: str):
     scope = selectors.project_scope(actor=request.actor, pk=path_id(project_id, "项目"))
     worker = selectors.worker_visible(scope, path_id(worker_id, "工人"))
-    return [_read(e) for e in selectors.blacklist_of(worker)]
+    return [_read(e) for e in blacklist_selectors.blacklist_of(worker)]

@@ -23,6 +23,7 @@ from jianguan.core.timeutil import now, to_local
 from jianguan.ledger.services import record
 from jianguan.projects.models import Participant, Project
 from jianguan.smartsite.workers import crypto, idcard, workflow
+from jianguan.smartsite.workers.blacklist.services import person_blacklist
 from jianguan.smartsite.workers.models import (
     AttendanceDay,
     AttendanceEvent,
@@ -32,7 +33,6 @@ from jianguan.smartsite.workers.models import (
     Worker,
 )
 from jianguan.smartsite.workers.services import covering_contract
-from jianguan.smartsite.workers.services_blacklist import person_blacklist
 
 KEY_PREFIX = "gk_"
 
