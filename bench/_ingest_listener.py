@@ -12,6 +12,7 @@ stored reading's time says which frame it was.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import multiprocessing
 import os
@@ -280,7 +281,11 @@ def kill_figure(*, backend: str, mns, seconds: float, kill_after: float, window:
 def soak_figure(*, backend: str, mns, seconds: float, rate: float, warmup: float) -> None:
     """``ingest.soak``: ``rate`` readings/s spread over the devices (each one frame every
     ``len(mns) / rate`` seconds) for ``seconds``; the listener's RSS sampled every 10 s.
-    ``flat`` when the RSS at the end is under 5 % above the RSS after ``warmup`` seconds."""
+    ``flat`` when the RSS at the end is under 5 % above the RSS after ``warmup`` seconds.
+    Each sample also says how many readings/s were answered since the one before: a listener
+    that falls behind fills its bounded queue, which shows as growth that is not a leak, and
+    ``kept_up`` is false (under 95 % of the rate answered in time): a figure about a full
+    queue, not a steady state."""
     listener = Listener(Path(os.environ["DATA_DIR"]))
     listener.start()
     period = len(mns) / rate
@@ -299,15 +304,23 @@ def soak_figure(*, backend: str, mns, seconds: float, rate: float, warmup: float
         listener.kill()
         if proc.is_alive():
             proc.kill()
-    answered = sum(len(d["answered"]) for d in devices)
+    times = sorted(t - start for d in devices for t in d["answered"].values())
+    in_time = bisect.bisect_right(times, seconds)
+    previous = 0.0
+    for k, (t, mb) in enumerate(samples):
+        done = bisect.bisect_right(times, t) - bisect.bisect_right(times, previous)
+        samples[k] = (t, mb, round(done / (t - previous)) if t > previous else 0)
+        previous = t
     emit(
         "ingest.soak",
         backend=backend,
         devices=len(mns),
         rate_target=rate,
         seconds=seconds,
-        readings_answered=answered,
-        readings_per_s=round(answered / seconds),
+        readings_answered=in_time,
+        readings_per_s=round(in_time / seconds),
+        answered_after_stop=len(times) - in_time,
+        kept_up=in_time >= 0.95 * rate * seconds,
         sent=sum(d["sent"] for d in devices),
         client_errors=status["errors"],
         first_error=status["first_error"],
@@ -315,12 +328,13 @@ def soak_figure(*, backend: str, mns, seconds: float, rate: float, warmup: float
     )
 
 
-def rss_summary(samples: list[tuple[float, float]], warmup: float) -> dict:
+def rss_summary(samples: list[tuple], warmup: float) -> dict:
     """Start (first sample at or after the warm-up), end, peak, least-squares slope in MB per
-    minute over the samples after the warm-up, growth and whether it is flat."""
-    after = [(t, mb) for t, mb in samples if t >= warmup] or samples[-1:]
-    if not after:
+    minute over the samples after the warm-up, growth and whether it is flat. A sample is
+    (seconds, MB, anything else to show)."""
+    if not samples:
         return {"rss_samples": []}
+    after = [(t, mb) for t, mb, *_ in samples if t >= warmup] or [samples[-1][:2]]
     first, end = after[0][1], after[-1][1]
     slope = 0.0
     if len(after) > 1:
@@ -332,10 +346,10 @@ def rss_summary(samples: list[tuple[float, float]], warmup: float) -> dict:
     return {
         "rss_mb_start": first,
         "rss_mb_end": end,
-        "rss_mb_peak": max(mb for _, mb in samples),
+        "rss_mb_peak": max(sample[1] for sample in samples),
         "slope_mb_per_min": round(slope, 3),
         "growth_pct": round(growth * 100, 2),
         "flat": growth < FLAT_GROWTH,
         "warmup_s": warmup,
-        "rss_samples": samples,
+        "rss_samples": samples,  # [seconds, MB, readings/s answered since the last]
     }

@@ -41,7 +41,9 @@ Two more, not in the default set (``bench/_ingest_listener.py``; the listener ru
   for ``--soak-seconds`` (default 600); the listener's RSS (from /proc) every 10 s. Figure
   ``ingest.soak``: ``rss_mb_start`` (after ``--soak-warmup``, default 60 s), ``rss_mb_end``,
   ``rss_mb_peak``, ``slope_mb_per_min`` (least squares after the warm-up), ``growth_pct``,
-  ``flat`` (growth under 5 %), the samples, and the rate the devices got answered.
+  ``flat`` (growth under 5 %), the samples with the readings/s answered between them, and
+  ``kept_up`` (95 % of the rate answered in time; if not, the listener's bounded queue was
+  filling and the growth measured is that queue: run it on a quiet machine or lower the rate).
 
 ::
 
