@@ -107,3 +107,14 @@ def test_sparse_path_leaves_the_planner_settings_as_they_were(entries, monkeypat
         assert cur.fetchone()[0] == "on"
         cur.execute("SHOW enable_indexscan")
         assert cur.fetchone()[0] == "on"
+
+
+def test_postgres_indexes_the_words_with_their_kind(entries):
+    # (which index a plan takes depends on the table's size: bench/search.py shows the effect)
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL's (SQLite's FTS5 matches the kind itself)")
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT indexname FROM pg_indexes WHERE tablename = '{fulltext.TABLE}'")
+        names = {row[0] for row in cur.fetchall()}
+        assert {"workbench_search_kind_tsv", "workbench_search_kind_tsv_title"} <= names
+        assert "workbench_search_tsv" not in names  # the word-only index is gone
