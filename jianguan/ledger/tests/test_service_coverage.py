@@ -60,6 +60,9 @@ NOT_REGULATED: dict[str, str] = {
     # raw frames are kept as sent for their retention and then purged by the same rule.
     "jianguan.smartsite.monitors.services.readings_ingest": "sensor readings are not entries",
     "jianguan.smartsite.monitors.services.raw_records_purge": "retention housekeeping of raw frames",
+    "jianguan.smartsite.monitors.services_partitions.reading_partitions_ensure": (
+        "storage upkeep: monthly partitions of the readings table, no decision"
+    ),
     # Credentials and login bookkeeping: security state, not regulated decisions.
     "jianguan.accounts.services.api_token_create": "API token: a credential, not a decision",
     "jianguan.accounts.services.api_token_revoke": "API token: a credential, not a decision",
@@ -121,20 +124,22 @@ NAMED_SERVICE_MODULES = ("jianguan.contracts.claims.reviews",)
 
 
 def service_modules() -> list[types.ModuleType]:
-    """jianguan.<app>.services and jianguan.<app>.<sub-package>.services (a sub-domain such as
-    tendering/bids/), and their submodules when they are packages; NAMED_SERVICE_MODULES."""
+    """Every module at any depth named ``services`` or ``services_<noun>`` (the prefix form some
+    apps used before regrouping into sub-packages: they write too), with the submodules of a
+    ``services`` package; NAMED_SERVICE_MODULES. Tests and migrations are not walked."""
     out = []
-    for app in sorted(m.name for m in pkgutil.iter_modules(jianguan.__path__) if m.ispkg):
-        app_path = [str(Path(jianguan.__path__[0]) / app)]
-        subs = sorted(m.name for m in pkgutil.iter_modules(app_path) if m.ispkg)
-        for name in [f"jianguan.{app}.services"] + [f"jianguan.{app}.{s}.services" for s in subs]:
-            if importlib.util.find_spec(name) is None:
-                continue
-            module = importlib.import_module(name)
-            out.append(module)
-            if hasattr(module, "__path__"):
-                for sub in pkgutil.walk_packages(module.__path__, prefix=name + "."):
-                    out.append(importlib.import_module(sub.name))
+    skip = (".tests", ".migrations", ".management")
+
+    def wanted(name: str) -> bool:
+        parts = name.split(".")
+        return any(p == "services" or p.startswith("services_") for p in parts[1:])
+
+    for info in pkgutil.walk_packages(
+        jianguan.__path__, prefix="jianguan.", onerror=lambda name: None
+    ):
+        if any(s in info.name for s in skip) or not wanted(info.name):
+            continue
+        out.append(importlib.import_module(info.name))
     out.extend(importlib.import_module(name) for name in NAMED_SERVICE_MODULES)
     return out
 

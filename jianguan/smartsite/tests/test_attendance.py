@@ -263,3 +263,19 @@ def test_training_and_certificate_through_the_api(client, bearer, site):  # noqa
     assert r.status_code == 404
     r = call(client, "post", f"/projects/{pid}/trainings", labour, {**body, "kind": "nap"})
     assert r.status_code == 400
+
+
+def test_a_manual_entry_is_ledgered_with_who_said_so(db):
+    from jianguan.smartsite.tests.wages_helpers import build_wage_site
+    from jianguan.smartsite.workers.models import AttendanceEvent
+
+    s = build_wage_site(open_account=False, rates=False)
+    manual = AttendanceEvent.objects.filter(source="manual")
+    entries = LedgerEntry.objects.filter(type="smartsite.attendance_recorded_manually")
+    assert manual.count() == entries.count() == 12  # 3 + 2 + 1 days, in and out
+    event = manual.first()
+    entry = entries.filter(object_id=str(event.pk)).get()
+    leaf = bytes(entry.leaf_input).decode()
+    assert event.direction in leaf and s["project"].code in leaf
+    assert entry.actor_user == s["actors"]["gc"].username  # who said so
+    assert event.worker.id_number_index in leaf  # the blind index, never the number

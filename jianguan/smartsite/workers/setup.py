@@ -19,6 +19,7 @@ def register_all() -> None:
             "smartsite.gate_device_registered": "登记考勤闸机",
             "smartsite.entry_refused": "拒绝未实名或无合同人员进场",
             "smartsite.entry_alert_closed": "处理进场告警",
+            "smartsite.attendance_recorded_manually": "劳资专管员补录考勤",
             "smartsite.worker_blacklisted": "工人列入黑名单",
             "smartsite.worker_blacklist_lifted": "工人移出黑名单",
         }

@@ -313,7 +313,7 @@ def attendance_record_manual(
     refusal = _check(worker, project, to_local(at).date())
     if refusal is not None:
         raise EntryRefused(refusal.message, code=refusal.code)
-    return _accept(
+    event = _accept(
         worker=worker,
         project=project,
         direction=direction,
@@ -322,6 +322,21 @@ def attendance_record_manual(
         device=None,
         recorded_by=actor.display_name or actor.username,
     )
+    # A person's word, not a gate's: it counts for wages and the payment claim's labour check,
+    # so who said so is ledgered (a gate's own events are device data, like readings).
+    record(
+        actor=actor,
+        type="smartsite.attendance_recorded_manually",
+        obj=event,
+        payload={
+            "project": project.code,
+            "worker_id_index": worker.id_number_index,
+            "worker_name": worker.name,
+            "direction": direction,
+            "at": at,
+        },
+    )
+    return event
 
 
 @transaction.atomic
