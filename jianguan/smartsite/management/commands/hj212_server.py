@@ -8,6 +8,9 @@ from jianguan.smartsite.monitors import tcp
 
 class Command(BaseCommand):
     help = "HJ 212 监测设备 TCP 接入服务（端口默认取 HJ212_PORT，9212）"
+    # Devices wait to resend while it starts (after a crash or a deploy): the system checks
+    # cost ~3 s of that and `manage.py serve` has run them once already.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=getattr(settings, "HJ212_HOST", "0.0.0.0"))

@@ -11,6 +11,9 @@ from jianguan.smartsite.monitors import mqtt
 
 class Command(BaseCommand):
     help = "订阅 MQTT 监测数据（主题 jianguan/site/<项目编号>/device/<MN>/reading）"
+    # Devices wait to resend while it starts (after a crash or a deploy): the system checks
+    # cost ~3 s of that and `manage.py serve` has run them once already.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=getattr(settings, "MQTT_HOST", "127.0.0.1"))
