@@ -170,14 +170,9 @@ def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[lis
     seen: set[int] = set()
     exhausted = True
     for title in (True, False):
-        before, scanned = None, 0
-        while len(out) < limit:
-            if scanned >= SCAN_CAP:
-                exhausted = False
-                break
-            batch = fulltext.page(
-                connection, src.kind, terms, title=title, before=before, size=PAGE
-            )
+        scanned, complete = 0, False
+        batches = fulltext.pages(connection, src.kind, terms, title=title, size=PAGE, cap=SCAN_CAP)
+        for batch in batches:
             scanned += len(batch)
             if visible is not None and batch:
                 ok = visible.among([r[1] for r in batch])
@@ -189,10 +184,14 @@ def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[lis
                     seen.add(row[0])
                     out.append(row[1:])
             if len(batch) < PAGE:
+                complete = True  # every match was read
                 break
-            before = batch[-1][0]
+            if len(out) >= limit or scanned >= SCAN_CAP:
+                break  # there may be more
         else:
-            exhausted = False  # the limit was reached: there may be more
+            complete = scanned < SCAN_CAP
+        if not complete:
+            exhausted = False
         if len(out) >= limit:
             exhausted = False
             break

@@ -118,3 +118,23 @@ def test_postgres_indexes_the_words_with_their_kind(entries):
         names = {row[0] for row in cur.fetchall()}
         assert {"workbench_search_kind_tsv", "workbench_search_kind_tsv_title"} <= names
         assert "workbench_search_tsv" not in names  # the word-only index is gone
+
+
+@pytest.mark.parametrize("sparse_rows", [0, 10**9], ids=["walk", "gin"])
+@pytest.mark.parametrize(("size", "cap"), [(3, 100), (4, 8), (5, 5)])
+def test_pages_read_what_page_by_page_would(entries, monkeypatch, sparse_rows, size, cap):
+    monkeypatch.setattr(fulltext, "SPARSE_ROWS", sparse_rows)
+    monkeypatch.setattr(fulltext, "WINDOW", 4)
+    got = [
+        [r[0] for r in batch]
+        for batch in fulltext.pages(
+            connection, "documents", ["混凝土"], title=False, size=size, cap=cap
+        )
+    ]
+    assert all(len(batch) == size for batch in got[:-1])
+    flat = [i for batch in got for i in batch]
+    assert (
+        flat[: min(cap, len(flat))]
+        == expected(entries, "documents", "混凝土", limit=cap)[: len(flat)]
+    )
+    assert len(flat) >= min(cap, len(expected(entries, "documents", "混凝土", limit=10**6)))
