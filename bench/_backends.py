@@ -1,6 +1,8 @@
 """How the database benchmarks run: each backend in a child process of the benchmark script,
 on a throwaway database — SQLite in a temporary DATA_DIR, or a fresh PostgreSQL database on the
-server of BENCH_DATABASE_URL, dropped at the end. The child stops by itself at the timeout."""
+server of BENCH_DATABASE_URL, dropped at the end (kept, and its URL printed, with
+``BENCH_KEEP_DB=1``: e.g. to profile the search at full scale without a 13-minute rebuild). The
+child stops by itself at the timeout."""
 
 from __future__ import annotations
 
@@ -58,8 +60,12 @@ def _postgres(name: str, run) -> int:
     try:
         return run(server_url(url, dbname), "-pg")
     finally:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        if os.environ.get("BENCH_KEEP_DB"):
+            # to profile queries on what took minutes to build; drop it yourself afterwards
+            emit(f"{name}.kept", database=server_url(url, dbname))
+        else:
+            with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 def run_backends(
