@@ -26,9 +26,10 @@ from jianguan.core.timeutil import SHANGHAI, today_local
 from jianguan.projects.models import Participant
 from jianguan.smartsite.wages import services, services_arrears, services_signatures, workflow
 from jianguan.smartsite.wages.models import Payroll
+from jianguan.smartsite.workers import crypto
 from jianguan.smartsite.workers import services as worker_services
 from jianguan.smartsite.workers.attendance import services as attendance_services
-from jianguan.smartsite.workers.models import Placement
+from jianguan.smartsite.workers.models import GateDevice, Placement
 
 # 日工资 per trade, yuan (Beijing site rates of the kind quoted by labour firms).
 RATES = {"rebar_worker": "380", "formwork_carpenter": "400", "concrete_worker": "330",
@@ -120,23 +121,29 @@ def seed() -> dict[str, object]:
         services.pay_rate_set(
             actor=labour, project=project, trade=trade, daily_rate=RATES.get(trade, "320")
         )
+    # Last month's attendance comes through the site's gate, as a real site's does (the
+    # labour officer's manual entry is for a gate out of order, and each one is ledgered).
+    gate = GateDevice.objects.filter(project=project, is_active=True).order_by("pk").first()
     events = 0
     for p in placements:
         # the labour contract for last month's work on this site (the demo's later one follows it)
         worker_services.labour_contract_sign(
             actor=labour, worker=p.worker, project=project, start=month, end=end, signed_on=month
         )
+        number = crypto.decrypt(p.worker.id_number_cipher, context="id_number")
         day = month
         while day <= end:
             if day.weekday() != 6 and rng.random() > 0.1:  # Sundays and a day off now and then
                 for direction, hour, minute in (("in", 6, rng.randint(45, 59)), ("out", 17, 30)):
-                    attendance_services.attendance_record_manual(
-                        actor=gc,
-                        project=project,
-                        worker=p.worker,
-                        direction=direction,
-                        at=dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI),
-                    )
+                    at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+                    if gate is not None:
+                        attendance_services.gate_event_record(
+                            device=gate, id_number=number, direction=direction, at=at
+                        )
+                    else:
+                        attendance_services.attendance_record_manual(
+                            actor=gc, project=project, worker=p.worker, direction=direction, at=at
+                        )
                     events += 1
             day += dt.timedelta(days=1)
     payroll = services.payroll_draft(actor=gc, project=project, employer=labour_org, month=month)
