@@ -160,7 +160,7 @@ def attach_payroll(*, actor: Actor, payroll: Payroll) -> None:
     """A payroll drafted late for a month whose case is open takes the case over: the case is
     then settled when the payroll is paid in full, like any other."""
     case = (
-        WageArrears.objects.select_for_update()
+        WageArrears.objects.select_for_update(of=("self",))  # payroll may be null: outer join
         .filter(
             project_id=payroll.project_id,
             employer_id=payroll.employer_id,
@@ -209,7 +209,7 @@ def _decide(actor: Actor, arrears: WageArrears, note: str) -> tuple[WageArrears,
     if not actor.is_kind("regulator"):
         raise ValidationFailed("只有监管部门可以认定欠薪", code="not_regulator")
     arrears = (
-        WageArrears.objects.select_for_update()
+        WageArrears.objects.select_for_update(of=("self",))  # payroll may be null: outer join
         .select_related("payroll", "employer", "project")
         .get(pk=arrears.pk)
     )
