@@ -56,14 +56,8 @@ def insert_rows(
             return len(rows)
         # PostgreSQL: one multi-row statement per chunk; executemany there is a statement per
         # row (pipelined, still parsed and executed one by one: the ingest ran at half speed)
-        per = max(1, MAX_PARAMS // len(columns))
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            values = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * len(chunk))
-            cur.execute(
-                _insert_sql(connection, table, columns, values=values) + conflict,
-                [v for row in chunk for v in row],
-            )
+        for sql, params in _multi_row(connection, table, columns, rows):
+            cur.execute(sql + conflict, params)
     return len(rows)
 
 
@@ -85,17 +79,10 @@ def insert_new(
         tuple(_canon(f, getattr(obj, f.attname)) for f in key_fields): i
         for i, obj in enumerate(objects)
     }
-    per = max(1, MAX_PARAMS // len(columns))
     inserted: list[int] = []
     with connection.cursor() as cur:
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            values = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * len(chunk))
-            cur.execute(
-                f"{_insert_sql(connection, table, columns, values=values)} "
-                f"ON CONFLICT DO NOTHING RETURNING {returning}",
-                [v for row in chunk for v in row],
-            )
+        for sql, params in _multi_row(connection, table, columns, rows):
+            cur.execute(f"{sql} ON CONFLICT DO NOTHING RETURNING {returning}", params)
             for back in cur.fetchall():
                 found = tuple(_canon(f, v) for f, v in zip(key_fields, back, strict=True))
                 inserted.append(positions[found])
@@ -136,6 +123,19 @@ def _prepared(model, fields, objects):
             row[i] = prepare(row[i], connection)
         rows.append(row)
     return connection, meta.db_table, columns, rows
+
+
+def _multi_row(connection, table, columns, rows):
+    """(INSERT ... VALUES (...), (...), ..., its parameters) per chunk under MAX_PARAMS."""
+    per = max(1, MAX_PARAMS // len(columns))
+    one = f"({', '.join(['%s'] * len(columns))})"
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        values = ", ".join([one] * len(chunk))
+        yield (
+            _insert_sql(connection, table, columns, values=values),
+            [v for row in chunk for v in row],
+        )
 
 
 def _insert_sql(connection, table, columns, *, values: str | None = None) -> str:
