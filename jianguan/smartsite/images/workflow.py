@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 IMAGE_KIND = {
     "snapshot": "监控抓拍",
     "drone": "无人机航拍",
@@ -25,8 +27,6 @@ STREAM_SCHEMES = ("rtsp", "rtmp", "http", "https")
 def stream_without_login(url: str) -> str:
     """The stream address without the recorder's user name and password: what a viewer who
     does not manage cameras gets (the vendor's player asks for its own login)."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     if parts.username is None and parts.password is None:
         return url
