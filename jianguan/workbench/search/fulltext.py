@@ -181,7 +181,12 @@ def pages(connection, kind: str, terms: list[str], *, title: bool, size: int, ca
                 return
     before, read = None, 0
     while read < cap:
-        batch = page(connection, kind, terms, title=title, before=before, size=size)
+        if connection.vendor == "postgresql":  # dense: pages() asked the estimate already
+            batch = _pg_newest(
+                connection, f"id, {COLUMNS}", kind, terms, title, before, size, estimate=False
+            )
+        else:
+            batch = page(connection, kind, terms, title=title, before=before, size=size)
         yield batch
         read += len(batch)
         if len(batch) < size:
@@ -230,12 +235,14 @@ DENSE = 100
 SPARSE_ROWS = 2_000  # estimated matches below which the GIN index reads them all
 
 
-def _pg_newest(connection, columns, kind, terms, title, before, limit) -> list[tuple]:
+def _pg_newest(
+    connection, columns, kind, terms, title, before, limit, *, estimate=True
+) -> list[tuple]:
     column = "tsv_title" if title else "tsv"
     query = text.tsquery(terms)
     out: list[tuple] = []
     with connection.cursor() as cur:
-        if _pg_estimate(cur, kind, column, query) < SPARSE_ROWS:
+        if estimate and _pg_estimate(cur, kind, column, query) < SPARSE_ROWS:
             return _pg_sparse(cur, columns, kind, column, query, before, limit)
         while len(out) < limit:
             # (kind, id) < (k, before) as a row: the index scan starts right below it
