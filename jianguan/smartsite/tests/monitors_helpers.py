@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
+
+from django.db import OperationalError
 
 from jianguan.core.actor import SYSTEM
 from jianguan.smartsite import hj212
@@ -59,3 +62,18 @@ def upload(
     return hj212.build_frame(
         qn=qn, st="39", cn=cn, pw=pw, mn=mn, flag=flag, cp={"DataTime": time, **values}
     )
+
+
+def wait_for(check, timeout: float = 10.0) -> bool:
+    """Polls `check` while a listener thread writes. On SQLite's shared in-memory test database
+    a read that meets the writer's table lock fails at once ("table is locked") instead of
+    waiting, so such a read counts as "not yet" rather than as a failure."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if check():
+                return True
+        except OperationalError:
+            pass
+        time.sleep(0.05)
+    return False

@@ -12,7 +12,7 @@ import pytest
 
 from jianguan.smartsite.monitors import mqtt
 from jianguan.smartsite.monitors.models import QuarantinedFrame, Reading
-from jianguan.smartsite.tests.monitors_helpers import MN1, MN2, build_monitors, upload
+from jianguan.smartsite.tests.monitors_helpers import MN1, MN2, build_monitors, upload, wait_for
 
 
 def broker_up() -> bool:
@@ -21,15 +21,6 @@ def broker_up() -> bool:
     except OSError:
         return False
     return True
-
-
-def wait_for(check, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_topic_scheme():

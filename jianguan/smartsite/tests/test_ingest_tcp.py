@@ -13,7 +13,7 @@ import pytest
 from jianguan.smartsite import hj212
 from jianguan.smartsite.monitors.models import Device, QuarantinedFrame, Reading
 from jianguan.smartsite.monitors.tcp import HJ212Server
-from jianguan.smartsite.tests.monitors_helpers import MN1, build_monitors, upload
+from jianguan.smartsite.tests.monitors_helpers import MN1, build_monitors, upload, wait_for
 
 
 @pytest.fixture
@@ -54,15 +54,6 @@ def nothing_arrives(sock, wait=0.6) -> bool:
         return sock.recv(4096) == b""
     except TimeoutError:
         return True
-
-
-def wait_for(check, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_ack_only_after_reading_is_stored(server):
