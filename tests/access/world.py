@@ -566,8 +566,8 @@ def _wage_subjects(S: dict) -> None:
     opened by the scan as if its pay day had passed."""
     import datetime as dt
 
+    from jianguan.smartsite.wages.arrears.services import arrears_scan
     from jianguan.smartsite.wages.models import Payroll, WageArrears
-    from jianguan.smartsite.wages.services_arrears import arrears_scan
     from jianguan.smartsite.workers.models import WorkerBlacklistEntry
 
     payroll = Payroll.objects.order_by("pk").first()

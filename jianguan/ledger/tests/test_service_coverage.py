@@ -306,6 +306,9 @@ def test_the_walk_finds_the_known_services():
         "jianguan.accounts.services.membership_grant",
         "jianguan.rules.services.rule_override_set",
         "jianguan.ledger.services.record",
+        # sub-domain packages (wages/arrears/services.py), not only app-level services.py
+        "jianguan.smartsite.wages.arrears.services.arrears_confirm",
+        "jianguan.smartsite.wages.signatures.services.payroll_line_sign",
     ):
         assert name in found
     follow = {m.__name__ for m in modules}

@@ -14,7 +14,8 @@ from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import today_local
 from jianguan.core.todo import todo_for
 from jianguan.smartsite.tests.wages_helpers import wsite  # noqa: F401
-from jianguan.smartsite.wages import selectors, services, services_arrears, workflow
+from jianguan.smartsite.wages import selectors, services, workflow
+from jianguan.smartsite.wages.arrears import services as arrears_services
 from jianguan.smartsite.wages.models import Payroll, WageArrears
 from jianguan.smartsite.workers.selectors import scope_for
 
@@ -34,9 +35,9 @@ def _after_due(payroll) -> dt.date:
 
 def test_nothing_is_arrears_until_the_pay_day_has_passed(wsite):  # noqa: F811
     payroll = _draft(wsite)
-    assert services_arrears.arrears_scan(today=payroll.due_on) == 0
-    assert services_arrears.arrears_scan(today=_after_due(payroll)) == 1
-    assert services_arrears.arrears_scan(today=_after_due(payroll)) == 0  # one case a payroll
+    assert arrears_services.arrears_scan(today=payroll.due_on) == 0
+    assert arrears_services.arrears_scan(today=_after_due(payroll)) == 1
+    assert arrears_services.arrears_scan(today=_after_due(payroll)) == 0  # one case a payroll
 
 
 @pytest.mark.rule("wage.arrears_repeat_count")
@@ -47,7 +48,7 @@ def test_arrears_warn_the_regulator_and_repeated_ones_become_credit_after_confir
     s, reg = wsite, wsite["actors"]["regulator"]
     first = _draft(s)
     with django_capture_on_commit_callbacks(execute=True):
-        services_arrears.arrears_scan(today=_after_due(first))
+        arrears_services.arrears_scan(today=_after_due(first))
     case = WageArrears.objects.get(payroll=first)
     assert case.owed == first.total and not case.repeated  # 1 < the repeat count (2)
     # a warning on the regulator's list and in the notifications, and a project warning
@@ -61,7 +62,7 @@ def test_arrears_warn_the_regulator_and_repeated_ones_become_credit_after_confir
     assert ProjectWarning.objects.filter(project=s["project"], rule_code="wage_arrears").exists()
     # one case is a warning only: no credit record may be made from it
     with pytest.raises(ValidationFailed) as e:
-        services_arrears.arrears_confirm(actor=reg, arrears=case, note="查实")
+        arrears_services.arrears_confirm(actor=reg, arrears=case, note="查实")
     assert e.value.code == "not_repeated"
 
     # a second month not paid by its pay day: repeated (the count in rule data is reached)
@@ -76,27 +77,27 @@ def test_arrears_warn_the_regulator_and_repeated_ones_become_credit_after_confir
     )
     attend(s["actors"]["gc"], s["project"], w, earlier)
     second = _draft(s, earlier)
-    services_arrears.arrears_scan(today=_after_due(second))
+    arrears_services.arrears_scan(today=_after_due(second))
     case2 = WageArrears.objects.get(payroll=second)
     assert case2.repeated
     # nothing automatic: no credit record until a person confirms
     assert not CreditRecord.objects.filter(kind="wage_arrears").exists()
     with pytest.raises(PermissionDenied):
-        services_arrears.arrears_confirm(actor=s["actors"]["gc"], arrears=case2, note="x")
+        arrears_services.arrears_confirm(actor=s["actors"]["gc"], arrears=case2, note="x")
     with pytest.raises(ValidationFailed):
-        services_arrears.arrears_confirm(actor=reg, arrears=case2, note="  ")
-    case2 = services_arrears.arrears_confirm(actor=reg, arrears=case2, note="经核查属实")
+        arrears_services.arrears_confirm(actor=reg, arrears=case2, note="  ")
+    case2 = arrears_services.arrears_confirm(actor=reg, arrears=case2, note="经核查属实")
     record = CreditRecord.objects.get(pk=case2.credit_record_id)
     assert record.kind == "wage_arrears" and record.organisation == s["orgs"]["gc"]
     assert record.source_type == "wage_arrears" and record.points < 0
     with pytest.raises(Conflict):
-        services_arrears.arrears_confirm(actor=reg, arrears=case2, note="again")
+        arrears_services.arrears_confirm(actor=reg, arrears=case2, note="again")
 
 
 def test_paying_in_full_settles_the_case(wsite):  # noqa: F811
     s, gc = wsite, wsite["actors"]["gc"]
     payroll = _draft(s)
-    services_arrears.arrears_scan(today=_after_due(payroll))
+    arrears_services.arrears_scan(today=_after_due(payroll))
     services.payroll_confirm(actor=s["actors"]["labour"], payroll=payroll)
     services.payroll_signatures_record(
         actor=gc,
@@ -161,14 +162,14 @@ def test_a_month_with_attendance_and_no_payroll_raises_arrears(
 ):
     s = wsite
     due = workflow.due_date(s["month"], 15, services.cycle_months(s["month"]))
-    assert services_arrears.arrears_scan(today=due) == 0  # not yet past the pay day
+    assert arrears_services.arrears_scan(today=due) == 0  # not yet past the pay day
     with django_capture_on_commit_callbacks(execute=True):
-        assert services_arrears.arrears_scan(today=due + dt.timedelta(days=1)) == 1
+        assert arrears_services.arrears_scan(today=due + dt.timedelta(days=1)) == 1
     case = WageArrears.objects.get()
     assert case.missing_sheet and case.payroll is None and case.employer == s["orgs"]["labour"]
     assert case.month == s["month"] and case.due_on == due and case.worker_days == 6  # 3 + 2 + 1
     assert "未编制工资表" in str(case)
-    assert services_arrears.arrears_scan(today=due + dt.timedelta(days=2)) == 0  # one a month
+    assert arrears_services.arrears_scan(today=due + dt.timedelta(days=2)) == 0  # one a month
     # the regulator, the general contractor and the labour subcontractor all hear of it
     from jianguan.workbench.notifications.models import Notification
 
@@ -195,7 +196,7 @@ def test_a_month_with_attendance_and_no_payroll_raises_arrears(
     assert not _kinds(s["actors"]["gc"], "smartsite.payroll_missing")
     (item,) = _kinds(s["actors"]["labour"], "smartsite.payroll_confirm")
     assert item.title.startswith("欠薪预警，请立即确认工资表") and item.overdue
-    assert services_arrears.arrears_scan(today=due + dt.timedelta(days=3)) == 0
+    assert arrears_services.arrears_scan(today=due + dt.timedelta(days=3)) == 0
     gc = s["actors"]["gc"]
     services.payroll_confirm(actor=s["actors"]["labour"], payroll=payroll)
     services.payroll_signatures_record(
@@ -221,8 +222,8 @@ def test_without_a_wage_account_the_cycle_s_last_day_is_the_pay_day(db):
 
     s = build_wage_site(open_account=False, rates=False)
     last = workflow.last_of_month(workflow.add_months(s["month"], 1))
-    assert services_arrears.arrears_scan(today=last) == 0
-    assert services_arrears.arrears_scan(today=last + dt.timedelta(days=1)) == 1
+    assert arrears_services.arrears_scan(today=last) == 0
+    assert arrears_services.arrears_scan(today=last + dt.timedelta(days=1)) == 1
     assert WageArrears.objects.get().due_on == last
 
 
@@ -232,7 +233,7 @@ def test_the_employer_sees_its_case_and_others_do_not(
 ):
     s = wsite
     due = workflow.due_date(s["month"], 15, services.cycle_months(s["month"]))
-    services_arrears.arrears_scan(today=due + dt.timedelta(days=1))
+    arrears_services.arrears_scan(today=due + dt.timedelta(days=1))
     case = WageArrears.objects.get()
     assert selectors.arrears_one(actor=s["actors"]["labour"], pk=case.pk) == case
     from jianguan.core.errors import NotFound
@@ -268,12 +269,12 @@ def test_repeated_missing_sheets_become_credit_only_when_confirmed(wsite):  # no
     attend(s["actors"]["gc"], s["project"], w, earliest)
     attend(s["actors"]["gc"], s["project"], w, earlier)
     due = workflow.due_date(earlier, 15, services.cycle_months(earlier))
-    assert services_arrears.arrears_scan(today=due + dt.timedelta(days=1)) == 2  # two months
+    assert arrears_services.arrears_scan(today=due + dt.timedelta(days=1)) == 2  # two months
     first, second = WageArrears.objects.order_by("month")
     assert first.month == earliest and not first.repeated and second.repeated
     with pytest.raises(ValidationFailed):
-        services_arrears.arrears_confirm(actor=reg, arrears=first, note="查实")
+        arrears_services.arrears_confirm(actor=reg, arrears=first, note="查实")
     assert not CreditRecord.objects.filter(kind="wage_arrears").exists()
-    case = services_arrears.arrears_confirm(actor=reg, arrears=second, note="经核查属实")
+    case = arrears_services.arrears_confirm(actor=reg, arrears=second, note="经核查属实")
     record = CreditRecord.objects.get(pk=case.credit_record_id)
     assert "未编制工资表" in record.description and record.organisation == s["orgs"]["gc"]

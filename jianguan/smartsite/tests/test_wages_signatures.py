@@ -15,8 +15,9 @@ from jianguan.core.timeutil import today_local
 from jianguan.core.todo import todo_for
 from jianguan.ledger.models import LedgerEntry
 from jianguan.smartsite.tests.wages_helpers import wsite  # noqa: F401
-from jianguan.smartsite.wages import services, services_signatures, workflow
+from jianguan.smartsite.wages import services, workflow
 from jianguan.smartsite.wages.models import Payroll, PayrollLine
+from jianguan.smartsite.wages.signatures import services as signature_services
 
 
 def _confirmed(s):
@@ -51,7 +52,7 @@ def test_each_worker_signs_and_a_dispute_keeps_its_line_unpaid(
     s, gc = wsite, wsite["actors"]["gc"]
     payroll = _confirmed(s)
     a, b, c = _workers(s)
-    line = services_signatures.payroll_line_sign(
+    line = signature_services.payroll_line_sign(
         actor=gc, payroll=payroll, worker_id=a, method="fingerprint"
     )
     assert line.sign_status == workflow.LINE_SIGNED and line.signed_at and line.signed_on
@@ -59,16 +60,14 @@ def test_each_worker_signs_and_a_dispute_keeps_its_line_unpaid(
         line.signature_recorded_by == "gc_officer"
         and line.get_sign_method_display() == "按指纹确认"
     )
-    services_signatures.payroll_line_sign(
-        actor=gc, payroll=payroll, worker_id=b, method="signature"
-    )
+    signature_services.payroll_line_sign(actor=gc, payroll=payroll, worker_id=b, method="signature")
     payroll.refresh_from_db()
     assert payroll.status == workflow.CONFIRMED  # one worker still to sign
     with pytest.raises(ValidationFailed) as e:
         _pay(s, payroll, a, "1")
     assert e.value.code == "not_signed" and "1名工人" in e.value.message
     with django_capture_on_commit_callbacks(execute=True):
-        services_signatures.payroll_line_dispute(
+        signature_services.payroll_line_dispute(
             actor=gc, payroll=payroll, worker_id=c, reason="出勤天数少记一天"
         )
     payroll.refresh_from_db()
@@ -90,7 +89,7 @@ def test_each_worker_signs_and_a_dispute_keeps_its_line_unpaid(
     assert len(items) == 1 and "出勤天数少记一天" in items[0].title
     assert not [i for i in todo_for(gc, today_local()) if i.kind == "smartsite.wage_dispute"]
     # settled: the worker signs after all, and is paid
-    services_signatures.payroll_line_sign(actor=gc, payroll=payroll, worker_id=c, method="face")
+    signature_services.payroll_line_sign(actor=gc, payroll=payroll, worker_id=c, method="face")
     for worker_id in (b, c):
         owed = PayrollLine.objects.get(payroll=payroll, worker_id=worker_id).owed
         _pay(s, payroll, worker_id, owed)
@@ -104,7 +103,7 @@ def test_the_paper_sheet_signs_the_lines_still_waiting(wsite):  # noqa: F811
     s, gc = wsite, wsite["actors"]["gc"]
     payroll = _confirmed(s)
     a, b, c = _workers(s)
-    services_signatures.payroll_line_dispute(actor=gc, payroll=payroll, worker_id=a, reason="不符")
+    signature_services.payroll_line_dispute(actor=gc, payroll=payroll, worker_id=a, reason="不符")
     services.payroll_signatures_record(
         actor=gc,
         payroll=payroll,
@@ -124,33 +123,31 @@ def test_bad_input_and_who_may_record(wsite):  # noqa: F811
     )
     a, b, _c = _workers(s)
     with pytest.raises(ValidationFailed) as e:  # before the employer confirms
-        services_signatures.payroll_line_sign(actor=gc, payroll=draft, worker_id=a, method="face")
+        signature_services.payroll_line_sign(actor=gc, payroll=draft, worker_id=a, method="face")
     assert e.value.code == "not_confirmed"
     payroll = services.payroll_confirm(actor=s["actors"]["labour"], payroll=draft)
     with pytest.raises(ValidationFailed) as e:
-        services_signatures.payroll_line_sign(actor=gc, payroll=payroll, worker_id=a, method="x")
+        signature_services.payroll_line_sign(actor=gc, payroll=payroll, worker_id=a, method="x")
     assert e.value.code == "bad_method"
     with pytest.raises(NotFound):
-        services_signatures.payroll_line_sign(
+        signature_services.payroll_line_sign(
             actor=gc, payroll=payroll, worker_id=999_999, method="signature"
         )
     with pytest.raises(ValidationFailed) as e:
-        services_signatures.payroll_line_dispute(actor=gc, payroll=payroll, worker_id=a, reason=" ")
+        signature_services.payroll_line_dispute(actor=gc, payroll=payroll, worker_id=a, reason=" ")
     assert e.value.code == "bad_reason"
     for who in ("labour", "other_gc", "regulator", "owner"):
         with pytest.raises(PermissionDenied):
-            services_signatures.payroll_line_sign(
+            signature_services.payroll_line_sign(
                 actor=s["actors"][who], payroll=payroll, worker_id=a, method="signature"
             )
     assert not PayrollLine.objects.filter(payroll=payroll).exclude(sign_status="pending").exists()
-    services_signatures.payroll_line_sign(
-        actor=gc, payroll=payroll, worker_id=a, method="signature"
-    )
+    signature_services.payroll_line_sign(actor=gc, payroll=payroll, worker_id=a, method="signature")
     with pytest.raises(ValidationFailed) as e:
-        services_signatures.payroll_line_sign(actor=gc, payroll=payroll, worker_id=a, method="face")
+        signature_services.payroll_line_sign(actor=gc, payroll=payroll, worker_id=a, method="face")
     assert e.value.code == "line_signed"
     with pytest.raises(ValidationFailed) as e:
-        services_signatures.payroll_line_dispute(
+        signature_services.payroll_line_dispute(
             actor=gc, payroll=payroll, worker_id=a, reason="晚了"
         )
     assert e.value.code == "line_state"

@@ -78,7 +78,8 @@ def test_payroll_through_the_pages(wsite, login):  # noqa: F811
 
 
 def test_the_regulator_decides_arrears_on_its_page(wsite, login):  # noqa: F811
-    from jianguan.smartsite.wages import services, services_arrears
+    from jianguan.smartsite.wages import services
+    from jianguan.smartsite.wages.arrears import services as arrears_services
     from jianguan.smartsite.wages.models import WageArrears
 
     s = wsite
@@ -88,7 +89,7 @@ def test_the_regulator_decides_arrears_on_its_page(wsite, login):  # noqa: F811
         employer=s["orgs"]["labour"],
         month=s["month"],
     )
-    services_arrears.arrears_scan(today=payroll.due_on + dt.timedelta(days=1))
+    arrears_services.arrears_scan(today=payroll.due_on + dt.timedelta(days=1))
     case = WageArrears.objects.get()
     c = login(s["actors"]["regulator"])
     page = c.get(f"/smartsite/wage-arrears/{case.pk}/").content.decode()

@@ -15,7 +15,8 @@ from jianguan.core.api_schemas import ERR
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import today_local
-from jianguan.smartsite.wages import selectors, services, services_arrears, services_signatures
+from jianguan.smartsite.wages import selectors, services
+from jianguan.smartsite.wages.arrears import services as arrears_services
 from jianguan.smartsite.wages.models import Payroll, WageArrears
 from jianguan.smartsite.wages.schemas import (
     PayrollDraftIn,
@@ -32,6 +33,7 @@ from jianguan.smartsite.wages.schemas import (
     WageRateIn,
     WageRateRead,
 )
+from jianguan.smartsite.wages.signatures import services as signature_services
 from jianguan.smartsite.workers import selectors as worker_selectors
 from jianguan.smartsite.workers.models import LabourContract
 
@@ -264,7 +266,7 @@ def payroll_line_sign(
 ):
     require(request.actor, "smartsite.wages_manage")
     p = _payroll(request, project_id, payroll_id)
-    services_signatures.payroll_line_sign(
+    signature_services.payroll_line_sign(
         actor=request.actor, payroll=p, worker_id=path_id(worker_id, "工人"), method=data.method
     )
     p.refresh_from_db()
@@ -285,7 +287,7 @@ def payroll_line_dispute(
 ):
     require(request.actor, "smartsite.wages_manage")
     p = _payroll(request, project_id, payroll_id)
-    services_signatures.payroll_line_dispute(
+    signature_services.payroll_line_dispute(
         actor=request.actor, payroll=p, worker_id=path_id(worker_id, "工人"), reason=data.reason
     )
     p.refresh_from_db()
@@ -349,8 +351,8 @@ def wage_arrears_decide(request: HttpRequest, arrears_id: str, data: WageArrears
     require(request.actor, "smartsite.wage_arrears_decide")
     a = selectors.arrears_one(actor=request.actor, pk=path_id(arrears_id, "欠薪记录"))
     decide = (
-        services_arrears.arrears_confirm
+        arrears_services.arrears_confirm
         if data.decision == "confirm"
-        else services_arrears.arrears_dismiss
+        else arrears_services.arrears_dismiss
     )
     return _arrears_read(decide(actor=request.actor, arrears=a, note=data.note))

@@ -24,8 +24,10 @@ from jianguan.core.actor import SYSTEM
 from jianguan.core.errors import DomainError
 from jianguan.core.timeutil import SHANGHAI, today_local
 from jianguan.projects.models import Participant
-from jianguan.smartsite.wages import services, services_arrears, services_signatures, workflow
+from jianguan.smartsite.wages import services, workflow
+from jianguan.smartsite.wages.arrears import services as arrears_services
 from jianguan.smartsite.wages.models import Payroll
+from jianguan.smartsite.wages.signatures import services as signature_services
 from jianguan.smartsite.workers import crypto
 from jianguan.smartsite.workers import services as worker_services
 from jianguan.smartsite.workers.attendance import services as attendance_services
@@ -150,13 +152,13 @@ def seed() -> dict[str, object]:
     services.payroll_confirm(actor=labour, payroll=payroll)
     lines = list(payroll.lines.order_by("worker__name", "pk"))
     for n, line in enumerate(lines[:-2]):  # each worker signs its own line, a few by fingerprint
-        services_signatures.payroll_line_sign(
+        signature_services.payroll_line_sign(
             actor=gc,
             payroll=payroll,
             worker_id=line.worker_id,
             method="fingerprint" if n % 4 == 3 else "signature",
         )
-    services_signatures.payroll_line_dispute(
+    signature_services.payroll_line_dispute(
         actor=gc,
         payroll=payroll,
         worker_id=lines[-1].worker_id,
@@ -185,7 +187,7 @@ def seed() -> dict[str, object]:
             )
         except DomainError:  # pragma: no cover - a demo refusal must not stop the seeding
             continue
-    found = services_arrears.arrears_scan(today=today)
+    found = arrears_services.arrears_scan(today=today)
     payroll.refresh_from_db()
     return {
         "project": project.code,

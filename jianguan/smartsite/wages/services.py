@@ -2,7 +2,7 @@
 runs in one transaction with its ledger entry; a ledger payload names a worker by name and the
 blind index of the identity number, never the number itself.
 
-Arrears (欠薪) live in ``services_arrears``.
+Arrears (欠薪) live in ``arrears/services.py``, per-worker signatures in ``signatures/services.py``.
 """
 
 from __future__ import annotations
@@ -236,8 +236,8 @@ def payroll_draft(
 ) -> Payroll:
     """工资表: the employer's workers' days on site in the month (AttendanceDay) × their rates.
     A month already in arrears for want of a sheet hands its case to the new payroll."""
-    # services_arrears reads this module's cycle rule: imported here, not at the top
-    from jianguan.smartsite.wages.services_arrears import attach_payroll
+    # arrears.services reads this module's cycle rule: imported here, not at the top
+    from jianguan.smartsite.wages.arrears.services import attach_payroll
 
     today = today or today_local()
     _require_gc(actor, project)
@@ -351,7 +351,7 @@ def payroll_signatures_record(
 ) -> Payroll:
     """The workers have signed the paper sheet; the GC's labour officer uploads it (workers are
     not platform users). Every line still waiting is signed by it (a disputed one stays
-    disputed); the sheet's SM3 goes into the ledger. One line at a time: services_signatures."""
+    disputed); the sheet's SM3 goes into the ledger. One line at a time: signatures/services.py."""
     signed_on = signed_on or today_local()
     payroll = _lock(payroll)
     _require_gc(actor, payroll.project)

@@ -162,7 +162,7 @@ def _sees(model):
 
 
 def _scan() -> object:
-    from jianguan.smartsite.wages.services_arrears import arrears_scan
+    from jianguan.smartsite.wages.arrears.services import arrears_scan
 
     return arrears_scan()
 

@@ -18,15 +18,10 @@ from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Participant
-from jianguan.smartsite.wages import (
-    forms,
-    selectors,
-    services,
-    services_arrears,
-    services_signatures,
-    workflow,
-)
+from jianguan.smartsite.wages import forms, selectors, services, workflow
+from jianguan.smartsite.wages.arrears import services as arrears_services
 from jianguan.smartsite.wages.models import Payroll, WageArrears
+from jianguan.smartsite.wages.signatures import services as signature_services
 from jianguan.smartsite.workers import selectors as worker_selectors
 from jianguan.smartsite.workers.selectors import OWN
 
@@ -247,7 +242,7 @@ def payroll_line_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择工人和确认方式")
         return _render_payroll(request, scope, obj, status=400)
     try:
-        line = services_signatures.payroll_line_sign(
+        line = signature_services.payroll_line_sign(
             actor=request.actor,
             payroll=obj,
             worker_id=form.cleaned_data["worker"],
@@ -268,7 +263,7 @@ def payroll_line_dispute(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请填写异议原因")
         return _render_payroll(request, scope, obj, status=400)
     try:
-        line = services_signatures.payroll_line_dispute(
+        line = signature_services.payroll_line_dispute(
             actor=request.actor,
             payroll=obj,
             worker_id=form.cleaned_data["worker"],
@@ -350,9 +345,9 @@ def arrears_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_arrears(request, obj, status=400, form=form)
     decide = (
-        services_arrears.arrears_confirm
+        arrears_services.arrears_confirm
         if form.cleaned_data["decision"] == "confirm"
-        else services_arrears.arrears_dismiss
+        else arrears_services.arrears_dismiss
     )
     try:
         decide(actor=request.actor, arrears=obj, note=form.cleaned_data["note"])

@@ -5,7 +5,7 @@ the worker's dispute with its reason. A disputed line is kept out of payment and
 regulator (the rights-protection hotline on the notice board is the worker's own way there);
 the sheet is ready to pay once every line with pay is signed or disputed.
 
-The paper-sheet upload (``services.payroll_signatures_record``) stays: it signs every line
+The paper-sheet upload (``wages.services.payroll_signatures_record``) stays: it signs every line
 still waiting at once.
 """
 

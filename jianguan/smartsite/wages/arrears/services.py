@@ -105,9 +105,8 @@ def months_without_payroll(today: dt.date) -> list[dict]:
     (第二十四条: wages at least monthly, by the pay day; the cycle is rule data). A project
     without a wage account has no pay day of its own: the last day of the cycle stands."""
     this_month = workflow.first_of_month(today)
-    # How far back to look is a product setting: each month is found the hour its pay day
-    # passes, the window only has to outlast an outage of the scan.
-    back = int(getattr(settings, "SMARTSITE_ARREARS_LOOKBACK_MONTHS", 12))
+    # How far back to look is a product setting (config/settings.py says why 12).
+    back = settings.SMARTSITE_ARREARS_LOOKBACK_MONTHS
     start = workflow.add_months(this_month, -back)
     rows = (
         AttendanceDay.objects.filter(day__gte=start, day__lt=this_month, first_in__isnull=False)

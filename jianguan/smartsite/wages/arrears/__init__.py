@@ -1,0 +1,2 @@
+"""Wage arrears (欠薪): the scan for payrolls and months unpaid past their pay day, and the
+regulator's confirmation or dismissal of a case (services.py)."""
