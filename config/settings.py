@@ -302,3 +302,8 @@ MQTT_PASSWORD = os.environ.get("MQTT_PASSWORD", "")
 SMARTSITE_HTTP_REQUESTS_PER_MINUTE = int(
     os.environ.get("SMARTSITE_HTTP_REQUESTS_PER_MINUTE", "120")
 )
+# How many months back the hourly wage-arrears scan looks for months with attendance and no
+# payroll. Each month is caught the hour its pay day passes, so the window only has to outlast
+# an outage of the scan; 12 outlasts any plausible one while keeping the attendance aggregate
+# the scan reads bounded. A product setting, not a number of the law (pay days are rule data).
+SMARTSITE_ARREARS_LOOKBACK_MONTHS = int(os.environ.get("SMARTSITE_ARREARS_LOOKBACK_MONTHS", "12"))
