@@ -6,6 +6,10 @@ A request with neither is a 401 `unauthenticated`. Ninja's cookie auth checks CS
 looks at the session, so an anonymous POST used to be refused 403 "CSRF check Failed" instead:
 here the CSRF check runs only for a request that is signed in through its session cookie (the
 only one a forged cross-site request could ride on), and its refusal is a Chinese 403.
+
+`permitted(permission)` is the same authentication for an operation that only holders of a
+permission may call at all: Ninja authenticates before it reads the body, so anyone else gets
+403 before a malformed body could be answered 400 (DESIGN.md: permission before validation).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ninja.utils import check_csrf
 
 from jianguan.core.actor import actor_for_user, user_for_token
 from jianguan.core.errors import PermissionDenied
+from jianguan.core.permissions import require
 
 
 class CsrfFailed(PermissionDenied):
@@ -25,6 +30,10 @@ class CsrfFailed(PermissionDenied):
 
 
 class BearerToken(HttpBearer):
+    def __init__(self, permission: str | None = None) -> None:
+        super().__init__()
+        self.permission = permission
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_token(token)
         if user is None:
@@ -33,10 +42,16 @@ class BearerToken(HttpBearer):
         # ASCII digits only: "²".isdigit() is True but int("²") fails (that was a 500).
         chosen = int(org_id) if org_id and org_id.isascii() and org_id.isdigit() else None
         request.actor = actor_for_user(user, chosen)
+        if self.permission:
+            require(request.actor, self.permission)
         return request.actor
 
 
 class Session(SessionAuth):
+    def __init__(self, permission: str | None = None, csrf: bool = True) -> None:
+        super().__init__(csrf=csrf)
+        self.permission = permission
+
     def _get_key(self, request: HttpRequest) -> str | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -55,7 +70,15 @@ class Session(SessionAuth):
         user = super().authenticate(request, key)
         if not user:
             return None
+        if self.permission:
+            require(request.actor, self.permission)
         return request.actor
 
 
 api_auth = [BearerToken(), Session()]
+
+
+def permitted(permission: str) -> list[BearerToken | Session]:
+    """`auth=` of an operation only `permission`'s holders may call: authenticated as usual,
+    then refused 403 before Ninja reads (and could refuse) the body."""
+    return [BearerToken(permission), Session(permission)]

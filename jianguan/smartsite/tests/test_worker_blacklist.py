@@ -257,6 +257,40 @@ def test_the_api(client, bearer, site):  # noqa: F811
     assert r.status_code == 200 and r.json()["lifted_on"] and not r.json()["in_force"]
 
 
+def test_the_api_refuses_others_before_reading_a_bad_body(client, bearer, login, site):  # noqa: F811
+    """403 before 400: whoever may not manage the list learns nothing from a malformed body
+    (it was told which fields were wrong, before being told it may not list at all)."""
+    entry = _listed(site)
+    entries = LedgerEntry.objects.count()
+    bad = [{}, {"id_number": 7, "basis": "nonsense"}, {"reason": ""}]
+    url, lift = (
+        "/api/v1/smartsite/worker-blacklist",
+        f"/api/v1/smartsite/worker-blacklist/{entry.pk}/lift",
+    )
+    for who in ("gc", "labour", "owner"):
+        for headers in (bearer(site["actors"][who]), {}):
+            if headers:  # a token alone, then the signed-in session alone
+                client.logout()
+            caller = client if headers else login(site["actors"][who])
+            for body in bad:
+                for path in (url, lift):
+                    r = caller.post(path, data=json.dumps(body),
+                                    content_type="application/json", headers=headers)  # fmt: skip
+                    assert r.status_code == 403, (who, path, body, r.content)
+                    assert r.json()["code"] == "permission_denied"
+    client.logout()
+    r = client.post(url, data="{}", content_type="application/json")
+    assert r.status_code == 401  # no credentials at all: still unauthenticated, not 403
+    # the regulator is told what is wrong with the same bodies
+    reg = bearer(site["actors"]["regulator"])
+    for path in (url, lift):
+        r = client.post(path, data="{}", content_type="application/json", headers=reg)
+        assert r.status_code == 400 and r.json()["code"] == "validation_error"
+    assert WorkerBlacklistEntry.objects.count() == 1 and LedgerEntry.objects.count() == entries
+    entry.refresh_from_db()
+    assert entry.lifted_on is None
+
+
 def test_the_roster_marks_a_worker_listed_after_placement(login, site):  # noqa: F811
     worker = _contracted(site)
     services.worker_place(actor=site["actors"]["gc"], worker=worker, project=site["project"])
