@@ -24,6 +24,7 @@ from jianguan.core.security import client_address
 from jianguan.core.timeutil import today_local
 from jianguan.smartsite.workers import importer, selectors, services, workflow
 from jianguan.smartsite.workers.attendance import services as attendance_services
+from jianguan.smartsite.workers.blacklist import selectors as blacklist_selectors
 from jianguan.smartsite.workers.blacklist.api import router as blacklist_router
 from jianguan.smartsite.workers.models import EntryAlert, LabourContract, Placement, Worker
 from jianguan.smartsite.workers.schemas import (
@@ -45,7 +46,7 @@ from jianguan.smartsite.workers.schemas import (
     TrainingRead,
     WorkerImportRead,
     WorkerIn,
-    WorkerRead,
+    WorkerRegisteredRead,
 )
 
 router = Router(tags=["智慧工地：实名制与考勤"])
@@ -102,7 +103,11 @@ def _own_worker(scope: selectors.Scope, actor, worker_id: int) -> Worker:
     return worker
 
 
-@router.post("/workers", response={201: WorkerRead, **ERR}, summary="工人实名登记")
+@router.post(
+    "/workers",
+    response={201: WorkerRegisteredRead, **ERR},
+    summary="工人实名登记（此人在工人黑名单中时照常登记，并返回警示 blacklist_warnings）",
+)
 def worker_register(request: HttpRequest, data: WorkerIn):
     require(request.actor, "smartsite.workers_manage")
     worker = services.worker_register(
@@ -115,7 +120,10 @@ def worker_register(request: HttpRequest, data: WorkerIn):
         bank_card=data.bank_card,
         bank_name=data.bank_name,
     )
-    return Status(201, _worker_read(None, request.actor, worker))
+    warnings = blacklist_selectors.registration_warnings(worker, today_local())
+    return Status(
+        201, {**_worker_read(None, request.actor, worker), "blacklist_warnings": warnings}
+    )
 
 
 class WorkerImportForm(Schema):
@@ -137,6 +145,7 @@ def worker_import(request: HttpRequest, data: Form[WorkerImportForm], file: File
         "created": len(result.created),
         "created_ids": [w.pk for w in result.created],
         "errors": [e.__dict__ for e in result.errors],
+        "warnings": [w.__dict__ for w in result.warnings],
     }
 
 

@@ -1,7 +1,8 @@
 """Excel import of workers (实名制花名册导入): each row registered on its own through
 ``services.worker_register`` (its own transaction and ledger entry), so valid rows are imported
 and a bad row leaves nothing behind; every bad row is reported with its row number, column and
-reason in Chinese.
+reason in Chinese. A registered row whose person is on the personal blacklist is imported and
+carries the same warning the registration page gives (placement will refuse the person).
 
 The first sheet's first row names the columns (any order): 姓名, 身份证号, 工种 (the Chinese
 label, e.g. 钢筋工), and optionally 手机号, 银行卡号, 开户银行.
@@ -18,7 +19,9 @@ from jianguan.accounts.models import Organisation
 from jianguan.core.actor import Actor
 from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.core.permissions import require
+from jianguan.core.timeutil import today_local
 from jianguan.smartsite.workers import idcard, services, workflow
+from jianguan.smartsite.workers.blacklist.selectors import registration_warnings
 
 COLUMNS = {
     "姓名": "name",
@@ -42,9 +45,20 @@ class RowError:
 
 
 @dataclass
+class RowWarning:
+    """A row that was imported, with something the labour officer must know about it."""
+
+    row: int
+    column: str
+    message: str
+    code: str
+
+
+@dataclass
 class ImportResult:
     created: list = field(default_factory=list)  # Worker objects
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
     rows: int = 0
 
 
@@ -123,6 +137,8 @@ def workers_import(
             result.errors.append(RowError(n, column, exc.message, exc.code))
             continue
         result.created.append(worker)
+        for message in registration_warnings(worker, today or today_local()):
+            result.warnings.append(RowWarning(n, "身份证号", message, "worker_blacklisted"))
     return result
 
 

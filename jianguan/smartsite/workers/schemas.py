@@ -39,6 +39,13 @@ class WorkerRead(Schema):
     bank_name: str = ""
 
 
+class WorkerRegisteredRead(WorkerRead):
+    blacklist_warnings: list[str] = Field(
+        [],
+        description="此人在工人黑名单中时的警示（原因、期限）：登记照常完成，但不能进场",
+    )
+
+
 class WorkerRowErrorRead(Schema):
     row: int
     column: str
@@ -46,11 +53,18 @@ class WorkerRowErrorRead(Schema):
     code: str
 
 
+class WorkerRowWarningRead(WorkerRowErrorRead):
+    """A row that was imported, with what the labour officer must know about it."""
+
+
 class WorkerImportRead(Schema):
     rows: int
     created: int
     created_ids: list[int]
     errors: list[WorkerRowErrorRead]
+    warnings: list[WorkerRowWarningRead] = Field(
+        [], description="已导入但须注意的行，如此人在工人黑名单中（代码 worker_blacklisted）"
+    )
 
 
 class LabourContractIn(Schema):

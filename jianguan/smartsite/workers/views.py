@@ -204,6 +204,8 @@ def worker_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return _render_project(request, scope, worker_form=form, status=exc.status)
     messages.success(request, f"已登记 {worker.name}（{worker.id_number_masked}）")
+    for warning in blacklist_selectors.registration_warnings(worker, today_local()):
+        messages.warning(request, warning)
     return redirect(project_url(scope, "roster"))
 
 
