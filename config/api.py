@@ -41,6 +41,7 @@ MOVED_MODULES: dict[str, str] = {
     "jianguan.contracts.claims.api": "jianguan.contracts.api_claims",
     "jianguan.contracts.variations.api": "jianguan.contracts.api_variations",
     # smartsite
+    "jianguan.smartsite.wages.arrears.api": "jianguan.smartsite.wages.api",
     "jianguan.smartsite.workers.blacklist.api": "jianguan.smartsite.workers.api_blacklist",
     # tendering
     "jianguan.tendering.award.api": "jianguan.tendering.api_award",

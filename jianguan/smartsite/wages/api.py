@@ -16,8 +16,8 @@ from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import today_local
 from jianguan.smartsite.wages import selectors, services
-from jianguan.smartsite.wages.arrears import services as arrears_services
-from jianguan.smartsite.wages.models import Payroll, WageArrears
+from jianguan.smartsite.wages.arrears.api import router as arrears_router
+from jianguan.smartsite.wages.models import Payroll
 from jianguan.smartsite.wages.schemas import (
     PayrollDraftIn,
     PayrollLineDisputeIn,
@@ -27,8 +27,6 @@ from jianguan.smartsite.wages.schemas import (
     PayrollSignaturesForm,
     WageAccountIn,
     WageAccountRead,
-    WageArrearsDecisionIn,
-    WageArrearsRead,
     WageNoticeRead,
     WageRateIn,
     WageRateRead,
@@ -38,6 +36,7 @@ from jianguan.smartsite.workers import selectors as worker_selectors
 from jianguan.smartsite.workers.models import LabourContract
 
 router = Router(tags=["智慧工地：农民工工资"])
+router.add_router("", arrears_router)
 
 
 def _scope(request: HttpRequest, raw: str) -> worker_selectors.Scope:
@@ -314,45 +313,3 @@ def payroll_pay(request: HttpRequest, project_id: str, payroll_id: str, data: Pa
 )
 def wage_notice(request: HttpRequest, project_id: str):
     return selectors.notice_board(_scope(request, project_id), on=today_local())
-
-
-def _arrears_read(a: WageArrears) -> dict:
-    return {
-        "id": a.pk,
-        "project_id": a.project_id,
-        "project_name": a.project.name,
-        "payroll_id": a.payroll_id,
-        "missing_sheet": a.missing_sheet,
-        "worker_days": a.worker_days,
-        "employer_name": a.employer.name,
-        "month": f"{a.month:%Y-%m}",
-        "due_on": a.due_on,
-        "found_on": a.found_on,
-        "owed": a.owed,
-        "repeated": a.repeated,
-        "status": a.status,
-        "status_label": a.get_status_display(),
-        "credit_record_id": a.credit_record_id,
-    }
-
-
-@router.get("/wage-arrears", response={200: list[WageArrearsRead], **ERR}, summary="欠薪记录")
-def wage_arrears(request: HttpRequest):
-    qs = selectors.arrears_visible_to(actor=request.actor).order_by("-found_on", "-pk")[:500]
-    return [_arrears_read(a) for a in qs]
-
-
-@router.post(
-    "/wage-arrears/{arrears_id}/decision",
-    response={200: WageArrearsRead, **ERR},
-    summary="监管部门认定欠薪（屡次拖欠记入信用）",
-)
-def wage_arrears_decide(request: HttpRequest, arrears_id: str, data: WageArrearsDecisionIn):
-    require(request.actor, "smartsite.wage_arrears_decide")
-    a = selectors.arrears_one(actor=request.actor, pk=path_id(arrears_id, "欠薪记录"))
-    decide = (
-        arrears_services.arrears_confirm
-        if data.decision == "confirm"
-        else arrears_services.arrears_dismiss
-    )
-    return _arrears_read(decide(actor=request.actor, arrears=a, note=data.note))

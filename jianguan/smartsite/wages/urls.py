@@ -3,6 +3,7 @@
 from django.urls import path
 
 from jianguan.smartsite.wages import views
+from jianguan.smartsite.wages.arrears import views as arrears_views
 
 urlpatterns = [
     path("projects/<int:pk>/wages/", views.project_wages, name="wages"),
@@ -20,6 +21,6 @@ urlpatterns = [
         name="payroll_line_dispute",
     ),
     path("payrolls/<int:pk>/pay/", views.payroll_pay, name="payroll_pay"),
-    path("wage-arrears/<int:pk>/", views.arrears, name="wage_arrears"),
-    path("wage-arrears/<int:pk>/decide/", views.arrears_decide, name="wage_arrears_decide"),
+    path("wage-arrears/<int:pk>/", arrears_views.arrears, name="wage_arrears"),
+    path("wage-arrears/<int:pk>/decide/", arrears_views.arrears_decide, name="wage_arrears_decide"),
 ]

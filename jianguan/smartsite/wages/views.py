@@ -1,6 +1,6 @@
 """The wage pages: a project's 农民工工资 page (account, rates, payrolls), a payroll's page
-(confirm, signatures, payment per worker), the printable rights-notice board, and an arrears
-case with the regulator's decision. A refused action re-renders its page with the Chinese
+(confirm, signatures, payment per worker) and the printable rights-notice board; an arrears
+case's page is in arrears/views.py. A refused action re-renders its page with the Chinese
 message and the error's status."""
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
 from jianguan.projects.models import Participant
 from jianguan.smartsite.wages import forms, selectors, services, workflow
-from jianguan.smartsite.wages.arrears import services as arrears_services
 from jianguan.smartsite.wages.models import Payroll, WageArrears
 from jianguan.smartsite.wages.signatures import services as signature_services
 from jianguan.smartsite.workers import selectors as worker_selectors
@@ -309,52 +308,3 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         "smartsite/wages/notice.html",
         {"project": scope.project, "board": board, "screen": request.GET.get("screen") == "1"},
     )
-
-
-def _render_arrears(request, obj, *, status=200, form=None) -> HttpResponse:
-    actor = request.actor
-    can_decide = (
-        actor.is_kind("regulator")
-        and actor.can("smartsite.wage_arrears_decide")
-        and obj.status in (workflow.A_OPEN, workflow.A_SETTLED)
-    )
-    return render(
-        request,
-        "smartsite/wages/arrears.html",
-        {
-            "arrears": obj,
-            "payroll": obj.payroll,
-            "project": obj.project,
-            "can_decide": can_decide,
-            "form": form or forms.DecideForm(),
-        },
-        status=status,
-    )
-
-
-@permission_required("smartsite.view")
-def arrears(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_arrears(request, selectors.arrears_one(actor=request.actor, pk=pk))
-
-
-@require_POST
-@permission_required("smartsite.wage_arrears_decide")
-def arrears_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = selectors.arrears_one(actor=request.actor, pk=pk)
-    form = forms.DecideForm(request.POST)
-    if not form.is_valid():
-        return _render_arrears(request, obj, status=400, form=form)
-    decide = (
-        arrears_services.arrears_confirm
-        if form.cleaned_data["decision"] == "confirm"
-        else arrears_services.arrears_dismiss
-    )
-    try:
-        decide(actor=request.actor, arrears=obj, note=form.cleaned_data["note"])
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        messages.error(request, exc.message)
-        obj.refresh_from_db()
-        return _render_arrears(request, obj, status=exc.status, form=form)
-    messages.success(request, "已作出认定")
-    return redirect(reverse("smartsite:wage_arrears", args=[pk]))
