@@ -1,8 +1,9 @@
 """How the database benchmarks run: each backend in a child process of the benchmark script,
 on a throwaway database — SQLite in a temporary DATA_DIR, or a fresh PostgreSQL database on the
 server of BENCH_DATABASE_URL, dropped at the end (kept, and its URL printed, with
-``BENCH_KEEP_DB=1``: e.g. to profile the search at full scale without a 13-minute rebuild). The
-child stops by itself at the timeout."""
+``BENCH_KEEP_DB=1``: e.g. to profile the search at full scale without a 13-minute rebuild;
+``BENCH_REUSE_DB=<name>`` measures such a kept database again, where the benchmark supports it).
+The child stops by itself at the timeout."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ def _postgres(name: str, run) -> int:
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_PG
     import psycopg
 
+    if os.environ.get("BENCH_REUSE_DB"):
+        # a database kept by an earlier run (BENCH_KEEP_DB): measured again, built no more
+        return run(server_url(url, os.environ["BENCH_REUSE_DB"]), "-pg")
     dbname = f"jg_bench_{name}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = server_url(url, "postgres")
     try:

@@ -82,8 +82,11 @@ def _quote(t: str) -> str:
     return '"' + t.replace('"', '""') + '"*'
 
 
-def _ts(t: str) -> str:
-    return f"'{t}':*"
+def _ts(t: str, exact_upto: int = 0) -> str:
+    # A term no longer than the prefixes the index stores is itself an index term (fulltext.py
+    # PREFIX_MAX): matched exactly it is one posting list, where a prefix match merges the lists
+    # of every word starting with it (0.1 s for 小区 at a million documents).
+    return f"'{t}'" if MIN_QUERY_CHARS <= len(t) <= exact_upto else f"'{t}':*"
 
 
 def fts5_match(terms: list[str]) -> str:
@@ -100,18 +103,20 @@ def fts5_match(terms: list[str]) -> str:
     return " AND ".join(out)
 
 
-def tsquery(terms: list[str]) -> str:
+def tsquery(terms: list[str], exact_upto: int = 0) -> str:
     """The same for PostgreSQL's to_tsquery('simple', ...) ('污水处理':* | '污水':* & '处理':*).
+    Terms of ``MIN_QUERY_CHARS`` to ``exact_upto`` characters are matched exactly: the index
+    holds every word's prefixes up to that length as words of their own.
 
     Terms hold word characters only (``_clean``), so nothing in them is tsquery syntax."""
     out = []
     for t in terms:
         sub = parts(t)
         if sub:
-            both = " & ".join(_ts(w) for w in sub)
-            out.append(f"({_ts(t)} | ({both}))")
+            both = " & ".join(_ts(w, exact_upto) for w in sub)
+            out.append(f"({_ts(t, exact_upto)} | ({both}))")
         else:
-            out.append(_ts(t))
+            out.append(_ts(t, exact_upto))
     return " & ".join(out)
 
 

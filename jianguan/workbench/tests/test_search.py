@@ -187,13 +187,22 @@ def test_the_demo_seeder_indexes_after_every_domain_seeder(world):  # noqa: F811
     assert SearchEntry.objects.filter(kind="projects").count() == 1
 
 
+@pytest.mark.parametrize("walk_first", [query.WALK_FIRST, 100])
 @pytest.mark.parametrize("cap", [query.ALL_VISIBLE_CAP, 0])
-def test_a_visible_match_is_found_behind_many_invisible_ones(world, plant, cap, monkeypatch):  # noqa: F811
+def test_a_visible_match_is_found_behind_many_invisible_ones(
+    world,  # noqa: F811
+    plant,
+    cap,
+    walk_first,
+    monkeypatch,
+):
     """Matches are read a page at a time and narrowed to what the actor sees: an owner's
     project is found behind 450 newer matches it may not see, and counted exactly; the same
     whether the owner's few projects are read once (the usual case) or asked about page by
-    page (an actor who sees more than ALL_VISIBLE_CAP of a kind)."""
+    page (an actor who sees more than ALL_VISIBLE_CAP of a kind), and, on PostgreSQL, when the
+    walk gives up early and the owner's projects are looked up among the matches instead."""
     monkeypatch.setattr(query, "ALL_VISIBLE_CAP", cap)
+    monkeypatch.setattr(query, "WALK_FIRST", walk_first)
     SearchEntry.objects.bulk_create(
         SearchEntry(
             kind="projects",

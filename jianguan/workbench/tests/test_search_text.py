@@ -32,6 +32,8 @@ def test_match_expressions_quote_every_term_as_prefix():
     assert text.fts5_match(["污水处理"]) == '("污水处理"* OR ("污水"* AND "处理"*))'
     assert text.tsquery(["污水处理"]) == "('污水处理':* | ('污水':* & '处理':*))"
     assert text.tsquery(["学校", "dx2024"]) == "'学校':* & 'dx2024':*"
+    # up to exact_upto characters a term is an index term of its own (PostgreSQL's prefixes)
+    assert text.tsquery(["学校", "d", "dx2024"], 4) == "'学校' & 'd':* & 'dx2024':*"
 
 
 def test_snippet_marks_terms_and_keeps_original_characters():
