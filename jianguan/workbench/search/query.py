@@ -25,7 +25,7 @@ COUNT_SCAN = 5000  # matches read to count what an actor may see
 COUNT_FIRST = 1200  # matches read first: enough when most of them are visible
 SCAN_CAP = 5000  # matches read per pass to fill a page for an actor who sees few of them
 PAGE = 200
-WALK_FIRST = 1000  # matches walked before looking the visible ids up instead (PostgreSQL)
+WALK_FIRST = 400  # matches walked before looking the visible ids up instead (PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -171,14 +171,16 @@ def _narrowing(src: SearchSource, actor: Actor, visible) -> Visible:
     return Visible(visible)
 
 
+def _may_look_up(visible) -> bool:
+    """On PostgreSQL, the matches of an actor's own objects may be looked up by id
+    (fulltext.among) once walking the matches found too few of them. Not on SQLite, whose FTS5
+    walk is cheap, nor for visibility through parents."""
+    return connection.vendor == "postgresql" and type(visible) is Visible
+
+
 def _known_visible(visible) -> list[int] | None:
-    """On PostgreSQL, the ids an actor who sees few objects of the kind may see, to look the
-    matches up among them (fulltext.among) once walking the matches found too few of them;
-    None where walking goes on (SQLite, whose FTS5 walk is cheap; visibility through parents;
-    an actor who sees many)."""
-    if connection.vendor != "postgresql" or type(visible) is not Visible:
-        return None
-    return visible.known()
+    """The ids to look up: None for an actor who sees too many of the kind to hold them."""
+    return visible.known() if _may_look_up(visible) else None
 
 
 def _rows_among(src, ids: list[int], terms: list[str], limit: int) -> tuple[list[tuple], bool]:
@@ -189,21 +191,23 @@ def _rows_among(src, ids: list[int], terms: list[str], limit: int) -> tuple[list
 def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[list[tuple], bool]:
     """Up to ``limit`` visible rows, title matches first, newest first; and whether every
     match was read (then their number is the count)."""
-    rows, exhausted = _rows_walked(src, visible, terms, limit)
-    if len(rows) < limit and not exhausted:
+    # where the visible ids can be looked up instead (PostgreSQL), walk fewer matches first
+    look_up = _may_look_up(visible)
+    rows, exhausted = _rows_walked(src, visible, terms, limit, look_up=look_up)
+    if len(rows) < limit and not exhausted and look_up:
         # the walk gave up before filling the page: the actor sees few of the matches
         known = _known_visible(visible)
         if known is not None:
             return _rows_among(src, known, terms, limit)
+        return _rows_walked(src, visible, terms, limit, look_up=False)  # sees too many to hold
     return rows, exhausted
 
 
-def _rows_walked(src, visible, terms: list[str], limit: int) -> tuple[list[tuple], bool]:
+def _rows_walked(src, visible, terms, limit: int, *, look_up: bool) -> tuple[list[tuple], bool]:
     out: list[tuple] = []
     seen: set[int] = set()
     exhausted = True
-    # where the visible ids can be looked up instead (PostgreSQL), walk fewer matches first
-    scan_cap = WALK_FIRST if _known_visible(visible) is not None else SCAN_CAP
+    scan_cap = WALK_FIRST if look_up else SCAN_CAP
     for title in (True, False):
         scanned, complete = 0, False
         batches = fulltext.pages(connection, src.kind, terms, title=title, size=PAGE, cap=scan_cap)
@@ -227,6 +231,8 @@ def _rows_walked(src, visible, terms: list[str], limit: int) -> tuple[list[tuple
             complete = scanned < scan_cap
         if not complete:
             exhausted = False
+            if look_up and len(out) < limit:
+                break  # the caller looks them up instead of walking the other pass too
         if len(out) >= limit:
             exhausted = False
             break
