@@ -110,13 +110,9 @@ def items_from_message(topic: str, payload: bytes, prefix: str = TOPIC_PREFIX) -
 
 
 def _default_ingest(items: list[Incoming]) -> list[bool]:
-    from django.db import close_old_connections
+    from jianguan.smartsite.monitors.services import readings_ingest_from_listener
 
-    from jianguan.core.actor import SYSTEM
-    from jianguan.smartsite.monitors.services import readings_ingest
-
-    close_old_connections()
-    return readings_ingest(actor=SYSTEM, items=items).durable
+    return readings_ingest_from_listener(items)
 
 
 @dataclass

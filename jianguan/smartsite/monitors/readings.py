@@ -61,6 +61,17 @@ _SUFFIXES = {
     "day": ("-Avg", "-Data", "-DayData", "-Rtd"),
 }
 _PM_SCALE = {"ug_m3": 1.0, "mg_m3": 1000.0, "ng_m3": 0.001}
+#: period -> {CP key: (field, rank, factor code)}; a lower rank is preferred (FACTORS order of
+#: the codes, then the period's order of suffixes).
+_RANKS: dict[str, dict[str, tuple[str, int, str]]] = {
+    period: {
+        code + suffix: (name, c * len(suffixes) + s, code)
+        for name, codes in FACTORS.items()
+        for c, code in enumerate(codes)
+        for s, suffix in enumerate(suffixes)
+    }
+    for period, suffixes in _SUFFIXES.items()
+}
 
 
 class ReadingError(ValueError):
@@ -143,21 +154,31 @@ def from_cp(
         raise ReadingError("数据区缺少 DataTime", code="no_time")
     reading = ParsedReading(time=parse_time(str(cp["DataTime"])), period=period)
     valid = frozenset(valid_flags)
-    for name, codes in FACTORS.items():
-        for code in codes:
-            raw = next((cp[code + s] for s in _SUFFIXES[period] if code + s in cp), None)
-            if raw is None:
-                continue
-            flag = cp.get(code + "-Flag")
-            if flag is not None and str(flag) not in valid:
-                reading.rejected[name] = f"flag_{flag}"  # 2017 data flags: only N is valid
-                break
-            value, reason = check(name, raw, pm_unit=pm_unit)
-            if reason:
-                reading.rejected[name] = reason
-            else:
-                reading.values[name] = value
-            break
+    # The keys of this record that name a factor: a few lookups per record, not one per
+    # factor code and suffix (this runs once per reading). The best-ranked key of a field
+    # wins: its first code, then that code's first suffix for the period.
+    chosen: dict[str, tuple[int, str, str]] = {}
+    ranks = _RANKS[period]
+    for key in cp:
+        found = ranks.get(key)
+        if found is not None and cp[key] is not None:
+            name, rank, code = found
+            if name not in chosen or rank < chosen[name][0]:
+                chosen[name] = (rank, key, code)
+    for name in FIELDS:
+        if name not in chosen:
+            continue
+        _rank, key, code = chosen[name]
+        raw = cp[key]
+        flag = cp.get(code + "-Flag")
+        if flag is not None and str(flag) not in valid:
+            reading.rejected[name] = f"flag_{flag}"  # 2017 data flags: only N is valid
+            continue
+        value, reason = check(name, raw, pm_unit=pm_unit)
+        if reason:
+            reading.rejected[name] = reason
+        else:
+            reading.values[name] = value
     return reading
 
 

@@ -44,6 +44,9 @@ READING_FIELDS = (
     *readings.FIELDS,
     "rejected",
 )
+#: Reading's concrete fields in order: the ingest builds readings positionally.
+_READING_ORDER = ("id", *READING_FIELDS)
+assert tuple(f.attname for f in Reading._meta.concrete_fields) == _READING_ORDER
 _DEVICE_FIELDS = ("pk", "mn", "status", "password", "crc_variants", "pm_unit", "last_seen_at")
 #: A device's last-seen time is refreshed at most this often (one UPDATE per device a batch
 #: would dominate the ingest with 1,000 devices).
@@ -296,14 +299,18 @@ def readings_ingest(*, actor: Actor, items: Sequence[Incoming]) -> BatchResult:
                     result.outcomes.append("raw")
                     result.rejected.append({})
                     continue
+                values = parsed.values
+                # positional, in the model's field order (_READING_ORDER): a keyword
+                # Reading(...) looks up the defaults of the missing fields one by one
                 reading = Reading(
-                    device_id=device.pk,
-                    time=parsed.time,
-                    period=parsed.period,
-                    received_at=received,
-                    source=item.source,
-                    rejected=parsed.rejected,
-                    **parsed.values,
+                    None,
+                    device.pk,
+                    parsed.time,
+                    parsed.period,
+                    received,
+                    item.source,
+                    *[values.get(name) for name in readings.FIELDS],
+                    parsed.rejected,
                 )
                 new_readings.append(reading)
                 result.outcomes.append("saved")
@@ -354,6 +361,24 @@ def readings_ingest(*, actor: Actor, items: Sequence[Incoming]) -> BatchResult:
                 result.outcomes[position] = "duplicate"
     result.readings = saved
     return result
+
+
+def readings_ingest_from_listener(items: Sequence[Incoming]) -> list[bool]:
+    """:func:`readings_ingest` for the long-lived listeners (HJ 212, MQTT), from their one
+    writer thread: whether each item is durable. The thread keeps its connection; one that
+    failed is checked and replaced before the next batch (a batch that failed is retried).
+    Django's ``close_old_connections`` would also close it whenever ``CONN_MAX_AGE`` is 0
+    (SQLite): a new connection for every batch was a twentieth of the listener's time."""
+    from django.db import connection
+
+    from jianguan.core.actor import SYSTEM
+
+    if connection.connection is not None and connection.errors_occurred:
+        if connection.is_usable():
+            connection.errors_occurred = False
+        else:
+            connection.close()
+    return readings_ingest(actor=SYSTEM, items=items).durable
 
 
 def _insert_readings(new: list[Reading]) -> list[Reading]:

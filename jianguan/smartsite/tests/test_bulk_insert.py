@@ -102,3 +102,12 @@ def test_insert_new_splits_a_batch_over_the_parameter_limit(monkeypatch):
     insert_rows(Reading, READING_FIELDS, offered[3:4])
     assert insert_new(Reading, READING_FIELDS, offered, key=READING_KEY) == [0, 1, 2, 4]
     assert Reading.objects.count() == 5
+
+
+def test_a_column_of_mixed_python_types_is_written():
+    # PostgreSQL gets a binary array per column, which is of one type: an int among floats
+    d1 = build_monitors()["d1"]
+    offered = [_reading(d1, 0, pm10=50), _reading(d1, 1, pm10=51.5), _reading(d1, 2)]
+    assert insert_new(Reading, READING_FIELDS, offered, key=READING_KEY) == [0, 1, 2]
+    stored = list(Reading.objects.order_by("time").values_list("pm10", flat=True))
+    assert stored == [50.0, 51.5, None]
