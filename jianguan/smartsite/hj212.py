@@ -37,7 +37,9 @@ occur in real traffic and the CRC, not the length, says whether the content is i
 
 from __future__ import annotations
 
+import array
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -103,17 +105,43 @@ def _bitwise(value: int) -> int:
 _TABLE = tuple(_bitwise(i) for i in range(256))
 
 
+#: Between bytes only the register's high byte matters (``reg >> 8``), so the state is 8 bits:
+#: ``_HIGH[h ^ byte]`` is the next one, and ``_PAIR`` takes two bytes in one lookup, indexed
+#: by the two bytes as a little-endian 16-bit word XOR the state (which touches the first).
+_HIGH = bytes(value >> 8 for value in _TABLE)
+_PAIR = bytes(_HIGH[_HIGH[i & 0xFF] ^ (i >> 8)] for i in range(65536))
+_LITTLE = sys.byteorder == "little"
+
+
 def crc_hj212(data: bytes) -> int:
     """HJ 212 CRC: the register is shifted right by 8 *before* the XOR with each byte.
 
     This is not CRC-16/MODBUS (which XORs into the low byte): ``b"123456789"`` gives 0x2F80
     here and 0x4B37 with MODBUS.
     """
-    reg = 0xFFFF
-    table = _TABLE
-    for byte in data:
-        reg = table[(reg >> 8) ^ byte]
-    return reg
+    size = len(data)
+    if not size:
+        return 0xFFFF
+    # All bytes but the last move the 8-bit state, two at a time (the listener checks every
+    # frame and signs every answer: a third of its event loop was this loop a byte at a time).
+    state, body = 0xFF, size - 1
+    even = body & ~1
+    try:
+        words = memoryview(data)[:even].cast("H")
+    except TypeError:  # not a bytes-like object (a list of ints): a byte at a time
+        reg = 0xFFFF
+        for byte in data:
+            reg = _TABLE[(reg >> 8) ^ byte]
+        return reg
+    if not _LITTLE:
+        words = array.array("H", words)
+        words.byteswap()
+    pair = _PAIR
+    for word in words:
+        state = pair[word ^ state]
+    if body & 1:
+        state = _HIGH[state ^ data[body - 1]]
+    return _TABLE[state ^ data[body]]
 
 
 def crc_modbus(data: bytes) -> int:

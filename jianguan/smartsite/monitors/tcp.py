@@ -58,13 +58,9 @@ class _Conn:
 
 
 def _default_ingest(items: list[Incoming]) -> list[bool]:
-    from django.db import close_old_connections
+    from jianguan.smartsite.monitors.services import readings_ingest_from_listener
 
-    from jianguan.core.actor import SYSTEM
-    from jianguan.smartsite.monitors.services import readings_ingest
-
-    close_old_connections()  # a long-lived thread: drop a connection the database closed
-    return readings_ingest(actor=SYSTEM, items=items).durable
+    return readings_ingest_from_listener(items)
 
 
 def _now() -> dt.datetime:
@@ -268,17 +264,21 @@ class HJ212Server:
                 await asyncio.sleep(delay)
                 delay *= 2
         self.stats["batches"] += 1
+        # One write per connection for all its answers in the batch, in order (a device with
+        # five frames in flight gets one segment, not five system calls).
+        answers: dict[asyncio.StreamWriter, list[str]] = {}
         for pending, ok in zip(batch, durable, strict=True):
-            if not ok:
+            if ok:
+                for writer, ack in pending.acks:
+                    answers.setdefault(writer, []).append(ack)
+        for writer, acks in answers.items():
+            if writer.is_closing():
                 continue
-            for writer, ack in pending.acks:
-                if writer.is_closing():
-                    continue
-                try:
-                    writer.write(ack.encode("ascii", "replace"))
-                    self.stats["acked"] += 1
-                except (ConnectionError, OSError, RuntimeError):
-                    continue
+            try:
+                writer.write("".join(acks).encode("ascii", "replace"))
+                self.stats["acked"] += len(acks)
+            except (ConnectionError, OSError, RuntimeError):
+                continue
 
 
 def run(*, host: str, port: int, **options: Any) -> None:
