@@ -350,11 +350,21 @@ def child(args: argparse.Namespace) -> int:
     # CPU seconds of this process (the ingest: service, listener, subscriber; the load
     # generators are other processes): readings per CPU second is the capacity of one core,
     # which a shared machine's load does not distort the way it distorts wall-clock rates.
-    cpu = {"mark": 0.0}
+    # On PostgreSQL the server's share too (``db_cpu_seconds``: its backends for this
+    # database, from /proc when the server is on this machine) and the load generator's
+    # (``client_cpu_seconds``): on 2 shared cores the three compete for the same CPU.
+    cpu: dict = {"mark": 0.0, "children": 0.0, "db": None, "db_end": None}
 
     def begin() -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu["mark"] = usage.ru_utime + usage.ru_stime
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu["children"] = children.ru_utime + children.ru_stime
+        cpu["db"], cpu["db_end"] = _db_cpu(connection), None
+
+    def end() -> None:
+        """Before the listener closes its connection (its backend's CPU goes with it)."""
+        cpu["db_end"] = _db_cpu(connection)
 
     def figures(path: str, readings: int, seconds: float, *, in_process=True, **extra) -> None:
         hook = {}
@@ -363,6 +373,15 @@ def child(args: argparse.Namespace) -> int:
             used = usage.ru_utime + usage.ru_stime - cpu["mark"]
             hook["cpu_seconds"] = round(used, 1)
             hook["readings_per_cpu_s"] = round(readings / used) if used else 0
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            client = children.ru_utime + children.ru_stime - cpu["children"]
+            if client > 0.05:
+                hook["client_cpu_seconds"] = round(client, 1)
+            start, stop = cpu["db"], cpu["db_end"] or _db_cpu(connection)
+            if start is not None and stop is not None:
+                db = sum(v - start.get(pid, 0.0) for pid, v in stop.items())
+                hook["db_cpu_seconds"] = round(db, 1)
+                hook["readings_per_cpu_s_with_db"] = round(readings / (used + db)) if used else 0
         if latencies:
             q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
             hook.update(hook_p50_ms=round(q[49] * 1000, 1), hook_p99_ms=round(q[98] * 1000, 1))
@@ -419,6 +438,7 @@ def child(args: argparse.Namespace) -> int:
         result = out.get(timeout=args.seconds + 120)
         proc.join(30)
         stored = Reading.objects.count() - before
+        end()
         asyncio.run_coroutine_threadsafe(server.stop(), loop).result(60)
         loop.call_soon_threadsafe(loop.stop)
         figures(
@@ -467,6 +487,7 @@ def child(args: argparse.Namespace) -> int:
                 if now_count != last:
                     last, last_change = now_count, time.monotonic()
                 time.sleep(0.5)
+            end()
             sub.stop()
             figures(
                 "mqtt",
@@ -507,6 +528,25 @@ def child(args: argparse.Namespace) -> int:
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     )
     return 0
+
+
+def _db_cpu(connection) -> dict[int, float] | None:
+    """CPU seconds so far of each PostgreSQL backend of this database, when the server runs
+    on this machine (its /proc); None on SQLite or a remote server."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = [row[0] for row in cur.fetchall()]
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended since, or not on this machine
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out or None
 
 
 def _listener_paths(args: argparse.Namespace, paths: list[str], backend: str) -> None:
