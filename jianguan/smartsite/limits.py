@@ -59,6 +59,14 @@ def is_night(at: dt.time, start: dt.time, end: dt.time) -> bool:
     return at >= start or at < end
 
 
+def floors(limits: Limits) -> tuple[float, float | None]:
+    """(the lowest noise level any noise limit starts above, the PM10 limit): a reading whose
+    noise values and PM10 are at or under these exceeds nothing, wherever and whenever it was
+    measured: a cheap test before :func:`exceedances`, for the many readings under every limit."""
+    night_max = limits.noise_night + limits.night_max_excess
+    return min(limits.noise_day, limits.noise_night, night_max), limits.pm10
+
+
 def exceedances(
     values: Mapping[str, float | None], local: dt.datetime, limits: Limits, *, boundary: bool = True
 ) -> list[Exceedance]:

@@ -45,7 +45,16 @@ def _hits(
     are first judged as if every device stood at the boundary (the most limits apply), so
     only the few readings over some limit need their device read."""
     candidates = []
+    noise_floor, pm10_floor = limit_rules.floors(limits)
     for reading in readings:
+        la, leq = getattr(reading, "noise_la", None), getattr(reading, "noise_leq", None)
+        pm10 = getattr(reading, "pm10", None)
+        if not (
+            (la is not None and la > noise_floor)
+            or (leq is not None and leq > noise_floor)
+            or (pm10 is not None and pm10_floor is not None and pm10 > pm10_floor)
+        ):
+            continue  # under every limit (most readings): no time zone, no rule walk
         values = {f: getattr(reading, f, None) for f in FIELDS}
         local = to_local(reading.time)
         found = limit_rules.exceedances(values, local, limits, boundary=True)

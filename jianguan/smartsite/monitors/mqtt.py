@@ -32,6 +32,7 @@ import paho.mqtt.client as mqtt
 
 from jianguan.smartsite import hj212
 from jianguan.smartsite.hj212_stream import Deframer
+from jianguan.smartsite.monitors import hooks
 from jianguan.smartsite.monitors.services import Incoming
 
 log = logging.getLogger("jianguan.smartsite.mqtt")
@@ -198,6 +199,7 @@ class Subscriber:
     def start(self) -> None:
         """Returns at once; the connection is made (and remade) in paho's thread."""
         self._writer.start()
+        hooks.warm_up_in_background()
         self.client.connect_async(self.host, self.port, keepalive=30)
         self.client.loop_start()
 

@@ -116,6 +116,11 @@ def _number(raw: object) -> float | None:
         return None
     if isinstance(raw, int | float):
         value = float(raw)
+    elif isinstance(raw, Decimal):  # what the HJ 212 parser gives: no detour through text
+        try:
+            value = float(raw)
+        except ValueError:  # a signalling NaN
+            return None
     else:
         try:
             value = float(Decimal(str(raw).strip()))

@@ -28,6 +28,7 @@ from typing import Any
 
 from jianguan.smartsite import hj212
 from jianguan.smartsite.hj212_stream import Deframer, Reassembler
+from jianguan.smartsite.monitors import hooks
 from jianguan.smartsite.monitors.services import Incoming
 
 log = logging.getLogger("jianguan.smartsite.hj212")
@@ -103,6 +104,7 @@ class HJ212Server:
         self._server = await asyncio.start_server(self._handle, self.host, self.port, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
         self._writer_task = asyncio.create_task(self._writer())
+        hooks.warm_up_in_background()
         log.info("HJ 212 listening on %s:%s", self.host, self.port)
         return self.port
 

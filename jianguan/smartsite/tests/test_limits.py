@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jianguan.smartsite.limits import Limits, exceedances, is_night, level_of, parse_hhmm
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jianguan.smartsite.limits import Limits, exceedances, floors, is_night, level_of, parse_hhmm
 
 L = Limits(70.0, 55.0, 15.0, dt.time(22), dt.time(6), pm10=80.0)
 
@@ -56,3 +59,22 @@ def test_levels_for_the_map():
     assert level_of({"pm10": 75.0}, at(10), L) == "yellow"
     assert level_of({"noise_leq": 72.0}, at(10), L) == "red"
     assert level_of({"noise_leq": 52.0}, at(23), L) == "yellow"
+
+
+@given(
+    la=st.none() | st.floats(0, 120),
+    leq=st.none() | st.floats(0, 120),
+    pm10=st.none() | st.floats(0, 500),
+    hour=st.integers(0, 23),
+    excess=st.floats(-20, 20),
+    pm10_limit=st.none() | st.floats(0, 300),
+)
+def test_a_reading_under_the_floors_exceeds_nothing(la, leq, pm10, hour, excess, pm10_limit):
+    # the alert hook skips such readings without calling exceedances()
+    limits = Limits(70.0, 55.0, excess, dt.time(22), dt.time(6), pm10=pm10_limit)
+    noise_floor, pm10_floor = floors(limits)
+    over = any(v is not None and v > noise_floor for v in (la, leq)) or (
+        pm10 is not None and pm10_floor is not None and pm10 > pm10_floor
+    )
+    found = exceedances({"noise_la": la, "noise_leq": leq, "pm10": pm10}, at(hour), limits)
+    assert over or not found
