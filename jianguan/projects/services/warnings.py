@@ -103,9 +103,14 @@ def gather_facts(projects: list[Project], today: dt.date) -> dict[int, dict[str,
     return out
 
 
-def _chunks(project: Project | None) -> Iterable[list[int]]:
+def _chunks(project: Project | None, ids: Iterable[int] | None = None) -> Iterable[list[int]]:
     if project is not None:
         yield [project.pk]
+        return
+    if ids is not None:
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), CHUNK):
+            yield wanted[start : start + CHUNK]
         return
     last = 0
     while True:
@@ -119,15 +124,19 @@ def _chunks(project: Project | None) -> Iterable[list[int]]:
 
 
 def warnings_recompute(
-    *, project: Project | None = None, today: dt.date | None = None
+    *,
+    project: Project | None = None,
+    project_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
-    """Recompute one project's warnings (or every project's); returns counts of what changed."""
+    """Recompute one project's warnings, those of the given projects, or every project's;
+    returns counts of what changed."""
     today = today or today_local()
     thresholds = warning_thresholds(today)
     totals = dict.fromkeys(
         ("projects", "raised", "escalated", "lowered", "cleared", "level_changes"), 0
     )
-    for ids in _chunks(project):
+    for ids in _chunks(project, project_ids):
         with transaction.atomic():
             counts = _recompute_chunk(ids, today, thresholds)
         for key, value in counts.items():
@@ -239,11 +248,20 @@ def _reload_ids(created: list[ProjectWarning], at: dt.datetime) -> None:
 def recompute_after_commit(project_id: int) -> None:
     """Called by the register services: recompute once their transaction has committed.
 
-    Robust: a failing recompute is logged and never turns a committed change into an error."""
+    A transaction that changes many projects, or one project many times (the demo district's
+    register: 1,450 changes of 122 projects), recomputes each project once, in chunks: the
+    projects wait in a set on the connection, and the first hook to run after the commit takes
+    them all (the others find it empty). A project left there by a rolled-back savepoint is
+    recomputed with the next commit's, which changes nothing. Robust: a failing recompute is
+    logged and never turns a committed change into an error."""
+    connection = transaction.get_connection()
+    pending: set[int] = connection.__dict__.setdefault("jianguan_warnings_pending", set())
+    pending.add(project_id)
 
     def run() -> None:
-        project = Project.objects.filter(pk=project_id).only("pk").first()
-        if project is not None:
-            warnings_recompute(project=project)
+        ids = set(pending)
+        pending.clear()
+        if ids:
+            warnings_recompute(project_ids=ids)
 
     transaction.on_commit(run, robust=True)
