@@ -56,6 +56,8 @@ class _Conn:
     mns: set[str] = field(default_factory=set)
     #: split group -> raw texts, answers owed, whether every part's CRC verified
     parts: dict[tuple, dict] = field(default_factory=dict)
+    #: time.monotonic() of the last bytes received (the idle sweep closes it after idle_timeout)
+    last_read: float = field(default_factory=time.monotonic)
 
 
 def _default_ingest(items: list[Incoming]) -> list[bool]:
@@ -96,6 +98,8 @@ class HJ212Server:
         self.stats = {"connections": 0, "frames": 0, "malformed": 0, "acked": 0, "batches": 0}
         self._server: asyncio.base_events.Server | None = None
         self._writer_task: asyncio.Task | None = None
+        self._sweep_task: asyncio.Task | None = None
+        self._open: dict[asyncio.StreamWriter, _Conn] = {}
         # One thread: batches are written in order, and SQLite has one writer anyway.
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hj212-db")
 
@@ -104,6 +108,7 @@ class HJ212Server:
         self._server = await asyncio.start_server(self._handle, self.host, self.port, backlog=4096)
         self.port = self._server.sockets[0].getsockname()[1]
         self._writer_task = asyncio.create_task(self._writer())
+        self._sweep_task = asyncio.create_task(self._sweep_idle())
         hooks.warm_up_in_background()
         log.info("HJ 212 listening on %s:%s", self.host, self.port)
         return self.port
@@ -117,11 +122,12 @@ class HJ212Server:
         if self._server is not None:
             self._server.close()
         await self.queue.join()
-        if self._writer_task is not None:
-            self._writer_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer_task
-        for writer in list(self.sessions.values()):
+        for task in (self._writer_task, self._sweep_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        for writer in list(self._open):
             writer.close()
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, _close_connections)
@@ -135,15 +141,13 @@ class HJ212Server:
         self.stats["connections"] += 1
         conn = _Conn(peer, writer, Deframer(max_segment=self.max_segment))
         mns = conn.mns
+        self._open[writer] = conn
         try:
             while True:
-                try:
-                    data = await asyncio.wait_for(reader.read(65536), self.idle_timeout)
-                except TimeoutError:
-                    log.info("closing idle connection %s %s", peer, sorted(mns))
-                    break
+                data = await reader.read(65536)  # b"" also when the idle sweep closed it
                 if not data:
                     break
+                conn.last_read = time.monotonic()
                 for text in conn.deframer.feed(data):
                     await self._frame(text, conn)
                 for chunk, reason in conn.deframer.take_discarded():
@@ -161,6 +165,7 @@ class HJ212Server:
         except Exception:  # never let one connection's surprise stop the server
             log.exception("connection %s failed", peer)
         finally:
+            self._open.pop(writer, None)
             for mn in mns:
                 if self.sessions.get(mn) is writer:
                     del self.sessions[mn]
@@ -223,6 +228,18 @@ class HJ212Server:
             old.close()
         self.sessions[mn] = writer
         mns.add(mn)
+
+    async def _sweep_idle(self) -> None:
+        """Close the connections that sent nothing for ``idle_timeout``: one timer for all of
+        them, not one per read (``asyncio.wait_for`` made a task for every read, a tenth of
+        the listener when devices send one frame and wait for its answer)."""
+        every = min(max(self.idle_timeout / 4, 0.05), 30.0)
+        while True:
+            await asyncio.sleep(every)
+            cutoff = time.monotonic() - self.idle_timeout
+            for conn in [c for c in self._open.values() if c.last_read < cutoff]:
+                log.info("closing idle connection %s %s", conn.peer, sorted(conn.mns))
+                conn.writer.close()
 
     # --- the writer -------------------------------------------------------------------
 

@@ -161,3 +161,28 @@ def test_many_devices_concurrently(server):
         for sock in socks:
             sock.close()
     assert Reading.objects.filter(device__mn__startswith="BULK-").count() == 100
+
+
+def test_an_idle_connection_is_closed_and_a_busy_one_is_not(transactional_db):
+    build_monitors()
+    loop = asyncio.new_event_loop()
+    srv = HJ212Server(host="127.0.0.1", port=0, flush_interval=0.05, idle_timeout=0.6)
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    port = asyncio.run_coroutine_threadsafe(srv.start(), loop).result(10)
+    try:
+        idle = socket.create_connection(("127.0.0.1", port), timeout=5)
+        busy = socket.create_connection(("127.0.0.1", port), timeout=5)
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:  # past the timeout, but never silent for it
+            busy.sendall(b"\r\n")
+            time.sleep(0.1)
+        idle.settimeout(3)
+        assert idle.recv(4096) == b""  # closed by the server
+        busy.sendall(upload().encode())
+        assert read_frames(busy, 1)  # still served: its answer arrives
+    finally:
+        asyncio.run_coroutine_threadsafe(srv.stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
