@@ -59,6 +59,9 @@ NOT_REGULATED: dict[str, str] = {
     # readings are not entries; alerts and decisions about them are, smartsite/alerts); the
     # raw frames are kept as sent for their retention and then purged by the same rule.
     "jianguan.smartsite.monitors.services.readings_ingest": "sensor readings are not entries",
+    "jianguan.smartsite.monitors.services.readings_ingest_from_listener": (
+        "readings_ingest for the listeners' writer thread: sensor readings are not entries"
+    ),
     "jianguan.smartsite.monitors.services.raw_records_purge": "retention housekeeping of raw frames",
     "jianguan.smartsite.monitors.services_partitions.reading_partitions_ensure": (
         "storage upkeep: monthly partitions of the readings table, no decision"
