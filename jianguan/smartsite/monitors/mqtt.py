@@ -33,7 +33,7 @@ import paho.mqtt.client as mqtt
 from jianguan.smartsite import hj212
 from jianguan.smartsite.hj212_stream import Deframer
 from jianguan.smartsite.monitors import hooks
-from jianguan.smartsite.monitors.services import Incoming
+from jianguan.smartsite.monitors.services import Incoming, readings_ingest_from_listener
 
 log = logging.getLogger("jianguan.smartsite.mqtt")
 
@@ -110,12 +110,6 @@ def items_from_message(topic: str, payload: bytes, prefix: str = TOPIC_PREFIX) -
     return items or [Incoming("mqtt", text, mn=mn, error="malformed", peer=peer)]
 
 
-def _default_ingest(items: list[Incoming]) -> list[bool]:
-    from jianguan.smartsite.monitors.services import readings_ingest_from_listener
-
-    return readings_ingest_from_listener(items)
-
-
 @dataclass
 class _Message:
     mid: int
@@ -136,7 +130,7 @@ class Subscriber:
         batch_size: int = 500,
         flush_interval: float = 0.2,
         queue_size: int = 20000,
-        ingest: Callable[[list[Incoming]], list[bool]] = _default_ingest,
+        ingest: Callable[[list[Incoming]], list[bool]] = readings_ingest_from_listener,
     ) -> None:
         self.host, self.port, self.prefix = host, port, prefix
         self.batch_size, self.flush_interval = batch_size, flush_interval

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from jianguan.core.actor import Actor
+from jianguan.core.actor import SYSTEM, Actor
 from jianguan.core.bulk import insert_new, insert_rows
 from jianguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require
@@ -369,10 +369,6 @@ def readings_ingest_from_listener(items: Sequence[Incoming]) -> list[bool]:
     failed is checked and replaced before the next batch (a batch that failed is retried).
     Django's ``close_old_connections`` would also close it whenever ``CONN_MAX_AGE`` is 0
     (SQLite): a new connection for every batch was a twentieth of the listener's time."""
-    from django.db import connection
-
-    from jianguan.core.actor import SYSTEM
-
     if connection.connection is not None and connection.errors_occurred:
         if connection.is_usable():
             connection.errors_occurred = False

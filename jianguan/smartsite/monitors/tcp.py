@@ -29,7 +29,7 @@ from typing import Any
 from jianguan.smartsite import hj212
 from jianguan.smartsite.hj212_stream import Deframer, Reassembler
 from jianguan.smartsite.monitors import hooks
-from jianguan.smartsite.monitors.services import Incoming
+from jianguan.smartsite.monitors.services import Incoming, readings_ingest_from_listener
 
 log = logging.getLogger("jianguan.smartsite.hj212")
 
@@ -60,12 +60,6 @@ class _Conn:
     last_read: float = field(default_factory=time.monotonic)
 
 
-def _default_ingest(items: list[Incoming]) -> list[bool]:
-    from jianguan.smartsite.monitors.services import readings_ingest_from_listener
-
-    return readings_ingest_from_listener(items)
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)  # the receive time, kept with the raw frame
 
@@ -87,7 +81,7 @@ class HJ212Server:
         queue_size: int = 20000,
         idle_timeout: float = 600.0,
         max_segment: int = 4096,
-        ingest: Callable[[list[Incoming]], list[bool]] = _default_ingest,
+        ingest: Callable[[list[Incoming]], list[bool]] = readings_ingest_from_listener,
     ) -> None:
         self.host, self.port = host, port
         self.batch_size, self.flush_interval = batch_size, flush_interval
