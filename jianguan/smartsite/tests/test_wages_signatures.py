@@ -154,19 +154,6 @@ def test_bad_input_and_who_may_record(wsite):  # noqa: F811
     assert PayrollLine.objects.get(payroll=payroll, worker_id=b).sign_status == "pending"
 
 
-@pytest.fixture
-def login(client):
-    def as_(actor):
-        client.logout()
-        r = client.post(
-            "/accounts/login/", {"username": actor.username, "password": "Persona-pass-2026"}
-        )
-        assert r.status_code == 302
-        return client
-
-    return as_
-
-
 def test_the_payroll_page_and_the_api(login, client, bearer, wsite):  # noqa: F811
     s = wsite
     payroll = _confirmed(s)

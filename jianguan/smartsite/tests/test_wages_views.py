@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jianguan.core.timeutil import today_local
 from jianguan.smartsite.tests.wages_helpers import wsite  # noqa: F401
 from jianguan.smartsite.wages import workflow
 from jianguan.smartsite.wages.models import Payroll
-
-
-@pytest.fixture
-def login(client):
-    def as_(actor):
-        client.logout()
-        r = client.post(
-            "/accounts/login/", {"username": actor.username, "password": "Persona-pass-2026"}
-        )
-        assert r.status_code == 302
-        return client
-
-    return as_
 
 
 def test_payroll_through_the_pages(wsite, login):  # noqa: F811

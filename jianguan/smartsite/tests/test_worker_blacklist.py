@@ -180,19 +180,6 @@ def test_only_the_regulator_lists_or_lifts(site):  # noqa: F811
     assert WorkerBlacklistEntry.objects.count() == 1
 
 
-@pytest.fixture
-def login(client):
-    def as_(actor):
-        client.logout()
-        r = client.post(
-            "/accounts/login/", {"username": actor.username, "password": "Persona-pass-2026"}
-        )
-        assert r.status_code == 302
-        return client
-
-    return as_
-
-
 def test_the_pages(login, site):  # noqa: F811
     worker = _contracted(site)
     reg = login(site["actors"]["regulator"])

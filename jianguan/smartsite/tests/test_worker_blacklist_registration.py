@@ -8,8 +8,6 @@ import datetime as dt
 import io
 import json
 
-import pytest
-
 from jianguan.core.timeutil import today_local
 from jianguan.smartsite.tests.workers_helpers import id_number, site  # noqa: F401
 from jianguan.smartsite.workers import services
@@ -44,19 +42,6 @@ def _says_reason_and_term(text: str) -> bool:
         and f"{today_local():%Y年%m月%d日}至{UNTIL:%Y年%m月%d日}" in text
         and "不能进场" in text
     )
-
-
-@pytest.fixture
-def login(client):
-    def as_(actor):
-        client.logout()
-        r = client.post(
-            "/accounts/login/", {"username": actor.username, "password": "Persona-pass-2026"}
-        )
-        assert r.status_code == 302
-        return client
-
-    return as_
 
 
 def test_the_registration_page_warns_and_still_registers(login, site):  # noqa: F811

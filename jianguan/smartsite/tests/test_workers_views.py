@@ -17,19 +17,6 @@ from jianguan.smartsite.workers.models import Placement, Worker
 NUMBER = id_number(dt.date(1983, 4, 9), seq=246)
 
 
-@pytest.fixture
-def login(client):
-    def as_(actor):
-        client.logout()
-        r = client.post(
-            "/accounts/login/", {"username": actor.username, "password": "Persona-pass-2026"}
-        )
-        assert r.status_code == 302
-        return client
-
-    return as_
-
-
 def _register_by_form(client, site, number=NUMBER):  # noqa: F811
     return client.post(
         f"/smartsite/projects/{site['project'].pk}/workers/",
