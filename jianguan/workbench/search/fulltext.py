@@ -51,13 +51,16 @@ SQLITE_UNINSTALL = [
     f"DROP TRIGGER IF EXISTS {FTS}_au",
     f"DROP TABLE IF EXISTS {FTS}",
 ]
+WORD_GIN_INDEXES = [
+    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv ON {TABLE} USING gin (tsv)",
+    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv_title ON {TABLE} USING gin (tsv_title)",
+]
 POSTGRES_INSTALL = [
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tsv tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple', tokens)) STORED",
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tsv_title tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple', title_tokens)) STORED",
-    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv ON {TABLE} USING gin (tsv)",
-    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv_title ON {TABLE} USING gin (tsv_title)",
+    *WORD_GIN_INDEXES,
 ]
 POSTGRES_UNINSTALL = [
     "DROP INDEX IF EXISTS workbench_search_tsv_title",
@@ -70,17 +73,19 @@ POSTGRES_UNINSTALL = [
 # database owner may create), so "kind = k AND tsv @@ q" is one index scan of that kind's
 # matches. With the kind outside the index a word common in one kind (施工 in a million
 # documents) cost every other kind a read of all its matches: 0.3 s for projects with none.
-KIND_GIN_INSTALL = [
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
+KIND_GIN_INDEXES = [
     f"CREATE INDEX IF NOT EXISTS workbench_search_kind_tsv ON {TABLE} USING gin (kind, tsv)",
     f"CREATE INDEX IF NOT EXISTS workbench_search_kind_tsv_title ON {TABLE} "
     "USING gin (kind, tsv_title)",
+]
+KIND_GIN_INSTALL = [
+    "CREATE EXTENSION IF NOT EXISTS btree_gin",
+    *KIND_GIN_INDEXES,
     "DROP INDEX IF EXISTS workbench_search_tsv",
     "DROP INDEX IF EXISTS workbench_search_tsv_title",
 ]
 KIND_GIN_UNINSTALL = [
-    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv ON {TABLE} USING gin (tsv)",
-    f"CREATE INDEX IF NOT EXISTS workbench_search_tsv_title ON {TABLE} USING gin (tsv_title)",
+    *WORD_GIN_INDEXES,
     "DROP INDEX IF EXISTS workbench_search_kind_tsv",
     "DROP INDEX IF EXISTS workbench_search_kind_tsv_title",
 ]
@@ -127,7 +132,7 @@ def _tsv_indexes(schema_editor) -> list[str]:
     with schema_editor.connection.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'btree_gin'")
         kind_gin = cur.fetchone() is not None
-    return KIND_GIN_INSTALL[1:3] if kind_gin else POSTGRES_INSTALL[2:]
+    return KIND_GIN_INDEXES if kind_gin else WORD_GIN_INDEXES
 
 
 def install_prefixes(apps, schema_editor) -> None:

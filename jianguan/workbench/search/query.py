@@ -178,11 +178,6 @@ def _may_look_up(visible) -> bool:
     return connection.vendor == "postgresql" and type(visible) is Visible
 
 
-def _known_visible(visible) -> list[int] | None:
-    """The ids to look up: None for an actor who sees too many of the kind to hold them."""
-    return visible.known() if _may_look_up(visible) else None
-
-
 def _rows_among(src, ids: list[int], terms: list[str], limit: int) -> tuple[list[tuple], bool]:
     rows = fulltext.among(connection, src.kind, terms, ids, limit=limit + 1)
     return [row[1:] for row in rows[:limit]], len(rows) <= limit
@@ -196,7 +191,7 @@ def _rows(src: SearchSource, visible, terms: list[str], limit: int) -> tuple[lis
     rows, exhausted = _rows_walked(src, visible, terms, limit, look_up=look_up)
     if len(rows) < limit and not exhausted and look_up:
         # the walk gave up before filling the page: the actor sees few of the matches
-        known = _known_visible(visible)
+        known = visible.known()  # None: sees too many of the kind to hold them
         if known is not None:
             return _rows_among(src, known, terms, limit)
         return _rows_walked(src, visible, terms, limit, look_up=False)  # sees too many to hold
@@ -251,9 +246,9 @@ def _count(src: SearchSource, visible, terms: list[str]) -> tuple[int, bool]:
     # first and the rest up to COUNT_SCAN only when too few of them were visible: every match
     # read costs a visit to its row (0.2 s for 5,000 documents).
     ids = fulltext.object_ids(connection, src.kind, terms, limit=COUNT_FIRST)
-    if len(ids) == COUNT_FIRST and len(visible.among(ids)) > COUNT_CAP:
-        return COUNT_CAP + 1, False
     if len(ids) == COUNT_FIRST:
+        if len(visible.among(ids)) > COUNT_CAP:
+            return COUNT_CAP + 1, False
         ids = fulltext.object_ids(connection, src.kind, terms, limit=COUNT_SCAN + 1)
     exact = len(ids) <= COUNT_SCAN
     ids = ids[:COUNT_SCAN]
