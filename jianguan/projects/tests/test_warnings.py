@@ -285,13 +285,6 @@ def test_rule_data_levels_validate_and_must_be_monotonic():
 
 
 @pytest.fixture
-def rules_loaded(db):
-    from jianguan.rules.services import rules_sync_from_data
-
-    rules_sync_from_data()
-
-
-@pytest.fixture
 def make_project(db):
     from jianguan.accounts.tests.factories import OrganisationFactory, TownFactory
     from jianguan.core.actor import SYSTEM
@@ -496,26 +489,3 @@ def test_register_services_recompute_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         project_update(actor=SYSTEM, project=project, construction_permit="京建施〔2026〕2号")
     assert Project.objects.get(pk=project.pk).warning_level == 0
-
-
-def test_a_transaction_recomputes_each_changed_project_once(
-    rules_loaded, make_project, monkeypatch, django_capture_on_commit_callbacks
-):
-    """Many changes of a few projects in one transaction (a bulk import, the demo register):
-    after the commit each project is recomputed once, all of them in one call."""
-    from django.db import transaction
-
-    from jianguan.projects.services import warnings as service
-
-    calls: list[set[int]] = []
-    monkeypatch.setattr(service, "warnings_recompute", lambda **kw: calls.append(kw))
-    a, b = make_project(), make_project()
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            for project in (a, a, b, a):
-                service.recompute_after_commit(project.pk)
-    assert calls == [{"project_ids": {a.pk, b.pk}}]
-    # nothing left waiting: the next commit recomputes only its own project
-    with django_capture_on_commit_callbacks(execute=True):
-        service.recompute_after_commit(b.pk)
-    assert calls[1:] == [{"project_ids": {b.pk}}]
