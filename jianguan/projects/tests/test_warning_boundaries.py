@@ -17,10 +17,10 @@ from decimal import Decimal
 import pytest
 
 from jianguan.projects import warnings as w
-from jianguan.projects.tests.test_warnings import make_project, plan, rules_loaded, set_stage
+from jianguan.projects.tests.test_warnings import make_project, plan, set_stage
 from jianguan.rules.lookup import rule
 
-__all__ = ["make_project", "rules_loaded"]  # fixtures shared with test_warnings.py
+__all__ = ["make_project"]  # a fixture shared with test_warnings.py; rules_loaded is in conftest.py
 
 TODAY = dt.date(2026, 6, 1)  # a fixed evaluation day; the thresholds are in force from 2026-01-01
 DAY = dt.timedelta(days=1)
