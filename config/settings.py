@@ -132,6 +132,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache ----------------------------------------------------------------------------------
+# Shared by every web process (granian runs several) and machine: a person's own write must
+# clear their to-do badges in all of them (web/context.py). The database holds it, as it
+# holds the task queue, so nothing else needs running; the table comes with `migrate` (core
+# migration 0002). Rate limits do not use it: they count in core.ratelimit.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jianguan_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
 # --- auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["jianguan.accounts.backends.LockoutModelBackend"]

@@ -8,14 +8,13 @@ the answer; the rest of the reading is (issue 17, bad input).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from jianguan.core import ratelimit
 from jianguan.core.actor import SYSTEM
 from jianguan.core.api_schemas import ErrorOut
 from jianguan.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -29,28 +28,9 @@ router = Router(tags=["智慧工地：环境监测"])
 ERR = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 
 
-class RateLimited(DomainError):
-    status = 429
-    code = "rate_limited"
-
-
 class DeviceUnauthorized(DomainError):
     status = 401
     code = "device_unauthorized"
-
-
-def _limit(bucket: str, per_minute: int) -> None:
-    """Fixed one-minute window per bucket in the cache (shared by the web processes)."""
-    key = f"smartsite:monitor-rate:{bucket}:{int(dt.datetime.now().timestamp() // 60)}"
-    if cache.add(key, 1, timeout=120):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return
-    if count > per_minute:
-        raise RateLimited("上报过于频繁，请稍后再试", code="rate_limited")
 
 
 def _device(request: HttpRequest) -> Device:
@@ -62,12 +42,16 @@ def _device(request: HttpRequest) -> Device:
         )
     if device is None:
         # Guessing keys costs one address at most this many tries a minute.
-        _limit(
-            f"auth:{client_address(request)}",
-            getattr(settings, "SMARTSITE_HTTP_AUTH_FAILURES_PER_MINUTE", 60),
+        ratelimit.hit(
+            f"monitor-auth:{client_address(request)}",
+            per_minute=getattr(settings, "SMARTSITE_HTTP_AUTH_FAILURES_PER_MINUTE", 60),
         )
         raise DeviceUnauthorized("设备未登记或密钥错误（请求头 X-Device-Key）")
-    _limit(f"device:{device.pk}", getattr(settings, "SMARTSITE_HTTP_REQUESTS_PER_MINUTE", 120))
+    ratelimit.hit(
+        f"monitor:{device.pk}",
+        per_minute=getattr(settings, "SMARTSITE_HTTP_REQUESTS_PER_MINUTE", 120),
+        message="上报过于频繁，请稍后再试",
+    )
     return device
 
 

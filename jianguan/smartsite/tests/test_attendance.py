@@ -169,8 +169,9 @@ def test_bad_gate_bodies_are_400(client, gate, body, code):
     assert r.status_code == 400 and r.json()["code"] == code
 
 
-def test_the_gate_is_rate_limited(client, gate, settings):
+def test_the_gate_is_rate_limited(client, gate, settings, monkeypatch):
     settings.SMARTSITE_GATE_EVENTS_PER_MINUTE = 3
+    monkeypatch.setattr("jianguan.core.ratelimit._now_minute", lambda: 29_000_000)
     number = id_number(dt.date(1979, 1, 2), seq=777)
     codes = [
         call(

@@ -4,7 +4,6 @@ refused with reasons (rest kept), duplicates, stable 4xx codes with Chinese mess
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from jianguan.core.actor import SYSTEM
@@ -16,8 +15,9 @@ URL = "/api/v1/smartsite/readings"
 
 
 @pytest.fixture
-def site(db):
-    cache.clear()
+def site(db, monkeypatch):
+    # one fixed minute: a window turning over mid-test would reset the rate counts
+    monkeypatch.setattr("jianguan.core.ratelimit._now_minute", lambda: 29_000_000)
     return build_monitors()
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import Organisation
+from jianguan.core import ratelimit
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR, ErrorOut
 from jianguan.core.errors import DomainError, NotFound, PermissionDenied
@@ -52,11 +52,6 @@ from jianguan.smartsite.workers.schemas import (
 router = Router(tags=["智慧工地：实名制与考勤"])
 router.add_router("", blacklist_router)
 GATE_ERR = {400: ErrorOut, 401: ErrorOut, 409: ErrorOut, 429: ErrorOut}
-
-
-class TooManyRequests(DomainError):
-    status = 429
-    code = "rate_limited"
 
 
 class DeviceUnauthorized(DomainError):
@@ -405,19 +400,6 @@ def device_register(request: HttpRequest, project_id: str, data: GateDeviceIn):
     return Status(201, {"id": device.pk, "name": device.name, "serial": device.serial, "key": key})
 
 
-def _limit(bucket: str, per_minute: int) -> None:
-    key = f"smartsite:rate:{bucket}:{int(dt.datetime.now().timestamp() // 60)}"
-    if cache.add(key, 1, timeout=120):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return
-    if count > per_minute:
-        raise TooManyRequests("请求过于频繁，请稍后再试", code="rate_limited")
-
-
 @router.post(
     "/gate-events",
     auth=None,
@@ -430,12 +412,14 @@ def gate_event(request: HttpRequest, data: GateEventIn):
     key = request.headers.get("X-Device-Key", "")
     device = attendance_services.gate_device_by_key(key)
     if device is None:
-        _limit(
-            f"auth:{client_address(request)}",
-            getattr(settings, "SMARTSITE_GATE_AUTH_FAILURES_PER_MINUTE", 60),
+        ratelimit.hit(
+            f"gate-auth:{client_address(request)}",
+            per_minute=getattr(settings, "SMARTSITE_GATE_AUTH_FAILURES_PER_MINUTE", 60),
         )
         raise DeviceUnauthorized("设备未登记或密钥错误", code="device_unauthorized")
-    _limit(f"device:{device.pk}", getattr(settings, "SMARTSITE_GATE_EVENTS_PER_MINUTE", 600))
+    ratelimit.hit(
+        f"gate:{device.pk}", per_minute=getattr(settings, "SMARTSITE_GATE_EVENTS_PER_MINUTE", 600)
+    )
     event = attendance_services.gate_event_record(
         device=device,
         id_number=data.id_number,
