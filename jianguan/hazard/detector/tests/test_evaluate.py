@@ -123,3 +123,15 @@ def test_multiple_images_and_classes():
     assert res["ap"]["b"] == 1.0
     assert res["gt"] == {"a": 1, "b": 2}
     assert res["detections"] == {"a": 1, "b": 3}
+
+
+def test_operating_points_and_best_f1():
+    from jianguan.hazard.detector.evaluate import at_threshold, best_f1, operating_points
+
+    r = ImageResult.of([A, B], [0, 0], [A, FAR, B], [0.9, 0.8, 0.3], [0, 0, 0])
+    assert operating_points([r], 0) == [(0.9, 1.0, 0.5), (0.8, 0.5, 0.5), (0.3, 2 / 3, 1.0)]
+    best = best_f1([r], 0)
+    assert best["threshold"] == 0.3 and best["f1"] == pytest.approx(0.8)
+    assert at_threshold([r], 0, 0.5) == {"threshold": 0.5, "precision": 0.5, "recall": 0.5}
+    assert at_threshold([r], 0, 0.95)["recall"] == 0.0
+    assert best_f1([r], 1) is None
