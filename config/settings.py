@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jianguan.experts",
     "jianguan.contracts",
     "jianguan.smartsite",
+    "jianguan.hazard",
     "jianguan.web",
 ]
 
@@ -320,3 +321,20 @@ SMARTSITE_HTTP_REQUESTS_PER_MINUTE = int(
 # an outage of the scan; 12 outlasts any plausible one while keeping the attendance aggregate
 # the scan reads bounded. A product setting, not a number of the law (pay days are rule data).
 SMARTSITE_ARREARS_LOOKBACK_MONTHS = int(os.environ.get("SMARTSITE_ARREARS_LOOKBACK_MONTHS", "12"))
+
+# --- hazard recognition (issue 18) ----------------------------------------------------------
+# Product settings of the detector, not numbers of the law: the score from which a detection of
+# each class counts (chosen from the shipped model's precision-recall on its held-out split; see
+# jianguan/hazard/detector's model card), how many frames of one camera within how many minutes
+# corroborate a hazard, the floor below which detections are not stored at all, and the model
+# file (empty: the shipped one).
+HAZARD_THRESHOLDS = {
+    "helmet": float(os.environ.get("HAZARD_THRESHOLD_HELMET", "0.40")),
+    "no_helmet": float(os.environ.get("HAZARD_THRESHOLD_NO_HELMET", "0.45")),
+    "no_wear": float(os.environ.get("HAZARD_THRESHOLD_NO_WEAR", "0.50")),
+    "wear": float(os.environ.get("HAZARD_THRESHOLD_WEAR", "0.40")),
+}
+HAZARD_FRAMES_NEEDED = int(os.environ.get("HAZARD_FRAMES_NEEDED", "3"))
+HAZARD_WINDOW_MINUTES = int(os.environ.get("HAZARD_WINDOW_MINUTES", "10"))
+HAZARD_STORE_FLOOR = float(os.environ.get("HAZARD_STORE_FLOOR", "0.20"))
+HAZARD_MODEL_PATH = os.environ.get("HAZARD_MODEL_PATH", "")

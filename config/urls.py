@@ -25,6 +25,7 @@ urlpatterns = [
     path("experts/", include("jianguan.experts.urls")),
     path("contracts/", include("jianguan.contracts.urls")),
     path("smartsite/", include("jianguan.smartsite.urls")),
+    path("hazard/", include("jianguan.hazard.urls")),
     path("workbench/", include("jianguan.workbench.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),

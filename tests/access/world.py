@@ -559,6 +559,27 @@ def _site_subjects(S: dict, project) -> None:
     S["device@own"] = {"pk": device_pk}
     S["zone@own"] = {"pk": zone.pk, "zone_id": zone.pk}
     S["siteimage@own"] = {"pk": image.pk, "size": "thumb", "image_id": image.pk}
+    _hazard_subjects(S, contractor, camera, image)
+
+
+def _hazard_subjects(S: dict, contractor, camera, image) -> None:
+    """A calibrated camera, and the photo's analysis with a bare head: an open candidate."""
+    from jianguan.hazard import services as hazard
+    from jianguan.hazard.models import HazardCandidate
+    from jianguan.hazard.services_analysis import analysis_record
+
+    points = [
+        [0, 8, 116.33, 39.72],
+        [8, 8, 116.331, 39.72],
+        [8, 0, 116.331, 39.721],
+        [0, 0, 116.33, 39.721],
+    ]
+    hazard.calibration_set(actor=contractor, camera=camera, points=points, width=8, height=8)
+    analysis_record(
+        image=image, detections=[("no_helmet", 0.9, (1, 1, 6, 7))], model_version="matrix"
+    )
+    c = HazardCandidate.objects.get(best_image=image)
+    S["candidate@own"] = {"pk": c.pk, "candidate_id": c.pk}
 
 
 def _wage_subjects(S: dict) -> None:

@@ -25,7 +25,7 @@ from jianguan.ledger.services import record, record_many, sm3_hex
 from jianguan.projects import geo
 from jianguan.projects.models import Project
 from jianguan.smartsite import photo
-from jianguan.smartsite.images import workflow
+from jianguan.smartsite.images import hooks, workflow
 from jianguan.smartsite.images.models import Camera, DangerZone, SiteImage
 from jianguan.smartsite.images.selectors import require_act
 
@@ -241,6 +241,10 @@ def images_upload(
                 for image in images
             ],
         )
+        # After commit: what the apps above do with new images (hazard recognition) never
+        # holds or undoes the upload.
+        ids = [image.pk for image in images]
+        transaction.on_commit(lambda: hooks.run_upload_hooks(ids), robust=True)
     return images
 
 

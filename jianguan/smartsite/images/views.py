@@ -15,7 +15,7 @@ from jianguan.core.errors import DomainError, NotFound
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import to_local
 from jianguan.projects.views_map import map_settings
-from jianguan.smartsite.images import selectors, services, workflow
+from jianguan.smartsite.images import hooks, selectors, services, workflow
 from jianguan.smartsite.images.forms import CameraForm, ReasonForm, UploadForm, ZoneForm
 
 
@@ -71,6 +71,9 @@ def _render(request: HttpRequest, project, *, forms=None, error=None, status=200
             else workflow.stream_without_login(camera.stream_url)
         )
     images = list(selectors.images_of(project, day=day, kind=kind)[:200])
+    notes = hooks.image_notes(actor, images)  # e.g. hazard recognition's result per image
+    for image in images:
+        image.notes = notes.get(image.pk, [])
     zones = list(selectors.zones_of(project))
     ctx = {
         "project": project,
