@@ -390,8 +390,8 @@ def readings_ingest_from_listener(items: Sequence[Incoming]) -> list[bool]:
     """:func:`readings_ingest` for the long-lived listeners (HJ 212, MQTT), from their one
     writer thread: whether each item is durable. The thread keeps its connection; one that
     failed is checked and replaced before the next batch (a batch that failed is retried).
-    Django's ``close_old_connections`` would also close it whenever ``CONN_MAX_AGE`` is 0
-    (SQLite): a new connection for every batch was a twentieth of the listener's time."""
+    Django's ``close_old_connections`` would also close it once ``CONN_MAX_AGE`` ran out: a
+    new connection for every batch was a twentieth of the listener's time."""
     if connection.connection is not None and connection.errors_occurred:
         if connection.is_usable():
             connection.errors_occurred = False
