@@ -15,17 +15,17 @@ from jianguan.core.errors import NotFound
 from jianguan.hazard import selectors, services, workflow
 from jianguan.hazard.models import CameraCalibration, Detection, HazardCandidate, ImageAnalysis
 from jianguan.hazard.schemas import (
-    AnalysisRead,
-    CalibrationIn,
-    CalibrationRead,
-    CandidateDetail,
-    CandidateFilter,
-    CandidateRead,
-    ConfirmIn,
-    DismissIn,
-    SiteRuleIn,
-    SiteRuleRead,
-    StatsRead,
+    CameraCalibrationIn,
+    CameraCalibrationRead,
+    HazardAnalysisRead,
+    HazardCandidateDetail,
+    HazardCandidateFilter,
+    HazardCandidateRead,
+    HazardConfirmIn,
+    HazardDismissIn,
+    HazardSiteRuleIn,
+    HazardSiteRuleRead,
+    HazardStatsRead,
 )
 
 router = Router(tags=["隐患识别"])
@@ -119,8 +119,8 @@ def _calibration_read(c: CameraCalibration) -> dict:
     }
 
 
-@router.get("/candidates", response={200: list[CandidateRead], **ERR}, summary="疑似隐患列表")
-def candidate_list(request: HttpRequest, filters: Query[CandidateFilter]):
+@router.get("/candidates", response={200: list[HazardCandidateRead], **ERR}, summary="疑似隐患列表")
+def candidate_list(request: HttpRequest, filters: Query[HazardCandidateFilter]):
     qs = selectors.review_queue(actor=request.actor, status=filters.status)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -130,7 +130,7 @@ def candidate_list(request: HttpRequest, filters: Query[CandidateFilter]):
 
 
 @router.get(
-    "/candidates/{candidate_id}", response={200: CandidateDetail, **ERR}, summary="疑似隐患"
+    "/candidates/{candidate_id}", response={200: HazardCandidateDetail, **ERR}, summary="疑似隐患"
 )
 def candidate_get(request: HttpRequest, candidate_id: str):
     pk = path_id(candidate_id, "疑似隐患")
@@ -139,11 +139,11 @@ def candidate_get(request: HttpRequest, candidate_id: str):
 
 @router.post(
     "/candidates/{candidate_id}/confirm",
-    response={200: CandidateRead, **ERR},
+    response={200: HazardCandidateRead, **ERR},
     auth=permitted("hazard.review"),
     summary="确认隐患并下达整改通知",
 )
-def candidate_confirm(request: HttpRequest, candidate_id: str, data: ConfirmIn):
+def candidate_confirm(request: HttpRequest, candidate_id: str, data: HazardConfirmIn):
     c = selectors.candidate_get(actor=request.actor, pk=path_id(candidate_id, "疑似隐患"))
     services.candidate_confirm(
         actor=request.actor, candidate=c, severity=data.severity, note=data.note
@@ -153,11 +153,11 @@ def candidate_confirm(request: HttpRequest, candidate_id: str, data: ConfirmIn):
 
 @router.post(
     "/candidates/{candidate_id}/dismiss",
-    response={200: CandidateRead, **ERR},
+    response={200: HazardCandidateRead, **ERR},
     auth=permitted("hazard.review"),
     summary="排除疑似隐患（留作模型改进样本）",
 )
-def candidate_dismiss(request: HttpRequest, candidate_id: str, data: DismissIn):
+def candidate_dismiss(request: HttpRequest, candidate_id: str, data: HazardDismissIn):
     c = selectors.candidate_get(actor=request.actor, pk=path_id(candidate_id, "疑似隐患"))
     services.candidate_dismiss(actor=request.actor, candidate=c, reason=data.reason, note=data.note)
     return candidate_read(selectors.candidate_get(actor=request.actor, pk=c.pk))
@@ -165,7 +165,7 @@ def candidate_dismiss(request: HttpRequest, candidate_id: str, data: DismissIn):
 
 @router.get(
     "/images/{image_id}/analysis",
-    response={200: AnalysisRead, **ERR},
+    response={200: HazardAnalysisRead, **ERR},
     summary="影像的最新识别结果",
 )
 def image_analysis(request: HttpRequest, image_id: str, all_scores: bool = False):
@@ -178,7 +178,7 @@ def image_analysis(request: HttpRequest, image_id: str, all_scores: bool = False
 
 @router.post(
     "/images/{image_id}/analyses",
-    response={202: AnalysisRead, **ERR},
+    response={202: HazardAnalysisRead, **ERR},
     auth=permitted("hazard.analyse"),
     summary="重新识别影像",
 )
@@ -190,7 +190,7 @@ def image_rerun(request: HttpRequest, image_id: str):
 
 @router.get(
     "/projects/{project_id}/stats",
-    response={200: StatsRead, **ERR},
+    response={200: HazardStatsRead, **ERR},
     summary="工地隐患统计（按日、按摄像机）",
 )
 def project_stats(request: HttpRequest, project_id: str):
@@ -200,14 +200,14 @@ def project_stats(request: HttpRequest, project_id: str):
     return out
 
 
-@router.get("/stats", response={200: StatsRead, **ERR}, summary="各工地每日隐患数")
+@router.get("/stats", response={200: HazardStatsRead, **ERR}, summary="各工地每日隐患数")
 def district_stats(request: HttpRequest, days: int = 14):
     return selectors.counts_by_day(actor=request.actor, days=max(1, min(days, 90)))
 
 
 @router.get(
     "/cameras/{camera_id}/calibration",
-    response={200: CalibrationRead, **ERR},
+    response={200: CameraCalibrationRead, **ERR},
     summary="摄像机地面标定",
 )
 def calibration_get(request: HttpRequest, camera_id: str):
@@ -220,11 +220,11 @@ def calibration_get(request: HttpRequest, camera_id: str):
 
 @router.post(
     "/cameras/{camera_id}/calibration",
-    response={200: CalibrationRead, **ERR},
+    response={200: CameraCalibrationRead, **ERR},
     auth=permitted("hazard.site_setup"),
     summary="标定摄像机地面坐标",
 )
-def calibration_set(request: HttpRequest, camera_id: str, data: CalibrationIn):
+def calibration_set(request: HttpRequest, camera_id: str, data: CameraCalibrationIn):
     camera = selectors.camera_get(actor=request.actor, pk=path_id(camera_id, "摄像机"))
     calibration = services.calibration_set(
         actor=request.actor,
@@ -237,7 +237,7 @@ def calibration_set(request: HttpRequest, camera_id: str, data: CalibrationIn):
 
 
 @router.get(
-    "/projects/{project_id}/rule", response={200: SiteRuleRead, **ERR}, summary="隐患识别规则"
+    "/projects/{project_id}/rule", response={200: HazardSiteRuleRead, **ERR}, summary="隐患识别规则"
 )
 def rule_get(request: HttpRequest, project_id: str):
     project = selectors.project_for(actor=request.actor, pk=path_id(project_id, "项目"))
@@ -246,11 +246,11 @@ def rule_get(request: HttpRequest, project_id: str):
 
 @router.post(
     "/projects/{project_id}/rule",
-    response={200: SiteRuleRead, **ERR},
+    response={200: HazardSiteRuleRead, **ERR},
     auth=permitted("hazard.site_setup"),
     summary="设置是否要求穿反光背心/工作服",
 )
-def rule_set(request: HttpRequest, project_id: str, data: SiteRuleIn):
+def rule_set(request: HttpRequest, project_id: str, data: HazardSiteRuleIn):
     project = selectors.project_for(actor=request.actor, pk=path_id(project_id, "项目"))
     rule = services.site_rule_set(
         actor=request.actor, project=project, uniform_required=data.uniform_required

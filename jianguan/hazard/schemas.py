@@ -13,7 +13,7 @@ from jianguan.core.api_schemas import one_of, text
 from jianguan.hazard import workflow
 
 
-class DetectionRead(Schema):
+class HazardDetectionRead(Schema):
     cls: str
     cls_label: str
     score: float
@@ -22,7 +22,7 @@ class DetectionRead(Schema):
     foot: tuple[float, float] | None = None  # (longitude, latitude) on the site plan
 
 
-class AnalysisRead(Schema):
+class HazardAnalysisRead(Schema):
     id: int
     image_id: int
     status: str
@@ -38,19 +38,19 @@ class AnalysisRead(Schema):
     is_demo: bool
     created_at: dt.datetime
     finished_at: dt.datetime | None
-    detections: list[DetectionRead]
+    detections: list[HazardDetectionRead]
 
 
-class FrameRead(Schema):
+class HazardFrameRead(Schema):
     image_id: int
     taken_at: dt.datetime
     score: float
-    detection: DetectionRead
+    detection: HazardDetectionRead
     width: int | None
     height: int | None
 
 
-class CandidateRead(Schema):
+class HazardCandidateRead(Schema):
     id: int
     project_id: int
     project_name: str
@@ -75,35 +75,35 @@ class CandidateRead(Schema):
     order_number: str | None
 
 
-class CandidateDetail(CandidateRead):
-    frame_list: list[FrameRead]
+class HazardCandidateDetail(HazardCandidateRead):
+    frame_list: list[HazardFrameRead]
 
 
-class CandidateFilter(Schema):
+class HazardCandidateFilter(Schema):
     status: one_of(workflow.CANDIDATE_STATUS, blank=True) = ""  # type: ignore[valid-type]
     kind: one_of(workflow.KINDS, blank=True) = ""  # type: ignore[valid-type]
     project_id: int | None = Field(None, ge=1, le=2**62)
     limit: int = Field(100, ge=1, le=500)
 
 
-class ConfirmIn(Schema):
+class HazardConfirmIn(Schema):
     severity: Literal["general", "major", "serious"] = "general"
     note: text(500) = ""  # type: ignore[valid-type]
 
 
-class DismissIn(Schema):
+class HazardDismissIn(Schema):
     reason: one_of(workflow.DISMISS_REASONS)  # type: ignore[valid-type]
     note: text(500) = ""  # type: ignore[valid-type]
 
 
-class CalibrationIn(Schema):
+class CameraCalibrationIn(Schema):
     # [[pixel x, pixel y, longitude, latitude], ...] marked on a snapshot of width × height
     points: list[tuple[float, float, float, float]] = Field(..., min_length=4, max_length=50)
     width: int = Field(..., ge=1, le=20000)
     height: int = Field(..., ge=1, le=20000)
 
 
-class CalibrationRead(Schema):
+class CameraCalibrationRead(Schema):
     id: int
     camera_id: int
     points: list[tuple[float, float, float, float]]
@@ -113,16 +113,16 @@ class CalibrationRead(Schema):
     created_at: dt.datetime
 
 
-class SiteRuleIn(Schema):
+class HazardSiteRuleIn(Schema):
     uniform_required: bool
 
 
-class SiteRuleRead(Schema):
+class HazardSiteRuleRead(Schema):
     project_id: int
     uniform_required: bool
 
 
-class SiteDayCounts(Schema):
+class HazardSiteDayCounts(Schema):
     project_id: int
     name: str
     code: str
@@ -130,13 +130,13 @@ class SiteDayCounts(Schema):
     total: int
 
 
-class KindCount(Schema):
+class HazardKindCount(Schema):
     kind: str
     label: str
     count: int
 
 
-class CameraCounts(Schema):
+class HazardCameraCounts(Schema):
     camera_id: int | None
     name: str
     kinds: dict[str, int]
@@ -147,8 +147,8 @@ class CameraCounts(Schema):
     precision: float | None
 
 
-class StatsRead(Schema):
+class HazardStatsRead(Schema):
     days: list[str]
-    sites: list[SiteDayCounts]
-    kinds: list[KindCount]
-    cameras: list[CameraCounts] = []
+    sites: list[HazardSiteDayCounts]
+    kinds: list[HazardKindCount]
+    cameras: list[HazardCameraCounts] = []

@@ -10,6 +10,7 @@ environmental alert that becomes sustained is.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import time
@@ -190,14 +191,46 @@ def _run(analysis_id: int) -> str:
         return _fail(
             analysis_id, f"模型推理出错（{type(exc).__name__}）", "inference_error", started
         )
+    version, sha = _identity(detector)
     return _store(
         analysis,
         [(d.cls, float(d.score), tuple(float(v) for v in d.box)) for d in found],
-        version=str(getattr(detector, "version", "") or ""),
-        sha=str(getattr(detector, "sha256", "") or getattr(detector, "model_sha", "") or ""),
+        version=version,
+        sha=sha,
         size=pixels.size,
         duration_ms=int((time.perf_counter() - started) * 1000),
     )
+
+
+_SHAS: dict[tuple[str, int, int], str] = {}
+
+
+def _identity(detector: Any) -> tuple[str, str]:
+    """(version, SHA-256 of the model file) of the detector that ran: each analysis says which
+    model made it, so results of an old model can be told apart (and re-run) after an update."""
+    meta = getattr(detector, "metadata", None) or {}
+    path = getattr(detector, "path", None)
+    version = str(
+        getattr(detector, "version", "")
+        or meta.get("version")
+        or meta.get("model_version")
+        or (getattr(path, "name", "") if path else "")
+    )
+    sha = str(getattr(detector, "sha256", "") or "")
+    if not sha and path is not None:
+        try:
+            st = path.stat()
+            key = (str(path), st.st_mtime_ns, st.st_size)
+            if key not in _SHAS:
+                digest = hashlib.sha256()
+                with open(path, "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+                _SHAS[key] = digest.hexdigest()
+            sha = _SHAS[key]
+        except OSError:
+            sha = ""
+    return version[:80], sha[:64]
 
 
 def analysis_record(

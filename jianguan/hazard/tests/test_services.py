@@ -240,3 +240,15 @@ def test_demo_detections_are_marked_and_take_over_a_waiting_run(site, shoot, det
     assert analysis.is_demo and analysis.status == "done" and image.analyses.count() == 1
     assert HazardCandidate.objects.get().is_demo
     assert services_analysis.analysis_run(analysis_id=analysis.pk) == "skipped: done"
+
+
+def test_the_shipped_model_runs_in_the_worker(site, shoot):
+    """With the real runtime and the shipped model (when it is in the checkout): the analysis
+    is done and names the model file by its SHA-256."""
+    infer = pytest.importorskip("jianguan.hazard.detector.infer")
+    if not infer.MODEL_PATH.is_file():
+        pytest.skip("the shipped model is not in this checkout yet")
+    analysis, result = run_pending(shoot(15))
+    assert result.startswith("done"), analysis.reason
+    assert len(analysis.model_sha) == 64 and analysis.model_version
+    assert (analysis.width, analysis.height) == (640, 400)
