@@ -100,3 +100,16 @@ def test_wrong_keys_rate_limited_per_address(client, site):
     body = {"readings": [{"time": "20261123093000", "pm10": 50}]}
     codes = [post(client, body, "y" * 32).status_code for _ in range(3)]
     assert codes == [401, 401, 429]
+
+
+def test_the_key_lookup_gives_the_row_the_orm_gives(site):
+    from jianguan.smartsite.monitors.models import Device
+    from jianguan.smartsite.monitors.services import _DEVICE_FIELDS, device_by_key
+
+    device = device_by_key(site["key1"])
+    expected = Device.objects.filter(pk=device.pk).values(*_DEVICE_FIELDS).get()
+    assert vars(device) == expected
+    assert device_by_key("z" * 32) is None and device_by_key("short") is None
+    # a device heard but never registered has no key to match
+    Device.objects.filter(pk=device.pk).update(status="unknown")
+    assert device_by_key(site["key1"]) is None
