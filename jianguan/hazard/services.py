@@ -138,7 +138,7 @@ def candidate_confirm(
     note = _text(note, "补充说明", required=False)
     with transaction.atomic():
         c = (
-            HazardCandidate.objects.select_for_update()
+            HazardCandidate.objects.select_for_update(of=("self",))
             .select_related("project", "camera", "zone", "best_image")
             .get(pk=candidate.pk)
         )
@@ -208,7 +208,7 @@ def candidate_dismiss(
     note = _text(note, "说明", required=reason == "other")
     with transaction.atomic():
         c = (
-            HazardCandidate.objects.select_for_update()
+            HazardCandidate.objects.select_for_update(of=("self",))
             .select_related("project", "best_image")
             .get(pk=candidate.pk)
         )

@@ -159,7 +159,7 @@ def analysis_run(*, analysis_id: int) -> str:
 def _run(analysis_id: int) -> str:
     with transaction.atomic():
         analysis = (
-            ImageAnalysis.objects.select_for_update()
+            ImageAnalysis.objects.select_for_update(of=("self",))
             .select_related("image")
             .filter(pk=analysis_id)
             .first()
@@ -379,7 +379,7 @@ def _merge(
     for (kind, zone_id), hz in best.items():
         det = rows[hz.index]
         again = (
-            HazardCandidate.objects.select_for_update()
+            HazardCandidate.objects.select_for_update(of=("self",))
             .filter(frame_set__image=image, kind=kind, zone_id=zone_id)
             .first()
         )
@@ -392,7 +392,7 @@ def _merge(
         candidate = None
         if image.camera_id:
             candidate = (
-                HazardCandidate.objects.select_for_update()
+                HazardCandidate.objects.select_for_update(of=("self",))
                 .filter(
                     project_id=image.project_id,
                     camera_id=image.camera_id,

@@ -18,7 +18,7 @@ from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.hazard import annotate, geometry, selectors, services, workflow
 from jianguan.hazard.forms import ActForm, CalibrationForm, RuleForm
-from jianguan.hazard.models import HazardCandidate
+from jianguan.hazard.models import CameraCalibration, CandidateFrame, HazardCandidate
 from jianguan.smartsite.images.models import DangerZone
 
 
@@ -27,68 +27,103 @@ def _colour(cls: str) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _zones_in_pixels(image, width: int, height: int, only: int | None = None) -> list[dict]:
-    """The active danger zones as seen by the image's calibrated camera (none otherwise)."""
-    if not image.camera_id:
-        return []
-    calibration = selectors.calibration_of(image.camera)
-    if calibration is None:
-        return []
-    h = geometry.Homography.from_dict(calibration.homography)
-    zones = DangerZone.objects.filter(project_id=image.project_id, is_active=True)
-    out = []
-    for z in zones:
-        if only is not None and z.pk != only:
-            continue
-        pts = [h.to_pixel(x, y, width=width, height=height) for x, y in z.polygon["coordinates"][0]]
-        if any(p is None for p in pts):
-            continue  # part of the zone lies behind the camera: not drawn
-        out.append({"name": z.name, "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)})
-    return out
+class Overlays:
+    """Builds what the SVG over an image draws, reading each camera's calibration and each
+    site's zones once per page (a queue of sixty cards is a few queries, not hundreds)."""
+
+    def __init__(self) -> None:
+        self._h: dict[int, geometry.Homography | None] = {}
+        self._zones: dict[int, list[DangerZone]] = {}
+
+    def _homography(self, camera_id: int) -> geometry.Homography | None:
+        if camera_id not in self._h:
+            c = CameraCalibration.objects.filter(camera_id=camera_id, is_active=True).first()
+            self._h[camera_id] = geometry.Homography.from_dict(c.homography) if c else None
+        return self._h[camera_id]
+
+    def _zones_in_pixels(self, image, width: int, height: int, only: int | None) -> list[dict]:
+        """The active danger zones as the image's calibrated camera sees them (else none)."""
+        h = self._homography(image.camera_id) if image.camera_id else None
+        if h is None:
+            return []
+        if image.project_id not in self._zones:
+            self._zones[image.project_id] = list(
+                DangerZone.objects.filter(project_id=image.project_id, is_active=True)
+            )
+        out = []
+        for z in self._zones[image.project_id]:
+            if only is not None and z.pk != only:
+                continue
+            ring = z.polygon["coordinates"][0]
+            pts = [h.to_pixel(x, y, width=width, height=height) for x, y in ring]
+            if any(p is None for p in pts):
+                continue  # part of the zone lies behind the camera: not drawn
+            out.append({"name": z.name, "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)})
+        return out
+
+    def make(self, image, analysis, detections, *, zone: int | None = None) -> dict:
+        """Boxes with class and score, and the zones, in the analysed image's pixel frame."""
+        width = (analysis.width if analysis else None) or image.width
+        height = (analysis.height if analysis else None) or image.height
+        stroke = max(2.0, max(width, height) / 400)
+        boxes = [
+            {
+                "x": d.x1,
+                "y": d.y1,
+                "w": max(d.x2 - d.x1, 1.0),
+                "h": max(d.y2 - d.y1, 1.0),
+                "cls": d.cls,
+                "label": workflow.CLASSES[d.cls],
+                "pct": f"{d.score:.0%}",
+                "colour": _colour(d.cls),
+                "hazard": d.cls in ("no_helmet", "no_wear"),
+            }
+            for d in detections
+        ]
+        return {
+            "width": width,
+            "height": height,
+            "stroke": round(stroke, 1),
+            "font": round(stroke * 6, 1),
+            "boxes": boxes,
+            "zones": self._zones_in_pixels(image, width, height, zone),
+            "src": reverse("smartsite:image_file", args=[image.pk, "full"]),
+        }
 
 
 def overlay(image, analysis, detections, *, zone: int | None = None) -> dict:
-    """What the SVG over an image draws: boxes with class and score, and the zones."""
-    width = (analysis.width if analysis else None) or image.width
-    height = (analysis.height if analysis else None) or image.height
-    stroke = max(2.0, max(width, height) / 400)
-    boxes = [
-        {
-            "x": d.x1,
-            "y": d.y1,
-            "w": max(d.x2 - d.x1, 1.0),
-            "h": max(d.y2 - d.y1, 1.0),
-            "cls": d.cls,
-            "label": workflow.CLASSES[d.cls],
-            "pct": f"{d.score:.0%}",
-            "colour": _colour(d.cls),
-            "hazard": d.cls in ("no_helmet", "no_wear"),
-        }
-        for d in detections
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "stroke": round(stroke, 1),
-        "font": round(stroke * 6, 1),
-        "boxes": boxes,
-        "zones": _zones_in_pixels(image, width, height, zone),
-        "src": reverse("smartsite:image_file", args=[image.pk, "full"]),
+    return Overlays().make(image, analysis, detections, zone=zone)
+
+
+def _cards(request: HttpRequest, candidates: list[HazardCandidate]) -> list[dict]:
+    """Each candidate with its best frame drawn, and whether this reader may decide on it."""
+    frames = {
+        (f.candidate_id, f.image_id): f
+        for f in CandidateFrame.objects.filter(candidate__in=candidates).select_related(
+            "detection", "detection__analysis"
+        )
     }
+    overlays, may = Overlays(), {}
+    out = []
+    for c in candidates:
+        frame = frames.get((c.pk, c.best_image_id))
+        det = [frame.detection] if frame else []
+        if c.project_id not in may:
+            may[c.project_id] = services.may_review(request.actor, c.project_id)
+        out.append(
+            {
+                "c": c,
+                "ov": overlays.make(
+                    c.best_image, frame.detection.analysis if frame else None, det, zone=c.zone_id
+                ),
+                "can_review": c.status == workflow.OPEN and may[c.project_id],
+            }
+        )
+    return out
 
 
 def _card(request: HttpRequest, c: HazardCandidate, *, error=None, status: int = 200):
-    frame = c.frame_set.filter(image_id=c.best_image_id).select_related("detection").first()
-    analysis = frame.detection.analysis if frame else None
-    dets = [frame.detection] if frame else []
-    ctx = {
-        "c": c,
-        "ov": overlay(c.best_image, analysis, dets, zone=c.zone_id),
-        "can_review": c.status == workflow.OPEN
-        and services.may_review(request.actor, c.project_id),
-        "form": ActForm(),
-        "error": error,
-    }
+    ctx = {**_cards(request, [c])[0], "form": ActForm(), "error": error}
     return render(request, "hazard/_candidate_card.html", ctx, status=status)
 
 
@@ -98,24 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", workflow.OPEN)
     status = status if status in workflow.CANDIDATE_STATUS else workflow.OPEN
     candidates = list(selectors.review_queue(actor=request.actor, status=status)[:60])
-    cards = []
-    for c in candidates:
-        frame = (
-            c.frame_set.filter(image_id=c.best_image_id)
-            .select_related("detection", "detection__analysis")
-            .first()
-        )
-        analysis = frame.detection.analysis if frame else None
-        cards.append(
-            {
-                "c": c,
-                "ov": overlay(
-                    c.best_image, analysis, [frame.detection] if frame else [], zone=c.zone_id
-                ),
-                "can_review": status == workflow.OPEN
-                and services.may_review(request.actor, c.project_id),
-            }
-        )
+    cards = _cards(request, candidates)
     ctx = {
         "cards": cards,
         "status": status,
@@ -132,11 +150,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @permission_required("smartsite.view")
 def candidate_page(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.candidate_get(actor=request.actor, pk=pk)
+    overlays = Overlays()
     frames = [
-        {
-            "f": f,
-            "ov": overlay(f.image, f.detection.analysis, [f.detection], zone=c.zone_id),
-        }
+        {"f": f, "ov": overlays.make(f.image, f.detection.analysis, [f.detection], zone=c.zone_id)}
         for f in selectors.frames_of(c)
     ]
     ctx = {
