@@ -15,7 +15,10 @@ Paths (``--paths``, default all four)
   127.0.0.1, and a separate client process holding ``--devices`` TCP connections, one per
   device, each sending real-time uploads (CN=2011, Flag=5: answer wanted) with up to
   ``--window`` frames unanswered; a reading counts when its 9014 answer arrives (the server
-  answers only after the batch holding it committed).
+  answers only after the batch holding it committed). With ``--rate R`` the devices run on
+  their own clocks instead: R readings/s in all, one frame every devices/R seconds each
+  (``skipped`` counts the ticks a device found ``--window`` frames still unanswered), so the
+  alert latency is measured at a given load rather than at saturation.
 * ``mqtt``: the ``Subscriber`` (``manage.py mqtt_subscriber``) on a private Mosquitto started
   for the run on a free local port with the settings production needs (``BROKER_CONF``: 1,000
   messages in flight, a deep session queue; ``--broker system`` uses 127.0.0.1:1883 with its
@@ -94,6 +97,8 @@ def parent(args: argparse.Namespace) -> int:
         args.paths,
         "--window",
         str(args.window),
+        "--rate",
+        str(args.rate),
         "--http-batch",
         str(args.http_batch),
         "--kill-after",
@@ -137,35 +142,71 @@ def _datatime(second: int) -> str:
 # --- load generators (separate processes: no Django) ---------------------------------------
 
 
-def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> None:
+def _tcp_clients(
+    port: int, devices: int, seconds: float, window: int, out, rate: float = 0.0
+) -> None:
     import asyncio
     from decimal import Decimal
 
     from jianguan.smartsite import hj212
 
+    def frame(i: int, n: int) -> bytes:
+        return hj212.build_frame(
+            qn=f"{n:017d}",
+            st="39",
+            cn="2011",
+            pw="123456",
+            mn=_mn(i),
+            flag=5,
+            cp={
+                "DataTime": _datatime(200000 + n),
+                "a34002-Rtd": Decimal("68.4"),
+                "LA-Rtd": Decimal(str(_noise(i))),
+                "a01001-Rtd": Decimal("12.6"),
+            },
+        ).encode()
+
+    async def paced(i: int, stop: float, counts: list[int]) -> None:
+        """Open loop: one frame every devices / rate seconds whatever the answers (a device
+        on its own clock), skipped only with ``window`` frames already unanswered."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        period = devices / rate
+        sent = acked = skipped = 0
+
+        async def answers() -> None:
+            nonlocal acked
+            buffer = b""
+            while data := await reader.read(65536):
+                buffer += data
+                done = buffer.count(b"\r\n")
+                buffer = buffer[buffer.rfind(b"\r\n") + 2 :] if done else buffer
+                acked += done
+
+        reading = asyncio.create_task(answers())
+        due = time.monotonic() + period * i / devices
+        while due < stop:
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            if sent - acked < window:
+                writer.write(frame(i, sent))
+                sent += 1
+            else:
+                skipped += 1
+            due += period
+        give_up = time.monotonic() + 30
+        while acked < sent and time.monotonic() < give_up:
+            await asyncio.sleep(0.05)
+        reading.cancel()
+        counts[0] += sent
+        counts[1] += acked
+        counts[2] += skipped
+        writer.close()
+
     async def device(i: int, stop: float, counts: list[int]) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         sent = acked = 0
         buffer = b""
-
-        def frame(n: int) -> bytes:
-            return hj212.build_frame(
-                qn=f"{n:017d}",
-                st="39",
-                cn="2011",
-                pw="123456",
-                mn=_mn(i),
-                flag=5,
-                cp={
-                    "DataTime": _datatime(200000 + n),
-                    "a34002-Rtd": Decimal("68.4"),
-                    "LA-Rtd": Decimal(str(_noise(i))),
-                    "a01001-Rtd": Decimal("12.6"),
-                },
-            ).encode()
-
         while sent < window:
-            writer.write(frame(sent))
+            writer.write(frame(i, sent))
             sent += 1
         while True:
             data = await reader.read(65536)
@@ -176,7 +217,7 @@ def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> N
             buffer = buffer[buffer.rfind(b"\r\n") + 2 :] if done else buffer
             acked += done
             if time.monotonic() < stop:
-                writer.write(b"".join(frame(sent + k) for k in range(done)))
+                writer.write(b"".join(frame(i, sent + k) for k in range(done)))
                 sent += done
             elif acked >= sent:
                 break
@@ -185,17 +226,19 @@ def _tcp_clients(port: int, devices: int, seconds: float, window: int, out) -> N
         writer.close()
 
     async def main() -> None:
-        counts = [0, 0]
+        counts = [0, 0, 0]
         start = time.monotonic()
         stop = start + seconds
+        client = paced if rate else device
         results = await asyncio.gather(
-            *(device(i, stop, counts) for i in range(devices)), return_exceptions=True
+            *(client(i, stop, counts) for i in range(devices)), return_exceptions=True
         )
         errors = [repr(r) for r in results if isinstance(r, BaseException)]
         out.put(
             {
                 "sent": counts[0],
                 "acked": counts[1],
+                "skipped": counts[2],
                 "seconds": time.monotonic() - start,
                 "client_errors": len(errors),
                 "first_error": errors[0] if errors else "",
@@ -432,7 +475,8 @@ def child(args: argparse.Namespace) -> int:
         out = ctx.Queue()
         begin()
         proc = ctx.Process(
-            target=_tcp_clients, args=(port, args.devices, args.seconds, args.window, out)
+            target=_tcp_clients,
+            args=(port, args.devices, args.seconds, args.window, out, args.rate),
         )
         proc.start()
         result = out.get(timeout=args.seconds + 120)
@@ -449,6 +493,8 @@ def child(args: argparse.Namespace) -> int:
             stored=stored,
             connections=args.devices,
             window=args.window,
+            rate_offered=args.rate or None,
+            skipped=result["skipped"],
             client_errors=result["client_errors"],
             first_error=result["first_error"],
         )
@@ -646,6 +692,13 @@ def main() -> int:
         help=f"default {','.join(PATHS)}; also {','.join(EXTRA_PATHS)} when named",
     )
     p.add_argument("--window", type=int, default=5, help="HJ 212 frames unanswered per device")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="hj212: readings/s offered by the devices on their own clocks (0: each device "
+        "sends as fast as its window is answered, the capacity)",
+    )
     p.add_argument("--http-batch", type=int, default=10)
     p.add_argument("--kill-after", type=float, default=0, help="kill: seconds (0: a third)")
     p.add_argument("--soak-seconds", type=float, default=600)
