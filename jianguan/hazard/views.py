@@ -65,11 +65,12 @@ class Overlays:
         """Boxes with class and score, and the zones, in the analysed image's pixel frame."""
         width = (analysis.width if analysis else None) or image.width
         height = (analysis.height if analysis else None) or image.height
-        stroke = max(2.0, max(width, height) / 400)
+        font = max(10.0, max(width, height) / 32)  # image units: scales with the picture
         boxes = [
             {
                 "x": d.x1,
                 "y": d.y1,
+                "ty": max(d.y1, font * 1.1),  # the label stays inside the picture
                 "w": max(d.x2 - d.x1, 1.0),
                 "h": max(d.y2 - d.y1, 1.0),
                 "cls": d.cls,
@@ -83,8 +84,8 @@ class Overlays:
         return {
             "width": width,
             "height": height,
-            "stroke": round(stroke, 1),
-            "font": round(stroke * 6, 1),
+            "font": round(font, 1),
+            "halo": round(font / 6, 1),
             "boxes": boxes,
             "zones": self._zones_in_pixels(image, width, height, zone),
             "src": reverse("smartsite:image_file", args=[image.pk, "full"]),
