@@ -106,6 +106,17 @@ def review_queue(*, actor: Actor, status: str = workflow.OPEN) -> QuerySet[Hazar
     return qs.order_by("-decided_at", "-pk")
 
 
+def projects_with_candidates(*, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the visible projects that have candidates: the queue's site filter."""
+    rows = (
+        candidates_visible_to(actor=actor)
+        .order_by("project__name")
+        .values_list("project_id", "project__name")
+        .distinct()
+    )
+    return list(rows[:200])
+
+
 def latest_analysis(image: SiteImage) -> ImageAnalysis | None:
     return image.analyses.order_by("-created_at", "-pk").first()
 

@@ -94,7 +94,7 @@ def _panel(actor: Actor, today: dt.date):
         return None
     return PanelContent(
         "hazard/_panel_hazards.html",
-        {"stats": stats, "open": open_n, "sites": stats["sites"][:8]},
+        {"stats": stats, "open": open_n},
         width="col-12",
     )
 

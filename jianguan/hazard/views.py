@@ -133,12 +133,26 @@ def _card(request: HttpRequest, c: HazardCandidate, *, error=None, status: int =
 def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", workflow.OPEN)
     status = status if status in workflow.CANDIDATE_STATUS else workflow.OPEN
-    candidates = list(selectors.review_queue(actor=request.actor, status=status)[:60])
-    cards = _cards(request, candidates)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in workflow.KINDS else ""
+    project = request.GET.get("project", "")
+    project = (
+        int(project) if project.isascii() and project.isdigit() and len(project) < 12 else None
+    )
+    qs = selectors.review_queue(actor=request.actor, status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if project:
+        qs = qs.filter(project_id=project)
+    cards = _cards(request, list(qs[:60]))
     ctx = {
         "cards": cards,
         "status": status,
         "statuses": workflow.CANDIDATE_STATUS,
+        "kind": kind,
+        "kinds": workflow.KINDS,
+        "project": project,
+        "projects": selectors.projects_with_candidates(actor=request.actor),
         "form": ActForm(),
         "stats": selectors.counts_by_day(actor=request.actor, days=14),
         "window": settings.HAZARD_WINDOW_MINUTES,

@@ -252,3 +252,22 @@ def test_the_shipped_model_runs_in_the_worker(site, shoot):
     assert result.startswith("done"), analysis.reason
     assert len(analysis.model_sha) == 64 and analysis.model_version
     assert (analysis.width, analysis.height) == (640, 400)
+
+
+def test_the_sweep_requeues_waiting_runs_and_fails_interrupted_ones(site, shoot, detector):
+    import datetime as dt
+
+    from jianguan.core.timeutil import now
+
+    waiting = shoot(15).analyses.get()
+    stuck = shoot(16).analyses.get()
+    ImageAnalysis.objects.filter(pk=waiting.pk).update(created_at=now() - dt.timedelta(hours=1))
+    ImageAnalysis.objects.filter(pk=stuck.pk).update(
+        status="running", started_at=now() - dt.timedelta(hours=1)
+    )
+    assert services_analysis.analyses_sweep() == 2
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.reason_code) == ("failed", "interrupted")
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"  # enqueued again; the worker takes it as usual
+    assert services_analysis.analysis_run(analysis_id=waiting.pk).startswith("done")

@@ -30,6 +30,9 @@ def test_queue_card_confirm_in_one_click(client, site, shoot, detector):
     client.force_login(reg.user)
     page = client.get("/hazard/").content.decode()
     assert page.count("data-candidate=") == 2
+    assert client.get("/hazard/?kind=in_zone").content.decode().count("data-candidate=") == 1
+    other = f"/hazard/?project={site['project'].pk + 1}&kind=bogus&status=nonsense"
+    assert client.get(other).content.decode().count("data-candidate=") == 0
     assert "<svg" in page and 'data-box="no_helmet"' in page and "未戴安全帽 83%" in page
     assert "data-zone=" in page  # the pit drawn over the camera's view
     c = HazardCandidate.objects.get(kind="no_helmet")
