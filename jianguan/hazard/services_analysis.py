@@ -383,10 +383,11 @@ def _merge(
             .filter(frame_set__image=image, kind=kind, zone_id=zone_id)
             .first()
         )
-        if again is not None:  # a re-run of a frame already counted: its newest detection
-            CandidateFrame.objects.filter(candidate=again, image=image).update(
-                detection=det, score=hz.score
-            )
+        if again is not None:  # a re-run of a frame already counted
+            if again.status == workflow.OPEN:  # its newest detection; a decision keeps its own
+                CandidateFrame.objects.filter(candidate=again, image=image).update(
+                    detection=det, score=hz.score
+                )
             touched.append(again)
             continue
         candidate = None

@@ -60,6 +60,12 @@ def test_upload_analysis_candidate_confirm_journey(site, shoot, detector):
     with pytest.raises(Conflict) as exc:
         services.candidate_confirm(actor=site["actors"]["regulator"], candidate=c)
     assert exc.value.code == "candidate_decided"
+    # a re-run (a new model) neither reopens nor rewrites the decided evidence
+    evidence = c.frame_set.get().detection_id
+    services.analysis_rerun(actor=site["actors"]["regulator"], image=image)
+    detector.next = [[Det("no_helmet", 0.99, (300, 100, 330, 130))]]
+    run_pending(image)
+    assert HazardCandidate.objects.count() == 1 and c.frame_set.get().detection_id == evidence
 
 
 def test_several_frames_of_a_camera_corroborate(
