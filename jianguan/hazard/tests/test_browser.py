@@ -74,6 +74,12 @@ def test_boxes_over_the_image_and_one_click_confirm(
             card.locator('form[data-act="confirm"] button').click()
             expect(page.locator(f'#candidate-{c.pk}[data-status="confirmed"]')).to_be_visible()
             expect(page.locator(f"#candidate-{c.pk}")).to_contain_text("ZG-")
+            page.goto(f"{live_server.url}/hazard/images/{c.best_image_id}/")
+            expect(page.locator("#image-overlay [data-box=no_helmet]")).to_have_count(1)
+            expect(page.locator("#image-overlay [data-zone]")).to_have_count(1)  # the pit
+            expect(page.locator("#detections")).to_contain_text("83%")
+            if os.environ.get("HAZARD_SCREENSHOT"):
+                page.screenshot(path=os.environ["HAZARD_SCREENSHOT"] + ".image.png", full_page=True)
         finally:
             browser.close()
     assert not errors
