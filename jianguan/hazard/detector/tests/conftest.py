@@ -12,10 +12,3 @@ def ppe() -> Path:
     if not (DATA / "images").is_dir():
         pytest.skip(f"the labelled photos are not at {DATA} (../shared/data/ppe)")
     return DATA
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The detector is Django-free: its tests neither read nor clear the (database) cache,
-    which the project-wide fixture of this name would need database access for."""
-    yield
