@@ -44,7 +44,8 @@ EXPECTED = {
 }
 # The to-do providers and the recent-actions list come on top of the panels; the bound holds
 # the whole page (a per-row query anywhere would break it on the demo's hundreds of rows).
-MAX_QUERIES = 60
+# The shared cache is a database table: keeping the page's badges in it is a few queries more.
+MAX_QUERIES = 66
 
 
 def _seated_expert() -> str:
