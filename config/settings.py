@@ -136,17 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
-# Shared by every web process (granian runs several) and machine: a person's own write must
-# clear their to-do badges in all of them (web/context.py). The database holds it, as it
-# holds the task queue, so nothing else needs running; the table comes with `migrate` (core
-# migration 0002). Rate limits do not use it: they count in core.ratelimit.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "jianguan_cache",
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
-}
+# Per process (granian runs several): nothing that must be shared may live here. The device
+# rate limits count in the database (core.ratelimit) and the menu badges in the session
+# (web/context.py); only the demo banner's flag is kept, a minute at most.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

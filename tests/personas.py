@@ -167,16 +167,12 @@ def _uploads_in_tmp(request, settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(request, django_db_blocker):
+def _fresh_cache(request):
     """Each test starts with an empty cache: the menu badges are kept per user, organisation
-    and day, and those repeat from test to test. The cache is a database table, so a test's
-    entries roll back with its transaction; only a test that commits (transactional_db, a
-    live server) leaves them, and is cleared after."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    commits = marker is not None and marker.kwargs.get("transaction")
-    if commits or {"transactional_db", "live_server"} & set(request.fixturenames):
-        from django.core.cache import cache
+    and day, and those repeat from test to test (ids roll back).
+    The access matrix keeps its cache: its world is the same in every test (each request is
+    rolled back), and it asks only who gets through, which badges do not change."""
+    from django.core.cache import cache
 
-        with django_db_blocker.unblock():
-            cache.clear()
+    if "world" not in request.fixturenames:
+        cache.clear()

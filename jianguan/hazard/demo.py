@@ -25,7 +25,7 @@ from jianguan.smartsite.images import services as images
 from jianguan.smartsite.images.models import Camera, DangerZone
 
 W, H = 640, 400
-DEMO_MODEL = "演示（合成画面，非模型识别）"
+DEMO_MODEL = "合成画面（非模型识别）"  # is_demo marks them; no "演示" in stored text (issue 16)
 SKIN, HAT, VEST, SHIRT = (224, 172, 140), (250, 204, 21), (255, 120, 0), (60, 70, 110)
 
 

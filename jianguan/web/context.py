@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import time
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -22,19 +23,19 @@ def todo_of(request: HttpRequest) -> list[TodoItem]:
 
 
 # Badges on every page without running every to-do provider on every page: the counts are
-# kept per person, organisation and day for BADGE_TTL_SECONDS, and forgotten as soon as the
-# person writes anything (BadgeRefreshMiddleware), so one's own work shows at once; work that
-# others hand over shows within the time limit (and at once on the dashboard, which always
-# gathers the list).
+# kept in the person's session (saved on every request anyway, so keeping them costs no query,
+# and every web process reads the same session) per organisation and day for
+# BADGE_TTL_SECONDS, and forgotten as soon as the person writes anything
+# (BadgeRefreshMiddleware), so one's own work shows at once; work that others hand over shows
+# within the time limit (and at once on the dashboard, which always gathers the list).
 BADGE_TTL_SECONDS = 120
+_SESSION_KEY = "jg_badges"
 
 
-def _badge_key(actor) -> str:
-    return f"jg:badges:{actor.user_id}:{actor.organisation_id}:{today_local()}"
-
-
-def badges_forget(actor) -> None:
-    cache.delete(_badge_key(actor))
+def badges_forget(request: HttpRequest) -> None:
+    session = getattr(request, "session", None)
+    if session is not None and _SESSION_KEY in session:
+        del session[_SESSION_KEY]
 
 
 def _summary(todo: list[TodoItem]) -> tuple[dict[str, int], set[str]]:
@@ -48,15 +49,23 @@ def _summary(todo: list[TodoItem]) -> tuple[dict[str, int], set[str]]:
 
 def _badges(request: HttpRequest) -> tuple[dict[str, int], set[str]]:
     todo = getattr(request, "_todo", None)
-    key = _badge_key(request.actor)
+    session = getattr(request, "session", None)
+    tag = [request.actor.organisation_id, str(today_local())]
+    if todo is None and session is not None:
+        kept = session.get(_SESSION_KEY)
+        if kept and kept["tag"] == tag and 0 <= time.time() - kept["at"] < BADGE_TTL_SECONDS:
+            return kept["badges"], set(kept["late"])
     if todo is None:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
         todo = todo_of(request)
-    summary = _summary(todo)
-    cache.set(key, summary, BADGE_TTL_SECONDS)
-    return summary
+    badges, late = _summary(todo)
+    if session is not None:
+        session[_SESSION_KEY] = {
+            "tag": tag,
+            "at": time.time(),
+            "badges": badges,
+            "late": sorted(late),
+        }
+    return badges, late
 
 
 def navigation(request: HttpRequest) -> dict:

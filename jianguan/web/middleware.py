@@ -45,5 +45,5 @@ class BadgeRefreshMiddleware:
         if wrote and actor is not None and actor.is_authenticated:
             from jianguan.web.context import badges_forget
 
-            badges_forget(actor)
+            badges_forget(request)
         return response
