@@ -20,6 +20,7 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "tendering",
         "committees",
         "smartsite_images",
+        "hazard",
         "contracts",
         "smartsite_workers",
         "smartsite_wages",

@@ -66,6 +66,11 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.smartsite.monitors.services_partitions.reading_partitions_ensure": (
         "storage upkeep: monthly partitions of the readings table, no decision"
     ),
+    # A request for the detector to look at an image is machine work queued, not a decision:
+    # what the detector found and what an inspector decided are ledgered (hazard.services).
+    "jianguan.hazard.services_analysis.analyses_request": "queues machine analysis of images",
+    "jianguan.hazard.services_analysis.on_upload": "the upload hook: queues machine analysis",
+    "jianguan.hazard.services.analysis_rerun": "queues the detector again; decides nothing",
     # Credentials and login bookkeeping: security state, not regulated decisions.
     "jianguan.accounts.services.api_token_create": "API token: a credential, not a decision",
     "jianguan.accounts.services.api_token_revoke": "API token: a credential, not a decision",
