@@ -4,17 +4,16 @@ own tests)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from jianguan.hazard import services_analysis
 from jianguan.projects import services as project_services
 from jianguan.projects.tests.test_services import create, world  # noqa: F401
 from jianguan.smartsite.images import services as images
+from jianguan.smartsite.tests.test_images import jpeg as site_jpeg
 
 SITE = {
     "type": "Polygon",
@@ -79,21 +78,9 @@ def detector(monkeypatch):
 
 
 def jpeg(taken: str = "2026:11:30 09:15:00", size=(640, 400), gps=None) -> bytes:
-    img = Image.new("RGB", size, (120, 160, 200))
-    exif = Image.Exif()
-    exif[306] = taken
-    if gps:
-        lat, lon = gps
-
-        def dms(v):
-            d = int(v)
-            m = int((v - d) * 60)
-            return (float(d), float(m), round((v - d - m / 60) * 3600, 3))
-
-        exif[0x8825] = {1: "N", 2: dms(lat), 3: "E", 4: dms(lon)}
-    out = io.BytesIO()
-    img.save(out, "JPEG", exif=exif)
-    return out.getvalue()
+    """The smart site's test photo, at a size a detector box fits in and without GPS unless
+    asked (a fixed camera's snapshot)."""
+    return site_jpeg(taken, gps=gps, size=size)
 
 
 @pytest.fixture
