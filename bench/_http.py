@@ -38,8 +38,8 @@ def serve(
     env: dict[str, str],
     *,
     log: Path,
-    workers: int = 2,
-    blocking_threads: int = 4,
+    workers: int = int(os.environ.get("BENCH_WORKERS", "2")),
+    blocking_threads: int = int(os.environ.get("BENCH_BLOCKING_THREADS", "4")),
     ready_timeout: float = 60.0,
     app: str = "config.wsgi:application",
 ) -> Iterator[str]:
