@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jianguan.contracts",
     "jianguan.smartsite",
     "jianguan.hazard",
+    "jianguan.bim",
     "jianguan.web",
 ]
 
@@ -333,3 +334,14 @@ HAZARD_FRAMES_NEEDED = int(os.environ.get("HAZARD_FRAMES_NEEDED", "3"))
 HAZARD_WINDOW_MINUTES = int(os.environ.get("HAZARD_WINDOW_MINUTES", "10"))
 HAZARD_STORE_FLOOR = float(os.environ.get("HAZARD_STORE_FLOOR", "0.20"))
 HAZARD_MODEL_PATH = os.environ.get("HAZARD_MODEL_PATH", "")
+
+# --- BIM (issue 19) -------------------------------------------------------------------------
+# Product settings, not numbers of the law: the largest IFC file accepted (chunked upload), the
+# size of one chunk, where revisions and the element mesh cache live, and the memory and time a
+# child process triangulating one revision may use (a crash of the geometry kernel fails the
+# revision, never the worker).
+BIM_MAX_UPLOAD_BYTES = int(os.environ.get("BIM_MAX_UPLOAD_BYTES", str(500 * 1024 * 1024)))
+BIM_CHUNK_BYTES = int(os.environ.get("BIM_CHUNK_BYTES", str(8 * 1024 * 1024)))
+BIM_DIR = Path(os.environ.get("BIM_DIR", DATA_DIR / "bim")).resolve()
+BIM_CHILD_MEMORY_MB = int(os.environ.get("BIM_CHILD_MEMORY_MB", "6144"))
+BIM_CHILD_TIMEOUT_S = int(os.environ.get("BIM_CHILD_TIMEOUT_S", "3600"))
