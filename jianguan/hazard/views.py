@@ -260,6 +260,8 @@ def _project_ctx(request, project, *, forms=None, error=None) -> dict:
     cameras = list(cameras_of(project))
     for cam in cameras:
         cam.calibration = selectors.calibration_of(cam)
+        # the snapshot the ground points are clicked on (its own pixels: full size)
+        cam.snapshot = cam.images.order_by("-taken_at").only("pk", "width", "height").first()
     stats = selectors.counts_by_day(actor=request.actor, project=project, days=30)
     return {
         "project": project,

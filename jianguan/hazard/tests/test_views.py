@@ -114,3 +114,32 @@ def test_site_page_setup_todo_and_dashboard(client, site, shoot, detector):
     client.force_login(reg.user)
     dashboard = client.get("/").content.decode()
     assert 'data-testid="panel-hazards"' in dashboard
+
+
+def test_calibration_from_point_rows_on_the_cameras_snapshot(client, site, shoot):
+    from jianguan.hazard.models import CameraCalibration
+
+    shoot(15)
+    gc = site["actors"]["contractor"]
+    client.force_login(gc.user)
+    page = client.get(f"/hazard/projects/{site['project'].pk}/").content.decode()
+    # the newest snapshot to click on, the rows to fill, its size offered
+    assert "calibrate-snapshot" in page and 'data-width="640"' in page
+    assert page.count('data-key="lon"') == 8 and "hazard/calibrate.js" in page
+    url = f"/hazard/cameras/{site['camera'].pk}/calibration/"
+    rows = {}
+    for i, (x, y, lon, lat) in enumerate(CALIBRATION):
+        rows.update({f"p{i}_x": x, f"p{i}_y": y, f"p{i}_lon": lon, f"p{i}_lat": lat})
+    half = {**rows, "p1_lat": "", "width": 640, "height": 400}
+    r = client.post(url, half)
+    assert r.status_code == 400 and "第 2 个点须填写" in r.content.decode()
+    assert not CameraCalibration.objects.exists()
+    r = client.post(url, {"width": 640, "height": 400})
+    assert r.status_code == 400 and "请至少填写 4 个地面点" in r.content.decode()
+    r = client.post(url, {**rows, "p0_lat": "95", "width": 640, "height": 400})
+    assert r.status_code == 400 and not CameraCalibration.objects.exists()
+    r = client.post(url, {**rows, "width": 640, "height": 400})
+    assert r.status_code == 302
+    saved = CameraCalibration.objects.get(is_active=True)
+    assert saved.points == [[float(v) for v in p] for p in CALIBRATION]
+    assert "误差" in client.get(f"/hazard/projects/{site['project'].pk}/").content.decode()
