@@ -146,6 +146,7 @@ def _register_routers() -> None:
     api.add_router("/smartsite", "jianguan.smartsite.alerts.api.router")
     api.add_router("/smartsite", "jianguan.smartsite.images.api.router")
     api.add_router("/hazard", "jianguan.hazard.api.router")
+    api.add_router("/bim", "jianguan.bim.api.router")
     # GET /me/notifications beside accounts' /me and /me/todo (no path of theirs starts so).
     api.add_router("/me", "jianguan.workbench.notifications.api.router")
 

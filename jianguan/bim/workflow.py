@@ -95,10 +95,11 @@ def check_transition(
 
 
 def carried_status(previous: str, *, still: bool, assigned: bool) -> str:
-    """A clash's status after a re-check: still present keeps its status, except that one
-    resolved (or verified) but back again is open again; gone is resolved (closed ones stay)."""
+    """A clash's status after a re-check. Still present: it keeps its status, except that one
+    verified as gone is open again. Gone (the change removed it): resolved, unless it was
+    already closed (verified or accepted)."""
     if still:
-        if previous in (RESOLVED, VERIFIED):
+        if previous == VERIFIED:
             return ASSIGNED if assigned else NEW
         return previous
     if previous in CLOSED_STATUSES:

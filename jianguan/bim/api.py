@@ -1,0 +1,510 @@
+"""BIM over the API (/api/v1/bim/...): model revisions (list, detail with summary and progress,
+chunked upload start / chunk / finish), clash sets (create, run, list), clashes (list with
+filters, detail, transition, comment), BCF export and import, a revision's quantities and the
+BoQ mappings. A write is refused 403 for a party without the grant before the body is read."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from jianguan.bim import (
+    selectors,
+    services,
+    services_bcf,
+    services_clash,
+    services_quantity,
+    workflow,
+)
+from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision, UploadSession
+from jianguan.bim.schemas import (
+    BcfImportRead,
+    ClashDetail,
+    ClashFilter,
+    ClashRead,
+    ClashRunRead,
+    ClashSetFilter,
+    ClashSetIn,
+    ClashSetRead,
+    ClashTransitionIn,
+    CommentIn,
+    MappingIn,
+    MappingRead,
+    MappingUpdateIn,
+    QuantityRead,
+    RevisionDetail,
+    RevisionFilter,
+    RevisionRead,
+    UploadRead,
+    UploadStartIn,
+)
+from jianguan.core.api_auth import permitted
+from jianguan.core.api_params import path_id
+from jianguan.core.api_schemas import ERR
+from jianguan.core.errors import NotFound, ValidationFailed
+
+router = Router(tags=["BIM 模型"])
+ERR413 = {**ERR, 413: ERR[400]}
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def revision_read(r: ModelRevision) -> dict:
+    return {
+        "id": r.pk,
+        "project_id": r.project_id,
+        "project_name": r.project.name,
+        "discipline": r.discipline,
+        "discipline_label": workflow.DISCIPLINES[r.discipline],
+        "label": r.label,
+        "previous_id": r.previous_id,
+        "file_name": r.file_name,
+        "size": r.size,
+        "sm3": r.sm3,
+        "status": r.status,
+        "status_label": workflow.REVISION_STATUS[r.status],
+        "progress": r.progress,
+        "error": r.error,
+        "error_code": r.error_code,
+        "uploaded_by": _name(r.uploaded_by),
+        "created_at": r.created_at,
+        "finished_at": r.finished_at,
+        "is_demo": r.is_demo,
+    }
+
+
+def _upload_read(s: UploadSession) -> dict:
+    return {
+        "id": str(s.pk),
+        "project_id": s.project_id,
+        "discipline": s.discipline,
+        "label": s.label,
+        "file_name": s.file_name,
+        "total_size": s.total_size,
+        "received": s.received,
+        "chunk_bytes": settings.BIM_CHUNK_BYTES,
+    }
+
+
+def _run_read(r) -> dict:
+    return {
+        "id": r.pk,
+        "status": r.status,
+        "status_label": workflow.RUN_STATUS[r.status],
+        "is_recheck": r.is_recheck,
+        "revision_ids": r.revision_ids or [],
+        "still": r.still,
+        "resolved": r.resolved,
+        "new": r.new,
+        "error": r.error,
+        "created_at": r.created_at,
+        "finished_at": r.finished_at,
+    }
+
+
+def clash_set_read(cs: ClashSet) -> dict:
+    counts = {k: 0 for k in workflow.CLASH_STATUS}
+    for status in cs.clashes.values_list("status", flat=True):
+        counts[status] += 1
+    return {
+        "id": cs.pk,
+        "project_id": cs.project_id,
+        "name": cs.name,
+        "a_revisions": sorted(r.pk for r in cs.a_revisions.all()),
+        "a_select": cs.a_select,
+        "b_revisions": sorted(r.pk for r in cs.b_revisions.all()),
+        "b_select": cs.b_select,
+        "mode": cs.mode,
+        "mode_label": workflow.MODES[cs.mode],
+        "tolerance": cs.tolerance,
+        "clearance": cs.clearance,
+        "allow_touching": cs.allow_touching,
+        "organisation": cs.organisation.name,
+        "last_run_at": cs.last_run_at,
+        "runs": [_run_read(r) for r in cs.runs.order_by("-pk")[:10]],
+        "counts": counts,
+    }
+
+
+def clash_read(c: Clash) -> dict:
+    return {
+        "id": c.pk,
+        "clash_set_id": c.clash_set_id,
+        "clash_set_name": c.clash_set.name,
+        "project_id": c.project_id,
+        "a_guid": c.a_guid,
+        "b_guid": c.b_guid,
+        "a_class": c.a_class,
+        "b_class": c.b_class,
+        "a_name": c.a_name,
+        "b_name": c.b_name,
+        "storey": c.storey,
+        "type": c.type,
+        "type_label": workflow.CLASH_TYPES[c.type],
+        "distance": c.distance,
+        "p1": list(c.p1),
+        "p2": list(c.p2),
+        "group_key": c.group_key,
+        "status": c.status,
+        "status_label": workflow.CLASH_STATUS[c.status],
+        "assignee_id": c.assignee_id,
+        "assignee_name": c.assignee.name if c.assignee else None,
+        "reason": c.reason,
+        "note": c.note,
+        "topic_guid": c.topic_guid,
+        "first_run_id": c.first_run_id,
+        "last_run_id": c.last_run_id,
+    }
+
+
+def _mapping_read(m: BoqMapping) -> dict:
+    return {
+        "id": m.pk,
+        "project_id": m.project_id,
+        "code": m.code,
+        "name": m.name,
+        "unit": m.unit,
+        "selector": m.selector,
+    }
+
+
+# --- revisions --------------------------------------------------------------------------------
+
+
+@router.get("/revisions", response={200: list[RevisionRead], **ERR}, summary="模型版本列表")
+def revision_list(request: HttpRequest, filters: Query[RevisionFilter]):
+    qs = selectors.revisions_visible_to(actor=request.actor, project_id=filters.project_id)
+    if filters.discipline:
+        qs = qs.filter(discipline=filters.discipline)
+    return [revision_read(r) for r in qs[: filters.limit]]
+
+
+@router.get("/revisions/{revision_id}", response={200: RevisionDetail, **ERR}, summary="模型版本")
+def revision_get(request: HttpRequest, revision_id: str):
+    r = selectors.revision_get(actor=request.actor, pk=path_id(revision_id, "模型版本"))
+    return {**revision_read(r), "summary": r.summary or {}, "elements": r.elements.count()}
+
+
+@router.post(
+    "/uploads",
+    response={201: UploadRead, **ERR413},
+    auth=permitted("bim.upload"),
+    summary="开始分片上传模型",
+)
+def upload_start(request: HttpRequest, data: UploadStartIn):
+    project = selectors.project_for(actor=request.actor, pk=data.project_id)
+    session = services.revision_upload_start(
+        actor=request.actor,
+        project=project,
+        discipline=data.discipline,
+        label=data.label,
+        file_name=data.file_name,
+        size=data.size,
+        sm3=data.sm3,
+    )
+    return Status(201, _upload_read(session))
+
+
+def _session(request: HttpRequest, upload_id: str) -> UploadSession:
+    try:
+        pk = uuid.UUID(upload_id)
+    except ValueError:
+        raise NotFound("上传不存在", code="upload_not_found") from None
+    session = UploadSession.objects.filter(pk=pk, started_by_id=request.actor.user.pk).first()
+    if session is None:
+        raise NotFound("上传不存在或已结束", code="upload_not_found")
+    return session
+
+
+@router.post(
+    "/uploads/{upload_id}/chunks",
+    response={200: UploadRead, **ERR},
+    auth=permitted("bim.upload"),
+    summary="上传一个分片",
+)
+def upload_chunk(
+    request: HttpRequest,
+    upload_id: str,
+    offset: Form[int],
+    chunk: File[UploadedFile],
+):
+    session = _session(request, upload_id)
+    if chunk.size > settings.BIM_CHUNK_BYTES:
+        raise ValidationFailed("分片过大", code="chunk_too_large")
+    services.revision_upload_append_chunk(
+        actor=request.actor, session=session, offset=offset, data=chunk.read()
+    )
+    return _upload_read(session)
+
+
+@router.post(
+    "/uploads/{upload_id}/finish",
+    response={201: RevisionRead, **ERR},
+    auth=permitted("bim.upload"),
+    summary="完成上传并校验模型",
+)
+def upload_finish(request: HttpRequest, upload_id: str):
+    session = _session(request, upload_id)
+    revision = services.revision_upload_finish(actor=request.actor, session=session)
+    return Status(201, revision_read(revision))
+
+
+@router.get(
+    "/revisions/{revision_id}/quantities",
+    response={200: list[QuantityRead], **ERR},
+    summary="模型版本的清单工程量",
+)
+def revision_quantities(request: HttpRequest, revision_id: str):
+    r = selectors.revision_get(actor=request.actor, pk=path_id(revision_id, "模型版本"))
+    names = dict(BoqMapping.objects.filter(project_id=r.project_id).values_list("code", "name"))
+    return [
+        {
+            "code": q.code,
+            "name": names.get(q.code, ""),
+            "unit": q.unit,
+            "quantity": str(q.quantity),
+            "elements": len(q.guids),
+            "guids": q.guids,
+        }
+        for q in selectors.quantities_of(r)
+    ]
+
+
+# --- clash sets -------------------------------------------------------------------------------
+
+
+def _revisions(project_id: int, ids: list[int]) -> list[ModelRevision]:
+    found = list(ModelRevision.objects.filter(project_id=project_id, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationFailed("所选模型版本不属于本项目", code="revision_not_found")
+    return found
+
+
+@router.get("/clash-sets", response={200: list[ClashSetRead], **ERR}, summary="碰撞检测集列表")
+def clash_set_list(request: HttpRequest, filters: Query[ClashSetFilter]):
+    qs = selectors.clash_sets_visible_to(actor=request.actor, project_id=filters.project_id)
+    return [clash_set_read(cs) for cs in qs[:200]]
+
+
+@router.post(
+    "/clash-sets",
+    response={201: ClashSetRead, **ERR},
+    auth=permitted("bim.coordinate"),
+    summary="建立碰撞检测集",
+)
+def clash_set_create(request: HttpRequest, data: ClashSetIn):
+    project = selectors.project_for(actor=request.actor, pk=data.project_id)
+    services_clash.require_coordinate(request.actor, project.pk)
+    cs = services_clash.clash_set_create(
+        actor=request.actor,
+        project=project,
+        name=data.name,
+        a_revisions=_revisions(project.pk, data.a_revisions),
+        a_select=data.a_select,
+        b_revisions=_revisions(project.pk, data.b_revisions),
+        b_select=data.b_select,
+        mode=data.mode,
+        tolerance=data.tolerance,
+        clearance=data.clearance,
+        allow_touching=data.allow_touching,
+    )
+    return Status(201, clash_set_read(cs))
+
+
+@router.get("/clash-sets/{set_id}", response={200: ClashSetRead, **ERR}, summary="碰撞检测集")
+def clash_set_get(request: HttpRequest, set_id: str):
+    return clash_set_read(
+        selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
+    )
+
+
+@router.post(
+    "/clash-sets/{set_id}/run",
+    response={202: ClashRunRead, **ERR},
+    auth=permitted("bim.coordinate"),
+    summary="运行碰撞检测（首次全量，之后增量复核）",
+)
+def clash_set_run(request: HttpRequest, set_id: str):
+    cs = selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
+    run = services_clash.clash_run_request(actor=request.actor, clash_set=cs)
+    return Status(202, _run_read(run))
+
+
+@router.get("/clash-sets/{set_id}/bcf", response={200: None, **ERR}, summary="导出 BCF 2.1")
+def clash_set_bcf_export(request: HttpRequest, set_id: str):
+    cs = selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
+    content = services_bcf.clash_bcf_export(actor=request.actor, clash_set=cs)
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="clash-set-{cs.pk}.bcf"'
+    return response
+
+
+@router.post(
+    "/clash-sets/{set_id}/bcf",
+    response={200: BcfImportRead, **ERR},
+    auth=permitted("bim.coordinate"),
+    summary="导入 BCF（更新碰撞状态与意见）",
+)
+def clash_set_bcf_import(request: HttpRequest, set_id: str, file: File[UploadedFile]):
+    cs = selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
+    return services_bcf.clash_bcf_import(actor=request.actor, clash_set=cs, upload=file)
+
+
+# --- clashes ----------------------------------------------------------------------------------
+
+
+@router.get("/clashes", response={200: list[ClashRead], **ERR}, summary="碰撞列表")
+def clash_list(request: HttpRequest, filters: Query[ClashFilter]):
+    qs = selectors.clashes_visible_to(
+        actor=request.actor,
+        project_id=filters.project_id,
+        clash_set_id=filters.clash_set_id,
+        status=filters.status,
+        type=filters.type,
+        assignee_id=filters.assignee_id,
+    )
+    return [clash_read(c) for c in qs[: filters.limit]]
+
+
+def _clash_detail(c: Clash) -> dict:
+    comments = [
+        {
+            "id": m.pk,
+            "author": _name(m.author) if m.author_id else m.author_name,
+            "text": m.text,
+            "photo_url": m.photo.url if m.photo else None,
+            "created_at": m.created_at,
+        }
+        for m in c.comments.select_related("author")
+    ]
+    return {**clash_read(c), "comments": comments}
+
+
+@router.get("/clashes/{clash_id}", response={200: ClashDetail, **ERR}, summary="碰撞")
+def clash_get(request: HttpRequest, clash_id: str):
+    return _clash_detail(selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞")))
+
+
+@router.post(
+    "/clashes/{clash_id}/transition",
+    response={200: ClashDetail, **ERR},
+    auth=permitted("bim.coordinate"),
+    summary="变更碰撞状态（指派、已解决、核验、按设计接受）",
+)
+def clash_transition(request: HttpRequest, clash_id: str, data: ClashTransitionIn):
+    c = selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞"))
+    c = services_clash.clash_transition(
+        actor=request.actor,
+        clash=c,
+        target=data.target,
+        assignee_id=data.assignee_id,
+        reason=data.reason,
+        comment=data.comment,
+    )
+    return _clash_detail(selectors.clash_get(actor=request.actor, pk=c.pk))
+
+
+@router.post(
+    "/clashes/{clash_id}/comments",
+    response={201: ClashDetail, **ERR},
+    auth=permitted("bim.view"),
+    summary="发表碰撞意见",
+)
+def clash_comment(request: HttpRequest, clash_id: str, data: CommentIn):
+    c = selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞"))
+    services_clash.clash_comment(actor=request.actor, clash=c, text=data.text)
+    return Status(201, _clash_detail(c))
+
+
+# --- BoQ mappings -----------------------------------------------------------------------------
+
+
+def _selector(data) -> dict:
+    return {
+        "classes": data.classes,
+        "material": data.material,
+        "type_name": data.type_name,
+        "storey": data.storey,
+        "density": data.density or None,
+    }
+
+
+@router.get("/mappings", response={200: list[MappingRead], **ERR}, summary="清单项对应关系")
+def mapping_list(request: HttpRequest, project_id: int):
+    return [
+        _mapping_read(m)
+        for m in selectors.mappings_visible_to(actor=request.actor, project_id=project_id)
+    ]
+
+
+@router.post(
+    "/mappings",
+    response={201: MappingRead, **ERR},
+    auth=permitted("bim.map_quantities"),
+    summary="新增清单项对应关系",
+)
+def mapping_create(request: HttpRequest, data: MappingIn):
+    project = selectors.project_for(actor=request.actor, pk=data.project_id)
+    m = services_quantity.mapping_create(
+        actor=request.actor,
+        project=project,
+        code=data.code,
+        name=data.name,
+        unit=data.unit,
+        selector=_selector(data),
+    )
+    return Status(201, _mapping_read(m))
+
+
+@router.put(
+    "/mappings/{mapping_id}",
+    response={200: MappingRead, **ERR},
+    auth=permitted("bim.map_quantities"),
+    summary="修改清单项对应关系",
+)
+def mapping_update(request: HttpRequest, mapping_id: str, data: MappingUpdateIn):
+    m = selectors.mapping_get(actor=request.actor, pk=path_id(mapping_id, "清单对应关系"))
+    m = services_quantity.mapping_update(
+        actor=request.actor, mapping=m, name=data.name, unit=data.unit, selector=_selector(data)
+    )
+    return _mapping_read(m)
+
+
+@router.delete(
+    "/mappings/{mapping_id}",
+    response={204: None, **ERR},
+    auth=permitted("bim.map_quantities"),
+    summary="删除清单项对应关系",
+)
+def mapping_delete(request: HttpRequest, mapping_id: str):
+    m = selectors.mapping_get(actor=request.actor, pk=path_id(mapping_id, "清单对应关系"))
+    services_quantity.mapping_delete(actor=request.actor, mapping=m)
+    return Status(204, None)
+
+
+@router.post(
+    "/projects/{project_id}/quantities",
+    response={200: list[QuantityRead], **ERR},
+    auth=permitted("bim.map_quantities"),
+    summary="按最新模型重算清单工程量",
+)
+def quantities_compute(request: HttpRequest, project_id: str):
+    project = selectors.project_for(actor=request.actor, pk=path_id(project_id, "项目"))
+    names = dict(BoqMapping.objects.filter(project=project).values_list("code", "name"))
+    return [
+        {
+            "code": q.code,
+            "name": names.get(q.code, ""),
+            "unit": q.unit,
+            "quantity": str(q.quantity),
+            "elements": len(q.guids),
+            "guids": q.guids,
+        }
+        for q in services_quantity.model_quantities_compute(actor=request.actor, project=project)
+    ]

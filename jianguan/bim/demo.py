@@ -1,0 +1,5 @@
+"""Demo of BIM (filled in below)."""
+
+
+def seed() -> dict:
+    return {}
