@@ -9,6 +9,7 @@ Other tests (the platform's) use these builders too: keep the names stable."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import ifcopenshell
 import ifcopenshell.api
@@ -110,14 +111,16 @@ EXPECTED = {
     "intersection": {("B1", "W1"), ("D1", "P1"), ("S1", "S2")},
     "collision": {("B1", "W1"), ("D1", "P1"), ("S1", "S2"), ("W1", "W2")},
     "collision_allow_touching": {("B1", "W1"), ("D1", "P1"), ("S1", "S2")},
-    "clearance": {("B2", "P2")},
+    # Clearance reports every pair closer than the clearance: touching and crossing ones at 0.
+    "clearance": {("B2", "P2"), ("B1", "W1"), ("D1", "P1"), ("S1", "S2"), ("W1", "W2")},
 }
 PIPE_GAP = 0.03  # the gap between P2's underside and B2's top
 
 
-def clash_model() -> Builder:
+def clash_model(*, coplanar: bool = True) -> Builder:
     """The model behind ``EXPECTED``; each element far enough from the others that only the
-    designed pairs interact (0.05 m clearance)."""
+    designed pairs interact (0.05 m clearance). ``coplanar=False`` leaves out the two slabs
+    (the peer, ifcclash, misses their overlap)."""
     b = Builder()
     b.box("IfcWall", "W1", (0, 0, 0), (10, 0.2, 3))
     b.box("IfcWall", "W2", (10, 0, 0), (10.2, 6, 3))  # touches W1's end face
@@ -126,8 +129,9 @@ def clash_model() -> Builder:
     b.cylinder("IfcPipeSegment", "P1", (25, -1, 2.15), (0, 1, 0), 2.4, 0.05)  # through D1
     b.box("IfcBeam", "B2", (20, 5, 3), (30, 5.3, 3.5))
     b.cylinder("IfcPipeSegment", "P2", (21, 5.15, 3.5 + PIPE_GAP + 0.05), (1, 0, 0), 8, 0.05)
-    b.box("IfcSlab", "S1", (40, 0, 0), (50, 10, 0.2))
-    b.box("IfcSlab", "S2", (45, 0, 0), (55, 10, 0.2))  # coplanar faces with S1, overlapping
+    if coplanar:
+        b.box("IfcSlab", "S1", (40, 0, 0), (50, 10, 0.2))
+        b.box("IfcSlab", "S2", (45, 0, 0), (55, 10, 0.2))  # coplanar faces with S1, overlapping
     return b
 
 
@@ -174,3 +178,17 @@ def move(model: ifcopenshell.file, guid: str, dx: float, dy: float, dz: float) -
 
 def new_guid() -> str:
     return ifcopenshell.guid.new()
+
+
+def named_pairs(clashes, guids: dict[str, str]) -> set[tuple[str, str]]:
+    """Clash results (objects with .a/.b or dicts) as sorted name pairs."""
+    names = {g: n for n, g in guids.items()}
+    out = set()
+    for c in clashes:
+        a, b = (c["a"], c["b"]) if isinstance(c, dict) else (c.a, c.b)
+        out.add(tuple(sorted((names[a], names[b]))))
+    return out
+
+
+# The shared sample models (read them there, never copy them into the repository).
+SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ifc"
