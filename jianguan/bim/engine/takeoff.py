@@ -187,7 +187,8 @@ def _union_area(points: np.ndarray, faces: np.ndarray):
     from shapely import Polygon, unary_union
 
     tris = points[np.asarray(faces, dtype=np.int64)]
-    doubled = np.abs(np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0]))
+    e1, e2 = tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0]
+    doubled = np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0])
     polys = [Polygon(t) for t, a in zip(tris, doubled, strict=True) if a > 1e-9]
     return unary_union(polys) if polys else Polygon()
 
