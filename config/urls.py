@@ -26,6 +26,7 @@ urlpatterns = [
     path("contracts/", include("jianguan.contracts.urls")),
     path("smartsite/", include("jianguan.smartsite.urls")),
     path("hazard/", include("jianguan.hazard.urls")),
+    path("bim/", include("jianguan.bim.urls")),
     path("workbench/", include("jianguan.workbench.urls")),
     path("public/projects/", include("jianguan.projects.urls_public")),
     path("public/sanctions/", include("jianguan.compliance.urls_public")),
