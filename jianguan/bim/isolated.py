@@ -61,6 +61,10 @@ def _validate(args: dict) -> dict:
     from jianguan.bim.engine import summary
 
     model = summary.open_model(args["path"])
+    if not any(getattr(e, "Representation", None) for e in summary.physical_elements(model)):
+        raise summary.ModelError(
+            "模型中的构件都没有几何形体，无法进行碰撞检测和算量。", "model_no_geometry"
+        )
     return {"summary": _plain(summary.summarise(model))}
 
 
