@@ -8,7 +8,8 @@ Measurement rules per class (what each figure means; names and descriptions are 
 | IfcWall* | mesh | one side, gross (openings not deducted): length × height, i.e. the convex hull of the wall's elevation scaled to the centre-line length (a gable wall follows its slope) | plan footprint area ÷ thickness: the centre-line length, mitred ends averaged | 1 |
 | IfcSlab, IfcRoof | mesh | top face: triangles facing up (n·z > 0.05), true (sloped) area | | 1 |
 | IfcPlate, IfcCovering, IfcCurtainWall | mesh | one face: half the mesh surface (thin elements; edges add thickness × perimeter / 2) | | 1 |
-| IfcBeam, IfcColumn, IfcMember, IfcPile, IfcPipeSegment, IfcDuctSegment, IfcCableCarrierSegment, IfcFlowSegment | mesh | | mesh extent along the extrusion axis (the body's IfcExtrudedAreaSolid direction in world coordinates; principal axis of the mesh when the body is not an extrusion) | 1 |
+| IfcBeam, IfcColumn, IfcMember, IfcPile, IfcPipeSegment, IfcDuctSegment, IfcCableCarrierSegment, IfcFlowSegment | mesh | | mesh extent along the extrusion axis (the body's IfcExtrudedAreaSolid direction in world coordinates, through clippings and mapped items); along the mesh's principal axis when the body is not an extrusion or the element is over 1 % longer that way (a side profile extruded by its thickness) | 1 |
+| IfcRoof, IfcStair, IfcRamp… without a body of their own | none: measured in their aggregated parts (counting both would count twice) | | | 1 |
 | IfcDoor, IfcWindow | mesh | OverallWidth × OverallHeight (the opening) | | 1 |
 | anything else | mesh | | | 1 |
 
@@ -311,6 +312,10 @@ def triangulate_model(model: ifcopenshell.file) -> list[Mesh]:
         geometry = None
     if geometry is not None and hasattr(geometry, "triangulate"):
         return list(geometry.triangulate(model))
+    return kernel_meshes(model)
+
+
+def kernel_meshes(model: ifcopenshell.file) -> list[Mesh]:
     import ifcopenshell.geom
 
     settings = ifcopenshell.geom.settings()
@@ -368,8 +373,12 @@ def _measure(
     elif qto is not None:
         volume = qto[0]
         source["volume"] = f"qto:{qto[1]}"
+    elif has_mesh:
+        source["volume"] = "none (mesh not closed)"
+    elif ifcopenshell.util.element.get_parts(element):
+        source["volume"] = "none (measured in its parts)"
     else:
-        source["volume"] = "none (mesh not closed)" if has_mesh else "none (no geometry)"
+        source["volume"] = "none (no geometry)"
     if qto is not None and closed:
         source["volume_qto"] = f"{qto[1]}={qto[0]:.3f}"
     area, length = _area_length(element, mesh if has_mesh else None, source, length_scale)
@@ -415,12 +424,27 @@ def _area_length(
         source["area"] = "mesh:surface/2"
         return surface_area(v, f) / 2.0, None
     if any(_is(element, c) for c in LINEAR):
-        axis = extrusion_axis(element)
-        source["length"] = "extrusion_axis" if axis is not None else "principal_axis"
-        if axis is None:
-            axis = principal_axis(v)
-        return None, extent_along(v, axis)
+        return None, _linear_length(element, v, source)
     return None, None
+
+
+def _linear_length(
+    element: ifcopenshell.entity_instance, v: np.ndarray, source: dict[str, str]
+) -> float:
+    """Along the extrusion axis; along the mesh's principal axis when there is no extrusion, or
+    when the element is clearly longer across its extrusion (a stringer drawn as a side
+    profile and extruded by its thickness, a beam drawn in plan and extruded up)."""
+    across = extent_along(v, principal_axis(v))
+    axis = extrusion_axis(element)
+    if axis is None:
+        source["length"] = "principal_axis"
+        return across
+    along = extent_along(v, axis)
+    if across > along * 1.01:
+        source["length"] = "principal_axis (longer than the extrusion)"
+        return across
+    source["length"] = "extrusion_axis"
+    return along
 
 
 def _is(element: ifcopenshell.entity_instance, cls: str) -> bool:

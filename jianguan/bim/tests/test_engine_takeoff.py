@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import ifcopenshell
+import ifcopenshell.api
 import ifcopenshell.util.element
 import numpy as np
 import pytest
@@ -98,10 +99,10 @@ def test_pipe_length_is_along_its_axis_and_volume_is_pi_r2_l(built):
 def test_beam_wall_and_slab_follow_their_rules(built):
     b, qs = built
     beam, wall, slab = (qs[b.guids[n]] for n in ("B1", "W1", "S1"))
-    assert (beam.volume, beam.length, beam.area) == (Decimal("0.900"), Decimal("0.500"), None)
-    # The builder extrudes boxes upwards, so the beam's extrusion axis is vertical: its
-    # "length" is its depth. The rule follows the model's axis, not the name or the longest side.
-    assert beam.source["length"] == "extrusion_axis"
+    assert (beam.volume, beam.length, beam.area) == (Decimal("0.900"), Decimal("6.000"), None)
+    # The builder extrudes boxes upwards (a beam drawn in plan): along its extrusion it is only
+    # 0.5 m, so the rule takes the mesh's long axis instead, and says so. Never the name.
+    assert beam.source["length"] == "principal_axis (longer than the extrusion)"
     assert (wall.volume, wall.length, wall.area) == (
         Decimal("6.000"),
         Decimal("10.000"),
@@ -118,6 +119,44 @@ def test_pipe_at_survey_coordinates_measures_the_same():
     pipe = element_quantities(b.model)[b.guids["P1"]]
     assert pipe.length == Decimal("5.000")
     assert float(pipe.volume) == pytest.approx(math.pi * 0.1**2 * 5.0, rel=0.01)
+
+
+def test_names_are_not_read_and_columns_measure_their_height():
+    b = Builder()
+    b.cylinder("IfcPipeSegment", "DN100 L=100m 体积 9 m³", (0, 0, 1), (0, 1, 0), 2.0, 0.05)
+    b.box("IfcColumn", "KZ1 截面 800x800 高 12m", (5, 5, 0), (5.4, 5.6, 3.6))
+    qs = element_quantities(b.model)
+    pipe = qs[b.guids["DN100 L=100m 体积 9 m³"]]
+    column = qs[b.guids["KZ1 截面 800x800 高 12m"]]
+    assert pipe.length == Decimal("2.000")
+    assert float(pipe.volume) == pytest.approx(
+        math.pi * 0.05**2 * 2.0, abs=0.0005
+    )  # rounded to 0.001 m³
+    assert (column.length, column.volume) == (Decimal("3.600"), Decimal("0.864"))
+    assert column.source["length"] == "extrusion_axis"
+
+
+def test_an_aggregate_without_its_own_body_is_measured_in_its_parts():
+    b = Builder()
+    slab = b.box("IfcSlab", "屋面板", (0, 0, 3), (4, 4, 3.2))
+    roof = ifcopenshell.api.run("root.create_entity", b.model, ifc_class="IfcRoof", name="屋面")
+    ifcopenshell.api.run(
+        "spatial.assign_container", b.model, products=[roof], relating_structure=b.storey
+    )
+    ifcopenshell.api.run("aggregate.assign_object", b.model, products=[slab], relating_object=roof)
+    qs = element_quantities(b.model)
+    assert qs[roof.GlobalId].volume is None
+    assert qs[roof.GlobalId].source["volume"] == "none (measured in its parts)"
+    assert qs[slab.GlobalId].volume == Decimal("3.200")
+    assert qs[slab.GlobalId].storey == "一层"  # through the roof it belongs to
+
+
+def test_kernel_meshes_fallback_measures_like_the_shared_triangulation(built):
+    b, qs = built
+    again = element_quantities(b.model, takeoff.kernel_meshes(b.model))
+    assert {g: (q.volume, q.area, q.length) for g, q in again.items()} == {
+        g: (q.volume, q.area, q.length) for g, q in qs.items()
+    }
 
 
 # --- AC20-FZK-Haus.ifc against its own Qto ------------------------------------------------
