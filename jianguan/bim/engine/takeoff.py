@@ -22,6 +22,7 @@ No Django import.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ class BoqSelector:
 
 
 def dec(value: float | None) -> Decimal | None:
-    if value is None:
+    if value is None or not math.isfinite(value):  # a degenerate mesh gives no figure, not NaN
         return None
     return Decimal(repr(float(value))).quantize(MILLI, rounding=ROUND_HALF_UP)
 

@@ -142,3 +142,15 @@ def test_open_model_reads_ifc4x3(tmp_path):
     text = b.model.to_string().replace("FILE_SCHEMA(('IFC4'))", "FILE_SCHEMA(('IFC4X3_ADD2'))")
     model = open_model(_write(tmp_path / "m.ifc", text))
     assert summarise(model)["schema"] == "IFC4X3"
+
+
+def test_engine_modules_import_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import jianguan.bim.engine.summary, jianguan.bim.engine.takeoff, "
+        "jianguan.bim.engine.bcf, jianguan.bim.engine.selectors; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
