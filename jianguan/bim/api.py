@@ -436,10 +436,10 @@ def _selector(data) -> dict:
 
 
 @router.get("/mappings", response={200: list[MappingRead], **ERR}, summary="清单项对应关系")
-def mapping_list(request: HttpRequest, project_id: int):
+def mapping_list(request: HttpRequest, filters: Query[ClashSetFilter]):
     return [
         _mapping_read(m)
-        for m in selectors.mappings_visible_to(actor=request.actor, project_id=project_id)
+        for m in selectors.mappings_visible_to(actor=request.actor, project_id=filters.project_id)
     ]
 
 

@@ -430,6 +430,7 @@ def _subjects(world: World) -> None:
     S["document@unknown"] = {"code": "0000000000"}
     _onboarding_subjects(S)
     _site_subjects(S, proj)
+    _bim_subjects(S, proj)
     _wage_subjects(S)
     S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
     try:
@@ -580,6 +581,13 @@ def _hazard_subjects(S: dict, contractor, camera, image) -> None:
     )
     c = HazardCandidate.objects.get(best_image=image)
     S["candidate@own"] = {"pk": c.pk, "candidate_id": c.pk}
+
+
+def _bim_subjects(S: dict, project) -> None:
+    """A ready model revision, a clash set with a clash, a BoQ mapping, an upload (issue 19)."""
+    from jianguan.bim.tests.access_world import subjects
+
+    subjects(S, project, _actor("contractor"))
 
 
 def _wage_subjects(S: dict) -> None:
