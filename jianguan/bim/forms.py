@@ -90,10 +90,6 @@ class CommentForm(StyledFormMixin, forms.Form):
     photo = forms.ImageField(label="照片（可选）", required=False)
 
 
-class BcfImportForm(forms.Form):
-    file = forms.FileField(label="BCF 文件")
-
-
 class MappingForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
         label="项目编码", max_length=12, help_text="GB 50500 清单编码，9 或 12 位数字"

@@ -291,3 +291,45 @@ def test_boq_mapping_form(client, bim):
     assert client.post(url, ok).status_code == 302
     page = client.get(url).content.decode()
     assert "010503002001" in page and "矩形梁" in page and "立方米" in page
+
+
+def test_run_button_and_bcf_round_trip(
+    client, bim, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jianguan.bim import services_clash
+
+    queued = []
+    monkeypatch.setattr(services_clash, "_enqueue", queued.append)
+    url = f"/bim/clash-sets/{bim['cs'].pk}/"
+    client.force_login(bim["actors"]["regulator"].user)  # sees, does not coordinate
+    assert 'id="run-button"' not in client.get(url).content.decode()
+    assert client.post(url + "run/").status_code == 403
+    client.force_login(bim["actors"]["owner"].user)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url + "run/", follow=True)
+    assert r.status_code == 200 and "已提交检测" in r.content.decode(), r.content.decode()[-4000:]
+    assert len(queued) == 1
+    assert "every 3s" in r.content.decode()  # the runs table refreshes while it runs
+    r = client.post(url + "run/", follow=True)
+    assert "正在检测中" in r.content.decode() and len(queued) == 1
+    r = client.get(url + "bcf/")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert ".bcf" in r["Content-Disposition"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("x.bcf", b"not a zip")
+    r = client.post(url + "bcf/import/", {"file": bad}, follow=True)
+    assert "BCF 导入失败" in r.content.decode()
+    good = SimpleUploadedFile("x.bcf", client.get(url + "bcf/").content)
+    r = client.post(url + "bcf/import/", {"file": good}, follow=True)
+    assert "BCF 已导入" in r.content.decode(), r.content.decode()[-3000:]
+    bim["clash"].refresh_from_db()
+    assert bim["clash"].status == "new"  # our own export read back changes nothing
+
+
+def test_upload_page_points_at_the_api(client, bim):
+    client.force_login(bim["actors"]["owner"].user)
+    page = client.get(f"/bim/projects/{bim['project'].pk}/upload/").content.decode()
+    assert 'data-start="/api/v1/bim/uploads"' in page
+    assert 'data-chunk="/api/v1/bim/uploads/{id}/chunks"' in page
+    assert "结构" in page and "版本号" in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -184,23 +185,8 @@ def clash_set_page(request: HttpRequest, pk: int) -> HttpResponse:
         "storeys": sorted(set(base.values_list("storey", flat=True))),
         "group_keys": sorted(set(base.values_list("group_key", flat=True)) - {""}),
         "can_coordinate": services_clash.may_coordinate(request.actor, cs.project_id),
-        "error": _error_from(request),
-        "notice": request.GET.get("notice", "")[:100],
     }
     return render(request, "bim/clash_set.html", ctx)
-
-
-ERRORS = {
-    "run_in_progress": "该碰撞检测集正在检测中，请稍候",
-    "bad_bcf": "BCF 文件无法读取",
-}
-
-
-def _error_from(request) -> DomainError | None:
-    code = request.GET.get("error", "")
-    if code in ERRORS:
-        return DomainError(ERRORS[code], code=code)
-    return None
 
 
 @require_POST
@@ -213,7 +199,9 @@ def clash_run(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         if exc.status == 403:
             raise
-        return redirect(f"{url}?error={exc.code}")
+        messages.error(request, exc.message)
+        return redirect(url)
+    messages.success(request, "已提交检测，完成后本页自动刷新")
     return redirect(url)
 
 

@@ -54,8 +54,8 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _api_start() -> str:
     try:
-        return reverse("api-1.0.0:bim_upload_start")
-    except NoReverseMatch:  # the API names its route; the page still renders without it
+        return reverse("api:upload_start")
+    except NoReverseMatch:  # the page still renders without the API mounted
         return "/api/v1/bim/uploads"
 
 

@@ -60,7 +60,10 @@
       let tries = 0;
       for (;;) {
         try {
-          const r = await call("PUT", url(form.dataset.chunk, { id: session.id, offset }), slice, "application/octet-stream");
+          const body = new FormData();
+          body.append("offset", String(offset));
+          body.append("chunk", slice, "chunk.bin");
+          const r = await call("POST", url(form.dataset.chunk, { id: session.id }), body, null);
           offset = typeof r.received === "number" ? r.received : offset + slice.size;
           break;
         } catch (e) {
@@ -99,14 +102,14 @@
       const session = await call(
         "POST",
         form.dataset.start,
-        JSON.stringify({ project: parseInt(form.dataset.project, 10), discipline, label, file_name: file.name, size: file.size }),
+        JSON.stringify({ project_id: parseInt(form.dataset.project, 10), discipline, label, file_name: file.name, size: file.size }),
         "application/json"
       );
       await sendChunks(session, file);
       status.textContent = "上传完成，正在校验文件…";
       const done = await call("POST", url(form.dataset.finish, { id: session.id }), "{}", "application/json");
       status.textContent = "已提交，模型正在后台解析。";
-      window.location.href = done.url || form.dataset.done;
+      window.location.href = done.id ? url(form.dataset.revision, { id: done.id }) : form.dataset.done;
     } catch (e) {
       fail(e.message || "上传失败");
     }
