@@ -16,7 +16,7 @@ from jianguan.bim import labels, selectors, services, services_clash, viewpayloa
 from jianguan.bim.forms import ClashActForm, ClashSetForm, CommentForm
 from jianguan.bim.meshcache import FileMeshCache
 from jianguan.bim.models import ClashComment, Element, ModelRevision
-from jianguan.core.errors import DomainError, NotFound, ValidationFailed
+from jianguan.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.projects.models import Participant
 
@@ -226,6 +226,13 @@ def _actions(actor, c) -> list[dict]:
     return out
 
 
+def _may_comment(actor, project_id: int) -> bool:
+    """The services' rule (services_clash.clash_comment checks it again)."""
+    return actor.can("bim.view") and (
+        actor.is_kind("regulator") or bool(selectors.roles_in(actor, project_id))
+    )
+
+
 def _clash_ctx(request, c, *, comment_form=None, error=None) -> dict:
     orgs = (
         Participant.objects.filter(project_id=c.project_id, is_active=True)
@@ -244,7 +251,7 @@ def _clash_ctx(request, c, *, comment_form=None, error=None) -> dict:
         "actions": _actions(request.actor, c),
         "organisations": organisations,
         "comments": list(c.comments.select_related("author")),
-        "can_comment": bool(selectors.roles_in(request.actor, c.project_id)),
+        "can_comment": _may_comment(request.actor, c.project_id),
         "comment_form": comment_form or CommentForm(),
         "error": error,
     }
@@ -295,8 +302,8 @@ def clash_comment(request: HttpRequest, pk: int) -> HttpResponse:
     c = _clash(request, pk)
     form = CommentForm(request.POST, request.FILES)
     try:
-        if not selectors.roles_in(request.actor, c.project_id):
-            services_clash.clash_comment(actor=request.actor, clash=c, text="")  # raises 403
+        if not _may_comment(request.actor, c.project_id):  # 403 before the form
+            raise PermissionDenied("仅本项目参建单位可发表意见", code="permission_denied")
         if not form.is_valid():
             raise _form_error(form)
         services_clash.clash_comment(
