@@ -395,3 +395,38 @@ def _notify_failed(revision: ModelRevision) -> None:
     from jianguan.bim import notify
 
     transaction.on_commit(lambda: notify.revision_failed(revision.pk), robust=True)
+
+
+def revisions_sweep() -> str:
+    """Periodic: revisions and clash runs left pending (the queue was down) are queued again;
+    a revision or run processing far longer than the child may run (its worker died) fails."""
+    import datetime as dt
+
+    from jianguan.bim.models import ClashRun
+    from jianguan.bim.services_clash import _enqueue as enqueue_run
+
+    moment = now()
+    queued = moment - dt.timedelta(minutes=5)
+    stale = moment - dt.timedelta(seconds=settings.BIM_CHILD_TIMEOUT_S + 600)
+    message = "处理中断（任务进程退出），请重新处理"
+    dead = ModelRevision.objects.filter(status=workflow.PROCESSING, started_at__lt=stale).update(
+        status=workflow.FAILED, error=message, error_code="worker_lost", finished_at=moment
+    )
+    ClashRun.objects.filter(status=workflow.RUNNING, started_at__lt=stale).update(
+        status=workflow.FAILED, error=message, finished_at=moment
+    )
+    pending = list(
+        ModelRevision.objects.filter(status=workflow.PENDING, created_at__lt=queued).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    for pk in pending:
+        enqueue_process(pk)
+    runs = list(
+        ClashRun.objects.filter(status=workflow.PENDING, created_at__lt=queued).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    for pk in runs:
+        enqueue_run(pk)
+    return f"requeued {len(pending)} revisions, {len(runs)} runs; {dead} lost"

@@ -101,11 +101,18 @@ def check_hard_clashes(facts, today, thresholds):
     return warning_rules.BLUE, f"BIM 模型有 {n} 处硬碰撞尚未解决，须在施工前完成设计协调"
 
 
+def _sweep() -> object:
+    from jianguan.bim.services import revisions_sweep
+
+    return revisions_sweep()
+
+
 def register_all() -> None:
     from jianguan.bim import permissions  # noqa: F401  (registers grants)
     from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision
     from jianguan.bim.services_quantity import CHECK_CODE, claim_quantity_check
     from jianguan.contracts.claims.extra_checks import register_claim_check
+    from jianguan.core import periodic
     from jianguan.core.demo import register_seeder
     from jianguan.ledger import labels, visibility
     from jianguan.projects import facts as project_facts
@@ -113,6 +120,7 @@ def register_all() -> None:
     from jianguan.projects.visibility import sees_project_of
     from jianguan.workbench.notifications.events import register_event
 
+    periodic.register("bim.revisions_sweep", 300, _sweep)
     register_todo("bim.clash_assigned", "模型碰撞待处理", _clashes_todo)
     register_todo("bim.revision_failed", "模型处理失败", _failed_todo)
     register_event("bim.clash_assigned", "模型碰撞指派")
