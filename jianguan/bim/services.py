@@ -249,7 +249,9 @@ def _discard(session: UploadSession) -> None:
     UploadSession.objects.filter(pk=session.pk).delete()
 
 
-def revision_upload_finish(*, actor: Actor, session: UploadSession) -> ModelRevision:
+def revision_upload_finish(
+    *, actor: Actor, session: UploadSession, is_demo: bool = False
+) -> ModelRevision:
     """Check the whole file (size, the client's SM3, an IFC the engine can open, with elements)
     and only then create the revision, ledgered with the file's SM3, and queue its processing.
     A file that fails is deleted with its session: no half-made revision."""
@@ -276,14 +278,18 @@ def revision_upload_finish(*, actor: Actor, session: UploadSession) -> ModelRevi
     os.replace(temp, bim_dir() / rel)
     try:
         with transaction.atomic():
-            revision = _revision_create(actor, session, rel, digest, checked["summary"])
+            revision = _revision_create(
+                actor, session, rel, digest, checked["summary"], is_demo=is_demo
+            )
     except BaseException:
         (bim_dir() / rel).unlink(missing_ok=True)
         raise
     return revision
 
 
-def _revision_create(actor, session, rel: Path, digest: str, summary: dict) -> ModelRevision:
+def _revision_create(
+    actor, session, rel: Path, digest: str, summary: dict, *, is_demo: bool = False
+) -> ModelRevision:
     previous = (
         ModelRevision.objects.filter(project_id=session.project_id, discipline=session.discipline)
         .order_by("-created_at", "-pk")
@@ -301,6 +307,7 @@ def _revision_create(actor, session, rel: Path, digest: str, summary: dict) -> M
         summary=summary,
         uploaded_by=actor.user,
         organisation_id=actor.organisation_id,
+        is_demo=is_demo,
     )
     record(
         actor=actor,
