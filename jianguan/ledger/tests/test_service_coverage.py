@@ -71,6 +71,16 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.hazard.services_analysis.analyses_request": "queues machine analysis of images",
     "jianguan.hazard.services_analysis.on_upload": "the upload hook: queues machine analysis",
     "jianguan.hazard.services.analysis_rerun": "queues the detector again; decides nothing",
+    # BIM: a chunked upload is transport until finish, which ledgers the file's SM3; what the
+    # child process derives from a ledgered file (elements, summary, quantities) and queueing a
+    # clash run are machine work; the run's outcome, status changes and mappings are ledgered.
+    "jianguan.bim.services.revision_upload_start": "opens a transfer; ledgered at finish",
+    "jianguan.bim.services.revision_upload_append_chunk": "notes a chunk; ledgered at finish",
+    "jianguan.bim.services.revision_process": "derives elements from the ledgered file",
+    "jianguan.bim.services.revisions_sweep": "re-queues pending work, fails lost work",
+    "jianguan.bim.services_clash.clash_run_request": "queues a run; its outcome is ledgered",
+    "jianguan.bim.services_quantity.quantities_store": "derived from the model and mapping",
+    "jianguan.bim.services_quantity.model_quantities_compute": "recomputes derived quantities",
     # Credentials and login bookkeeping: security state, not regulated decisions.
     "jianguan.accounts.services.api_token_create": "API token: a credential, not a decision",
     "jianguan.accounts.services.api_token_revoke": "API token: a credential, not a decision",
