@@ -53,8 +53,8 @@ def crossing(t1, n1, t2, n2):
     of the other's plane and their segments on the common line overlap).
 
     Returns (hit mask, depth, point): ``depth`` is how far the shallower of the two reaches
-    past the other's plane (the penetration the tolerance is compared with), ``point`` the
-    middle of the common segment."""
+    past the other's plane, at most the length of their common segment (the penetration
+    the tolerance is compared with), ``point`` the middle of the common segment."""
     k = len(t1)
     depth = np.zeros(k)
     point = np.zeros((k, 3))
@@ -72,12 +72,14 @@ def crossing(t1, n1, t2, n2):
     a_lo, a_hi, pa_lo, pa_hi = _interval(a, da, line)
     b_lo, b_hi, _, _ = _interval(b, db, line)
     lo, hi = np.maximum(a_lo, b_lo), np.minimum(a_hi, b_hi)
-    ok = good & (hi - lo > 1e-9)
+    ok = good & (hi - lo > EPS)
     reach_a = np.minimum(da.max(1), -da.min(1))
     reach_b = np.minimum(db.max(1), -db.min(1))
     hit = np.zeros(k, dtype=bool)
     hit[idx] = ok
-    depth[idx] = np.where(ok, np.minimum(reach_a, reach_b), 0.0)
+    # Also bounded by the length the two share on the line: triangles that only graze each
+    # other along an edge (elements touching) share next to nothing however far they reach.
+    depth[idx] = np.where(ok, np.minimum(np.minimum(reach_a, reach_b), hi - lo), 0.0)
     mid = (lo + hi) / 2
     span = np.where(a_hi - a_lo > 0, a_hi - a_lo, 1.0)
     u = np.clip((mid - a_lo) / span, 0.0, 1.0)
@@ -116,6 +118,29 @@ def coplanar_overlap(t1, n1, t2, n2):
     same = coplanar & (dot > 0)
     opposite = coplanar & (dot < 0)
     return same, opposite, width, point
+
+
+def clip_coplanar(a: np.ndarray, b: np.ndarray, n: np.ndarray) -> np.ndarray | None:
+    """The polygon two coplanar triangles (3, 3) share (Sutherland–Hodgman: a clipped by
+    b's edges), or None if they share no area."""
+    centre_b = b.mean(axis=0)
+    polygon = [p for p in a]
+    for i, j in _EDGES:
+        inward = np.cross(n, b[j] - b[i])
+        if np.dot(inward, centre_b - b[i]) < 0:
+            inward = -inward
+        out = []
+        for k in range(len(polygon)):
+            p, q = polygon[k], polygon[(k + 1) % len(polygon)]
+            dp, dq = np.dot(inward, p - b[i]), np.dot(inward, q - b[i])
+            if dp >= 0:
+                out.append(p)
+            if (dp >= 0) != (dq >= 0):
+                out.append(p + (q - p) * (dp / (dp - dq)))
+        polygon = out
+        if len(polygon) < 3:
+            return None
+    return np.array(polygon)
 
 
 def closest_on_triangle(p, a, b, c):

@@ -1,0 +1,245 @@
+"""The clash engine's narrow phase, batched: the triangle pairs of many element pairs go
+through ``trimath`` in one numpy call, then are reduced per element pair (a Python loop
+per element pair costs more than the arithmetic on a few dozen triangles).
+
+Ties (several triangle pairs equally deep or equally close) go to the first pair in input
+order, comparing within 1e-9 m, so a model far from the origin, whose local coordinates
+carry float noise, reports the same points."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jianguan.bim.engine import trimath
+
+TOUCH = 1e-5  # metres: closer than this is contact (collision mode)
+TIE = 1e-9
+_PROBE = 1e-4  # metres off a shared face where the ray-parity check looks for material
+BATCH = 200_000  # triangle pairs per numpy batch
+
+
+class Prepared:
+    """A mesh's triangles in the local frame with what the tests need of them."""
+
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray) -> None:
+        local = np.asarray(vertices, dtype=np.float64) - origin
+        tris = local[np.asarray(faces)]
+        n, ok = trimath.normals(tris)
+        self.tris, self.normals = tris[ok], n[ok]
+        self.lo, self.hi = self.tris.min(axis=1), self.tris.max(axis=1)
+        self.box_lo, self.box_hi = local.min(axis=0), local.max(axis=0)
+        self.centroid = local.mean(axis=0)
+
+
+def overlapping(lo1, hi1, lo2, hi2, margin: float, block: int = 1_000_000):
+    """Index pairs (i, j) whose boxes are within ``margin`` of each other, in blocks."""
+    rows = max(1, block // max(1, len(lo2)))
+    out_i, out_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for start in range(0, len(lo1), rows):
+        a_lo, a_hi = lo1[start : start + rows, None, :], hi1[start : start + rows, None, :]
+        meet = np.all((a_lo <= hi2[None] + margin) & (lo2[None] <= a_hi + margin), axis=2)
+        i, j = np.nonzero(meet)
+        out_i.append(i + start)
+        out_j.append(j)
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def triangle_pairs(x: Prepared, y: Prepared, margin: float):
+    """Triangles of x and y whose boxes are within ``margin``."""
+    sel_x = np.nonzero(np.all((x.lo <= y.box_hi + margin) & (y.box_lo <= x.hi + margin), axis=1))[0]
+    sel_y = np.nonzero(np.all((y.lo <= x.box_hi + margin) & (x.box_lo <= y.hi + margin), axis=1))[0]
+    if len(sel_x) == 0 or len(sel_y) == 0:
+        return sel_x[:0], sel_y[:0]
+    i, j = overlapping(x.lo[sel_x], x.hi[sel_x], y.lo[sel_y], y.hi[sel_y], margin)
+    return sel_x[i], sel_y[j]
+
+
+def _contained_depth(x: Prepared, y: Prepared) -> float:
+    """How deep x's vertex centroid sits inside both x and y (0 if not inside both): finds an
+    element wholly inside another, where no surfaces cross."""
+    if not (np.all(x.box_lo >= y.box_lo - TOUCH) and np.all(x.box_hi <= y.box_hi + TOUCH)):
+        return 0.0
+    p = x.centroid
+    if not (trimath.inside(p[None], x.tris)[0] and trimath.inside(p[None], y.tris)[0]):
+        return 0.0
+    depth = np.inf
+    for tris in (x.tris, y.tris):
+        near = trimath.closest_on_triangle(
+            np.repeat(p[None], len(tris), 0), *tris.transpose(1, 0, 2)
+        )
+        depth = min(depth, float(np.linalg.norm(near - p, axis=1).min()))
+    return depth
+
+
+def _group_pick(pid: np.ndarray, value: np.ndarray, groups: int, *, largest: bool):
+    """Per group id: the index of the first entry within TIE of the group's max (or min);
+    -1 for empty groups."""
+    out = np.full(groups, -1, dtype=np.int64)
+    if len(pid) == 0:
+        return out
+    sign = 1.0 if largest else -1.0
+    v = sign * value
+    best = np.full(groups, -np.inf)
+    np.maximum.at(best, pid, v)
+    ok = v >= best[pid] - TIE
+    idx = np.arange(len(pid))
+    first = np.full(groups, np.iinfo(np.int64).max)
+    np.minimum.at(first, pid[ok], idx[ok])
+    present = first != np.iinfo(np.int64).max
+    out[present] = first[present]
+    return out
+
+
+class _Batch:
+    """The triangle pairs of a list of element pairs, concatenated."""
+
+    def __init__(self, pairs, margin: float) -> None:
+        ids, t1, n1, t2, n2 = [], [], [], [], []
+        for k, (x, y) in enumerate(pairs):
+            ti, tj = triangle_pairs(x, y, margin)
+            ids.append(np.full(len(ti), k, dtype=np.int64))
+            t1.append(x.tris[ti])
+            n1.append(x.normals[ti])
+            t2.append(y.tris[tj])
+            n2.append(y.normals[tj])
+        empty3 = np.zeros((0, 3, 3))
+        self.pid = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+        self.t1 = np.concatenate(t1) if t1 else empty3
+        self.n1 = np.concatenate(n1) if n1 else np.zeros((0, 3))
+        self.t2 = np.concatenate(t2) if t2 else empty3
+        self.n2 = np.concatenate(n2) if n2 else np.zeros((0, 3))
+        apart = np.maximum(
+            0.0, np.maximum(self.t2.min(1) - self.t1.max(1), self.t1.min(1) - self.t2.max(1))
+        )
+        self.lower = np.sqrt(np.einsum("kj,kj->k", apart, apart))  # a bound below the distance
+
+
+def _penetrations(batch: _Batch, pairs, count: int):
+    """Per element pair: (depth, point) arrays; depth 0 where nothing penetrates."""
+    depth = np.zeros(count)
+    point = np.zeros((count, 3))
+    close = np.nonzero(batch.lower <= trimath.EPS)[0]  # only boxes that meet can cross
+    if len(close) == 0:
+        return depth, point
+    pid = batch.pid[close]
+    t1, n1, t2, n2 = batch.t1[close], batch.n1[close], batch.t2[close], batch.n2[close]
+    hit, d, where = trimath.crossing(t1, n1, t2, n2)
+    pick = _group_pick(pid, np.where(hit, d, -np.inf), count, largest=True)
+    for k in np.nonzero(pick >= 0)[0]:
+        if hit[pick[k]]:
+            depth[k], point[k] = d[pick[k]], where[pick[k]]
+    # Coplanar faces that overlap: the solids overlap if both hold material on one side.
+    # Normals cannot say which side (furniture and other surface models are often
+    # inconsistently oriented), so the widest overlap of each pair is checked by ray parity.
+    same, opposite, width, _ = trimath.coplanar_overlap(t1, n1, t2, n2)
+    value = np.where((same | opposite) & (width > TIE), width, -np.inf)
+    pick = _group_pick(pid, value, count, largest=True)
+    for k in np.nonzero(pick >= 0)[0]:
+        q = pick[k]
+        if not np.isfinite(value[q]) or value[q] <= depth[k] + TIE:
+            continue
+        where = _shared_point(t1[q], t2[q], n1[q], pairs[k])
+        if where is not None:
+            depth[k], point[k] = value[q], where
+    return depth, point
+
+
+def _shared_point(a: np.ndarray, b: np.ndarray, n: np.ndarray, pair) -> np.ndarray | None:
+    """A point of the area two coplanar triangles share, if the solids overlap beside it
+    (a point just off the plane, on either side, inside both), else None."""
+    polygon = trimath.clip_coplanar(a, b, n)
+    if polygon is None:
+        return None
+    centre = polygon.mean(axis=0)
+    x, y = pair
+    for side in (1.0, -1.0):
+        probe = (centre + side * _PROBE * n)[None]
+        if trimath.inside(probe, x.tris)[0] and trimath.inside(probe, y.tris)[0]:
+            return centre
+    return None
+
+
+def _gaps(batch: _Batch, wanted: np.ndarray, count: int):
+    """Per element pair in ``wanted``: the least distance and its closest points. Triangle
+    pairs whose box gap exceeds an upper bound of their element pair's distance (the least
+    first-vertex distance) cannot hold the minimum and are skipped."""
+    gap = np.full(count, np.inf)
+    p1 = np.zeros((count, 3))
+    p2 = np.zeros((count, 3))
+    rows = np.nonzero(wanted[batch.pid])[0]
+    if len(rows) == 0:
+        return gap, p1, p2
+    pid = batch.pid[rows]
+    upper = np.full(count, np.inf)
+    np.minimum.at(upper, pid, np.linalg.norm(batch.t1[rows, 0] - batch.t2[rows, 0], axis=1))
+    rows = rows[batch.lower[rows] <= upper[pid] + TIE]
+    pid = batch.pid[rows]
+    dist, c1, c2 = trimath.distance(batch.t1[rows], batch.t2[rows])
+    pick = _group_pick(pid, dist, count, largest=False)
+    has = pick >= 0
+    gap[has] = dist[pick[has]]
+    p1[has] = c1[pick[has]]
+    p2[has] = c2[pick[has]]
+    return gap, p1, p2
+
+
+def narrow(pairs, *, mode: str, tolerance: float, clearance: float, allow_touching: bool):
+    """For each (x, y) of Prepared meshes: (type, distance, point on x, point on y) or None."""
+    results = []
+    margin = clearance if mode == "clearance" else max(TOUCH, trimath.EPS)
+    start = 0
+    while start < len(pairs):
+        # Batches of element pairs holding about BATCH triangle pairs between them.
+        chunk, size = [], 0
+        while start < len(pairs) and (not chunk or size < BATCH):
+            x, y = pairs[start]
+            chunk.append((x, y))
+            size += min(len(x.tris), 64) * min(len(y.tris), 64)
+            start += 1
+        results.extend(_narrow_chunk(chunk, mode, tolerance, clearance, margin, allow_touching))
+    return results
+
+
+def _narrow_chunk(pairs, mode, tolerance, clearance, margin, allow_touching):
+    count = len(pairs)
+    batch = _Batch(pairs, margin)
+    depth, point = _penetrations(batch, pairs, count)
+    found = depth > 0
+    for k in np.nonzero(~found)[0]:  # no surfaces cross: one element wholly inside the other?
+        x, y = pairs[k]
+        for first, second in ((x, y), (y, x)):
+            inside = _contained_depth(first, second)
+            if inside > depth[k]:
+                depth[k], point[k], found[k] = inside, first.centroid, True
+    if mode == "intersection":
+        return [
+            ("hard", float(depth[k]), point[k], point[k])
+            if found[k] and depth[k] > tolerance
+            else None
+            for k in range(count)
+        ]
+    hard = found & (depth > TOUCH) if mode == "collision" else found
+    need_gap = ~hard & ~found
+    if mode == "collision" and allow_touching:
+        need_gap[:] = False
+    gap, p1, p2 = _gaps(batch, need_gap, count)
+    out = []
+    for k in range(count):
+        if mode == "collision":
+            if hard[k]:
+                out.append(("hard", float(depth[k]), point[k], point[k]))
+            elif allow_touching:
+                out.append(None)
+            elif found[k]:
+                out.append(("touching", 0.0, point[k], point[k]))
+            elif gap[k] <= TOUCH:
+                out.append(("touching", 0.0, p1[k], p2[k]))
+            else:
+                out.append(None)
+        elif found[k]:
+            out.append(("clearance", 0.0, point[k], point[k]))
+        elif gap[k] < clearance:
+            out.append(("clearance", float(gap[k]), p1[k], p2[k]))
+        else:
+            out.append(None)
+    return out
