@@ -97,3 +97,55 @@ def test_clash_page_draws_the_clash(live_server, chromium_path, bim, monkeypatch
         finally:
             browser.close()
     assert errors == [] and [u for u in failed if not u.endswith("/favicon.ico")] == []
+
+
+def test_upload_page_sends_the_file_in_chunks(
+    live_server,
+    chromium_path,
+    bim,  # noqa: F811
+    monkeypatch,
+    settings,
+    tmp_path,
+):
+    """The upload page's script against the real API: several chunks, then the revision page."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from jianguan.bim.models import ModelRevision
+    from jianguan.bim.tests import ifc_builders as ib
+    from jianguan.bim.tests.test_services import ifc_bytes, sm3
+
+    data = ifc_bytes(ib.clash_model())
+    settings.BIM_CHUNK_BYTES = 2048  # several chunks even for a small model
+    assert len(data) > 3 * 2048
+    path = tmp_path / "结构-A02.ifc"
+    path.write_bytes(data)
+    project = bim["project"].pk
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+            csp = CspWatch(page)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda m: errors.append(m.text) if _script_error(m) else None)
+            chunks: list[str] = []
+            page.on("request", lambda r: chunks.append(r.url) if "/chunks" in r.url else None)
+            page.goto(f"{live_server.url}/accounts/login/?next=/bim/projects/{project}/upload/")
+            page.fill("#id_username", "own1")
+            page.fill("#id_password", "Persona-pass-2026")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/bim/projects/{project}/upload/")
+            page.select_option("#id_discipline", "structure")
+            page.fill("#id_label", "A02")
+            page.set_input_files("#id_file", str(path))
+            page.click("#upload-button")
+            page.wait_for_url(f"{live_server.url}/bim/revisions/*/", timeout=60_000)
+            assert "A02" in page.content()
+            csp.assert_clean(csp.violations())
+        finally:
+            browser.close()
+    assert errors == []
+    assert len(chunks) == -(-len(data) // 2048)
+    r = ModelRevision.objects.get(project_id=project, label="A02")
+    assert r.size == len(data) and r.sm3 == sm3(data) and r.file_name == "结构-A02.ifc"
