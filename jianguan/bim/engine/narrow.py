@@ -13,7 +13,7 @@ import numpy as np
 from jianguan.bim.engine import trimath
 
 TOUCH = 1e-5  # metres: closer than this is contact (collision mode)
-TIE = 1e-9
+TIE = 1e-7  # metres: equal within float noise at survey coordinates (ulp at 4,000 km: 5e-10)
 _PROBE = 1e-4  # metres off a shared face where the ray-parity check looks for material
 BATCH = 200_000  # triangle pairs per numpy batch
 

@@ -192,3 +192,8 @@ def named_pairs(clashes, guids: dict[str, str]) -> set[tuple[str, str]]:
 
 # The shared sample models (read them there, never copy them into the repository).
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ifc"
+
+
+def copy(model: ifcopenshell.file) -> ifcopenshell.file:
+    """An independent copy with the same GlobalIds (the same model, e.g. to translate)."""
+    return ifcopenshell.file.from_string(model.to_string())

@@ -13,6 +13,7 @@ from jianguan.bim.tests.ifc_builders import (
     PIPE_GAP,
     SURVEY_SHIFT,
     clash_model,
+    copy,
     move,
     named_pairs,
     translate,
@@ -86,31 +87,24 @@ def test_group_a_always_first_and_points_do_not_depend_on_order(built):
 
 def test_survey_coordinates_give_the_same_clashes(built):
     b, meshes = built
-    far = clash_model()
-    translate(far.model, *SURVEY_SHIFT)
-    far_meshes = geometry.triangulate(far.model)
-    names_far = {g: n for n, g in far.guids.items()}
+    far = copy(b.model)  # the same GUIDs, so the same pair order and the same points
+    translate(far, *SURVEY_SHIFT)
+    far_meshes = geometry.triangulate(far)
     names = {g: n for n, g in b.guids.items()}
     shift = np.array(SURVEY_SHIFT)
     for mode in clash.MODES:
-        here = _by_names(clash.find(meshes, mode=mode), names)
-        there = _by_names(clash.find(far_meshes, mode=mode), names_far)
-        assert set(here) == set(there), mode
-        for key, (c, first_point) in here.items():
-            far_clash, far_point = there[key]
-            assert far_clash.type == c.type
-            assert far_clash.distance == pytest.approx(c.distance, abs=1e-6)
-            np.testing.assert_allclose(np.array(far_point) - shift, first_point, atol=1e-6)
-
-
-def _by_names(clashes, names):
-    """{sorted name pair: (clash, the point on the first-named element)} (the two models'
-    GUIDs differ, so which one is ``a`` may too)."""
-    out = {}
-    for c in clashes:
-        na, nb = names[c.a], names[c.b]
-        out[tuple(sorted((na, nb)))] = (c, c.p1 if na < nb else c.p2)
-    return out
+        here = clash.find(meshes, mode=mode)
+        there = clash.find(far_meshes, mode=mode)
+        assert [(c.a, c.b, c.type) for c in here] == [(c.a, c.b, c.type) for c in there], mode
+        for c, f in zip(here, there, strict=True):
+            assert f.distance == pytest.approx(c.distance, abs=1e-6), (mode, names[c.a], names[c.b])
+            np.testing.assert_allclose(np.array(f.p1) - shift, c.p1, atol=1e-6)
+            np.testing.assert_allclose(np.array(f.p2) - shift, c.p2, atol=1e-6)
+    # Built afresh (new GUIDs) and translated: the same pairs by name.
+    other = clash_model()
+    translate(other.model, *SURVEY_SHIFT)
+    again = clash.find(geometry.triangulate(other.model), mode="intersection")
+    assert named_pairs(again, other.guids) == EXPECTED["intersection"]
 
 
 def test_coplanar_and_duplicate_elements_are_hard_clashes():
