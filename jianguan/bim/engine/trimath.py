@@ -233,12 +233,14 @@ def inside(points: np.ndarray, tris: np.ndarray) -> np.ndarray:
     usable = np.abs(det) > 1e-15
     inv = np.where(usable, 1.0 / np.where(usable, det, 1.0), 0.0)
     out = np.zeros(len(points), dtype=bool)
-    for i, p in enumerate(points):
-        s = p - tris[:, 0]
-        u = np.einsum("mj,mj->m", s, h) * inv
-        q = np.cross(s, e1)
+    rows = max(1, 200_000 // max(1, len(tris)))
+    for start in range(0, len(points), rows):
+        p = points[start : start + rows]
+        s = p[:, None, :] - tris[None, :, 0]  # (P, M, 3)
+        u = np.einsum("pmj,mj->pm", s, h) * inv
+        q = np.cross(s, e1[None])
         v = (q @ direction) * inv
-        t = np.einsum("mj,mj->m", e2, q) * inv
+        t = np.einsum("mj,pmj->pm", e2, q) * inv
         hits = usable & (u >= 0) & (u <= 1) & (v >= 0) & (u + v <= 1) & (t > 0)
-        out[i] = bool(np.count_nonzero(hits) % 2)
+        out[start : start + rows] = np.count_nonzero(hits, axis=1) % 2 == 1
     return out
