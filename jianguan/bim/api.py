@@ -22,25 +22,25 @@ from jianguan.bim import (
 )
 from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision, UploadSession
 from jianguan.bim.schemas import (
-    BcfImportRead,
-    ClashDetail,
-    ClashFilter,
-    ClashRead,
-    ClashRunRead,
-    ClashSetFilter,
-    ClashSetIn,
-    ClashSetRead,
-    ClashTransitionIn,
-    CommentIn,
-    MappingIn,
-    MappingRead,
-    MappingUpdateIn,
-    QuantityRead,
-    RevisionDetail,
-    RevisionFilter,
-    RevisionRead,
-    UploadRead,
-    UploadStartIn,
+    BimBcfImportRead,
+    BimClashDetail,
+    BimClashFilter,
+    BimClashRead,
+    BimClashRunRead,
+    BimClashSetFilter,
+    BimClashSetIn,
+    BimClashSetRead,
+    BimClashTransitionIn,
+    BimCommentIn,
+    BimMappingIn,
+    BimMappingRead,
+    BimMappingUpdateIn,
+    BimQuantityRead,
+    BimRevisionDetail,
+    BimRevisionFilter,
+    BimRevisionRead,
+    BimUploadRead,
+    BimUploadStartIn,
 )
 from jianguan.core.api_auth import permitted
 from jianguan.core.api_params import path_id
@@ -177,15 +177,17 @@ def _mapping_read(m: BoqMapping) -> dict:
 # --- revisions --------------------------------------------------------------------------------
 
 
-@router.get("/revisions", response={200: list[RevisionRead], **ERR}, summary="模型版本列表")
-def revision_list(request: HttpRequest, filters: Query[RevisionFilter]):
+@router.get("/revisions", response={200: list[BimRevisionRead], **ERR}, summary="模型版本列表")
+def revision_list(request: HttpRequest, filters: Query[BimRevisionFilter]):
     qs = selectors.revisions_visible_to(actor=request.actor, project_id=filters.project_id)
     if filters.discipline:
         qs = qs.filter(discipline=filters.discipline)
     return [revision_read(r) for r in qs[: filters.limit]]
 
 
-@router.get("/revisions/{revision_id}", response={200: RevisionDetail, **ERR}, summary="模型版本")
+@router.get(
+    "/revisions/{revision_id}", response={200: BimRevisionDetail, **ERR}, summary="模型版本"
+)
 def revision_get(request: HttpRequest, revision_id: str):
     r = selectors.revision_get(actor=request.actor, pk=path_id(revision_id, "模型版本"))
     return {**revision_read(r), "summary": r.summary or {}, "elements": r.elements.count()}
@@ -193,11 +195,11 @@ def revision_get(request: HttpRequest, revision_id: str):
 
 @router.post(
     "/uploads",
-    response={201: UploadRead, **ERR413},
+    response={201: BimUploadRead, **ERR413},
     auth=permitted("bim.upload"),
     summary="开始分片上传模型",
 )
-def upload_start(request: HttpRequest, data: UploadStartIn):
+def upload_start(request: HttpRequest, data: BimUploadStartIn):
     project = selectors.project_for(actor=request.actor, pk=data.project_id)
     session = services.revision_upload_start(
         actor=request.actor,
@@ -224,7 +226,7 @@ def _session(request: HttpRequest, upload_id: str) -> UploadSession:
 
 @router.post(
     "/uploads/{upload_id}/chunks",
-    response={200: UploadRead, **ERR},
+    response={200: BimUploadRead, **ERR},
     auth=permitted("bim.upload"),
     summary="上传一个分片",
 )
@@ -245,7 +247,7 @@ def upload_chunk(
 
 @router.post(
     "/uploads/{upload_id}/finish",
-    response={201: RevisionRead, **ERR},
+    response={201: BimRevisionRead, **ERR},
     auth=permitted("bim.upload"),
     summary="完成上传并校验模型",
 )
@@ -257,7 +259,7 @@ def upload_finish(request: HttpRequest, upload_id: str):
 
 @router.get(
     "/revisions/{revision_id}/quantities",
-    response={200: list[QuantityRead], **ERR},
+    response={200: list[BimQuantityRead], **ERR},
     summary="模型版本的清单工程量",
 )
 def revision_quantities(request: HttpRequest, revision_id: str):
@@ -286,19 +288,19 @@ def _revisions(project_id: int, ids: list[int]) -> list[ModelRevision]:
     return found
 
 
-@router.get("/clash-sets", response={200: list[ClashSetRead], **ERR}, summary="碰撞检测集列表")
-def clash_set_list(request: HttpRequest, filters: Query[ClashSetFilter]):
+@router.get("/clash-sets", response={200: list[BimClashSetRead], **ERR}, summary="碰撞检测集列表")
+def clash_set_list(request: HttpRequest, filters: Query[BimClashSetFilter]):
     qs = selectors.clash_sets_visible_to(actor=request.actor, project_id=filters.project_id)
     return [clash_set_read(cs) for cs in qs[:200]]
 
 
 @router.post(
     "/clash-sets",
-    response={201: ClashSetRead, **ERR},
+    response={201: BimClashSetRead, **ERR},
     auth=permitted("bim.coordinate"),
     summary="建立碰撞检测集",
 )
-def clash_set_create(request: HttpRequest, data: ClashSetIn):
+def clash_set_create(request: HttpRequest, data: BimClashSetIn):
     project = selectors.project_for(actor=request.actor, pk=data.project_id)
     services_clash.require_coordinate(request.actor, project.pk)
     cs = services_clash.clash_set_create(
@@ -317,7 +319,7 @@ def clash_set_create(request: HttpRequest, data: ClashSetIn):
     return Status(201, clash_set_read(cs))
 
 
-@router.get("/clash-sets/{set_id}", response={200: ClashSetRead, **ERR}, summary="碰撞检测集")
+@router.get("/clash-sets/{set_id}", response={200: BimClashSetRead, **ERR}, summary="碰撞检测集")
 def clash_set_get(request: HttpRequest, set_id: str):
     return clash_set_read(
         selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
@@ -326,7 +328,7 @@ def clash_set_get(request: HttpRequest, set_id: str):
 
 @router.post(
     "/clash-sets/{set_id}/run",
-    response={202: ClashRunRead, **ERR},
+    response={202: BimClashRunRead, **ERR},
     auth=permitted("bim.coordinate"),
     summary="运行碰撞检测（首次全量，之后增量复核）",
 )
@@ -347,7 +349,7 @@ def clash_set_bcf_export(request: HttpRequest, set_id: str):
 
 @router.post(
     "/clash-sets/{set_id}/bcf",
-    response={200: BcfImportRead, **ERR},
+    response={200: BimBcfImportRead, **ERR},
     auth=permitted("bim.coordinate"),
     summary="导入 BCF（更新碰撞状态与意见）",
 )
@@ -359,8 +361,8 @@ def clash_set_bcf_import(request: HttpRequest, set_id: str, file: File[UploadedF
 # --- clashes ----------------------------------------------------------------------------------
 
 
-@router.get("/clashes", response={200: list[ClashRead], **ERR}, summary="碰撞列表")
-def clash_list(request: HttpRequest, filters: Query[ClashFilter]):
+@router.get("/clashes", response={200: list[BimClashRead], **ERR}, summary="碰撞列表")
+def clash_list(request: HttpRequest, filters: Query[BimClashFilter]):
     qs = selectors.clashes_visible_to(
         actor=request.actor,
         project_id=filters.project_id,
@@ -386,18 +388,18 @@ def _clash_detail(c: Clash) -> dict:
     return {**clash_read(c), "comments": comments}
 
 
-@router.get("/clashes/{clash_id}", response={200: ClashDetail, **ERR}, summary="碰撞")
+@router.get("/clashes/{clash_id}", response={200: BimClashDetail, **ERR}, summary="碰撞")
 def clash_get(request: HttpRequest, clash_id: str):
     return _clash_detail(selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞")))
 
 
 @router.post(
     "/clashes/{clash_id}/transition",
-    response={200: ClashDetail, **ERR},
+    response={200: BimClashDetail, **ERR},
     auth=permitted("bim.coordinate"),
     summary="变更碰撞状态（指派、已解决、核验、按设计接受）",
 )
-def clash_transition(request: HttpRequest, clash_id: str, data: ClashTransitionIn):
+def clash_transition(request: HttpRequest, clash_id: str, data: BimClashTransitionIn):
     c = selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞"))
     c = services_clash.clash_transition(
         actor=request.actor,
@@ -412,11 +414,11 @@ def clash_transition(request: HttpRequest, clash_id: str, data: ClashTransitionI
 
 @router.post(
     "/clashes/{clash_id}/comments",
-    response={201: ClashDetail, **ERR},
+    response={201: BimClashDetail, **ERR},
     auth=permitted("bim.view"),
     summary="发表碰撞意见",
 )
-def clash_comment(request: HttpRequest, clash_id: str, data: CommentIn):
+def clash_comment(request: HttpRequest, clash_id: str, data: BimCommentIn):
     c = selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞"))
     services_clash.clash_comment(actor=request.actor, clash=c, text=data.text)
     return Status(201, _clash_detail(c))
@@ -435,8 +437,8 @@ def _selector(data) -> dict:
     }
 
 
-@router.get("/mappings", response={200: list[MappingRead], **ERR}, summary="清单项对应关系")
-def mapping_list(request: HttpRequest, filters: Query[ClashSetFilter]):
+@router.get("/mappings", response={200: list[BimMappingRead], **ERR}, summary="清单项对应关系")
+def mapping_list(request: HttpRequest, filters: Query[BimClashSetFilter]):
     return [
         _mapping_read(m)
         for m in selectors.mappings_visible_to(actor=request.actor, project_id=filters.project_id)
@@ -445,11 +447,11 @@ def mapping_list(request: HttpRequest, filters: Query[ClashSetFilter]):
 
 @router.post(
     "/mappings",
-    response={201: MappingRead, **ERR},
+    response={201: BimMappingRead, **ERR},
     auth=permitted("bim.map_quantities"),
     summary="新增清单项对应关系",
 )
-def mapping_create(request: HttpRequest, data: MappingIn):
+def mapping_create(request: HttpRequest, data: BimMappingIn):
     project = selectors.project_for(actor=request.actor, pk=data.project_id)
     m = services_quantity.mapping_create(
         actor=request.actor,
@@ -464,11 +466,11 @@ def mapping_create(request: HttpRequest, data: MappingIn):
 
 @router.put(
     "/mappings/{mapping_id}",
-    response={200: MappingRead, **ERR},
+    response={200: BimMappingRead, **ERR},
     auth=permitted("bim.map_quantities"),
     summary="修改清单项对应关系",
 )
-def mapping_update(request: HttpRequest, mapping_id: str, data: MappingUpdateIn):
+def mapping_update(request: HttpRequest, mapping_id: str, data: BimMappingUpdateIn):
     m = selectors.mapping_get(actor=request.actor, pk=path_id(mapping_id, "清单对应关系"))
     m = services_quantity.mapping_update(
         actor=request.actor, mapping=m, name=data.name, unit=data.unit, selector=_selector(data)
@@ -490,7 +492,7 @@ def mapping_delete(request: HttpRequest, mapping_id: str):
 
 @router.post(
     "/projects/{project_id}/quantities",
-    response={200: list[QuantityRead], **ERR},
+    response={200: list[BimQuantityRead], **ERR},
     auth=permitted("bim.map_quantities"),
     summary="按最新模型重算清单工程量",
 )

@@ -12,7 +12,7 @@ from jianguan.bim import workflow
 from jianguan.core.api_schemas import one_of, text
 
 
-class RevisionRead(Schema):
+class BimRevisionRead(Schema):
     id: int
     project_id: int
     project_name: str
@@ -34,18 +34,18 @@ class RevisionRead(Schema):
     is_demo: bool
 
 
-class RevisionDetail(RevisionRead):
+class BimRevisionDetail(BimRevisionRead):
     summary: dict[str, Any]
     elements: int
 
 
-class RevisionFilter(Schema):
+class BimRevisionFilter(Schema):
     project_id: int | None = Field(None, ge=1, le=2**62)
     discipline: one_of(workflow.DISCIPLINES, blank=True) = ""  # type: ignore[valid-type]
     limit: int = Field(100, ge=1, le=500)
 
 
-class UploadStartIn(Schema):
+class BimUploadStartIn(Schema):
     project_id: int = Field(..., ge=1, le=2**62)
     discipline: one_of(workflow.DISCIPLINES)  # type: ignore[valid-type]
     label: text(40, 1)  # type: ignore[valid-type]
@@ -54,7 +54,7 @@ class UploadStartIn(Schema):
     sm3: text(64) = ""  # type: ignore[valid-type]
 
 
-class UploadRead(Schema):
+class BimUploadRead(Schema):
     id: str
     project_id: int
     discipline: str
@@ -65,7 +65,7 @@ class UploadRead(Schema):
     chunk_bytes: int
 
 
-class ClashSetIn(Schema):
+class BimClashSetIn(Schema):
     project_id: int = Field(..., ge=1, le=2**62)
     name: text(100, 1)  # type: ignore[valid-type]
     a_revisions: list[int] = Field(..., min_length=1, max_length=20)
@@ -78,7 +78,7 @@ class ClashSetIn(Schema):
     allow_touching: bool = False
 
 
-class ClashRunRead(Schema):
+class BimClashRunRead(Schema):
     id: int
     status: str
     status_label: str
@@ -92,7 +92,7 @@ class ClashRunRead(Schema):
     finished_at: dt.datetime | None
 
 
-class ClashSetRead(Schema):
+class BimClashSetRead(Schema):
     id: int
     project_id: int
     name: str
@@ -107,15 +107,15 @@ class ClashSetRead(Schema):
     allow_touching: bool
     organisation: str
     last_run_at: dt.datetime | None
-    runs: list[ClashRunRead]
+    runs: list[BimClashRunRead]
     counts: dict[str, int]
 
 
-class ClashSetFilter(Schema):
+class BimClashSetFilter(Schema):
     project_id: int | None = Field(None, ge=1, le=2**62)
 
 
-class ClashRead(Schema):
+class BimClashRead(Schema):
     id: int
     clash_set_id: int
     clash_set_name: str
@@ -144,7 +144,7 @@ class ClashRead(Schema):
     last_run_id: int
 
 
-class CommentRead(Schema):
+class BimCommentRead(Schema):
     id: int
     author: str
     text: str
@@ -152,11 +152,11 @@ class CommentRead(Schema):
     created_at: dt.datetime
 
 
-class ClashDetail(ClashRead):
-    comments: list[CommentRead]
+class BimClashDetail(BimClashRead):
+    comments: list[BimCommentRead]
 
 
-class ClashFilter(Schema):
+class BimClashFilter(Schema):
     project_id: int | None = Field(None, ge=1, le=2**62)
     clash_set_id: int | None = Field(None, ge=1, le=2**62)
     status: one_of(workflow.CLASH_STATUS, blank=True) = ""  # type: ignore[valid-type]
@@ -165,25 +165,25 @@ class ClashFilter(Schema):
     limit: int = Field(500, ge=1, le=5000)
 
 
-class ClashTransitionIn(Schema):
+class BimClashTransitionIn(Schema):
     target: one_of(workflow.CLASH_STATUS)  # type: ignore[valid-type]
     assignee_id: int | None = Field(None, ge=1, le=2**62)
     reason: text(500) = ""  # type: ignore[valid-type]
     comment: text(2000) = ""  # type: ignore[valid-type]
 
 
-class CommentIn(Schema):
+class BimCommentIn(Schema):
     text: text(2000, 1)  # type: ignore[valid-type]
 
 
-class BcfImportRead(Schema):
+class BimBcfImportRead(Schema):
     topics: int
     updated: int
     comments: int
     unknown: int
 
 
-class MappingIn(Schema):
+class BimMappingIn(Schema):
     project_id: int = Field(..., ge=1, le=2**62)
     code: text(40, 1)  # type: ignore[valid-type]
     name: text(200, 1)  # type: ignore[valid-type]
@@ -195,7 +195,7 @@ class MappingIn(Schema):
     density: str = Field("", max_length=20)
 
 
-class MappingUpdateIn(Schema):
+class BimMappingUpdateIn(Schema):
     name: text(200, 1)  # type: ignore[valid-type]
     unit: text(20, 1)  # type: ignore[valid-type]
     classes: text(500, 1)  # type: ignore[valid-type]
@@ -205,7 +205,7 @@ class MappingUpdateIn(Schema):
     density: str = Field("", max_length=20)
 
 
-class MappingRead(Schema):
+class BimMappingRead(Schema):
     id: int
     project_id: int
     code: str
@@ -214,7 +214,7 @@ class MappingRead(Schema):
     selector: dict[str, Any]
 
 
-class QuantityRead(Schema):
+class BimQuantityRead(Schema):
     code: str
     name: str
     unit: str
