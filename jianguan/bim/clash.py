@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -24,8 +25,13 @@ class InputError(Exception):
     pass
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one Chinese line and exit 2, like every other bad input
+        self.exit(2, f"错误：命令行参数有误（{message}）\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m jianguan.bim.clash", description="IFC 碰撞检查")
+    p = _Parser(prog="python -m jianguan.bim.clash", description="IFC 碰撞检查")
     p.add_argument("files", nargs="+", metavar="IFC", help="一个或两个 IFC 文件")
     p.add_argument("--mode", required=True, choices=clash.MODES)
     p.add_argument("--tolerance", type=float, default=0.002, help="硬碰撞容差（米）")
@@ -42,16 +48,19 @@ def _open(path: str):
     if not file.is_file():
         raise InputError(f"文件不存在：{path}")
     with file.open("rb") as fh:
-        head = fh.read(64)
+        head = fh.read(8192)
     if not head.lstrip().startswith(b"ISO-10303-21"):
         raise InputError(f"不是 IFC 文件（缺少 ISO-10303-21 文件头）：{path}")
+    declared = re.search(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", head)
+    if declared is None:
+        raise InputError(f"IFC 文件头缺少 FILE_SCHEMA：{path}")
+    schema = declared.group(1).decode("ascii", "replace").upper()
+    if not schema.startswith(SCHEMAS):
+        raise InputError(f"不支持的 IFC 版本 {schema}（支持 IFC2X3、IFC4、IFC4X3）：{path}")
     try:
         model = geometry.open_model(file)
     except Exception as exc:  # the parser's errors carry no stable type
         raise InputError(f"无法读取 IFC 文件：{path}（{str(exc).splitlines()[0][:80]}）") from exc
-    schema = (model.schema_identifier or "").upper()
-    if not any(schema.startswith(s) for s in SCHEMAS):
-        raise InputError(f"不支持的 IFC 版本 {schema}：{path}")
     return model
 
 
@@ -60,8 +69,10 @@ def _meshes(model, select):
         meshes = geometry.triangulate(model, select=select)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    if select and not meshes:
-        raise InputError(f"选择的 IFC 类没有带几何的构件：{select}")
+    if not meshes:
+        if select:
+            raise InputError(f"选择的 IFC 类没有带几何的构件：{select}")
+        raise InputError("模型中没有带几何的构件")
     return meshes
 
 

@@ -106,6 +106,9 @@ def _storey(element) -> str:
     current = element
     for _ in range(8):  # parts of an assembly take the assembly's container
         container = ifcopenshell.util.element.get_container(current)
+        # An element in a space belongs to the space's storey.
+        while container is not None and container.is_a("IfcSpace"):
+            container = ifcopenshell.util.element.get_aggregate(container)
         if container is not None:
             return container.Name or ""
         parent = ifcopenshell.util.element.get_aggregate(current)

@@ -12,6 +12,7 @@ from jianguan.bim.tests.ifc_builders import (
     EXPECTED,
     SAMPLES,
     SURVEY_SHIFT,
+    Builder,
     clash_model,
     named_pairs,
     translate,
@@ -123,7 +124,7 @@ def test_bad_input_exits_2_with_a_chinese_line(tmp_path):
     assert not out.exists()
 
 
-def test_unknown_schema_and_empty_selector(model_file, tmp_path, capsys):
+def test_unknown_schema_empty_selector_and_no_geometry(model_file, tmp_path, capsys):
     b, path = model_file
     odd = tmp_path / "odd.ifc"
     odd.write_text(path.read_text().replace("FILE_SCHEMA(('IFC4'))", "FILE_SCHEMA(('IFC9'))"))
@@ -139,6 +140,15 @@ def test_unknown_schema_and_empty_selector(model_file, tmp_path, capsys):
         cli.main([str(path), "--mode", "intersection", "--a-select", "IfcNope", "--json", str(out)])
         == 2
     )
+    empty = tmp_path / "empty.ifc"
+    Builder().model.write(str(empty))  # a project, a storey, no elements
+    assert cli.main([str(empty), "--mode", "clearance", "--json", str(out)]) == 2
+    with pytest.raises(SystemExit) as stop:
+        cli.main([str(path), "--mode", "bogus", "--json", str(out)])
+    assert stop.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 3 and all(line.startswith("错误：") for line in err)
+    assert len(err) == 5 and all(line.startswith("错误：") for line in err)
+    assert "不支持的 IFC 版本 IFC9" in err[0]
+    assert "没有带几何的构件：IfcPlate" in err[1] and "未知的 IFC 类：IfcNope" in err[2]
+    assert "模型中没有带几何的构件" in err[3] and "命令行参数有误" in err[4]
     assert not out.exists()
