@@ -70,3 +70,30 @@ def build(*, a: Mesh | None, b: Mesh | None, p1, p2, context: Iterable[Mesh] = (
         "elements": elements,
         "clash": {"p1": [float(v) for v in p1], "p2": [float(v) for v in p2]},
     }
+
+
+MAX_MODEL_TRIANGLES = 400_000  # a whole revision in a phone's browser: beyond, the rest is left
+
+
+def build_model(meshes: Iterable[Mesh]) -> dict:
+    """A whole revision: every element (role "model", coloured by class in the viewer) around
+    the origin of the model's bounding box, up to MAX_MODEL_TRIANGLES; ``left_out`` says how
+    many elements did not fit."""
+    meshes = list(meshes)
+    if not meshes:
+        return {"origin": [0.0, 0.0, 0.0], "elements": [], "left_out": 0}
+    lo = np.min([m.bbox[0] for m in meshes], axis=0)
+    hi = np.max([m.bbox[1] for m in meshes], axis=0)
+    origin = tuple(float(math.floor(v)) for v in (lo + hi) / 2)
+    kept, triangles = [], 0
+    # small elements first: a wall's outline says more than one detailed fitting
+    for m in sorted(meshes, key=lambda m: (len(m.faces), m.guid)):
+        if triangles + len(m.faces) > MAX_MODEL_TRIANGLES:
+            break
+        kept.append(m)
+        triangles += len(m.faces)
+    return {
+        "origin": list(origin),
+        "elements": [element(m, "model", origin) for m in kept],
+        "left_out": len(meshes) - len(kept),
+    }

@@ -93,6 +93,9 @@ def test_clash_page_draws_the_clash(live_server, chromium_path, bim, monkeypatch
             if os.environ.get("BIM_SCREENSHOT"):
                 page.screenshot(path=os.environ["BIM_SCREENSHOT"], full_page=True)
             page.locator("[data-viewer-fit]").click()  # re-fit draws again without error
+            page.goto(f"{live_server.url}/bim/revisions/{bim['st'].pk}/3d/")  # the whole model
+            expect(page.locator("#viewer")).to_have_attribute("data-state", "ready")
+            expect(page.locator("#viewer")).to_have_attribute("data-elements", "4")
             csp.assert_clean(csp.violations())
         finally:
             browser.close()

@@ -122,6 +122,8 @@ def pages(b) -> list[str]:
         f"/bim/projects/{p}/boq/",
         f"/bim/revisions/{b['st'].pk}/",
         f"/bim/revisions/{b['st'].pk}/quantities/",
+        f"/bim/revisions/{b['st'].pk}/3d/",
+        f"/bim/revisions/{b['st'].pk}/view.json",
         f"/bim/clash-sets/{b['cs'].pk}/",
         f"/bim/clashes/{c}/",
         f"/bim/clashes/{c}/view.json",
@@ -333,3 +335,17 @@ def test_upload_page_points_at_the_api(client, bim):
     assert 'data-start="/api/v1/bim/uploads"' in page
     assert 'data-chunk="/api/v1/bim/uploads/{id}/chunks"' in page
     assert "结构" in page and "版本号" in page
+
+
+def test_revision_3d_payload_is_the_whole_model_around_its_centre(client, bim):
+    client.force_login(bim["actors"]["supervisor"].user)
+    page = client.get(f"/bim/revisions/{bim['st'].pk}/").content.decode()
+    assert 'id="revision-3d"' in page
+    data = client.get(f"/bim/revisions/{bim['st'].pk}/view.json").json()
+    assert data["left_out"] == 0 and len(data["elements"]) == 4
+    assert {e["role"] for e in data["elements"]} == {"model"}
+    assert data["origin"] == [E0 + 43, N0, H0 + 1]  # the middle of 0…86 m, 0…1.2 m, 0…3.6 m
+    for e in data["elements"]:
+        assert np.abs(np.array(e["vertices"])).max() < 50
+    # a revision still processing has nothing cached: an empty model, not an error
+    assert client.get(f"/bim/revisions/{bim['mep'].pk}/view.json").json()["elements"] == []

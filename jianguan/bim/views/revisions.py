@@ -5,18 +5,20 @@ static/bim/upload.js talks to the API), a revision's summary and its model quant
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from jianguan.bim import selectors, services, workflow
+from jianguan.bim import selectors, services, viewpayload, workflow
 from jianguan.bim.forms import UploadForm
-from jianguan.bim.models import BoqMapping
+from jianguan.bim.meshcache import FileMeshCache
+from jianguan.bim.models import BoqMapping, Element
 from jianguan.core.errors import PermissionDenied
 from jianguan.core.permissions import permission_required
 
 BUSY = (workflow.PENDING, workflow.PROCESSING)
+MAX_ELEMENTS = 20_000  # the payload stops at MAX_MODEL_TRIANGLES long before
 
 
 def _groups(revisions) -> list[dict]:
@@ -109,3 +111,21 @@ def quantities_page(request: HttpRequest, pk: int) -> HttpResponse:
         q.name = names.get(q.code, "")
     ctx = {"r": r, "project": r.project, "rows": rows, "mappings_exist": bool(names)}
     return render(request, "bim/quantities.html", ctx)
+
+
+@require_GET
+@permission_required("bim.view")
+def revision_view_page(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.revision_get(actor=request.actor, pk=pk)
+    return render(request, "bim/revision_view.html", {"r": r, "project": r.project})
+
+
+@require_GET
+@permission_required("bim.view")
+def revision_view_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """Every element of a ready revision from the mesh cache, around a local origin."""
+    r = selectors.revision_get(actor=request.actor, pk=pk)
+    cache = FileMeshCache(services.mesh_dir())
+    rows = Element.objects.filter(revision=r).values_list("guid", "geometry_hash")[:MAX_ELEMENTS]
+    meshes = (cache.get(guid, h) for guid, h in rows if h)
+    return JsonResponse(viewpayload.build_model(m for m in meshes if m is not None))

@@ -30,7 +30,19 @@ function say(box, text, state) {
   box.dataset.state = state;
 }
 
-function material(role) {
+// a whole revision: each IFC class its own colour, the same on every visit
+const PALETTE = [0xc8b89a, 0x8fa9c8, 0xb5c99a, 0xd4a5a5, 0xa5c4d4, 0xc9b3d6, 0xe0c68f, 0x9cc2b0];
+
+function classColour(name) {
+  let h = 0;
+  for (const ch of name || "") h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length];
+}
+
+function material(role, ifcClass) {
+  if (role === "model") {
+    return new THREE.MeshLambertMaterial({ color: classColour(ifcClass), side: THREE.DoubleSide });
+  }
   if (role === "context") {
     return new THREE.MeshLambertMaterial({
       color: COLOURS.context,
@@ -49,7 +61,7 @@ function meshOf(el) {
   const n = el.vertices.length / 3;
   g.setIndex(n > 65535 ? new THREE.Uint32BufferAttribute(el.faces, 1) : new THREE.Uint16BufferAttribute(el.faces, 1));
   g.computeVertexNormals();
-  const m = new THREE.Mesh(g, material(el.role));
+  const m = new THREE.Mesh(g, material(el.role, el.class));
   m.userData = { guid: el.guid, role: el.role };
   // context drawn after the solid pair so the translucent shells do not hide them
   m.renderOrder = el.role === "context" ? 1 : 0;
@@ -176,6 +188,10 @@ function show(box, payload) {
   }
   box.dataset.state = "ready";
   box.dataset.elements = String((payload.elements || []).length);
+  if (payload.left_out) {
+    const note = document.querySelector("[data-viewer-left-out]");
+    if (note) note.textContent = "模型较大，另有 " + payload.left_out + " 个构件未显示。";
+  }
 }
 
 async function start(box) {
