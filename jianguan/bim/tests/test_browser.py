@@ -96,6 +96,17 @@ def test_clash_page_draws_the_clash(live_server, chromium_path, bim, monkeypatch
             page.goto(f"{live_server.url}/bim/revisions/{bim['st'].pk}/3d/")  # the whole model
             expect(page.locator("#viewer")).to_have_attribute("data-state", "ready")
             expect(page.locator("#viewer")).to_have_attribute("data-elements", "4")
+            if os.environ.get("BIM_SCREENSHOT"):
+                page.screenshot(path=os.environ["BIM_SCREENSHOT"] + ".3d.png", full_page=True)
+                for name, path in (
+                    ("set", f"/bim/clash-sets/{bim['cs'].pk}/?grouped=1"),
+                    ("models", f"/bim/projects/{bim['project'].pk}/"),
+                    ("summary", f"/bim/revisions/{bim['st'].pk}/"),
+                ):
+                    page.goto(live_server.url + path)
+                    page.screenshot(
+                        path=f"{os.environ['BIM_SCREENSHOT']}.{name}.png", full_page=True
+                    )
             csp.assert_clean(csp.violations())
         finally:
             browser.close()

@@ -100,8 +100,11 @@ function marker(payload, size) {
 
 function fit(camera, controls, box) {
   const sphere = box.getBoundingSphere(new THREE.Sphere());
-  const r = Math.max(sphere.radius, 0.1);
-  const dist = r / Math.sin(THREE.MathUtils.degToRad(camera.fov / 2));
+  const r = Math.max(sphere.radius, 0.1) * 1.1;
+  // the narrower of the two angles: a phone held upright sees less across than up and down
+  const vHalf = THREE.MathUtils.degToRad(camera.fov / 2);
+  const hHalf = Math.atan(Math.tan(vHalf) * camera.aspect);
+  const dist = r / Math.sin(Math.min(vHalf, hHalf));
   const dir = new THREE.Vector3(1, -1.2, 0.9).normalize();
   camera.position.copy(sphere.center).addScaledVector(dir, dist);
   camera.near = Math.max(dist / 1000, 0.001);
@@ -153,6 +156,10 @@ function show(box, payload) {
   controls.touches = { ONE: THREE.TOUCH.ROTATE, TWO: THREE.TOUCH.DOLLY_PAN };
   fit(camera, controls, target);
 
+  let touched = false;
+  controls.addEventListener("start", () => {
+    touched = true;
+  });
   const render = () => renderer.render(scene, camera);
   controls.addEventListener("change", render);
   const tick = () => {
@@ -169,6 +176,7 @@ function show(box, payload) {
     camera.aspect = w / h;
     camera.updateProjectionMatrix();
     renderer.setSize(w, h);
+    if (!touched) fit(camera, controls, target); // rotated phone: fit again until the user moves
     render();
   }).observe(box);
 
