@@ -96,9 +96,6 @@ CLASH_STATUS_CSS: dict[str, str] = {
 }
 
 
-# how a clash compares with the previous run of its set (part 3's carry-over)
-CARRY: dict[str, str] = {"new": "新增", "present": "仍存在", "still": "仍存在", "gone": "已消除"}
-
 # BoQ units the take-off measures (engine/takeoff.py UNITS: m3, m2, m, 个, t)
 UNITS: dict[str, str] = {"m3": "立方米", "m2": "平方米", "m": "米", "个": "个", "t": "吨"}
 

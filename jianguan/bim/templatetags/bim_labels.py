@@ -18,9 +18,7 @@ TABLES = {
     "clash_type": labels.CLASH_TYPES,
     "mode": labels.MODES,
     "run_status": labels.RUN_STATUS,
-    "carry": labels.CARRY,
     "unit": labels.UNITS,
-    "action": labels.ACTIONS,
 }
 
 

@@ -349,3 +349,16 @@ def test_revision_3d_payload_is_the_whole_model_around_its_centre(client, bim):
         assert np.abs(np.array(e["vertices"])).max() < 50
     # a revision still processing has nothing cached: an empty model, not an error
     assert client.get(f"/bim/revisions/{bim['mep'].pk}/view.json").json()["elements"] == []
+
+
+def test_labels_cover_every_code_and_keep_unknown_classes():
+    from jianguan.bim import labels
+
+    for cls, word in (("IfcWall", "墙"), ("IfcBeam", "梁"), ("IfcColumn", "柱"),
+                      ("IfcSlab", "楼板"), ("IfcPipeSegment", "管道"), ("IfcDuctSegment", "风管")):  # fmt: skip
+        assert labels.ifc_class(cls) == word
+    assert labels.ifc_class("IfcSomethingNew") == "IfcSomethingNew" and labels.ifc_class("") == "—"
+    for codes, table in ((workflow.CLASH_STATUS, labels.CLASH_STATUS_CSS),
+                         (workflow.REVISION_STATUS, labels.REVISION_STATUS_CSS)):  # fmt: skip
+        assert set(codes) <= set(table)
+    assert {t for (_, t) in workflow.TRANSITIONS} <= set(labels.ACTIONS)
