@@ -29,6 +29,22 @@ class Prepared:
         self.lo, self.hi = self.tris.min(axis=1), self.tris.max(axis=1)
         self.box_lo, self.box_hi = local.min(axis=0), local.max(axis=0)
         self.centroid = local.mean(axis=0)
+        self.solid = _is_outward_solid(local, np.asarray(faces))
+
+
+def _is_outward_solid(vertices: np.ndarray, faces: np.ndarray) -> bool:
+    """Whether the mesh is closed and consistently oriented outward (each directed edge
+    once, its reverse once, positive volume): then a face's normal tells which side the
+    material is on, and coplanar faces need no ray-parity check."""
+    if len(faces) < 4:
+        return False
+    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]).astype(np.int64)
+    n = int(edges.max()) + 1
+    key = edges[:, 0] * n + edges[:, 1]
+    if len(np.unique(key)) != len(key) or not np.isin(edges[:, 1] * n + edges[:, 0], key).all():
+        return False
+    v = vertices[faces]
+    return float(np.einsum("kj,kj->", v[:, 0], np.cross(v[:, 1], v[:, 2]))) > 0
 
 
 def overlapping(lo1, hi1, lo2, hi2, margin: float, block: int = 1_000_000):
@@ -90,27 +106,56 @@ def _group_pick(pid: np.ndarray, value: np.ndarray, groups: int, *, largest: boo
     return out
 
 
+SMALL = 4096  # element pairs with at most this many triangle pairs skip the per-pair filter
+
+
 class _Batch:
-    """The triangle pairs of a list of element pairs, concatenated."""
+    """The triangle pairs (boxes within ``margin``) of a list of element pairs, concatenated
+    and grouped by element pair, in (triangle of x, triangle of y) order within each."""
 
     def __init__(self, pairs, margin: float) -> None:
-        ids, t1, n1, t2, n2 = [], [], [], [], []
-        for k, (x, y) in enumerate(pairs):
+        slot: dict[int, int] = {}
+        meshes: list[Prepared] = []
+        for x, y in pairs:
+            for m in (x, y):
+                if id(m) not in slot:
+                    slot[id(m)] = len(meshes)
+                    meshes.append(m)
+        counts = np.array([len(m.tris) for m in meshes], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(meshes) else counts
+        tris = np.concatenate([m.tris for m in meshes]) if meshes else np.zeros((0, 3, 3))
+        normals = np.concatenate([m.normals for m in meshes]) if meshes else np.zeros((0, 3))
+        lo, hi = tris.min(axis=1), tris.max(axis=1)
+        sx = np.array([slot[id(x)] for x, _ in pairs], dtype=np.int64)
+        sy = np.array([slot[id(y)] for _, y in pairs], dtype=np.int64)
+        nx, ny = counts[sx], counts[sy]
+        small = nx * ny <= SMALL
+        pid_parts, i_parts, j_parts = [], [], []
+        # Small pairs: every triangle pair, generated for all of them at once.
+        k = np.nonzero(small)[0]
+        sizes = nx[k] * ny[k]
+        pid = np.repeat(k, sizes)
+        r = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        per_y = np.repeat(ny[k], sizes)
+        i = np.repeat(offsets[sx[k]], sizes) + r // per_y
+        j = np.repeat(offsets[sy[k]], sizes) + r % per_y
+        meet = np.all((lo[i] <= hi[j] + margin) & (lo[j] <= hi[i] + margin), axis=1)
+        pid_parts.append(pid[meet])
+        i_parts.append(i[meet])
+        j_parts.append(j[meet])
+        # Large pairs: only the triangles near the other element, pair by pair.
+        for k in np.nonzero(~small)[0]:
+            x, y = pairs[k]
             ti, tj = triangle_pairs(x, y, margin)
-            ids.append(np.full(len(ti), k, dtype=np.int64))
-            t1.append(x.tris[ti])
-            n1.append(x.normals[ti])
-            t2.append(y.tris[tj])
-            n2.append(y.normals[tj])
-        empty3 = np.zeros((0, 3, 3))
-        self.pid = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-        self.t1 = np.concatenate(t1) if t1 else empty3
-        self.n1 = np.concatenate(n1) if n1 else np.zeros((0, 3))
-        self.t2 = np.concatenate(t2) if t2 else empty3
-        self.n2 = np.concatenate(n2) if n2 else np.zeros((0, 3))
-        apart = np.maximum(
-            0.0, np.maximum(self.t2.min(1) - self.t1.max(1), self.t1.min(1) - self.t2.max(1))
-        )
+            pid_parts.append(np.full(len(ti), k, dtype=np.int64))
+            i_parts.append(ti + offsets[sx[k]])
+            j_parts.append(tj + offsets[sy[k]])
+        pid = np.concatenate(pid_parts)
+        order = np.argsort(pid, kind="stable")
+        self.pid = pid[order]
+        i, j = np.concatenate(i_parts)[order], np.concatenate(j_parts)[order]
+        self.t1, self.n1, self.t2, self.n2 = tris[i], normals[i], tris[j], normals[j]
+        apart = np.maximum(0.0, np.maximum(lo[j] - hi[i], lo[i] - hi[j]))
         self.lower = np.sqrt(np.einsum("kj,kj->k", apart, apart))  # a bound below the distance
 
 
@@ -131,14 +176,18 @@ def _penetrations(batch: _Batch, pairs, count: int):
     # Coplanar faces that overlap: the solids overlap if both hold material on one side.
     # Normals cannot say which side (furniture and other surface models are often
     # inconsistently oriented), so the widest overlap of each pair is checked by ray parity.
-    same, opposite, width, _ = trimath.coplanar_overlap(t1, n1, t2, n2)
-    value = np.where((same | opposite) & (width > TIE), width, -np.inf)
+    same, opposite, width, centre = trimath.coplanar_overlap(t1, n1, t2, n2)
+    solid = np.array([x.solid and y.solid for x, y in pairs])[pid]
+    # Two outward solids: same-facing faces overlap, opposite ones touch. Anything else (a
+    # surface model, flipped faces): either kind, then confirmed by ray parity below.
+    candidate = np.where(solid, same, same | opposite) & (width > TIE)
+    value = np.where(candidate, width, -np.inf)
     pick = _group_pick(pid, value, count, largest=True)
     for k in np.nonzero(pick >= 0)[0]:
         q = pick[k]
         if not np.isfinite(value[q]) or value[q] <= depth[k] + TIE:
             continue
-        where = _shared_point(t1[q], t2[q], n1[q], pairs[k])
+        where = centre[q] if solid[q] else _shared_point(t1[q], t2[q], n1[q], pairs[k])
         if where is not None:
             depth[k], point[k] = value[q], where
     return depth, point
@@ -194,7 +243,7 @@ def narrow(pairs, *, mode: str, tolerance: float, clearance: float, allow_touchi
         while start < len(pairs) and (not chunk or size < BATCH):
             x, y = pairs[start]
             chunk.append((x, y))
-            size += min(len(x.tris), 64) * min(len(y.tris), 64)
+            size += min(len(x.tris) * len(y.tris), SMALL)
             start += 1
         results.extend(_narrow_chunk(chunk, mode, tolerance, clearance, margin, allow_touching))
     return results
