@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from jianguan.bim.engine import clash, geometry
+from jianguan.bim.engine.types import Mesh
 from jianguan.bim.tests.ifc_builders import (
     EXPECTED,
     PIPE_GAP,
@@ -197,3 +198,62 @@ def test_same_pairs_as_the_peer_at_the_origin(tmp_path):
     # The peer's allow_touching=True is our allow_touching=False: touching pairs reported.
     peer = _peer(path, "collision", allow_touching=True)
     assert named_pairs(peer, b.guids) == named_pairs(clash.find(meshes, mode="collision"), b.guids)
+
+
+def _box(guid, lo, hi, *, flip=False):
+    """A closed box mesh made by hand (outward faces, or all flipped inward)."""
+    (x0, y0, z0), (x1, y1, z1) = lo, hi
+    v = np.array(
+        [
+            [x0, y0, z0],
+            [x1, y0, z0],
+            [x1, y1, z0],
+            [x0, y1, z0],
+            [x0, y0, z1],
+            [x1, y0, z1],
+            [x1, y1, z1],
+            [x0, y1, z1],
+        ],
+        dtype=np.float64,
+    )
+    f = np.array(
+        [
+            [0, 2, 1],
+            [0, 3, 2],
+            [4, 5, 6],
+            [4, 6, 7],
+            [0, 1, 5],
+            [0, 5, 4],
+            [1, 2, 6],
+            [1, 6, 5],
+            [2, 3, 7],
+            [2, 7, 6],
+            [3, 0, 4],
+            [3, 4, 7],
+        ],
+        dtype=np.int64,
+    )
+    if flip:
+        f = f[:, ::-1]
+    return Mesh(
+        guid=guid,
+        ifc_class="IfcFurnishingElement",
+        name=guid,
+        storey="",
+        geometry_hash=guid,
+        vertices=v,
+        faces=f,
+    )
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_coplanar_faces_of_flipped_meshes(flip):
+    # Side by side with coplanar tops and bottoms, touching at x = 1: not a hard clash, even
+    # when one mesh's faces point inward (surface models exported that way).
+    a = _box("A", (0, 0, 0), (1, 1, 1))
+    touching = _box("B", (1, 0, 0), (2, 1, 1), flip=flip)
+    assert not clash.find([a, touching], mode="intersection")
+    assert [c.type for c in clash.find([a, touching], mode="collision")] == ["touching"]
+    overlapping = _box("C", (0.5, 0, 0), (1.5, 1, 1), flip=flip)  # no face crosses another
+    found = clash.find([a, overlapping], mode="intersection")
+    assert [(c.a, c.b, c.type) for c in found] == [("A", "C", "hard")]
