@@ -13,14 +13,14 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from jianguan.bim import (
+    reads,
     selectors,
     services,
     services_bcf,
     services_clash,
     services_quantity,
-    workflow,
 )
-from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision, UploadSession
+from jianguan.bim.models import BoqMapping, ModelRevision, UploadSession
 from jianguan.bim.schemas import (
     BimBcfImportRead,
     BimClashDetail,
@@ -51,129 +51,6 @@ router = Router(tags=["BIM 模型"])
 ERR413 = {**ERR, 413: ERR[400]}
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def revision_read(r: ModelRevision) -> dict:
-    return {
-        "id": r.pk,
-        "project_id": r.project_id,
-        "project_name": r.project.name,
-        "discipline": r.discipline,
-        "discipline_label": workflow.DISCIPLINES[r.discipline],
-        "label": r.label,
-        "previous_id": r.previous_id,
-        "file_name": r.file_name,
-        "size": r.size,
-        "sm3": r.sm3,
-        "status": r.status,
-        "status_label": workflow.REVISION_STATUS[r.status],
-        "progress": r.progress,
-        "error": r.error,
-        "error_code": r.error_code,
-        "uploaded_by": _name(r.uploaded_by),
-        "created_at": r.created_at,
-        "finished_at": r.finished_at,
-        "is_demo": r.is_demo,
-    }
-
-
-def _upload_read(s: UploadSession) -> dict:
-    return {
-        "id": str(s.pk),
-        "project_id": s.project_id,
-        "discipline": s.discipline,
-        "label": s.label,
-        "file_name": s.file_name,
-        "total_size": s.total_size,
-        "received": s.received,
-        "chunk_bytes": settings.BIM_CHUNK_BYTES,
-    }
-
-
-def _run_read(r) -> dict:
-    return {
-        "id": r.pk,
-        "status": r.status,
-        "status_label": workflow.RUN_STATUS[r.status],
-        "is_recheck": r.is_recheck,
-        "revision_ids": r.revision_ids or [],
-        "still": r.still,
-        "resolved": r.resolved,
-        "new": r.new,
-        "error": r.error,
-        "created_at": r.created_at,
-        "finished_at": r.finished_at,
-    }
-
-
-def clash_set_read(cs: ClashSet) -> dict:
-    counts = {k: 0 for k in workflow.CLASH_STATUS}
-    for status in cs.clashes.values_list("status", flat=True):
-        counts[status] += 1
-    return {
-        "id": cs.pk,
-        "project_id": cs.project_id,
-        "name": cs.name,
-        "a_revisions": sorted(r.pk for r in cs.a_revisions.all()),
-        "a_select": cs.a_select,
-        "b_revisions": sorted(r.pk for r in cs.b_revisions.all()),
-        "b_select": cs.b_select,
-        "mode": cs.mode,
-        "mode_label": workflow.MODES[cs.mode],
-        "tolerance": cs.tolerance,
-        "clearance": cs.clearance,
-        "allow_touching": cs.allow_touching,
-        "organisation": cs.organisation.name,
-        "last_run_at": cs.last_run_at,
-        "runs": [_run_read(r) for r in cs.runs.order_by("-pk")[:10]],
-        "counts": counts,
-    }
-
-
-def clash_read(c: Clash) -> dict:
-    return {
-        "id": c.pk,
-        "clash_set_id": c.clash_set_id,
-        "clash_set_name": c.clash_set.name,
-        "project_id": c.project_id,
-        "a_guid": c.a_guid,
-        "b_guid": c.b_guid,
-        "a_class": c.a_class,
-        "b_class": c.b_class,
-        "a_name": c.a_name,
-        "b_name": c.b_name,
-        "storey": c.storey,
-        "type": c.type,
-        "type_label": workflow.CLASH_TYPES[c.type],
-        "distance": c.distance,
-        "p1": list(c.p1),
-        "p2": list(c.p2),
-        "group_key": c.group_key,
-        "status": c.status,
-        "status_label": workflow.CLASH_STATUS[c.status],
-        "assignee_id": c.assignee_id,
-        "assignee_name": c.assignee.name if c.assignee else None,
-        "reason": c.reason,
-        "note": c.note,
-        "topic_guid": c.topic_guid,
-        "first_run_id": c.first_run_id,
-        "last_run_id": c.last_run_id,
-    }
-
-
-def _mapping_read(m: BoqMapping) -> dict:
-    return {
-        "id": m.pk,
-        "project_id": m.project_id,
-        "code": m.code,
-        "name": m.name,
-        "unit": m.unit,
-        "selector": m.selector,
-    }
-
-
 # --- revisions --------------------------------------------------------------------------------
 
 
@@ -182,7 +59,7 @@ def revision_list(request: HttpRequest, filters: Query[BimRevisionFilter]):
     qs = selectors.revisions_visible_to(actor=request.actor, project_id=filters.project_id)
     if filters.discipline:
         qs = qs.filter(discipline=filters.discipline)
-    return [revision_read(r) for r in qs[: filters.limit]]
+    return [reads.revision_read(r) for r in qs[: filters.limit]]
 
 
 @router.get(
@@ -190,7 +67,7 @@ def revision_list(request: HttpRequest, filters: Query[BimRevisionFilter]):
 )
 def revision_get(request: HttpRequest, revision_id: str):
     r = selectors.revision_get(actor=request.actor, pk=path_id(revision_id, "模型版本"))
-    return {**revision_read(r), "summary": r.summary or {}, "elements": r.elements.count()}
+    return {**reads.revision_read(r), "summary": r.summary or {}, "elements": r.elements.count()}
 
 
 @router.post(
@@ -210,7 +87,7 @@ def upload_start(request: HttpRequest, data: BimUploadStartIn):
         size=data.size,
         sm3=data.sm3,
     )
-    return Status(201, _upload_read(session))
+    return Status(201, reads.upload_read(session))
 
 
 def _session(request: HttpRequest, upload_id: str) -> UploadSession:
@@ -242,7 +119,7 @@ def upload_chunk(
     services.revision_upload_append_chunk(
         actor=request.actor, session=session, offset=offset, data=chunk.read()
     )
-    return _upload_read(session)
+    return reads.upload_read(session)
 
 
 @router.post(
@@ -254,7 +131,7 @@ def upload_chunk(
 def upload_finish(request: HttpRequest, upload_id: str):
     session = _session(request, upload_id)
     revision = services.revision_upload_finish(actor=request.actor, session=session)
-    return Status(201, revision_read(revision))
+    return Status(201, reads.revision_read(revision))
 
 
 @router.get(
@@ -291,7 +168,7 @@ def _revisions(project_id: int, ids: list[int]) -> list[ModelRevision]:
 @router.get("/clash-sets", response={200: list[BimClashSetRead], **ERR}, summary="碰撞检测集列表")
 def clash_set_list(request: HttpRequest, filters: Query[BimClashSetFilter]):
     qs = selectors.clash_sets_visible_to(actor=request.actor, project_id=filters.project_id)
-    return [clash_set_read(cs) for cs in qs[:200]]
+    return [reads.clash_set_read(cs) for cs in qs[:200]]
 
 
 @router.post(
@@ -316,12 +193,12 @@ def clash_set_create(request: HttpRequest, data: BimClashSetIn):
         clearance=data.clearance,
         allow_touching=data.allow_touching,
     )
-    return Status(201, clash_set_read(cs))
+    return Status(201, reads.clash_set_read(cs))
 
 
 @router.get("/clash-sets/{set_id}", response={200: BimClashSetRead, **ERR}, summary="碰撞检测集")
 def clash_set_get(request: HttpRequest, set_id: str):
-    return clash_set_read(
+    return reads.clash_set_read(
         selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
     )
 
@@ -335,7 +212,7 @@ def clash_set_get(request: HttpRequest, set_id: str):
 def clash_set_run(request: HttpRequest, set_id: str):
     cs = selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
     run = services_clash.clash_run_request(actor=request.actor, clash_set=cs)
-    return Status(202, _run_read(run))
+    return Status(202, reads.run_read(run))
 
 
 @router.get("/clash-sets/{set_id}/bcf", response={200: None, **ERR}, summary="导出 BCF 2.1")
@@ -371,26 +248,14 @@ def clash_list(request: HttpRequest, filters: Query[BimClashFilter]):
         type=filters.type,
         assignee_id=filters.assignee_id,
     )
-    return [clash_read(c) for c in qs[: filters.limit]]
-
-
-def _clash_detail(c: Clash) -> dict:
-    comments = [
-        {
-            "id": m.pk,
-            "author": _name(m.author) if m.author_id else m.author_name,
-            "text": m.text,
-            "photo_url": m.photo.url if m.photo else None,
-            "created_at": m.created_at,
-        }
-        for m in c.comments.select_related("author")
-    ]
-    return {**clash_read(c), "comments": comments}
+    return [reads.clash_read(c) for c in qs[: filters.limit]]
 
 
 @router.get("/clashes/{clash_id}", response={200: BimClashDetail, **ERR}, summary="碰撞")
 def clash_get(request: HttpRequest, clash_id: str):
-    return _clash_detail(selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞")))
+    return reads.clash_detail(
+        selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞"))
+    )
 
 
 @router.post(
@@ -409,7 +274,7 @@ def clash_transition(request: HttpRequest, clash_id: str, data: BimClashTransiti
         reason=data.reason,
         comment=data.comment,
     )
-    return _clash_detail(selectors.clash_get(actor=request.actor, pk=c.pk))
+    return reads.clash_detail(selectors.clash_get(actor=request.actor, pk=c.pk))
 
 
 @router.post(
@@ -421,7 +286,7 @@ def clash_transition(request: HttpRequest, clash_id: str, data: BimClashTransiti
 def clash_comment(request: HttpRequest, clash_id: str, data: BimCommentIn):
     c = selectors.clash_get(actor=request.actor, pk=path_id(clash_id, "碰撞"))
     services_clash.clash_comment(actor=request.actor, clash=c, text=data.text)
-    return Status(201, _clash_detail(c))
+    return Status(201, reads.clash_detail(c))
 
 
 # --- BoQ mappings -----------------------------------------------------------------------------
@@ -440,7 +305,7 @@ def _selector(data) -> dict:
 @router.get("/mappings", response={200: list[BimMappingRead], **ERR}, summary="清单项对应关系")
 def mapping_list(request: HttpRequest, filters: Query[BimClashSetFilter]):
     return [
-        _mapping_read(m)
+        reads.mapping_read(m)
         for m in selectors.mappings_visible_to(actor=request.actor, project_id=filters.project_id)
     ]
 
@@ -461,7 +326,7 @@ def mapping_create(request: HttpRequest, data: BimMappingIn):
         unit=data.unit,
         selector=_selector(data),
     )
-    return Status(201, _mapping_read(m))
+    return Status(201, reads.mapping_read(m))
 
 
 @router.put(
@@ -475,7 +340,7 @@ def mapping_update(request: HttpRequest, mapping_id: str, data: BimMappingUpdate
     m = services_quantity.mapping_update(
         actor=request.actor, mapping=m, name=data.name, unit=data.unit, selector=_selector(data)
     )
-    return _mapping_read(m)
+    return reads.mapping_read(m)
 
 
 @router.delete(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ class FileMeshCache:
                     vertices=data["vertices"].astype(np.float64),
                     faces=data["faces"],
                 )
-        except (OSError, KeyError, ValueError):
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             return None  # absent or half-written: triangulate again
 
     def put(self, mesh: Mesh) -> None:

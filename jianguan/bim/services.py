@@ -436,4 +436,8 @@ def revisions_sweep() -> str:
     )
     for pk in runs:
         enqueue_run(pk)
+    # uploads abandoned for a day: their partial files go
+    abandoned = UploadSession.objects.filter(updated_at__lt=moment - dt.timedelta(days=1))
+    for session in abandoned[:100]:
+        _discard(session)
     return f"requeued {len(pending)} revisions, {len(runs)} runs; {dead} lost"

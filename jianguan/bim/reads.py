@@ -1,0 +1,146 @@
+"""The API's (and the pages' JSON's) shape of BIM objects: plain dicts with each code's Chinese
+label beside it, people and organisations by name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from jianguan.bim import workflow
+from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision, UploadSession
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def revision_read(r: ModelRevision) -> dict:
+    return {
+        "id": r.pk,
+        "project_id": r.project_id,
+        "project_name": r.project.name,
+        "discipline": r.discipline,
+        "discipline_label": workflow.DISCIPLINES[r.discipline],
+        "label": r.label,
+        "previous_id": r.previous_id,
+        "file_name": r.file_name,
+        "size": r.size,
+        "sm3": r.sm3,
+        "status": r.status,
+        "status_label": workflow.REVISION_STATUS[r.status],
+        "progress": r.progress,
+        "error": r.error,
+        "error_code": r.error_code,
+        "uploaded_by": _name(r.uploaded_by),
+        "created_at": r.created_at,
+        "finished_at": r.finished_at,
+        "is_demo": r.is_demo,
+    }
+
+
+def upload_read(s: UploadSession) -> dict:
+    return {
+        "id": str(s.pk),
+        "project_id": s.project_id,
+        "discipline": s.discipline,
+        "label": s.label,
+        "file_name": s.file_name,
+        "total_size": s.total_size,
+        "received": s.received,
+        "chunk_bytes": settings.BIM_CHUNK_BYTES,
+    }
+
+
+def run_read(r) -> dict:
+    return {
+        "id": r.pk,
+        "status": r.status,
+        "status_label": workflow.RUN_STATUS[r.status],
+        "is_recheck": r.is_recheck,
+        "revision_ids": r.revision_ids or [],
+        "still": r.still,
+        "resolved": r.resolved,
+        "new": r.new,
+        "error": r.error,
+        "created_at": r.created_at,
+        "finished_at": r.finished_at,
+    }
+
+
+def clash_set_read(cs: ClashSet) -> dict:
+    counts = {k: 0 for k in workflow.CLASH_STATUS}
+    for status in cs.clashes.values_list("status", flat=True):
+        counts[status] += 1
+    return {
+        "id": cs.pk,
+        "project_id": cs.project_id,
+        "name": cs.name,
+        "a_revisions": sorted(r.pk for r in cs.a_revisions.all()),
+        "a_select": cs.a_select,
+        "b_revisions": sorted(r.pk for r in cs.b_revisions.all()),
+        "b_select": cs.b_select,
+        "mode": cs.mode,
+        "mode_label": workflow.MODES[cs.mode],
+        "tolerance": cs.tolerance,
+        "clearance": cs.clearance,
+        "allow_touching": cs.allow_touching,
+        "organisation": cs.organisation.name,
+        "last_run_at": cs.last_run_at,
+        "runs": [run_read(r) for r in cs.runs.order_by("-pk")[:10]],
+        "counts": counts,
+    }
+
+
+def clash_read(c: Clash) -> dict:
+    return {
+        "id": c.pk,
+        "clash_set_id": c.clash_set_id,
+        "clash_set_name": c.clash_set.name,
+        "project_id": c.project_id,
+        "a_guid": c.a_guid,
+        "b_guid": c.b_guid,
+        "a_class": c.a_class,
+        "b_class": c.b_class,
+        "a_name": c.a_name,
+        "b_name": c.b_name,
+        "storey": c.storey,
+        "type": c.type,
+        "type_label": workflow.CLASH_TYPES[c.type],
+        "distance": c.distance,
+        "p1": list(c.p1),
+        "p2": list(c.p2),
+        "group_key": c.group_key,
+        "status": c.status,
+        "status_label": workflow.CLASH_STATUS[c.status],
+        "assignee_id": c.assignee_id,
+        "assignee_name": c.assignee.name if c.assignee else None,
+        "reason": c.reason,
+        "note": c.note,
+        "topic_guid": c.topic_guid,
+        "first_run_id": c.first_run_id,
+        "last_run_id": c.last_run_id,
+    }
+
+
+def mapping_read(m: BoqMapping) -> dict:
+    return {
+        "id": m.pk,
+        "project_id": m.project_id,
+        "code": m.code,
+        "name": m.name,
+        "unit": m.unit,
+        "selector": m.selector,
+    }
+
+
+def clash_detail(c: Clash) -> dict:
+    comments = [
+        {
+            "id": m.pk,
+            "author": _name(m.author) if m.author_id else m.author_name,
+            "text": m.text,
+            "photo_url": m.photo.url if m.photo else None,
+            "created_at": m.created_at,
+        }
+        for m in c.comments.select_related("author")
+    ]
+    return {**clash_read(c), "comments": comments}
