@@ -324,3 +324,48 @@ def test_timeout_kills_the_child(monkeypatch):
     with pytest.raises(services.ChildFailed) as exc:
         services.run_child("process", {}, timeout=2)
     assert exc.value.code == "model_timeout"
+
+
+def test_progress_reaches_the_revision_while_the_child_works(settings, tmp_path, monkeypatch):
+    script = (
+        "import json, sys, time, pathlib; a = json.load(open(sys.argv[1]));"
+        "pathlib.Path(a['progress']).write_text('42'); time.sleep(2.5);"
+        "pathlib.Path(sys.argv[2]).write_text(json.dumps({'ok': True}))"
+    )
+    monkeypatch.setattr(
+        services, "_argv", lambda job, i, o: [services.sys.executable, "-c", script, i, o]
+    )
+    seen = []
+    assert services.run_child("process", {}, on_progress=seen.append, timeout=60) == {"ok": True}
+    assert 42 in seen
+
+
+def test_assignee_and_failed_uploader_are_notified(
+    site, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jianguan.workbench.notifications.models import Notification
+
+    r = upload_processed(site, ifc_bytes(ib.clash_model()))
+    cs = services_clash.clash_set_create(
+        actor=site["designer"], project=site["project"], name="自检", a_revisions=[r]
+    )
+    run(site, cs)
+    clash = cs.clashes.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services_clash.clash_transition(
+            actor=site["designer"],
+            clash=clash,
+            target=workflow.ASSIGNED,
+            assignee_id=site["orgs"]["general_contractor"].pk,
+        )
+    gc_user = site["actors"]["contractor"].user_id
+    note = Notification.objects.get(user_id=gc_user, kind="bim.clash_assigned")
+    assert "模型碰撞待处理" in note.title and "自检" in note.title
+    bad = upload(site, ifc_bytes(ib.clash_model()), label="B")
+    monkeypatch.setattr(
+        services, "_argv", lambda job, i, o: [services.sys.executable, "-c", "raise SystemExit(9)"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_process(revision_id=bad.pk)
+    note = Notification.objects.get(user_id=site["designer"].user_id, kind="bim.revision_failed")
+    assert "模型处理失败" in note.title and "内核异常退出" in note.body
