@@ -369,3 +369,16 @@ def test_assignee_and_failed_uploader_are_notified(
         services.revision_process(revision_id=bad.pk)
     note = Notification.objects.get(user_id=site["designer"].user_id, kind="bim.revision_failed")
     assert "模型处理失败" in note.title and "内核异常退出" in note.body
+
+
+@pytest.mark.parametrize("name", ["AC20-FZK-Haus.ifc", "duplex.ifc"])
+def test_a_real_sample_model_is_processed(site, name):
+    path = ib.SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample {name} not present")
+    data = path.read_bytes()
+    r = upload_processed(site, data, label=name[:10])
+    assert r.status == workflow.READY, r.error
+    assert r.summary["schema"] in ("IFC2X3", "IFC4") and r.summary["elements"] > 10
+    assert r.elements.count() == r.summary["elements"]
+    assert r.elements.exclude(geometry_hash="").count() > 10
