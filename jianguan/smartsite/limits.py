@@ -98,7 +98,7 @@ def level_of(values: Mapping[str, float | None], local: dt.datetime, limits: Lim
     if exceedances(values, local, limits):
         return "red"
     near = Limits(
-        limits.noise_day * 0.9 if limits.noise_day else 0,
+        limits.noise_day * 0.9,
         limits.noise_night * 0.9,
         limits.night_max_excess,
         limits.night_start,

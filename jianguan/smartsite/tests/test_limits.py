@@ -78,3 +78,58 @@ def test_a_reading_under_the_floors_exceeds_nothing(la, leq, pm10, hour, excess,
     )
     found = exceedances({"noise_la": la, "noise_leq": leq, "pm10": pm10}, at(hour), limits)
     assert over or not found
+
+
+def test_each_exceedance_carries_its_value_limit_and_kind_of_level():
+    from jianguan.smartsite.limits import Exceedance
+
+    def found(values, when):
+        return exceedances(values, when, L)
+
+    assert found({"noise_leq": 71.5, "noise_la": 80.0}, at(10)) == [
+        Exceedance("noise_day", 71.5, 70.0, False)  # Leq judged, not the instantaneous LA
+    ]
+    assert found({"noise_la": 71.5}, at(10)) == [Exceedance("noise_day", 71.5, 70.0, True)]
+    assert found({"noise_leq": 56.0, "noise_la": 72.0}, at(23)) == [
+        Exceedance("noise_night", 56.0, 55.0, False),
+        Exceedance("noise_night_max", 72.0, 70.0, False),
+    ]
+    assert found({"noise_la": 56.0}, at(23)) == [Exceedance("noise_night", 56.0, 55.0, True)]
+    assert found({"noise_leq": 55.0, "noise_la": 70.0}, at(23)) == []  # both at their limits
+    assert found({"pm10": 80.5}, at(10)) == [Exceedance("pm10", 80.5, 80.0, False)]
+    assert found({"pm10": 80.0}, at(10)) == []
+    assert exceedances({"noise_leq": 90.0}, at(10), L, boundary=False) == []
+
+
+def test_night_period_edges_when_it_does_not_wrap():
+    one_to_five = (dt.time(1), dt.time(5))
+    assert is_night(dt.time(1, 0), *one_to_five)
+    assert is_night(dt.time(4, 59), *one_to_five)
+    assert not is_night(dt.time(5, 0), *one_to_five)
+    assert not is_night(dt.time(0, 59), *one_to_five)
+    # a period from a time to itself is empty, not the whole day
+    assert not is_night(dt.time(22), dt.time(22), dt.time(22))
+    assert not is_night(dt.time(3), dt.time(22), dt.time(22))
+    assert parse_hhmm("22:30") == dt.time(22, 30) and parse_hhmm("06:05") == dt.time(6, 5)
+
+
+def test_floors_are_the_lowest_limit_whichever_it_is():
+    assert floors(L) == (55.0, 80.0)
+    day_lower = Limits(50.0, 55.0, 15.0, dt.time(22), dt.time(6))
+    assert floors(day_lower) == (50.0, None)
+    tight_max = Limits(70.0, 55.0, -10.0, dt.time(22), dt.time(6), pm10=60.0)
+    assert floors(tight_max) == (45.0, 60.0)
+
+
+def test_live_colour_near_each_limit():
+    assert level_of({"noise_la": 40.0}, at(10), L) == "green"  # LA alone is judged, not grey
+    assert level_of({"noise_leq": 63.5}, at(10), L) == "yellow"  # within 10 % of 70
+    assert level_of({"noise_leq": 62.9}, at(10), L) == "green"
+    assert level_of({"noise_leq": 50.0}, at(23), L) == "yellow"  # within 10 % of 55
+    assert level_of({"noise_leq": 49.0}, at(23), L) == "green"
+    assert level_of({"pm10": 72.5}, at(10), L) == "yellow"
+    assert level_of({"pm10": 71.9}, at(10), L) == "green"
+    no_pm10 = Limits(70.0, 55.0, 15.0, dt.time(22), dt.time(6))
+    assert level_of({"pm10": 900.0}, at(10), no_pm10) == "green"  # no district limit set
+    assert level_of({"pm10": 900.0, "noise_leq": 65.0}, at(10), no_pm10) == "yellow"
+    assert level_of({"temperature": 20.0}, at(10), L) == "grey"

@@ -187,3 +187,82 @@ def test_every_status_has_a_chinese_label():
     assert set(wf.UNPAID) == set(wf.STATUS) - {wf.PAID}
     assert set(wf.LINE_STATUS) == {wf.LINE_PENDING, wf.LINE_SIGNED, wf.LINE_DISPUTED}
     assert set(wf.ARREARS_STATUS) == {wf.A_OPEN, wf.A_SETTLED, wf.A_CONFIRMED, wf.A_DISMISSED}
+
+
+@pytest.mark.parametrize(
+    ("call", "code", "message"),
+    [
+        (
+            lambda: wf.check_month(dt.date(2027, 1, 1), dt.date(2026, 12, 31)),
+            "future_month",
+            "不能为尚未到来的月份编制工资表",
+        ),
+        (lambda: wf.check_pay_day(0), "bad_pay_day", "工资支付日应为每月1日至31日之间的一天"),
+        (lambda: wf.check_rate(D("0")), "bad_rate", "日工资标准须大于0元"),
+        (lambda: wf.check_rate(D("1.001")), "bad_rate", "日工资标准最多保留两位小数"),
+        (
+            lambda: wf.check_confirm(wf.PAID),
+            "payroll_state",
+            "工资表当前为“已足额发放”，不能再确认",
+        ),
+        (
+            lambda: wf.check_sign(wf.DRAFT),
+            "not_confirmed",
+            "工资表须先经分包单位确认工作量，才能登记工人签字",
+        ),
+        (lambda: wf.check_sign(wf.SIGNED), "payroll_state", "工资表当前为“待发放”，签字已登记完毕"),
+        (
+            lambda: wf.check_line_sign(wf.DRAFT, wf.LINE_PENDING),
+            "not_confirmed",
+            "工资表须先经分包单位确认工作量，才能登记工人签字",
+        ),
+        (
+            lambda: wf.check_line_sign(wf.PAID, wf.LINE_PENDING),
+            "payroll_paid",
+            "该工资表已足额发放",
+        ),
+        (
+            lambda: wf.check_line_sign(wf.SIGNED, wf.LINE_SIGNED),
+            "line_signed",
+            "该工人已签字确认，无需重复登记",
+        ),
+        (
+            lambda: wf.check_line_dispute(wf.DRAFT, wf.LINE_PENDING),
+            "not_confirmed",
+            "工资表须先经分包单位确认工作量，才能登记工人异议",
+        ),
+        (
+            lambda: wf.check_line_dispute(wf.SIGNED, wf.LINE_SIGNED),
+            "line_state",
+            "该工人当前为“本人已签字”，只有待签字的可以登记异议",
+        ),
+        (
+            lambda: wf.check_line_payable(wf.LINE_DISPUTED),
+            "line_disputed",
+            "该工人对工资表有异议，须异议解决、本人签字后才能发放",
+        ),
+        (
+            lambda: wf.check_pay(wf.SIGNED, 2),
+            "not_signed",
+            "尚有2名工人未在工资表上签字确认，不能发放（第三十一条）",
+        ),
+        (
+            lambda: wf.check_pay(wf.CONFIRMED, 0),
+            "not_signed",
+            "工资表尚未经分包确认和工人签字，不能发放",
+        ),
+        (lambda: wf.check_pay(wf.PAID, 0), "payroll_paid", "该工资表已足额发放"),
+        (lambda: wf.check_amount(D("0"), D("1")), "bad_amount", "发放金额须大于0元"),
+        (lambda: wf.check_amount(D("0.001"), D("1")), "bad_amount", "发放金额最多保留两位小数"),
+        (
+            lambda: wf.check_amount(D("2"), D("1.5")),
+            "overpayment",
+            "发放金额 2.00 元超过该工人尚欠的 1.50 元",
+        ),
+    ],
+)
+def test_each_refusal_says_exactly_why(call, code, message):
+    # the words are what the labour officer reads on the page: a changed sentence is a change
+    with pytest.raises(wf.WageError) as caught:
+        call()
+    assert (caught.value.code, caught.value.message) == (code, message)
