@@ -122,7 +122,8 @@ def _settings() -> ifcopenshell.geom.settings:
     settings = ifcopenshell.geom.settings()
     # Local coordinates from the kernel; the placement is applied here in float64.
     settings.set("use-world-coords", False)
-    settings.set("weld-vertices", True)
+    settings.set("weld-vertices", True)  # shared vertices: the clash engine checks closure
+    settings.set("no-normals", True)  # the engine computes its own face normals (~7 % faster)
     return settings
 
 
