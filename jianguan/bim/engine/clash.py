@@ -93,8 +93,6 @@ def find(
     prepared: dict[str, narrow.Prepared] = {}
 
     def prep(mesh: Mesh) -> narrow.Prepared:
-        if mesh.guid not in prepared:
-            prepared[mesh.guid] = narrow.Prepared(mesh.vertices, mesh.faces, origin)
         return prepared[mesh.guid]
 
     in_a = {m.guid for m in a}
@@ -110,6 +108,9 @@ def find(
         if ma.guid > mb.guid and (self_mode or (mb.guid in in_a and ma.guid in in_b)):
             ma, mb = mb, ma  # both could be A's: the lower GUID first, whatever the input order
         oriented.append((ma, mb, ma.guid < mb.guid))
+    needed = {m.guid: m for ma, mb, _ in oriented for m in (ma, mb)}
+    ready = narrow.prepare([(m.vertices, m.faces) for m in needed.values()], origin)
+    prepared.update(zip(needed, ready, strict=True))
     # Each pair is computed with the lower GUID first, whichever group it came from.
     pairs = [(prep(ma), prep(mb)) if low else (prep(mb), prep(ma)) for ma, mb, low in oriented]
     results = narrow.narrow(

@@ -19,32 +19,63 @@ BATCH = 200_000  # triangle pairs per numpy batch
 
 
 class Prepared:
-    """A mesh's triangles in the local frame with what the tests need of them."""
+    """A mesh's triangles in the local frame with what the tests need of them (built for
+    many meshes at once by ``prepare``)."""
+
+    __slots__ = ("tris", "normals", "lo", "hi", "box_lo", "box_hi", "centroid", "solid")
 
     def __init__(self, vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray) -> None:
-        local = np.asarray(vertices, dtype=np.float64) - origin
-        tris = local[np.asarray(faces)]
-        n, ok = trimath.normals(tris)
-        self.tris, self.normals = tris[ok], n[ok]
-        self.lo, self.hi = self.tris.min(axis=1), self.tris.max(axis=1)
-        self.box_lo, self.box_hi = local.min(axis=0), local.max(axis=0)
-        self.centroid = local.mean(axis=0)
-        self.solid = _is_outward_solid(local, np.asarray(faces))
+        (one,) = prepare([(vertices, faces)], origin)
+        for name in self.__slots__:
+            setattr(self, name, getattr(one, name))
 
 
-def _is_outward_solid(vertices: np.ndarray, faces: np.ndarray) -> bool:
-    """Whether the mesh is closed and consistently oriented outward (each directed edge
-    once, its reverse once, positive volume): then a face's normal tells which side the
-    material is on, and coplanar faces need no ray-parity check."""
-    if len(faces) < 4:
-        return False
-    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]).astype(np.int64)
-    n = int(edges.max()) + 1
-    key = edges[:, 0] * n + edges[:, 1]
-    if len(np.unique(key)) != len(key) or not np.isin(edges[:, 1] * n + edges[:, 0], key).all():
-        return False
-    v = vertices[faces]
-    return float(np.einsum("kj,kj->", v[:, 0], np.cross(v[:, 1], v[:, 2]))) > 0
+def prepare(meshes, origin: np.ndarray) -> list[Prepared]:
+    """Prepared meshes for ``(vertices, faces)`` pairs, the numpy work done on all at once:
+    triangles in the local frame (degenerate ones dropped), normals, boxes, and whether each
+    mesh is closed and consistently oriented outward (each directed edge once, its reverse
+    once, positive volume) — then a face's normal tells which side the material is on, and
+    coplanar faces need no ray-parity check."""
+    count = len(meshes)
+    if count == 0:
+        return []
+    n_vert = np.array([len(v) for v, _ in meshes], dtype=np.int64)
+    n_face = np.array([len(f) for _, f in meshes], dtype=np.int64)
+    v_start = np.concatenate([[0], np.cumsum(n_vert)[:-1]])
+    f_start = np.concatenate([[0], np.cumsum(n_face)[:-1]])
+    local = np.concatenate([np.asarray(v, dtype=np.float64) for v, _ in meshes]) - origin
+    faces = np.concatenate(
+        [np.asarray(f, dtype=np.int64) + o for (_, f), o in zip(meshes, v_start, strict=True)]
+    )
+    owner = np.repeat(np.arange(count), n_face)
+    tris = local[faces]
+    normals, ok = trimath.normals(tris)
+    volume = np.bincount(
+        owner, np.einsum("kj,kj->k", tris[:, 0], np.cross(tris[:, 1], tris[:, 2])), count
+    )
+    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    key = edges[:, 0] * len(local) + edges[:, 1]
+    unique, seen = np.unique(key, return_counts=True)
+    bad = (seen[np.searchsorted(unique, key)] > 1) | ~np.isin(
+        edges[:, 1] * len(local) + edges[:, 0], unique
+    )
+    broken = np.bincount(np.tile(owner, 3)[bad], minlength=count) > 0
+    solid = ~broken & (volume > 0) & (n_face >= 4)
+    box_lo = np.minimum.reduceat(local, v_start)
+    box_hi = np.maximum.reduceat(local, v_start)
+    centroid = np.add.reduceat(local, v_start) / n_vert[:, None]
+    tri_lo, tri_hi = tris.min(axis=1), tris.max(axis=1)
+    out = []
+    for k in range(count):
+        keep = slice(f_start[k], f_start[k] + n_face[k])
+        good = ok[keep]
+        p = Prepared.__new__(Prepared)
+        p.tris, p.normals = tris[keep][good], normals[keep][good]
+        p.lo, p.hi = tri_lo[keep][good], tri_hi[keep][good]
+        p.box_lo, p.box_hi, p.centroid = box_lo[k], box_hi[k], centroid[k]
+        p.solid = bool(solid[k])
+        out.append(p)
+    return out
 
 
 def overlapping(lo1, hi1, lo2, hi2, margin: float, block: int = 1_000_000):
@@ -160,12 +191,15 @@ class _Batch:
 
 
 def _penetrations(batch: _Batch, pairs, count: int):
-    """Per element pair: (depth, point) arrays; depth 0 where nothing penetrates."""
+    """Per element pair: (depth, point, contact, contact point); depth 0 where nothing
+    penetrates, contact where faces lie on each other."""
     depth = np.zeros(count)
     point = np.zeros((count, 3))
+    contact = np.zeros(count, dtype=bool)
+    contact_point = np.zeros((count, 3))
     close = np.nonzero(batch.lower <= trimath.EPS)[0]  # only boxes that meet can cross
     if len(close) == 0:
-        return depth, point
+        return depth, point, contact, contact_point
     pid = batch.pid[close]
     t1, n1, t2, n2 = batch.t1[close], batch.n1[close], batch.t2[close], batch.n2[close]
     hit, d, where = trimath.crossing(t1, n1, t2, n2)
@@ -190,7 +224,14 @@ def _penetrations(batch: _Batch, pairs, count: int):
         where = centre[q] if solid[q] else _shared_point(t1[q], t2[q], n1[q], pairs[k])
         if where is not None:
             depth[k], point[k] = value[q], where
-    return depth, point
+    # Faces lying on each other: contact, found without measuring any distance.
+    touch = np.where((same | opposite) & (width > TIE), width, -np.inf)
+    pick = _group_pick(pid, touch, count, largest=True)
+    has = pick >= 0
+    has[has] = np.isfinite(touch[pick[has]])
+    contact[has] = True
+    contact_point[has] = centre[pick[has]]
+    return depth, point, contact, contact_point
 
 
 def _shared_point(a: np.ndarray, b: np.ndarray, n: np.ndarray, pair) -> np.ndarray | None:
@@ -252,7 +293,7 @@ def narrow(pairs, *, mode: str, tolerance: float, clearance: float, allow_touchi
 def _narrow_chunk(pairs, mode, tolerance, clearance, margin, allow_touching):
     count = len(pairs)
     batch = _Batch(pairs, margin)
-    depth, point = _penetrations(batch, pairs, count)
+    depth, point, contact, contact_point = _penetrations(batch, pairs, count)
     found = depth > 0
     for k in np.nonzero(~found)[0]:  # no surfaces cross: one element wholly inside the other?
         x, y = pairs[k]
@@ -268,7 +309,7 @@ def _narrow_chunk(pairs, mode, tolerance, clearance, margin, allow_touching):
             for k in range(count)
         ]
     hard = found & (depth > TOUCH) if mode == "collision" else found
-    need_gap = ~hard & ~found
+    need_gap = ~hard & ~found & ~contact
     if mode == "collision" and allow_touching:
         need_gap[:] = False
     gap, p1, p2 = _gaps(batch, need_gap, count)
@@ -281,12 +322,16 @@ def _narrow_chunk(pairs, mode, tolerance, clearance, margin, allow_touching):
                 out.append(None)
             elif found[k]:
                 out.append(("touching", 0.0, point[k], point[k]))
+            elif contact[k]:
+                out.append(("touching", 0.0, contact_point[k], contact_point[k]))
             elif gap[k] <= TOUCH:
                 out.append(("touching", 0.0, p1[k], p2[k]))
             else:
                 out.append(None)
         elif found[k]:
             out.append(("clearance", 0.0, point[k], point[k]))
+        elif contact[k]:
+            out.append(("clearance", 0.0, contact_point[k], contact_point[k]))
         elif gap[k] < clearance:
             out.append(("clearance", float(gap[k]), p1[k], p2[k]))
         else:
