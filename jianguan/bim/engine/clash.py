@@ -5,7 +5,21 @@ pairs whose boxes meet, tested in numpy (``trimath``). Every test runs in a loca
 shared origin (float64) is subtracted first, so a model 500 km from the origin gives the same
 pairs as at the origin. Each pair is computed in one canonical order (lower GlobalId first)
 and only then turned round to put group A's element first, so ``p1``/``p2`` do not depend
-on the order of the input. No Django import."""
+on the order of the input. No Django import.
+
+Modes (what a result means):
+
+* ``intersection``: the solids share volume deeper than ``tolerance`` (type ``hard``):
+  surfaces crossing, coplanar faces of both solids overlapping (upstream ifcopenshell issue
+  4594), or one element wholly inside the other. ``distance`` estimates the penetration: how
+  far the shallower of two crossing faces reaches past the other, at most the length of
+  their common segment (for coplanar overlaps the overlap's width).
+* ``collision``: any contact. Sharing volume deeper than 0.01 mm is ``hard``; faces, edges or
+  corners within 0.01 mm are ``touching`` (distance 0) unless ``allow_touching`` — touching
+  is then allowed, i.e. not reported. (ifcclash's ``allow_touching=True`` means the
+  opposite: touching is reported.)
+* ``clearance``: every pair closer than ``clearance`` (type ``clearance``, distance the
+  gap), touching and crossing pairs included at 0."""
 
 from __future__ import annotations
 
