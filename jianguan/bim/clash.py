@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    try:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        print(f"错误：无法写入结果文件 {args.json}（{exc.strerror}）", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -122,6 +122,14 @@ def test_bad_input_exits_2_with_a_chinese_line(tmp_path):
     done = _run(text, "--mode", "intersection", "--json", out)
     assert done.returncode == 2 and "不是 IFC 文件" in done.stderr
     assert not out.exists()
+    done = _run(
+        SAMPLES / "IfcOpenHouse_IFC4.ifc",
+        "--mode",
+        "intersection",
+        "--json",
+        tmp_path / "no" / "out.json",
+    )
+    assert done.returncode == 2 and "无法写入结果文件" in done.stderr
 
 
 def test_unknown_schema_empty_selector_and_no_geometry(model_file, tmp_path, capsys):
