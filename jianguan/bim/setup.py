@@ -117,7 +117,9 @@ def register_all() -> None:
     from jianguan.ledger import labels, visibility
     from jianguan.projects import facts as project_facts
     from jianguan.projects import warnings as warning_rules
+    from jianguan.projects.links import ProjectLink, register_project_link
     from jianguan.projects.visibility import sees_project_of
+    from jianguan.web.nav import NavItem, register
     from jianguan.workbench.notifications.events import register_event
 
     periodic.register("bim.revisions_sweep", 300, _sweep)
@@ -150,4 +152,13 @@ def register_all() -> None:
         )
     )
     register_claim_check(CHECK_CODE, claim_quantity_check)
+    register(NavItem("bim", "BIM 模型", "bim:index", "ti-box-model-2", "bim.view", 33))
+    register_project_link(
+        # the page itself answers 404 where the project's models are not the actor's to see
+        ProjectLink("bim", "BIM 模型", "bim:project", "ti-box-model-2", _may_view, 62)
+    )
     register_seeder("bim", "jianguan.bim.demo:seed", order=79)
+
+
+def _may_view(actor: Actor, project) -> bool:
+    return actor.can("bim.view")

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from jianguan.bim.views import bcf, boq, clashes, revisions
+from jianguan.bim.views import bcf, boq, clashes, index, revisions
 
 app_name = "bim"
 
 urlpatterns = [
+    path("", index.index_page, name="index"),
     path("projects/<int:pk>/", revisions.project_page, name="project"),
     path("projects/<int:pk>/upload/", revisions.upload_page, name="upload"),
     path("projects/<int:pk>/clash-sets/", clashes.clash_sets_page, name="clash_sets"),
