@@ -257,3 +257,26 @@ def test_coplanar_faces_of_flipped_meshes(flip):
     overlapping = _box("C", (0.5, 0, 0), (1.5, 1, 1), flip=flip)  # no face crosses another
     found = clash.find([a, overlapping], mode="intersection")
     assert [(c.a, c.b, c.type) for c in found] == [("A", "C", "hard")]
+
+
+def test_recheck_between_two_groups_equals_a_full_run():
+    b = clash_model()
+    cache = geometry.MemoryCache()
+
+    def groups(meshes):
+        a = [m for m in meshes if m.ifc_class in ("IfcBeam", "IfcPipeSegment")]
+        return a, [m for m in meshes if m not in a]
+
+    old_a, old_b = groups(geometry.triangulate(b.model, cache=cache))
+    previous = clash.find(old_a, old_b, mode="clearance")
+    move(b.model, b.guids["D1"], 0, 0, 0.5)  # the duct moves off the pipe
+    move(b.model, b.guids["W1"], 0, 0, -1.0)  # the wall moves down, still pierced by B1
+    new_a, new_b = groups(geometry.triangulate(b.model, cache=cache))
+    changed = {b.guids["D1"], b.guids["W1"]}
+    result = clash.recheck(previous, a=new_a, b=new_b, changed=changed, mode="clearance")
+    assert sorted(result.still + result.new, key=lambda c: (c.a, c.b)) == clash.find(
+        new_a, new_b, mode="clearance"
+    )
+    assert named_pairs(result.resolved, b.guids) == {("D1", "P1")}
+    assert ("B1", "W1") in named_pairs(result.still, b.guids)
+    assert {c.a for c in result.still + result.new} <= {m.guid for m in new_a}
