@@ -128,3 +128,53 @@ def test_arbitrary_text_never_crashes(raw):
     except idcard.IdCardError as exc:
         assert exc.code.startswith("id_number_")
     idcard.mask(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "message"),
+    [
+        ("11010519491231002", "id_number_length", "身份证号应为18位，收到17位"),
+        ("11010519491231002Y", "id_number_format", "身份证号前17位必须是数字，末位为数字或X"),
+        ("01010519491231002X", "id_number_region", "身份证号的地址码不能以0开头"),
+        ("110105194912310021", "id_number_check_digit", "身份证号校验位不正确，请核对号码"),
+        ("11010120010230123" + idcard.check_char("11010120010230123"), "id_number_birth_date",
+         "身份证号中的出生日期不存在"),
+        (make("110101", dt.date(1899, 12, 31), "123"), "id_number_birth_date",
+         "身份证号中的出生日期不合理"),
+    ],
+)  # fmt: skip
+def test_each_refusal_says_exactly_why(raw, code, message):
+    with pytest.raises(idcard.IdCardError) as exc:
+        idcard.parse(raw)
+    assert (exc.value.code, exc.value.message, str(exc.value)) == (code, message, message)
+
+
+def test_birth_year_1900_and_a_birth_today_are_accepted():
+    assert idcard.parse(make("110101", dt.date(1900, 1, 1), "123")).birth_date.year == 1900
+    today = dt.date(2026, 12, 6)
+    assert idcard.parse(make("110101", today, "124"), today=today).birth_date == today
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "1101051949123100",
+        "110105194912310020",
+        "１１０１０５１９４９１２３１００２",
+        "1101051949123100a",
+    ],
+)
+def test_the_check_character_needs_17_ascii_digits(first17):
+    with pytest.raises(idcard.IdCardError) as exc:
+        idcard.check_char(first17)
+    assert (exc.value.code, exc.value.message) == ("id_number_format", "身份证号前17位必须是数字")
+
+
+def test_is_valid_masks_and_normalising_at_their_edges():
+    assert idcard.is_valid(STANDARD_EXAMPLE) is True
+    assert idcard.is_valid("110105194912310021") is False
+    assert idcard.normalise(None) == "" and idcard.normalise(" 1 2x ") == "12X"
+    assert idcard.mask("") == "" and idcard.mask("7") == "7" and idcard.mask("12345") == "***45"
+    assert idcard.mask_tail("1234") == "****" and idcard.mask_tail("12345") == "*2345"
+    assert idcard.mask_tail("123", keep=4) == "***" and idcard.mask_tail("") == ""
+    assert idcard.mask_tail("6222 0210 0112 3456 789", keep=3) == "*" * 16 + "789"
