@@ -79,7 +79,32 @@ def prepare(meshes, origin: np.ndarray) -> list[Prepared]:
 
 
 def overlapping(lo1, hi1, lo2, hi2, margin: float, block: int = 1_000_000):
-    """Index pairs (i, j) whose boxes are within ``margin`` of each other, in blocks."""
+    """Index pairs (i, j) whose boxes are within ``margin`` of each other, sorted by (i, j).
+    Small sets: every pair compared, in blocks. Large ones: sort and sweep along x (the
+    widest 1 % of the second set's boxes still compared with every box)."""
+    if len(lo1) * len(lo2) <= 4 * block:
+        return _all_pairs(lo1, hi1, lo2, hi2, margin, block)
+    width = hi2[:, 0] - lo2[:, 0]
+    cut = float(np.percentile(width, 99))
+    wide = np.nonzero(width > cut)[0]
+    narrow_ = np.nonzero(width <= cut)[0]
+    wi, wj = _all_pairs(lo1, hi1, lo2[wide], hi2[wide], margin, block)
+    order = narrow_[np.argsort(lo2[narrow_, 0], kind="stable")]
+    starts = lo2[order, 0]
+    first = np.searchsorted(starts, lo1[:, 0] - margin - cut, side="left")
+    last = np.searchsorted(starts, hi1[:, 0] + margin, side="right")
+    counts = np.maximum(last - first, 0)
+    i = np.repeat(np.arange(len(lo1)), counts)
+    k = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order[np.repeat(first, counts) + k]
+    meet = np.all((lo1[i] <= hi2[j] + margin) & (lo2[j] <= hi1[i] + margin), axis=1)
+    i = np.concatenate([wi, i[meet]])
+    j = np.concatenate([wide[wj], j[meet]])
+    keep = np.lexsort((j, i))
+    return i[keep], j[keep]
+
+
+def _all_pairs(lo1, hi1, lo2, hi2, margin: float, block: int):
     rows = max(1, block // max(1, len(lo2)))
     out_i, out_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for start in range(0, len(lo1), rows):

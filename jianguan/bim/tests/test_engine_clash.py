@@ -280,3 +280,18 @@ def test_recheck_between_two_groups_equals_a_full_run():
     assert named_pairs(result.resolved, b.guids) == {("D1", "P1")}
     assert ("B1", "W1") in named_pairs(result.still, b.guids)
     assert {c.a for c in result.still + result.new} <= {m.guid for m in new_a}
+
+
+def test_broad_phase_sweep_equals_comparing_every_pair():
+    from jianguan.bim.engine import narrow
+
+    rng = np.random.default_rng(3)
+    lo1 = rng.uniform(0, 300, (2100, 3))
+    hi1 = lo1 + rng.exponential(2, (2100, 3))
+    lo2 = rng.uniform(0, 300, (2100, 3))
+    hi2 = lo2 + rng.exponential(2, (2100, 3))
+    hi2[:3, 0] += 200  # a few very long boxes (a site slab, a long pipe run)
+    i, j = narrow.overlapping(lo1, hi1, lo2, hi2, 0.05)  # over the block size: the sweep
+    all_i, all_j = narrow._all_pairs(lo1, hi1, lo2, hi2, 0.05, 1_000_000)
+    assert len(i) > 100
+    assert np.array_equal(i, all_i) and np.array_equal(j, all_j)
