@@ -286,9 +286,9 @@ def test_broad_phase_sweep_equals_comparing_every_pair():
     from jianguan.bim.engine import narrow
 
     rng = np.random.default_rng(3)
-    lo1 = rng.uniform(0, 300, (2100, 3))
+    lo1 = rng.uniform(0, 60, (2100, 3))
     hi1 = lo1 + rng.exponential(2, (2100, 3))
-    lo2 = rng.uniform(0, 300, (2100, 3))
+    lo2 = rng.uniform(0, 60, (2100, 3))
     hi2 = lo2 + rng.exponential(2, (2100, 3))
     hi2[:3, 0] += 200  # a few very long boxes (a site slab, a long pipe run)
     i, j = narrow.overlapping(lo1, hi1, lo2, hi2, 0.05)  # over the block size: the sweep
