@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from jianguan.bim.builders import SAMPLES, SURVEY_SHIFT, grid_model, move, translate  # noqa: E402
 from jianguan.bim.engine import clash, geometry, trimath  # noqa: E402
-from jianguan.bim.tests.ifc_builders import SAMPLES, SURVEY_SHIFT, grid_model, move, translate  # noqa: E402
 
 SETS = (
     ("intersection", {"tolerance": 0.002, "check_all": True}, {"tolerance": 0.002}),

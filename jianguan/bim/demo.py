@@ -28,7 +28,7 @@ def _actor(username: str):
 
 
 def structure_model():
-    from jianguan.bim.tests.ifc_builders import Builder
+    from jianguan.bim.builders import Builder
 
     b = Builder(storey_name="三层")
     for name, x, y in (("KZ-1", 0, 0), ("KZ-2", 8, 0), ("KZ-3", 0, 6), ("KZ-4", 8, 6)):
@@ -43,7 +43,7 @@ def structure_model():
 
 
 def mep_model():
-    from jianguan.bim.tests.ifc_builders import Builder
+    from jianguan.bim.builders import Builder
 
     b = Builder(storey_name="三层")
     b.box("IfcDuctSegment", "送风管 SF-1", (-1, 2.9, 3.15), (9.5, 3.5, 3.45))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
+from jianguan.bim import builders as ib
 from jianguan.bim import services
 from jianguan.bim.models import Clash, ModelRevision
-from jianguan.bim.tests import ifc_builders as ib
 from jianguan.bim.tests.test_services import ifc_bytes, site, sm3  # noqa: F401
 from jianguan.ledger.models import LedgerEntry
 from jianguan.projects.tests.test_services import world  # noqa: F401

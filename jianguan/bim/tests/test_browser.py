@@ -125,8 +125,8 @@ def test_upload_page_sends_the_file_in_chunks(
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    from jianguan.bim import builders as ib
     from jianguan.bim.models import ModelRevision
-    from jianguan.bim.tests import ifc_builders as ib
     from jianguan.bim.tests.test_services import ifc_bytes, sm3
 
     data = ifc_bytes(ib.clash_model())

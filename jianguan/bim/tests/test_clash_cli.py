@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jianguan.bim import clash as cli
-from jianguan.bim.tests.ifc_builders import (
+from jianguan.bim.builders import (
     EXPECTED,
     SAMPLES,
     SURVEY_SHIFT,

@@ -7,9 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from jianguan.bim.engine import clash, geometry
-from jianguan.bim.engine.types import Mesh
-from jianguan.bim.tests.ifc_builders import (
+from jianguan.bim.builders import (
     EXPECTED,
     PIPE_GAP,
     SURVEY_SHIFT,
@@ -19,6 +17,8 @@ from jianguan.bim.tests.ifc_builders import (
     named_pairs,
     translate,
 )
+from jianguan.bim.engine import clash, geometry
+from jianguan.bim.engine.types import Mesh
 
 
 @pytest.fixture(scope="module")

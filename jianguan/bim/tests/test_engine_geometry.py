@@ -7,8 +7,8 @@ import ifcopenshell
 import numpy as np
 import pytest
 
+from jianguan.bim.builders import SAMPLES, SURVEY_SHIFT, clash_model, move, translate
 from jianguan.bim.engine import geometry
-from jianguan.bim.tests.ifc_builders import SAMPLES, SURVEY_SHIFT, clash_model, move, translate
 
 
 def test_triangulate_gives_one_mesh_per_element_in_world_metres():

@@ -7,8 +7,8 @@ from pathlib import Path
 import ifcopenshell
 import pytest
 
+from jianguan.bim.builders import Builder
 from jianguan.bim.engine.summary import ModelError, open_model, summarise
-from jianguan.bim.tests.ifc_builders import Builder
 
 IFC = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ifc"
 

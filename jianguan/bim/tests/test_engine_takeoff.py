@@ -14,6 +14,7 @@ import ifcopenshell.util.element
 import numpy as np
 import pytest
 
+from jianguan.bim.builders import SURVEY_SHIFT, Builder
 from jianguan.bim.engine import takeoff
 from jianguan.bim.engine.takeoff import (
     Quantities,
@@ -23,7 +24,6 @@ from jianguan.bim.engine.takeoff import (
     element_quantities,
 )
 from jianguan.bim.engine.types import Mesh
-from jianguan.bim.tests.ifc_builders import SURVEY_SHIFT, Builder
 
 IFC = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ifc"
 CUBE_V = np.array([[x, y, z] for x in (0, 1) for y in (0, 1) for z in (0, 1)], dtype=np.float64)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from jianguan.bim import builders as ib
 from jianguan.bim import services, services_clash, workflow
 from jianguan.bim.models import Clash, ClashRun, Element, ModelRevision, UploadSession
-from jianguan.bim.tests import ifc_builders as ib
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.ledger.models import LedgerEntry
 from jianguan.projects import services as project_services

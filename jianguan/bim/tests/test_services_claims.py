@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from jianguan.bim import builders as ib
 from jianguan.bim import services, services_clash, services_quantity
 from jianguan.bim.models import ModelQuantity
-from jianguan.bim.tests import ifc_builders as ib
 from jianguan.bim.tests.test_services import ifc_bytes, upload
 from jianguan.contracts.claims import services as claims
 from jianguan.contracts.models import ClaimLine

@@ -37,8 +37,8 @@ def test_a_broken_file_is_a_miss(tmp_path):
 
 
 def test_unchanged_elements_are_read_back_not_triangulated(tmp_path, monkeypatch):
+    from jianguan.bim import builders as ib
     from jianguan.bim.engine import geometry
-    from jianguan.bim.tests import ifc_builders as ib
 
     b = ib.clash_model()
     cache = FileMeshCache(tmp_path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from jianguan.bim import builders as ib
 from jianguan.bim import services_clash, workflow
 from jianguan.bim.models import ModelRevision
-from jianguan.bim.tests import ifc_builders as ib
 from jianguan.bim.tests.test_services import ifc_bytes, site, upload  # noqa: F401
 from jianguan.projects.tests.test_services import world  # noqa: F401
 

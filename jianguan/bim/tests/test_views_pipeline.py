@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from jianguan.bim import builders as ib
 from jianguan.bim import services_clash
-from jianguan.bim.tests import ifc_builders as ib
 from jianguan.bim.tests.test_services import (  # noqa: F401
     create,
     ifc_bytes,
