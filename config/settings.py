@@ -325,10 +325,10 @@ SMARTSITE_ARREARS_LOOKBACK_MONTHS = int(os.environ.get("SMARTSITE_ARREARS_LOOKBA
 # corroborate a hazard, the floor below which detections are not stored at all, and the model
 # file (empty: the shipped one).
 HAZARD_THRESHOLDS = {
-    "helmet": float(os.environ.get("HAZARD_THRESHOLD_HELMET", "0.40")),
-    "no_helmet": float(os.environ.get("HAZARD_THRESHOLD_NO_HELMET", "0.45")),
-    "no_wear": float(os.environ.get("HAZARD_THRESHOLD_NO_WEAR", "0.50")),
-    "wear": float(os.environ.get("HAZARD_THRESHOLD_WEAR", "0.40")),
+    "helmet": float(os.environ.get("HAZARD_THRESHOLD_HELMET", "0.42")),
+    "no_helmet": float(os.environ.get("HAZARD_THRESHOLD_NO_HELMET", "0.48")),
+    "no_wear": float(os.environ.get("HAZARD_THRESHOLD_NO_WEAR", "0.41")),
+    "wear": float(os.environ.get("HAZARD_THRESHOLD_WEAR", "0.30")),
 }
 HAZARD_FRAMES_NEEDED = int(os.environ.get("HAZARD_FRAMES_NEEDED", "3"))
 HAZARD_WINDOW_MINUTES = int(os.environ.get("HAZARD_WINDOW_MINUTES", "10"))
