@@ -5,6 +5,7 @@ model's by more than the tolerance in rule data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -182,21 +183,36 @@ def model_quantities_compute(*, actor: Actor, project: Project) -> list[ModelQua
     return out
 
 
+def model_quantities(
+    project_id: int, codes: Iterable[str]
+) -> dict[str, tuple[Decimal, list[str], list[int]]]:
+    """The model's figure for each BoQ code: the sum over each discipline's newest ready
+    revision, the elements behind it and the revisions; codes no model measures are absent.
+    Two queries whatever the number of codes (a claim may carry a thousand lines)."""
+    latest: dict[str, int] = {}
+    for discipline, pk in (
+        ModelRevision.objects.filter(project_id=project_id, status=workflow.READY)
+        .order_by("discipline", "-created_at", "-pk")
+        .values_list("discipline", "pk")
+    ):
+        latest.setdefault(discipline, pk)
+    out: dict[str, tuple[Decimal, list[str], list[int]]] = {}
+    if not latest:
+        return out
+    rows = ModelQuantity.objects.filter(
+        revision_id__in=latest.values(), code__in=set(codes)
+    ).order_by("revision_id", "pk")
+    for q in rows:
+        total, guids, revisions = out.setdefault(q.code, (Decimal(0), [], []))
+        guids.extend(q.guids)
+        revisions.append(q.revision_id)
+        out[q.code] = (total + q.quantity, guids, revisions)
+    return out
+
+
 def model_quantity(project_id: int, code: str) -> tuple[Decimal, list[str], list[int]] | None:
-    """The model's figure for a BoqItem: the sum over each discipline's newest ready revision,
-    the elements behind it and the revisions; None when no model measures it."""
-    total, guids, revisions, found = Decimal(0), [], [], False
-    for discipline in workflow.DISCIPLINES:
-        revision = selectors.latest_ready(project_id, discipline)
-        if revision is None:
-            continue
-        q = ModelQuantity.objects.filter(revision=revision, code=code).first()
-        if q is not None:
-            found = True
-            total += q.quantity
-            guids.extend(q.guids)
-            revisions.append(revision.pk)
-    return (total, guids, revisions) if found else None
+    """:func:`model_quantities` for one code (None when no model measures it)."""
+    return model_quantities(project_id, [code]).get(code)
 
 
 def claim_quantity_check(claim):
@@ -208,17 +224,20 @@ def claim_quantity_check(claim):
     from jianguan.rules.lookup import rule
 
     project_id = claim.contract.project_id
-    codes = set(BoqMapping.objects.filter(project_id=project_id).values_list("code", flat=True))
-    if not codes:
-        return None
-    lines = ClaimLine.objects.filter(claim=claim, boq_item__code__in=codes).select_related(
-        "boq_item"
+    # one query for the lines a mapping covers (none: the check does not apply), two for the
+    # model's figures of all of them
+    mapped = BoqMapping.objects.filter(project_id=project_id).values("code")
+    lines = list(
+        ClaimLine.objects.filter(claim=claim, boq_item__code__in=mapped).select_related("boq_item")
     )
+    if not lines:
+        return None
+    figures = model_quantities(project_id, {line.boq_item.code for line in lines})
     tolerance = rule("payment_claim.bim_quantity_tolerance", on=claim.period_end)
     ratio = Decimal(str(tolerance.value))
     messages, passed, checked = [], True, 0
     for line in lines:
-        model = model_quantity(project_id, line.boq_item.code)
+        model = figures.get(line.boq_item.code)
         if model is None:
             continue
         checked += 1

@@ -23,54 +23,72 @@ def _url(viewname: str, api: str) -> Callable[[int], str]:
         return lambda pk: f"/api/v1/bim/{api}/{pk}"
 
 
-def _clashes_todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
-    from jianguan.bim import workflow
-    from jianguan.bim.models import Clash
+def _todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    """Clashes assigned to the actor's organisation and the actor's own failed uploads that no
+    later upload of the same discipline superseded. Every page's badges ask this: one query
+    when there is nothing to do (the two lists' ids in one UNION), the details only for what
+    there is."""
+    from django.db.models import CharField, Exists, OuterRef, Value
 
-    if actor.organisation_id is None or not actor.can("bim.view"):
-        return
-    rows = (
-        Clash.objects.filter(assignee_id=actor.organisation_id, status=workflow.ASSIGNED)
-        .select_related("project", "clash_set")
-        .order_by("updated_at", "pk")[:200]
-    )
-    url = _url("bim:clash", "clashes")
-    for c in rows:
-        yield TodoItem(
-            kind="bim.clash_assigned",
-            title=f"处理模型碰撞：{c.project.name}，{c.a_class} × {c.b_class}"
-            f"（{c.get_type_display()}，{c.clash_set.name}）",
-            url=url(c.pk),
-            module="bim",
+    from jianguan.bim import workflow
+    from jianguan.bim.models import Clash, ModelRevision
+
+    parts = []
+    if actor.organisation_id is not None and actor.can("bim.view"):
+        parts.append(
+            Clash.objects.filter(assignee_id=actor.organisation_id, status=workflow.ASSIGNED)
+            .annotate(k=Value("c", output_field=CharField()))
+            .order_by()
+            .values_list("k", "pk")
         )
-
-
-def _failed_todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
-    from jianguan.bim import workflow
-    from jianguan.bim.models import ModelRevision
-
-    if actor.user is None or not actor.can("bim.upload"):
-        return
-    rows = (
-        ModelRevision.objects.filter(uploaded_by_id=actor.user.pk, status=workflow.FAILED)
-        .select_related("project")
-        .order_by("-created_at")[:50]
-    )
-    url = _url("bim:revision", "revisions")
-    for r in rows:
-        # only the newest of its discipline: a later upload supersedes the failed one
+    if actor.user is not None and actor.can("bim.upload"):
         newer = ModelRevision.objects.filter(
-            project_id=r.project_id, discipline=r.discipline, created_at__gt=r.created_at
-        ).exists()
-        if newer:
-            continue
-        yield TodoItem(
-            kind="bim.revision_failed",
-            title=f"模型处理失败，请检查后重新上传：{r.project.name}，"
-            f"{r.get_discipline_display()} {r.label}（{r.error[:60]}）",
-            url=url(r.pk),
-            module="bim",
+            project_id=OuterRef("project_id"),
+            discipline=OuterRef("discipline"),
+            created_at__gt=OuterRef("created_at"),
         )
+        parts.append(
+            ModelRevision.objects.filter(uploaded_by_id=actor.user.pk, status=workflow.FAILED)
+            .exclude(Exists(newer))
+            .annotate(k=Value("r", output_field=CharField()))
+            .order_by()
+            .values_list("k", "pk")
+        )
+    if not parts:
+        return
+    ids: dict[str, list[int]] = {"c": [], "r": []}
+    for kind, pk in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        ids[kind].append(pk)
+    if ids["c"]:
+        url = _url("bim:clash", "clashes")
+        rows = (
+            Clash.objects.filter(pk__in=ids["c"])
+            .select_related("project", "clash_set")
+            .order_by("updated_at", "pk")[:200]
+        )
+        for c in rows:
+            yield TodoItem(
+                kind="bim.clash_assigned",
+                title=f"处理模型碰撞：{c.project.name}，{c.a_class} × {c.b_class}"
+                f"（{c.get_type_display()}，{c.clash_set.name}）",
+                url=url(c.pk),
+                module="bim",
+            )
+    if ids["r"]:
+        url = _url("bim:revision", "revisions")
+        rows = (
+            ModelRevision.objects.filter(pk__in=ids["r"])
+            .select_related("project")
+            .order_by("-created_at")[:50]
+        )
+        for r in rows:
+            yield TodoItem(
+                kind="bim.revision_failed",
+                title=f"模型处理失败，请检查后重新上传：{r.project.name}，"
+                f"{r.get_discipline_display()} {r.label}（{r.error[:60]}）",
+                url=url(r.pk),
+                module="bim",
+            )
 
 
 def _batch_facts(projects: list) -> dict[int, dict[str, Any]]:
@@ -123,8 +141,8 @@ def register_all() -> None:
     from jianguan.workbench.notifications.events import register_event
 
     periodic.register("bim.revisions_sweep", 300, _sweep)
-    register_todo("bim.clash_assigned", "模型碰撞待处理", _clashes_todo)
-    register_todo("bim.revision_failed", "模型处理失败", _failed_todo)
+    register_todo("bim.clash_assigned", "模型碰撞待处理", _todo)
+    register_todo("bim.revision_failed", "模型处理失败")  # from _todo too
     register_event("bim.clash_assigned", "模型碰撞指派")
     register_event("bim.revision_failed", "模型处理失败")
     labels.register(
