@@ -10,7 +10,7 @@ from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision, Uplo
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
+    return str(user) if user else ""  # the person's name (display_name), else the username
 
 
 def revision_read(r: ModelRevision) -> dict:

@@ -23,7 +23,7 @@ MAX_BCF_BYTES = 100 * 1024 * 1024
 
 def _author(c: ClashComment) -> str:
     if c.author_id:
-        return c.author.get_full_name() or c.author.username
+        return str(c.author)  # the name, not the login
     return c.author_name or "外部"
 
 
