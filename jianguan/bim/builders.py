@@ -10,6 +10,7 @@ Other tests (the platform's) use these builders too: keep the names stable."""
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import ifcopenshell
@@ -192,7 +193,18 @@ def named_pairs(clashes, guids: dict[str, str]) -> set[tuple[str, str]]:
 
 
 # The shared sample models (read them there, never copy them into the repository).
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ifc"
+# The shared sample models: BIM_SAMPLES_DIR, else ../shared beside the checkout (the project's
+# convention), else the workplace's /work/shared (a CI clone in a temporary folder has no
+# ../shared beside it).
+_SAMPLE_DIRS = [
+    os.environ.get("BIM_SAMPLES_DIR", ""),
+    str(Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ifc"),
+    "/work/shared/data/ifc",
+]
+SAMPLES = next(
+    (Path(c) for c in _SAMPLE_DIRS if c and (Path(c) / "AC20-FZK-Haus.ifc").is_file()),
+    Path(_SAMPLE_DIRS[1]),
+)
 
 
 def copy(model: ifcopenshell.file) -> ifcopenshell.file:

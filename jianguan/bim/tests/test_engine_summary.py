@@ -7,10 +7,10 @@ from pathlib import Path
 import ifcopenshell
 import pytest
 
-from jianguan.bim.builders import Builder
+from jianguan.bim.builders import SAMPLES, Builder
 from jianguan.bim.engine.summary import ModelError, open_model, summarise
 
-IFC = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ifc"
+IFC = SAMPLES
 
 
 def test_haus_summary():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from pathlib import Path
 
 import ifcopenshell
 import ifcopenshell.api
@@ -14,7 +13,7 @@ import ifcopenshell.util.element
 import numpy as np
 import pytest
 
-from jianguan.bim.builders import SURVEY_SHIFT, Builder
+from jianguan.bim.builders import SAMPLES, SURVEY_SHIFT, Builder
 from jianguan.bim.engine import takeoff
 from jianguan.bim.engine.takeoff import (
     Quantities,
@@ -25,7 +24,7 @@ from jianguan.bim.engine.takeoff import (
 )
 from jianguan.bim.engine.types import Mesh
 
-IFC = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ifc"
+IFC = SAMPLES
 CUBE_V = np.array([[x, y, z] for x in (0, 1) for y in (0, 1) for z in (0, 1)], dtype=np.float64)
 # Outward-facing triangles of the unit cube (vertex index = 4x + 2y + z).
 CUBE_F = np.array(

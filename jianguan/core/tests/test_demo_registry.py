@@ -21,6 +21,7 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "committees",
         "smartsite_images",
         "hazard",
+        "bim",  # models uploaded and clash-checked before the contract's payment claims
         "contracts",
         "smartsite_workers",
         "smartsite_wages",
