@@ -168,7 +168,7 @@ def _revisions(project_id: int, ids: list[int]) -> list[ModelRevision]:
 @router.get("/clash-sets", response={200: list[BimClashSetRead], **ERR}, summary="碰撞检测集列表")
 def clash_set_list(request: HttpRequest, filters: Query[BimClashSetFilter]):
     qs = selectors.clash_sets_visible_to(actor=request.actor, project_id=filters.project_id)
-    return [reads.clash_set_read(cs) for cs in qs[:200]]
+    return reads.clash_sets_read(qs[:200])
 
 
 @router.post(

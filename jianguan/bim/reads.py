@@ -4,9 +4,17 @@ label beside it, people and organisations by name."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Count, Prefetch
 
 from jianguan.bim import workflow
-from jianguan.bim.models import BoqMapping, Clash, ClashSet, ModelRevision, UploadSession
+from jianguan.bim.models import (
+    BoqMapping,
+    Clash,
+    ClashRun,
+    ClashSet,
+    ModelRevision,
+    UploadSession,
+)
 
 
 def _name(user) -> str:
@@ -66,10 +74,39 @@ def run_read(r) -> dict:
     }
 
 
-def clash_set_read(cs: ClashSet) -> dict:
-    counts = {k: 0 for k in workflow.CLASH_STATUS}
-    for status in cs.clashes.values_list("status", flat=True):
-        counts[status] += 1
+def clash_status_counts(clash_set_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Clashes by status for each clash set, in one grouped query."""
+    out = {pk: {k: 0 for k in workflow.CLASH_STATUS} for pk in clash_set_ids}
+    rows = (
+        Clash.objects.filter(clash_set_id__in=clash_set_ids)
+        .values("clash_set_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        out[row["clash_set_id"]][row["status"]] = row["n"]
+    return out
+
+
+def clash_sets_read(clash_sets) -> list[dict]:
+    """Many clash sets at a fixed number of queries: revisions and runs prefetched, the
+    counts grouped (one by one each set asked four queries)."""
+    sets = list(
+        clash_sets.prefetch_related(
+            "a_revisions",
+            "b_revisions",
+            Prefetch("runs", queryset=ClashRun.objects.order_by("-pk"), to_attr="runs_newest"),
+        )
+    )
+    counts = clash_status_counts([cs.pk for cs in sets])
+    return [clash_set_read(cs, counts=counts[cs.pk]) for cs in sets]
+
+
+def clash_set_read(cs: ClashSet, *, counts: dict[str, int] | None = None) -> dict:
+    if counts is None:
+        counts = clash_status_counts([cs.pk])[cs.pk]
+    runs = getattr(cs, "runs_newest", None)
+    if runs is None:
+        runs = cs.runs.order_by("-pk")[:10]
     return {
         "id": cs.pk,
         "project_id": cs.project_id,
@@ -85,7 +122,7 @@ def clash_set_read(cs: ClashSet) -> dict:
         "allow_touching": cs.allow_touching,
         "organisation": cs.organisation.name,
         "last_run_at": cs.last_run_at,
-        "runs": [run_read(r) for r in cs.runs.order_by("-pk")[:10]],
+        "runs": [run_read(r) for r in runs[:10]],
         "counts": counts,
     }
 
