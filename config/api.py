@@ -147,6 +147,12 @@ def _register_routers() -> None:
     api.add_router("/smartsite", "jianguan.smartsite.images.api.router")
     api.add_router("/hazard", "jianguan.hazard.api.router")
     api.add_router("/bim", "jianguan.bim.api.router")
+    api.add_router("/collab", "jianguan.collab.tasks.api.router")
+    api.add_router("/collab", "jianguan.collab.schedule.api.router")
+    api.add_router("/collab", "jianguan.collab.documents.api.router")
+    api.add_router("/collab", "jianguan.collab.rfis.api.router")
+    api.add_router("/collab", "jianguan.collab.dailylogs.api.router")
+    api.add_router("/collab", "jianguan.collab.policies.api.router")
     # GET /me/notifications beside accounts' /me and /me/todo (no path of theirs starts so).
     api.add_router("/me", "jianguan.workbench.notifications.api.router")
 

@@ -72,6 +72,12 @@ INSTALLED_APPS = [
     "jianguan.smartsite",
     "jianguan.hazard",
     "jianguan.bim",
+    "jianguan.collab.tasks",
+    "jianguan.collab.schedule",
+    "jianguan.collab.documents",
+    "jianguan.collab.rfis",
+    "jianguan.collab.dailylogs",
+    "jianguan.collab.policies",
     "jianguan.web",
 ]
 

@@ -27,6 +27,9 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 MATRIX = Path(__file__).with_name("matrix.toml")
+# Each app's own rows (issue 20 on): matrix.d/<app>.toml holds [[row]] and [[ledger]] tables that
+# are added to matrix.toml's, so that apps built side by side never edit one file.
+MATRIX_PARTS = Path(__file__).with_name("matrix.d")
 API_PREFIX = "/api/v1"
 
 # Framework routes the matrix does not cover, and why (the README says the same):
@@ -40,7 +43,15 @@ EXCLUDED_PAGE_PREFIXES = ("admin/", "api/v1/")
 
 def load() -> dict:
     with MATRIX.open("rb") as fh:
-        return tomllib.load(fh)
+        data = tomllib.load(fh)
+    for part in sorted(MATRIX_PARTS.glob("*.toml")):
+        with part.open("rb") as fh:
+            extra = tomllib.load(fh)
+        unknown = set(extra) - {"row", "ledger"}
+        assert not unknown, f"{part.name}: only [[row]] and [[ledger]] tables, not {unknown}"
+        for key in ("row", "ledger"):
+            data.setdefault(key, []).extend(extra.get(key, []))
+    return data
 
 
 def _walk(patterns, prefix=""):

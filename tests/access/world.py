@@ -431,6 +431,7 @@ def _subjects(world: World) -> None:
     _onboarding_subjects(S)
     _site_subjects(S, proj)
     _bim_subjects(S, proj)
+    _collab_subjects(S, proj)
     _wage_subjects(S)
     S["help@any"] = {"module": "tendering"}  # 操作说明 of one module
     try:
@@ -588,6 +589,27 @@ def _bim_subjects(S: dict, project) -> None:
     from jianguan.bim.tests.access_world import subjects
 
     subjects(S, project, _actor("contractor"))
+
+
+# Each collaboration app binds its own subjects (issue 20): <module>.subjects(S, project, actor)
+# where actor(username) gives a demo persona's Actor.
+COLLAB_WORLDS = [
+    f"jianguan.collab.{app}.tests.access_world"
+    for app in ("tasks", "schedule", "documents", "rfis", "dailylogs", "policies")
+]
+
+
+def _collab_subjects(S: dict, project) -> None:
+    import importlib
+
+    for name in COLLAB_WORLDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.subjects(S, project, _actor)
 
 
 def _wage_subjects(S: dict) -> None:

@@ -26,6 +26,12 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "smartsite_workers",
         "smartsite_wages",
         "smartsite_environment",
+        "collab_schedule",  # the register's key nodes as milestones, then work planned on them
+        "collab_tasks",  # tasks and meetings linked to findings, clashes and claims seeded above
+        "collab_documents",
+        "collab_rfis",  # an RFI with a cost impact becomes a variation of the seeded contract
+        "collab_dailylogs",  # manpower prefilled from the seeded attendance
+        "collab_policies",
         "notifications",
         "search_index",
     ]

@@ -1,0 +1,7 @@
+"""进度计划 over the API (/api/v1/collab/...)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["进度计划"])
