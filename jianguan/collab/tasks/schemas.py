@@ -1,0 +1,229 @@
+"""API schemas of tasks and meetings. Codes come with their Chinese labels; people and
+organisations by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+from jianguan.collab.tasks import workflow
+from jianguan.core.api_schemas import one_of, text
+
+ID = Field(default=None, ge=1, le=2**62)
+
+
+class TaskFilter(Schema):
+    project_id: int | None = Field(default=None, ge=1, le=2**62)
+    status: one_of((*workflow.STATUS, "open"), blank=True) = ""  # type: ignore[valid-type]
+    priority: one_of(workflow.PRIORITY, blank=True) = ""  # type: ignore[valid-type]
+    assignee: text(40) = ""  # "me", "org:<id>", "user:<id>"
+    due: one_of(("overdue", "week", "none"), blank=True) = ""  # type: ignore[valid-type]
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class TaskLinkIn(Schema):
+    kind: text(40, 1)
+    object_id: int = Field(ge=1, le=2**62)
+
+
+class TaskCreate(Schema):
+    project_id: int = Field(ge=1, le=2**62)
+    title: text(200, 1)
+    description: text(4000) = ""
+    priority: one_of(workflow.PRIORITY) = workflow.NORMAL  # type: ignore[valid-type]
+    due_on: dt.date | None = None
+    assignee_user_id: int | None = ID
+    assignee_org_id: int | None = ID
+    checklist: list[text(200)] = Field(default_factory=list, max_length=50)
+    links: list[TaskLinkIn] = Field(default_factory=list, max_length=20)
+
+
+class TaskMoveIn(Schema):
+    status: one_of(workflow.STATUS)  # type: ignore[valid-type]
+    note: text(500) = ""
+
+
+class TaskAssignIn(Schema):
+    assignee_user_id: int | None = ID
+    assignee_org_id: int | None = ID
+
+
+class ChecklistIn(Schema):
+    text: text(200, 1)
+
+
+class ChecklistToggleIn(Schema):
+    done: bool
+
+
+class CommentIn(Schema):
+    body: text(2000, 1)
+    mentions: list[int] = Field(default_factory=list, max_length=50)
+
+
+class ChecklistRead(Schema):
+    id: int
+    text: str
+    done: bool
+
+
+class CommentRead(Schema):
+    id: int
+    author: str
+    organisation: str
+    body: str
+    mentions: list[str]
+    created_at: dt.datetime
+
+
+class AttachmentRead(Schema):
+    id: int
+    name: str
+    is_photo: bool
+    size: int
+    sm3: str
+    uploaded_by: str
+    created_at: dt.datetime
+    url: str
+
+
+class LinkRead(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    object_id: int
+    label: str
+    url: str
+
+
+class EventRead(Schema):
+    at: dt.datetime
+    actor: str
+    text: str
+
+
+class TaskRead(Schema):
+    id: int
+    project_id: int
+    project_name: str
+    title: str
+    status: str
+    status_label: str
+    priority: str
+    priority_label: str
+    due_on: dt.date | None
+    overdue: bool
+    overdue_days: int
+    assignee_org_id: int
+    assignee_org_name: str
+    assignee_user_id: int | None
+    assignee_user_name: str | None
+    created_by: str
+    meeting_id: int | None
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+    url: str
+
+
+class TaskDetail(TaskRead):
+    description: str
+    moves: list[str]
+    checklist: list[ChecklistRead]
+    comments: list[CommentRead]
+    attachments: list[AttachmentRead]
+    links: list[LinkRead]
+    history: list[EventRead]
+
+
+class PersonRead(Schema):
+    id: int
+    name: str
+
+
+class PartyRead(Schema):
+    id: int
+    name: str
+    role: str
+    people: list[PersonRead]
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+class MeetingFilter(Schema):
+    project_id: int | None = Field(default=None, ge=1, le=2**62)
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class MeetingCreate(Schema):
+    project_id: int = Field(ge=1, le=2**62)
+    title: text(200, 1)
+    starts_at: dt.datetime
+    place: text(200) = ""
+    agenda: list[text(500)] = Field(default_factory=list, max_length=50)
+    attendee_ids: list[int] = Field(default_factory=list, max_length=200)
+
+
+class MeetingMinutesIn(Schema):
+    minutes: text(20000) | None = None
+    decisions: list[text(500)] | None = Field(default=None, max_length=50)
+    agenda: list[text(500)] | None = Field(default=None, max_length=50)
+    place: text(200) | None = None
+
+
+class AttendanceMark(Schema):
+    user_id: int = Field(ge=1, le=2**62)
+    attendance: one_of(workflow.ATTENDANCE)  # type: ignore[valid-type]
+
+
+class AttendanceIn(Schema):
+    marks: list[AttendanceMark] = Field(default_factory=list, max_length=200)
+    add: list[int] = Field(default_factory=list, max_length=200)
+
+
+class ActionItemIn(Schema):
+    title: text(200, 1)
+    assignee_user_id: int | None = ID
+    assignee_org_id: int | None = ID
+    due_on: dt.date | None = None
+
+
+class AttendeeRead(Schema):
+    user_id: int
+    name: str
+    organisation: str
+    attendance: str
+    attendance_label: str
+
+
+class ActionItemRead(Schema):
+    id: int
+    title: str
+    assignee: str
+    due_on: dt.date | None
+    task_id: int | None
+
+
+class MeetingRead(Schema):
+    id: int
+    project_id: int
+    project_name: str
+    title: str
+    starts_at: dt.datetime
+    place: str
+    status: str
+    status_label: str
+    organiser: str
+    issued_at: dt.datetime | None
+    url: str
+
+
+class MeetingDetail(MeetingRead):
+    agenda: list[str]
+    minutes: str
+    decisions: list[str]
+    minutes_sm3: str
+    attendees: list[AttendeeRead]
+    action_items: list[ActionItemRead]
