@@ -70,6 +70,7 @@ class Calendar:
         self._d0 = self._d1 = 0  # horizon [d0, d1) in days since EPOCH
         self._days: list[Intervals] = []
         self._cum: list[int] = [0]  # cum[k]: working minutes before day d0 + k
+        self._memo: dict[int, int] = {}  # index() of instants already asked (they repeat a lot)
 
     # -- horizon ---------------------------------------------------------------------------
     def _day(self, d: int) -> Intervals:
@@ -110,6 +111,9 @@ class Calendar:
     # -- conversions -----------------------------------------------------------------------
     def index(self, t: int) -> int:
         """Working minutes between the calendar's origin and t (stable across growth)."""
+        w = self._memo.get(t)
+        if w is not None:
+            return w
         d, m = divmod(t, DAY)
         if not (self._d0 <= d < self._d1):
             self._grow_to(d)
@@ -119,6 +123,8 @@ class Calendar:
             if m <= a:
                 break
             w += (b if m > b else m) - a
+        if len(self._memo) < 4_000_000:
+            self._memo[t] = w
         return w
 
     def start_at(self, w: int) -> int:

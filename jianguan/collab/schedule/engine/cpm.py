@@ -17,6 +17,7 @@ MS Project computes it.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -76,7 +77,8 @@ class Network:
     links: list[Link] = field(default_factory=list)
 
 
-def _check(activities: Sequence[Activity], links: Iterable[Link]) -> dict[str, int]:
+def _build(activities: Sequence[Activity], links: Iterable[Link]):
+    """Check the network and build its adjacency lists (one pass over the links)."""
     pos: dict[str, int] = {}
     for i, a in enumerate(activities):
         if a.key in pos:
@@ -95,21 +97,26 @@ def _check(activities: Sequence[Activity], links: Iterable[Link]) -> dict[str, i
                 f"作业“{a.name or a.key}”的限制 {a.constraint} 缺少日期 (constraint without date)",
             )
         pos[a.key] = i
+    n = len(activities)
+    preds: list[list[tuple]] = [[] for _ in range(n)]
+    succs: list[list[tuple]] = [[] for _ in range(n)]
+    get = pos.get
     for link in links:
-        if link.type not in LINK_TYPES:
-            raise ScheduleError(
-                "bad_link_type", f"不支持的搭接类型 {link.type} (unsupported link type)"
-            )
-        if link.pred not in pos or link.succ not in pos:
+        p, s, typ = get(link.pred), get(link.succ), link.type
+        if typ not in LINK_TYPES:
+            raise ScheduleError("bad_link_type", f"不支持的搭接类型 {typ} (unsupported link type)")
+        if p is None or s is None:
             raise ScheduleError(
                 "unknown_activity",
                 f"搭接关系指向不存在的作业：{link.pred} → {link.succ} (link to unknown activity)",
             )
-        if link.pred == link.succ:
+        if p == s:
             raise ScheduleError(
                 "loop", f"作业“{link.pred}”以自身为前置 (activity linked to itself)", [link.pred]
             )
-    return pos
+        preds[s].append((p, typ, link.lag, link.elapsed))
+        succs[p].append((s, typ, link.lag, link.elapsed))
+    return preds, succs
 
 
 def topological_order(
@@ -149,16 +156,24 @@ def compute(
     activities: Sequence[Activity], links: Sequence[Link], project_start: int
 ) -> list[Result]:
     """Early and late dates, floats and the critical flag of every activity (in input order)."""
-    pos = _check(activities, links)
+    # The passes allocate hundreds of thousands of small tuples and ints that never form cycles:
+    # the cyclic garbage collector would rescan them all again and again for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(activities, links, project_start)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute(
+    activities: Sequence[Activity], links: Sequence[Link], project_start: int
+) -> list[Result]:
+    preds, succs = _build(activities, links)
     n = len(activities)
     cals = [a.calendar for a in activities]
     dur = [a.duration for a in activities]
-    preds: list[list[tuple]] = [[] for _ in range(n)]
-    succs: list[list[tuple]] = [[] for _ in range(n)]
-    for link in links:
-        p, s = pos[link.pred], pos[link.succ]
-        preds[s].append((p, link.type, link.lag, link.elapsed))
-        succs[p].append((s, link.type, link.lag, link.elapsed))
     order = topological_order(n, preds, succs)
     if len(order) < n:
         loop = [activities[i] for i in find_loop(n, preds, set(order))]
@@ -171,10 +186,10 @@ def compute(
     ls, lf = _backward(activities, order, succs, cals, dur, finish, es, ef)
     out = []
     for i, a in enumerate(activities):
-        cal = cals[i]
+        idx = cals[i].index
         if a.done:  # finished: MS Project pins late dates to the actual ones
             ls[i], lf[i] = es[i], ef[i]
-        tf = min(cal.between(es[i], ls[i]), cal.between(ef[i], lf[i]))
+        tf = min(idx(ls[i]) - idx(es[i]), idx(lf[i]) - idx(ef[i]))
         ff = _free_float(i, succs, cals, es, ef, finish)
         ff = max(0, min(ff, tf))
         out.append(Result(a.key, es[i], ef[i], ls[i], lf[i], tf, ff, tf <= 0))
@@ -199,8 +214,13 @@ def _start_for_finish(cal: Calendar, f: int, d: int) -> int:
     return cal.start_at(cal.index(f) - d)
 
 
+def _plain(a: Activity) -> bool:
+    return a.constraint in ("ASAP", "ALAP") and a.actual_start is None and a.actual_finish is None
+
+
 def _forward(activities, order, preds, cals, dur, project_start):
     n = len(activities)
+    plain = [_plain(a) for a in activities]
     es = [0] * n
     ef = [0] * n
     for i in order:
@@ -218,11 +238,16 @@ def _forward(activities, order, preds, cals, dur, project_start):
                     start_c = t
             elif finish_c is None or t > finish_c:
                 finish_c = t
+        a = activities[i]
+        if d and finish_c is None and plain[i]:  # the common case, two bisects
+            w = cal.index(start_c)
+            es[i] = cal.start_at(w)
+            ef[i] = cal.finish_at(w + d)
+            continue
         s = _snap_start(cal, start_c, d) if start_c > -(1 << 60) else start_c
         if finish_c is not None:
             s = max(s, _start_for_finish(cal, finish_c, d))
-        s = _constrain_early(activities[i], cal, d, s)
-        a = activities[i]
+        s = _constrain_early(a, cal, d, s)
         if a.actual_start is not None:
             s = a.actual_start
         es[i] = s
@@ -253,6 +278,7 @@ def _constrain_early(a: Activity, cal: Calendar, d: int, s: int) -> int:
 
 def _backward(activities, order, succs, cals, dur, finish, es, ef):
     n = len(activities)
+    plain = [a.constraint in ("ASAP", "ALAP", "SNET", "FNET") for a in activities]
     ls = [0] * n
     lf = [0] * n
     for i in reversed(order):
@@ -268,6 +294,11 @@ def _backward(activities, order, succs, cals, dur, finish, es, ef):
                     finish_c = t
             elif start_c is None or t < start_c:
                 start_c = t
+        if d and start_c is None and plain[i]:  # the common case, two bisects
+            w = cal.index(finish_c)
+            lf[i] = cal.finish_at(w)
+            ls[i] = cal.start_at(w - d)
+            continue
         f = _snap_finish(cal, finish_c, d)
         st = _start_for_finish(cal, f, d)
         if start_c is not None:
@@ -293,16 +324,16 @@ def _constrain_late(a: Activity, cal: Calendar, d: int, s: int) -> int:
 
 
 def _free_float(i, succs, cals, es, ef, finish) -> int:
-    cal = cals[i]
+    idx = cals[i].index
     if not succs[i]:
-        return cal.between(ef[i], finish)
+        return idx(finish) - idx(ef[i])
     best = None
     for s, typ, lag, elapsed in succs[i]:
+        by_finish = typ in ("FS", "FF")
         t = es[s] if typ in ("FS", "SS") else ef[s]
         if lag:
-            t = t - lag if elapsed else cals[s].add(t, -lag, finish=typ in ("FS", "FF"))
-        own = ef[i] if typ in ("FS", "FF") else es[i]
-        slack = cal.between(own, t)
+            t = t - lag if elapsed else cals[s].add(t, -lag, finish=by_finish)
+        slack = idx(t) - idx(ef[i] if by_finish else es[i])
         if best is None or slack < best:
             best = slack
     return best
