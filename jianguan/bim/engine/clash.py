@@ -23,7 +23,7 @@ Modes (what a result means):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,22 +43,24 @@ class Recheck:
 
 
 def _boxes(meshes: Sequence[Mesh]) -> tuple[np.ndarray, np.ndarray]:
+    """Every mesh's box in one numpy pass (a min and a max call per mesh cost more than the
+    arithmetic: 7,000 calls on a 1,179-element model)."""
+    meshes = [m for m in meshes]
     if not meshes:
         return np.zeros((0, 3)), np.zeros((0, 3))
-    lo = np.array([m.vertices.min(axis=0) for m in meshes])
-    hi = np.array([m.vertices.max(axis=0) for m in meshes])
-    return lo, hi
+    vertices = np.concatenate([m.vertices for m in meshes])
+    starts = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
+    return np.minimum.reduceat(vertices, starts), np.maximum.reduceat(vertices, starts)
 
 
 def _margin(mode: str, clearance: float) -> float:
     return clearance if mode == "clearance" else max(TOUCH, trimath.EPS)
 
 
-def _candidates(a, b, self_mode, margin, only) -> list[tuple[int, int]]:
+def _candidates(a, b, boxes, self_mode, margin, only) -> list[tuple[int, int]]:
     """Broad phase: index pairs (into a, into b) whose boxes meet; with ``only`` (a set of
     GUIDs), just the pairs that involve one of them."""
-    lo_a, hi_a = _boxes(a)
-    lo_b, hi_b = _boxes(b)
+    (lo_a, hi_a), (lo_b, hi_b) = boxes
     if only is None:
         i, j = narrow.overlapping(lo_a, hi_a, lo_b, hi_b, margin)
         pairs = set(zip(i.tolist(), j.tolist(), strict=True))
@@ -80,9 +82,9 @@ def _candidates(a, b, self_mode, margin, only) -> list[tuple[int, int]]:
     return out
 
 
-def _origin(meshes: Iterable[Mesh]) -> np.ndarray:
-    lows = [m.vertices.min(axis=0) for m in meshes]
-    return np.floor(np.min(lows, axis=0)) if lows else np.zeros(3)
+def _origin(*lows: np.ndarray) -> np.ndarray:
+    lows = [lo for lo in lows if len(lo)]
+    return np.floor(np.min(np.concatenate(lows), axis=0)) if lows else np.zeros(3)
 
 
 def find(
@@ -103,7 +105,9 @@ def find(
     a = sorted(a, key=lambda m: m.guid)
     self_mode = b is None
     b = a if b is None else sorted(b, key=lambda m: m.guid)
-    origin = _origin([*a, *b])
+    box_a = _boxes(a)
+    box_b = box_a if self_mode else _boxes(b)
+    origin = _origin(box_a[0], box_b[0])
     prepared: dict[str, narrow.Prepared] = {}
 
     def prep(mesh: Mesh) -> narrow.Prepared:
@@ -113,7 +117,7 @@ def find(
     in_b = {m.guid for m in b}
     seen: set[tuple[str, str]] = set()
     oriented: list[tuple[Mesh, Mesh, bool]] = []  # (a, b, a has the lower GUID)
-    for i, j in _candidates(a, b, self_mode, _margin(mode, clearance), only):
+    for i, j in _candidates(a, b, (box_a, box_b), self_mode, _margin(mode, clearance), only):
         ma, mb = a[i], b[j]
         key = (ma.guid, mb.guid) if ma.guid < mb.guid else (mb.guid, ma.guid)
         if key in seen:

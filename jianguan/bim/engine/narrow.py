@@ -181,7 +181,9 @@ class _Batch:
         offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(meshes) else counts
         tris = np.concatenate([m.tris for m in meshes]) if meshes else np.zeros((0, 3, 3))
         normals = np.concatenate([m.normals for m in meshes]) if meshes else np.zeros((0, 3))
-        lo, hi = tris.min(axis=1), tris.max(axis=1)
+        # the triangles' boxes were computed once per mesh by ``prepare``
+        lo = np.concatenate([m.lo for m in meshes]) if meshes else np.zeros((0, 3))
+        hi = np.concatenate([m.hi for m in meshes]) if meshes else np.zeros((0, 3))
         sx = np.array([slot[id(x)] for x, _ in pairs], dtype=np.int64)
         sy = np.array([slot[id(y)] for _, y in pairs], dtype=np.int64)
         nx, ny = counts[sx], counts[sy]
@@ -320,7 +322,15 @@ def _narrow_chunk(pairs, mode, tolerance, clearance, margin, allow_touching):
     batch = _Batch(pairs, margin)
     depth, point, contact, contact_point = _penetrations(batch, pairs, count)
     found = depth > 0
-    for k in np.nonzero(~found)[0]:  # no surfaces cross: one element wholly inside the other?
+    # No surfaces cross: one element wholly inside the other? Only where one box holds the
+    # other (tested for all pairs at once: a numpy call per pair cost more than the test).
+    lo_x = np.array([x.box_lo for x, _ in pairs]).reshape(-1, 3)
+    hi_x = np.array([x.box_hi for x, _ in pairs]).reshape(-1, 3)
+    lo_y = np.array([y.box_lo for _, y in pairs]).reshape(-1, 3)
+    hi_y = np.array([y.box_hi for _, y in pairs]).reshape(-1, 3)
+    x_in_y = np.all((lo_x >= lo_y - TOUCH) & (hi_x <= hi_y + TOUCH), axis=1)
+    y_in_x = np.all((lo_y >= lo_x - TOUCH) & (hi_y <= hi_x + TOUCH), axis=1)
+    for k in np.nonzero(~found & (x_in_y | y_in_x))[0]:
         x, y = pairs[k]
         for first, second in ((x, y), (y, x)):
             inside = _contained_depth(first, second)
