@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jianguan.accounts.models import Organisation
@@ -28,7 +28,7 @@ from jianguan.collab.dailylogs.schemas import (
 from jianguan.core.api_auth import permitted
 from jianguan.core.api_params import path_id
 from jianguan.core.api_schemas import ERR, one_of, text
-from jianguan.core.errors import ValidationFailed
+from jianguan.core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["施工日志与监理日志"])
 
@@ -135,7 +135,7 @@ def log_create(request: HttpRequest, project_id: str, data: LogCreateIn):
     log = services.log_create(
         actor=request.actor, project=project, kind=data.kind, log_date=data.log_date, **fields
     )
-    return 201, log_read(log)
+    return Status(201, log_read(log))
 
 
 @router.get("/dailylogs/logs/{log_id}", response={200: LogRead, **ERR}, summary="日志")
@@ -168,9 +168,8 @@ def log_photo_add(
     caption: text(100) = Form(""),  # noqa: B008
 ):
     log = _log(request, log_id)
-    return 201, photo_read(
-        services.log_photo_add(actor=request.actor, log=log, photo=photo, caption=caption)
-    )
+    item = services.log_photo_add(actor=request.actor, log=log, photo=photo, caption=caption)
+    return Status(201, photo_read(item))
 
 
 @router.get(
@@ -182,7 +181,11 @@ def log_photo_add(
 def log_photo_file(request: HttpRequest, log_id: str, photo_id: str):
     log = _log(request, log_id)
     photo = selectors.photo_get(actor=request.actor, log=log, pk=path_id(photo_id, "照片"))
-    return FileResponse(photo.file.open("rb"), content_type=_mime(photo.file.name))
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound("照片文件不存在", code="photo_missing") from None
+    return FileResponse(handle, content_type=_mime(photo.file.name))
 
 
 def _mime(name: str) -> str:
@@ -218,7 +221,7 @@ def log_addendum(request: HttpRequest, log_id: str, data: AddendumIn):
         work_done=data.work_done,
         issues=data.issues,
     )
-    return 201, log_read(made)
+    return Status(201, log_read(made))
 
 
 @router.post(
@@ -241,4 +244,4 @@ def log_finding(request: HttpRequest, log_id: str, data: FindingIn):
         responsible_organisation=org,
         location=data.location,
     )
-    return 201, {"order_id": order.pk, "number": order.number, "log_id": log.pk}
+    return Status(201, {"order_id": order.pk, "number": order.number, "log_id": log.pk})
