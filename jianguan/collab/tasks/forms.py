@@ -31,7 +31,9 @@ class TaskForm(StyledFormMixin, forms.Form):
     description = forms.CharField(
         label="说明", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    assignee = forms.ChoiceField(label="承办人或承办单位")
+    # checked by the service (a party or a person of a party), so that a stale or forged
+    # choice gets the service's reason, not a generic "invalid choice"
+    assignee = forms.CharField(label="承办人或承办单位", max_length=40, widget=forms.Select)
     priority = forms.ChoiceField(
         label="优先级", choices=list(workflow.PRIORITY.items()), initial=workflow.NORMAL
     )
@@ -48,7 +50,7 @@ class TaskForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, parties: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "请选择")] + assignee_choices(parties)
+        self.fields["assignee"].widget.choices = [("", "请选择")] + assignee_choices(parties)
 
 
 class MeetingForm(StyledFormMixin, forms.Form):

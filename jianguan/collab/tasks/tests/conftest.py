@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from jianguan.accounts.models import User
 from jianguan.accounts.tests.factories import OrganisationFactory
 from jianguan.projects import services as project_services
 from jianguan.projects.tests.test_services import create, member, world  # noqa: F401
@@ -33,6 +34,17 @@ def site(world):  # noqa: F811
     actors["sub_admin"] = member(sub, "subadmin", ["org_admin", "admin"])
     actors["sub_staff"] = member(sub, "subworker", ["staff"])
     actors["outsider"] = member(outsider_org, "outsider1", ["admin", "staff"])
+    names = {
+        "owner": "刘建设",
+        "contractor": "陈总包",
+        "supervisor": "王监理",
+        "regulator": "赵监督",
+        "sub_admin": "孙分包",
+        "sub_staff": "李工人",
+        "outsider": "周外人",
+    }
+    for key, name in names.items():  # pages name people, never logins
+        User.objects.filter(pk=actors[key].user_id).update(display_name=name)
     return {
         **world,
         "project": project,

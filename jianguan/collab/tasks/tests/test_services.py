@@ -154,9 +154,6 @@ def test_reassign_inside_the_project_only(site):
 def test_comment_mentions_notify_parties_only(site, django_capture_on_commit_callbacks):
     a = site["actors"]
     task = make(site)
-    sup_user = a["supervisor"].user
-    sup_user.display_name = "王监理"
-    sup_user.save()
     with django_capture_on_commit_callbacks(execute=True):
         c = services.comment_add(
             actor=a["sub_staff"],
