@@ -338,3 +338,25 @@ def reindex(document_ids: list[int]) -> None:
         search_index_update(kind=SEARCH_KIND, ids=document_ids)
     except Exception:  # the write succeeded; search_reindex repairs the index
         log.exception("search index update failed for documents %s", document_ids)
+
+
+def text_sweep(*, older_than_minutes: int = 10, limit: int = 100) -> int:
+    """Re-queue the extraction of versions whose text is still pending well after their upload
+    (the queue was down, or the worker lost the job); extraction is idempotent."""
+    import datetime as dt
+
+    from jianguan.collab.documents.tasks import extract_text
+
+    cutoff = now() - dt.timedelta(minutes=older_than_minutes)
+    ids = list(
+        ExtractedText.objects.filter(status=ExtractedText.PENDING, version__created_at__lt=cutoff)
+        .order_by("version_id")
+        .values_list("version_id", flat=True)[:limit]
+    )
+    for pk in ids:
+        try:
+            extract_text.enqueue(pk)
+        except Exception:
+            log.exception("re-queue of document text extraction %s failed", pk)
+            break
+    return len(ids)

@@ -64,6 +64,12 @@ def _visible(actor: Actor):
     return documents_visible_to(actor=actor)
 
 
+def _sweep() -> object:
+    from jianguan.collab.documents.services import text_sweep
+
+    return text_sweep()
+
+
 def _may_view(actor: Actor, project) -> bool:
     return actor.can("collab_documents.view")
 
@@ -71,6 +77,7 @@ def _may_view(actor: Actor, project) -> bool:
 def register_all() -> None:
     from jianguan.collab.documents import permissions  # noqa: F401  (registers grants)
     from jianguan.collab.documents.models import Document, DocumentVersion, Folder, Transmittal
+    from jianguan.core import periodic
     from jianguan.core.demo import register_seeder
     from jianguan.ledger import labels, visibility
     from jianguan.projects.links import ProjectLink, register_project_link
@@ -79,6 +86,7 @@ def register_all() -> None:
     from jianguan.workbench.notifications.events import register_event
     from jianguan.workbench.search.registry import register_search_source
 
+    periodic.register("collab_documents.text_sweep", 600, _sweep)
     register_todo("collab_documents.transmittal_ack", "确认收到文件", _todo)
     register_event("collab_documents.transmittal_received", "收到文件传递单")
     register_event("collab_documents.transmittal_acknowledged", "文件传递单已确认收到")

@@ -328,3 +328,26 @@ def test_member_with_read_only_role_cannot_upload(site):
     viewer = member(site["orgs"]["general_contractor"], "gcview", ["reviewer"])
     with pytest.raises(PermissionDenied):
         _create(site, actor=viewer)
+
+
+def test_large_pdf_text_goes_to_the_worker_and_the_sweep_requeues(
+    site, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    inline = []
+    monkeypatch.setattr(services, "EXTRACT_INLINE_BYTES", 10)  # every file is "large"
+    real = services.text_extract
+    monkeypatch.setattr(services, "text_extract", lambda **kw: inline.append(kw) or real(**kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        v = _create(site)
+    assert inline == [{"version_id": v.pk}]
+    assert ExtractedText.objects.get(version=v).status == "done"
+    ExtractedText.objects.filter(version=v).update(status="pending", text="")
+    assert services.text_sweep(older_than_minutes=-1) == 1
+    assert ExtractedText.objects.get(version=v).status == "done"
+    assert services.text_sweep(older_than_minutes=-1) == 0
