@@ -17,7 +17,9 @@ WORKERS = ("org_admin", "admin", "staff", "signer")
 register(
     "collab_rfis.view",
     "查看工作联系单与报审",
-    pairs(PARTIES, MEMBER_ROLES) + pairs(("regulator", "finance_bureau", "auditor"), MEMBER_ROLES),
+    # the parties and the district's regulator (who supervises overdue items); not finance or
+    # auditors: questions between the parties are not theirs to read
+    pairs(PARTIES, MEMBER_ROLES) + pairs("regulator", MEMBER_ROLES),
 )
 # Any party of a project may ask another a question and answer those put to it.
 register("collab_rfis.rfi", "提出、答复工作联系单与技术核定单", pairs(PARTIES, WORKERS))
