@@ -16,7 +16,7 @@ from jianguan.collab.tasks import selectors, services, workflow
 from jianguan.collab.tasks.meetings.models import ActionItem, Meeting, MeetingAttendee
 from jianguan.core.actor import Actor
 from jianguan.core.errors import PermissionDenied, ValidationFailed
-from jianguan.core.timeutil import now, today_local
+from jianguan.core.timeutil import SHANGHAI, now, today_local
 from jianguan.ledger.services import record
 
 PERMISSION = "collab_tasks.meetings_manage"
@@ -74,6 +74,8 @@ def meeting_create(
     place = services._clean_text(place, "地点", 200, required=False)
     if starts_at is None:
         raise ValidationFailed("请填写会议时间", code="starts_at_missing")
+    if starts_at.tzinfo is None:  # a time without a zone is Beijing time, as the pages show it
+        starts_at = starts_at.replace(tzinfo=SHANGHAI)
     agenda = _lines(agenda, "议程")
     people = _people(project.pk, attendee_ids)
     meeting = Meeting.objects.create(
