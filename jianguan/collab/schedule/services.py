@@ -19,7 +19,7 @@ from jianguan.collab.schedule.models import Activity, ActivityLink, Schedule, Sc
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, ValidationFailed
 from jianguan.core.timeutil import now
-from jianguan.ledger.services import record
+from jianguan.ledger.services import record, record_many
 from jianguan.projects.models import KeyNode, Project, ProjectStage
 
 STAGE_LABELS = {
@@ -299,6 +299,67 @@ def baseline_set(*, actor: Actor, schedule_obj: Schedule) -> Schedule:
     return sched
 
 
+def _check_progress(activity: Activity, pct: int, start, finish) -> None:
+    if activity.summary:
+        raise ValidationFailed(
+            "摘要任务的进度由其下作业汇总，不能直接填报", code="summary_activity"
+        )
+    if activity.source != "plan":
+        raise ValidationFailed(
+            "关键节点与阶段里程碑随项目台账同步，不能在此填报", code="register_milestone"
+        )
+    if not 0 <= pct <= 100:
+        raise ValidationFailed("完成百分比应在 0 到 100 之间", code="bad_percent")
+    if pct > 0 and start is None:
+        raise ValidationFailed("已开始的作业须填写实际开始时间", code="actual_start_required")
+    if (pct == 100) != (finish is not None):
+        raise ValidationFailed("完成 100% 与实际完成时间须同时填写", code="actual_finish_mismatch")
+    if start and finish and finish < start:
+        raise ValidationFailed("实际完成不能早于实际开始", code="finish_before_start")
+    for when in (start, finish):
+        if when and when > now() + dt.timedelta(days=1):
+            raise ValidationFailed("实际时间不能是将来的时间", code="actual_in_future")
+        if when and abs((when - activity.schedule.start).days) > 3660:
+            raise ValidationFailed("实际时间与计划开始相差超过十年", code="actual_out_of_range")
+
+
+def progress_report(
+    *, actor: Actor, schedule_obj: Schedule, items: list[tuple[Activity, int, object, object]]
+) -> Schedule:
+    """Report progress of several activities of one schedule at once (a weekly report):
+    (activity, percent complete, actual start, actual finish) each; the critical path is computed
+    again once, with the actual dates; one ledger entry per activity."""
+    for act, pct, start, finish in items:
+        if act.schedule_id != schedule_obj.pk:
+            raise ValidationFailed("作业不属于该进度计划", code="activity_not_in_schedule")
+        _check_progress(act, pct, start, finish)
+    with transaction.atomic():
+        for act, pct, start, finish in items:
+            Activity.objects.filter(pk=act.pk).update(
+                percent_complete=pct, actual_start=start, actual_finish=finish, updated_at=now()
+            )
+        sched = schedule_recompute(schedule_obj=schedule_obj)
+        record_many(
+            actor=actor,
+            items=[
+                (
+                    "collab_schedule.progress_updated",
+                    sched,
+                    {
+                        "activity": act.uid,
+                        "name": act.name,
+                        "percent_complete": pct,
+                        "actual_start": start,
+                        "actual_finish": finish,
+                    },
+                    (),
+                )
+                for act, pct, start, finish in items
+            ],
+        )
+    return sched
+
+
 def progress_update(
     *,
     actor: Actor,
@@ -308,47 +369,12 @@ def progress_update(
     actual_finish: dt.datetime | None = None,
 ) -> Activity:
     """Report an activity's progress; the critical path is computed again with the actual dates."""
-    if activity.summary:
-        raise ValidationFailed(
-            "摘要任务的进度由其下作业汇总，不能直接填报", code="summary_activity"
-        )
-    if activity.source != "plan":
-        raise ValidationFailed(
-            "关键节点与阶段里程碑随项目台账同步，不能在此填报", code="register_milestone"
-        )
-    if not 0 <= percent_complete <= 100:
-        raise ValidationFailed("完成百分比应在 0 到 100 之间", code="bad_percent")
-    if percent_complete > 0 and actual_start is None:
-        raise ValidationFailed("已开始的作业须填写实际开始时间", code="actual_start_required")
-    if (percent_complete == 100) != (actual_finish is not None):
-        raise ValidationFailed("完成 100% 与实际完成时间须同时填写", code="actual_finish_mismatch")
-    if actual_start and actual_finish and actual_finish < actual_start:
-        raise ValidationFailed("实际完成不能早于实际开始", code="finish_before_start")
-    for when in (actual_start, actual_finish):
-        if when and when > now() + dt.timedelta(days=1):
-            raise ValidationFailed("实际时间不能是将来的时间", code="actual_in_future")
-        if when and abs((when - activity.schedule.start).days) > 3660:
-            raise ValidationFailed("实际时间与计划开始相差超过十年", code="actual_out_of_range")
-    with transaction.atomic():
-        act = Activity.objects.select_for_update().get(pk=activity.pk)
-        act.percent_complete = percent_complete
-        act.actual_start, act.actual_finish = actual_start, actual_finish
-        act.save(update_fields=["percent_complete", "actual_start", "actual_finish", "updated_at"])
-        sched = schedule_recompute(schedule_obj=act.schedule)
-        act = sched.activities.get(uid=act.uid)
-        record(
-            actor=actor,
-            type="collab_schedule.progress_updated",
-            obj=sched,
-            payload={
-                "activity": act.uid,
-                "name": act.name,
-                "percent_complete": percent_complete,
-                "actual_start": actual_start,
-                "actual_finish": actual_finish,
-            },
-        )
-    return act
+    sched = progress_report(
+        actor=actor,
+        schedule_obj=activity.schedule,
+        items=[(activity, percent_complete, actual_start, actual_finish)],
+    )
+    return sched.activities.get(uid=activity.uid)
 
 
 def schedule_export(*, schedule_obj: Schedule) -> bytes:
