@@ -20,6 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 EPOCH = dt.datetime(2000, 1, 1)
 DAY = 1440
+# Days since EPOCH a calendar may reach (1900 .. 2199): MS Project's own range is 1984-2149;
+# beyond it a date or a duration is a mistake, and the tables would grow without end.
+FIRST_DAY, LAST_DAY = -36524, 73048
 Intervals = tuple[tuple[int, int], ...]  # (from, to) minutes of the day, to may be 1440
 
 STANDARD_WEEK: tuple[Intervals, ...] = (  # Monday .. Sunday, MS Project's "Standard" calendar
@@ -81,17 +84,19 @@ class Calendar:
 
     def _grow_to(self, d: int) -> None:
         """Make day d part of the horizon (and a margin beyond it, so growth is amortised)."""
+        if not FIRST_DAY <= d <= LAST_DAY:
+            raise CalendarError("日期超出 1900—2199 年的范围 (date out of range 1900-2199)")
         if not self._days:
             self._d0 = self._d1 = d
         if d >= self._d1:
-            end = max(d + 1, self._d1 + max(366, self._d1 - self._d0))
+            end = min(max(d + 1, self._d1 + max(366, self._d1 - self._d0)), LAST_DAY + 1)
             for day in range(self._d1, end):
                 ivs = self._day(day)
                 self._days.append(ivs)
                 self._cum.append(self._cum[-1] + sum(b - a for a, b in ivs))
             self._d1 = end
         if d < self._d0:
-            start = min(d, self._d0 - max(366, self._d1 - self._d0))
+            start = max(min(d, self._d0 - max(366, self._d1 - self._d0)), FIRST_DAY)
             days = [self._day(day) for day in range(start, self._d0)]
             cum = [0]
             for ivs in days:
@@ -104,7 +109,7 @@ class Calendar:
     def _grow_to_index(self, w: int) -> None:
         # Each loop adds at least a year with working time in it (the week has some).
         while w > self._cum[-1]:
-            self._grow_to(self._d1 + 1)
+            self._grow_to(self._d1)
         while w <= self._cum[0]:
             self._grow_to(self._d0 - 1)
 

@@ -21,7 +21,7 @@ import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .calendar import Calendar
+from .calendar import Calendar, CalendarError
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 CONSTRAINTS = ("ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO")
@@ -162,6 +162,8 @@ def compute(
     gc.disable()
     try:
         return _compute(activities, links, project_start)
+    except CalendarError as exc:  # a date or duration beyond what any calendar holds
+        raise ScheduleError("out_of_range", str(exc)) from None
     finally:
         if enabled:
             gc.enable()

@@ -6,8 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .calendar import STANDARD_WEEK, Calendar, Intervals, elapsed_calendar, from_minutes, to_minutes
-from .cpm import Activity, Link, Result, compute
+from .calendar import (
+    STANDARD_WEEK,
+    Calendar,
+    CalendarError,
+    Intervals,
+    elapsed_calendar,
+    from_minutes,
+    to_minutes,
+)
+from .cpm import Activity, Link, Result, ScheduleError, compute
 
 # MSPDI numbers for link types and constraints, and back.
 LINK_TYPE_CODES = {0: "FF", 1: "FS", 2: "SF", 3: "SS"}
@@ -128,14 +136,24 @@ def _children(tasks: list[TaskSpec]) -> dict[str, list[str]]:
 def network(spec: ProjectSpec) -> tuple[list[Activity], list[Link]]:
     """The CPM network of a project: summary tasks leave it, their links go to their leaves (a link
     into a summary binds every task under it; one out of it starts from its last or first ones)."""
-    cals = {uid: c.build() for uid, c in spec.calendars.items()}
+    built: dict[str, Calendar] = {}
+
+    def cal_of(uid: str) -> Calendar:
+        # Built when a task uses it: an unused calendar may be empty (a resource's, say).
+        if uid not in built:
+            try:
+                built[uid] = spec.calendars[uid].build()
+            except CalendarError as exc:
+                raise ScheduleError("bad_calendar", str(exc)) from None
+        return built[uid]
+
     elapsed = elapsed_calendar()
-    project_cal = cals[spec.calendar_uid]
     activities: list[Activity] = []
     for t in spec.tasks:
         if t.summary:
             continue
-        cal = elapsed if t.elapsed else cals.get(t.calendar_uid or "", project_cal)
+        uid = t.calendar_uid if t.calendar_uid in spec.calendars else spec.calendar_uid
+        cal = elapsed if t.elapsed else cal_of(uid)
         fixed_start, fixed_finish = t.actual_start, t.actual_finish
         if t.manual and t.start and t.finish:  # manually scheduled: MS Project keeps its dates
             fixed_start, fixed_finish = fixed_start or t.start, fixed_finish or t.finish

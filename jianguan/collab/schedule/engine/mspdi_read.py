@@ -88,11 +88,18 @@ def duration_minutes(text: str | None, minutes_per_day: int = 480) -> float:
         + float(mins or 0)
         + float(secs or 0) / 60
     )
+    if total > 200 * 366 * 1440:
+        raise MspdiError("bad_duration", f"工期过长 (duration too long {text[:40]!r})")
     return -total if sign else total
 
 
 def _time(text: str) -> int:
-    h, m, *_ = (int(x) for x in text.split(":"))
+    try:
+        h, m, *_ = (int(x) for x in text.split(":"))
+    except ValueError:
+        raise MspdiError("bad_time", f"时间格式无效 (bad time {text[:20]!r})") from None
+    if not (0 <= h <= 24 and 0 <= m < 60):
+        raise MspdiError("bad_time", f"时间格式无效 (bad time {text[:20]!r})")
     return h * 60 + m
 
 
@@ -106,6 +113,21 @@ class _Reader:
     def f(self, el: ET.Element, name: str) -> str | None:
         child = el.find(self.ns + name)
         return child.text.strip() if child is not None and child.text else None
+
+    def num(self, el: ET.Element, name: str, default: float, *, whole: bool = True):
+        """A number field (a clear error for anything else, never a crash)."""
+        text = self.f(el, name)
+        if text is None:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            raise MspdiError(
+                "bad_number", f"字段 {name} 不是数字 (not a number: {text[:40]!r})"
+            ) from None
+        if value != value or abs(value) > 1e12:  # NaN or absurd
+            raise MspdiError("bad_number", f"字段 {name} 超出范围 (out of range: {text[:40]!r})")
+        return int(value) if whole else value
 
     def all(self, el: ET.Element, path: str) -> list[ET.Element]:
         return el.findall("/".join(self.ns + p for p in path.split("/")))
@@ -121,7 +143,7 @@ class _Reader:
             self.unsupported.append(
                 "按完成日期排定的项目 ScheduleFromStart=0 (projects scheduled from finish)"
             )
-        self.mpd = int(self.f(r, "MinutesPerDay") or 480)
+        self.mpd = self.num(r, "MinutesPerDay", 480) or 480
         calendars = self.calendars()
         cal_uid = self.f(r, "CalendarUID") or ""
         if cal_uid not in calendars:
@@ -194,7 +216,7 @@ class _Reader:
 
     def _week(self, days: list[ET.Element], week: list) -> list:
         for day in days:
-            kind = int(self.f(day, "DayType") or 0)
+            kind = self.num(day, "DayType", 0)
             if 1 <= kind <= 7:  # MSPDI: 1 = Sunday .. 7 = Saturday
                 week[(kind + 5) % 7] = self._day(day)
         return week
@@ -242,7 +264,7 @@ class _Reader:
         period = self._period(exc) or []
         ivs = self._day(exc)
         if kind == "1":  # daily, every `Period` days
-            step = int(self.f(exc, "Period") or 1)
+            step = self.num(exc, "Period", 1)
             for i, d in enumerate(period):
                 if i % max(step, 1) == 0:
                     overrides[d] = ivs
@@ -260,7 +282,7 @@ class _Reader:
             uid = self.f(el, "UID")
             if uid is None or self.f(el, "IsNull") == "1":
                 continue
-            level = int(self.f(el, "OutlineLevel") or 1)
+            level = self.num(el, "OutlineLevel", 1)
             if level == 0 or uid == "0" and self.f(el, "Summary") == "1":
                 continue  # the project summary task
             if self.f(el, "Active") == "0":
@@ -280,9 +302,9 @@ class _Reader:
 
     def task(self, el: ET.Element, uid: str, level: int) -> tuple[TaskSpec, int]:
         name = self.f(el, "Name") or ""
-        fmt = int(self.f(el, "DurationFormat") or 7)
+        fmt = self.num(el, "DurationFormat", 7)
         dur = duration_minutes(self.f(el, "Duration"), self.mpd)
-        constraint = CONSTRAINT_CODES.get(int(self.f(el, "ConstraintType") or 0))
+        constraint = CONSTRAINT_CODES.get(self.num(el, "ConstraintType", 0))
         if constraint is None:
             self.unsupported.append(
                 f"任务“{name}”的限制类型 {self.f(el, 'ConstraintType')} (constraint type)"
@@ -305,7 +327,7 @@ class _Reader:
         task = TaskSpec(
             uid=uid,
             name=name,
-            id=int(self.f(el, "ID") or 0),
+            id=self.num(el, "ID", 0),
             outline_level=level,
             summary=self.f(el, "Summary") == "1",
             milestone=self.f(el, "Milestone") == "1",
@@ -316,7 +338,7 @@ class _Reader:
             constraint_date=_dt(self.f(el, "ConstraintDate"))
             if constraint not in ("ASAP", "ALAP")
             else None,
-            percent_complete=int(float(self.f(el, "PercentComplete") or 0)),
+            percent_complete=min(max(self.num(el, "PercentComplete", 0), 0), 100),
             actual_start=_dt(self.f(el, "ActualStart")),
             actual_finish=_dt(self.f(el, "ActualFinish")),
             start=_dt(self.f(el, "Start")),
@@ -332,12 +354,12 @@ class _Reader:
         return task, cross
 
     def link(self, pl: ET.Element, name: str) -> LinkSpec:
-        kind = LINK_TYPE_CODES.get(int(self.f(pl, "Type") or 1))
+        kind = LINK_TYPE_CODES.get(self.num(pl, "Type", 1))
         if kind is None:
             self.unsupported.append(f"任务“{name}”的搭接类型 {self.f(pl, 'Type')} (link type)")
             kind = "FS"
-        fmt = int(self.f(pl, "LagFormat") or 7)
-        lag_tenths = float(self.f(pl, "LinkLag") or 0)
+        fmt = self.num(pl, "LagFormat", 7)
+        lag_tenths = self.num(pl, "LinkLag", 0, whole=False)
         if fmt in PERCENT_FORMATS and lag_tenths:
             self.unsupported.append(f"任务“{name}”的百分比延隔 (percent lag)")
         return LinkSpec(

@@ -231,3 +231,43 @@ def test_module_runs_without_django(tmp_path):
         env=env,
     )
     assert proc.returncode == 2 and "MSPDI" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        (b"<OutlineLevel>2</OutlineLevel>", b"<OutlineLevel>two</OutlineLevel>", "bad_number"),
+        (
+            b"<Duration>PT24H0M0S</Duration>",
+            b"<Duration>PT99999999999H0M0S</Duration>",
+            "bad_duration",
+        ),
+        (b"<FromTime>08:00:00</FromTime>", b"<FromTime>eight</FromTime>", "bad_time"),
+    ],
+)
+def test_garbage_fields_are_clear_errors(old, new, code):
+    with pytest.raises(MspdiError) as exc:
+        parse(FOUNDATION.replace(old, new, 1))
+    assert exc.value.code == code
+
+
+def test_dates_beyond_any_calendar_and_empty_calendars_are_clear_errors():
+    far = FOUNDATION.replace(
+        b"<StartDate>2026-03-02T08:00:00</StartDate>", b"<StartDate>2500-03-02T08:00:00</StartDate>"
+    )
+    with pytest.raises(ScheduleError) as exc:
+        schedule(parse(far))
+    assert exc.value.code == "out_of_range"
+    # The six-day calendar loses all its working time: the task that uses it cannot be scheduled.
+    empty = FOUNDATION.replace(b"<DayWorking>1</DayWorking>", b"<DayWorking>0</DayWorking>")
+    with pytest.raises((ScheduleError, MspdiError)):
+        schedule(parse(empty))
+
+
+def test_command_line_on_garbage_is_a_clear_error(tmp_path, capsys):
+    src = tmp_path / "plan.xml"
+    src.write_bytes(
+        FOUNDATION.replace(b"<OutlineLevel>2</OutlineLevel>", b"<OutlineLevel>x</OutlineLevel>", 1)
+    )
+    assert main([str(src), "--json", str(tmp_path / "o.json")]) == 2
+    assert "bad_number" in capsys.readouterr().err
