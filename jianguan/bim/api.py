@@ -25,6 +25,7 @@ from jianguan.bim.schemas import (
     BimBcfImportRead,
     BimClashDetail,
     BimClashFilter,
+    BimClashGroupRead,
     BimClashRead,
     BimClashRunRead,
     BimClashSetFilter,
@@ -201,6 +202,16 @@ def clash_set_get(request: HttpRequest, set_id: str):
     return reads.clash_set_read(
         selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
     )
+
+
+@router.get(
+    "/clash-sets/{set_id}/groups",
+    response={200: list[BimClashGroupRead], **ERR},
+    summary="碰撞分组（同类构件对、同一轴线、同一楼层）",
+)
+def clash_set_groups(request: HttpRequest, set_id: str):
+    cs = selectors.clash_set_get(actor=request.actor, pk=path_id(set_id, "碰撞检测集"))
+    return reads.clash_groups(selectors.clashes_visible_to(actor=request.actor, clash_set_id=cs.pk))
 
 
 @router.post(

@@ -119,6 +119,27 @@ EXPECTED = {
 PIPE_GAP = 0.03  # the gap between P2's underside and B2's top
 
 
+def add_grid(b: Builder, u: dict[str, float], v: dict[str, float], extent: float) -> None:
+    """An IfcGrid in the storey: U axes (tag → x) run along y, V axes (tag → y) along x, each
+    a polyline from -1 m to ``extent`` (metres, the builder's unit)."""
+    m = b.model
+
+    def axis(tag, start, end):
+        line = m.createIfcPolyline(
+            [m.createIfcCartesianPoint(start), m.createIfcCartesianPoint(end)]
+        )
+        return m.createIfcGridAxis(tag, line, True)
+
+    u_axes = [axis(t, (x, -1.0), (x, extent)) for t, x in u.items()]
+    v_axes = [axis(t, (-1.0, y), (extent, y)) for t, y in v.items()]
+    grid = ifcopenshell.api.run("root.create_entity", m, ifc_class="IfcGrid", name="轴网")
+    grid.ObjectPlacement = b._placement((0.0, 0.0, 0.0), b.storey.ObjectPlacement)
+    grid.UAxes, grid.VAxes = u_axes, v_axes
+    ifcopenshell.api.run(
+        "spatial.assign_container", m, products=[grid], relating_structure=b.storey
+    )
+
+
 def clash_model(*, coplanar: bool = True) -> Builder:
     """The model behind ``EXPECTED``; each element far enough from the others that only the
     designed pairs interact (0.05 m clearance). ``coplanar=False`` leaves out the two slabs

@@ -7,8 +7,8 @@ kills only this process, and the worker that started it records a clear failure.
 the parent passes paths and plain values, reads back JSON. Progress (0-100) is written to the
 input's ``progress`` file, which the parent copies onto the revision.
 
-Jobs: ``validate`` (open and summarise a model), ``process`` (summary, elements triangulated
-once into the mesh cache, quantities per element), ``clash`` (a clash set's full run or its
+Jobs: ``process`` (the model validated — readable, a schema we take, elements with geometry —
+then summarised, its elements triangulated once into the mesh cache, quantities per element), ``clash`` (a clash set's full run or its
 re-check), and ``hog`` (allocates without end: the tests' proof that the limit holds).
 """
 
@@ -57,15 +57,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _validate(args: dict) -> dict:
+def _validate(model) -> None:
+    """What the upload could not check without parsing: elements with geometry."""
     from jianguan.bim.engine import summary
 
-    model = summary.open_model(args["path"])
     if not any(getattr(e, "Representation", None) for e in summary.physical_elements(model)):
         raise summary.ModelError(
             "模型中的构件都没有几何形体，无法进行碰撞检测和算量。", "model_no_geometry"
         )
-    return {"summary": _plain(summary.summarise(model))}
 
 
 def _process(args: dict) -> dict:
@@ -73,7 +72,8 @@ def _process(args: dict) -> dict:
     from jianguan.bim.meshcache import FileMeshCache
 
     step = Progress(args.get("progress"))
-    model = summary.open_model(args["path"])
+    model = summary.open_model(args["path"])  # not IFC, unreadable, schema, no elements
+    _validate(model)
     step(5)
     info = summary.summarise(model)
     step(10)
@@ -104,13 +104,15 @@ def _process(args: dict) -> dict:
     }
 
 
-def _group_meshes(group: dict, cache) -> list:
-    from jianguan.bim.engine import geometry, summary
+def _group_meshes(group: dict, cache, axes: list) -> list:
+    """The group's meshes; the grid axes of its models are added to ``axes``."""
+    from jianguan.bim.engine import geometry, grids, summary
 
     select = ",".join(group["classes"]) or None
     meshes = []
     for path in group["paths"]:
         model = summary.open_model(path)
+        axes.extend(a for a in grids.axes(model) if a not in axes)
         meshes.extend(geometry.triangulate(model, cache=cache, select=select))
     return meshes
 
@@ -122,9 +124,10 @@ def _clash(args: dict) -> dict:
 
     step = Progress(args.get("progress"))
     cache = FileMeshCache(args["cache"])
-    a = _group_meshes(args["a"], cache)
+    axes: list = []
+    a = _group_meshes(args["a"], cache, axes)
     step(40)
-    b = _group_meshes(args["b"], cache) if args.get("b") else None
+    b = _group_meshes(args["b"], cache, axes) if args.get("b") else None
     step(60)
     options = {
         "mode": args["mode"],
@@ -147,19 +150,24 @@ def _clash(args: dict) -> dict:
         still, resolved, new = list(result.still), list(result.resolved), list(result.new)
     step(90)
     meshes = {m.guid: m for m in [*a, *(b or [])]}
-    groups = clash.group([*still, *new], list(meshes.values()))
-    keys = {}
+    groups = clash.group([*still, *new], list(meshes.values()), axes)
+    where = {}  # (a, b) -> (group key, grid line, nearest intersection)
     for g in groups:
-        for pair in g.get("pairs") or g.get("clashes") or ():
-            pair = pair if isinstance(pair, list | tuple) else (pair.a, pair.b)
-            keys[(pair[0], pair[1])] = str(g.get("key", ""))[:200]
+        for c in g["clashes"]:
+            where[(c.a, c.b)] = (g["key"][:200], g["grid"], g["crossings"][(c.a, c.b)])
     info = {
         guid: {"ifc_class": m.ifc_class, "name": m.name, "storey": m.storey}
         for guid, m in meshes.items()
     }
 
     def out(cs):
-        return [{**_plain(c), "group": keys.get((c.a, c.b), "")} for c in cs]
+        return [
+            {
+                **_plain(c),
+                **dict(zip(("group", "grid", "grid_cross"), where[(c.a, c.b)], strict=True)),
+            }
+            for c in cs
+        ]
 
     step(100)
     return {
@@ -178,7 +186,7 @@ def _hog(args: dict) -> dict:
         hold.append(bytearray(64 * 1024 * 1024))
 
 
-JOBS = {"validate": _validate, "process": _process, "clash": _clash, "hog": _hog}
+JOBS = {"process": _process, "clash": _clash, "hog": _hog}
 
 
 def main(argv: list[str]) -> int:

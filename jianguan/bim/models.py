@@ -191,6 +191,9 @@ class Clash(BaseModel):
     p1 = models.JSONField("A 上的点")
     p2 = models.JSONField("B 上的点")
     group_key = models.CharField("分组", max_length=200, blank=True)
+    # the nearest grid line (IfcGrid axis tag) and grid intersection ("C/3"); empty without grids
+    grid = models.CharField("轴线", max_length=40, blank=True)
+    grid_cross = models.CharField("轴网交点", max_length=60, blank=True)
     status = models.CharField(
         "状态", max_length=12, choices=choices(workflow.CLASH_STATUS), default=workflow.NEW
     )

@@ -111,6 +111,20 @@ class BimClashSetRead(Schema):
     counts: dict[str, int]
 
 
+class BimClashGroupRead(Schema):
+    a_class: str
+    a_class_label: str
+    b_class: str
+    b_class_label: str
+    grid: str = Field(description="最近的轴线（IfcGrid 轴号）；模型无轴网时为空")
+    storey: str
+    label: str
+    n: int
+    open: int
+    hard: int
+    clash_ids: list[int] = Field(description="本组前几条碰撞的编号")
+
+
 class BimClashSetFilter(Schema):
     project_id: int | None = Field(None, ge=1, le=2**62)
 
@@ -133,6 +147,8 @@ class BimClashRead(Schema):
     p1: list[float]
     p2: list[float]
     group_key: str
+    grid: str
+    grid_cross: str
     status: str
     status_label: str
     assignee_id: int | None

@@ -137,8 +137,12 @@ def may_upload(actor: Actor, project_id: int) -> bool:
     )
 
 
-def _check_upload(actor: Actor, project: Project) -> None:
-    if not may_upload(actor, project.pk):
+def require_upload(actor: Actor, project_id: int) -> None:
+    _check_upload(actor, project_id)
+
+
+def _check_upload(actor: Actor, project: Project | int) -> None:
+    if not may_upload(actor, getattr(project, "pk", project)):
         raise PermissionDenied(
             "仅本项目的建设、设计或施工总承包单位可上传模型", code="permission_denied"
         )
@@ -252,9 +256,14 @@ def _discard(session: UploadSession) -> None:
 def revision_upload_finish(
     *, actor: Actor, session: UploadSession, is_demo: bool = False
 ) -> ModelRevision:
-    """Check the whole file (size, the client's SM3, an IFC the engine can open, with elements)
-    and only then create the revision, ledgered with the file's SM3, and queue its processing.
-    A file that fails is deleted with its session: no half-made revision."""
+    """Check what is cheap to check in the request (every byte arrived, the client's SM3, an
+    ISO-10303-21 header), create the revision "pending", ledgered with the file's SM3, and
+    queue its processing. Parsing and validating the model (schema, elements, geometry) is
+    the worker's: a 500 MB file takes minutes to parse, longer than a web request may run;
+    a model that fails there ends "failed" with the reason, never "ready". A file refused
+    here is deleted with its session: nothing half-made."""
+    from jianguan.bim.engine import summary
+
     _session_check(actor, session)
     temp = Path(session.temp_path)
     if session.received != session.total_size:
@@ -269,8 +278,8 @@ def revision_upload_finish(
             "文件校验失败（SM3 不一致），上传已损坏，请重新上传", code="sm3_mismatch"
         )
     try:
-        checked = run_child("validate", {"path": str(temp)}, timeout=600)
-    except ChildFailed as exc:
+        schema = summary.declared_schema(temp)
+    except summary.ModelError as exc:
         _discard(session)
         raise ValidationFailed(exc.message, code=exc.code) from None
     rel = Path("revisions") / str(session.project_id) / f"{session.pk}.ifc"
@@ -278,9 +287,7 @@ def revision_upload_finish(
     os.replace(temp, bim_dir() / rel)
     try:
         with transaction.atomic():
-            revision = _revision_create(
-                actor, session, rel, digest, checked["summary"], is_demo=is_demo
-            )
+            revision = _revision_create(actor, session, rel, digest, schema, is_demo=is_demo)
     except BaseException:
         (bim_dir() / rel).unlink(missing_ok=True)
         raise
@@ -288,10 +295,11 @@ def revision_upload_finish(
 
 
 def _revision_create(
-    actor, session, rel: Path, digest: str, summary: dict, *, is_demo: bool = False
+    actor, session, rel: Path, digest: str, schema: str, *, is_demo: bool = False
 ) -> ModelRevision:
     previous = (
         ModelRevision.objects.filter(project_id=session.project_id, discipline=session.discipline)
+        .exclude(status=workflow.FAILED)
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -304,7 +312,7 @@ def _revision_create(
         file_name=session.file_name,
         size=session.total_size,
         sm3=digest,
-        summary=summary,
+        summary={},  # the worker's, once it has parsed the model
         uploaded_by=actor.user,
         organisation_id=actor.organisation_id,
         is_demo=is_demo,
@@ -319,7 +327,7 @@ def _revision_create(
             "label": session.label,
             "file_name": session.file_name,
             "size": session.total_size,
-            "schema": summary.get("schema"),
+            "schema": schema,  # as the file's header declares it
             "previous": previous.pk if previous else None,
         },
         files=[{"name": session.file_name, "sm3": digest}],

@@ -30,6 +30,18 @@ def may_coordinate(actor: Actor, project_id: int) -> bool:
     )
 
 
+def may_comment(actor: Actor, project_id: int) -> bool:
+    """The one rule for comments on clashes: a party of the project or the regulator."""
+    return actor.can("bim.view") and (
+        actor.is_kind("regulator") or bool(selectors.roles_in(actor, project_id))
+    )
+
+
+def require_comment(actor: Actor, project_id: int) -> None:
+    if not may_comment(actor, project_id):
+        raise PermissionDenied("仅本项目参建单位可发表意见", code="permission_denied")
+
+
 def require_coordinate(actor: Actor, project_id: int) -> None:
     if not may_coordinate(actor, project_id):
         raise PermissionDenied(
@@ -304,6 +316,8 @@ def to_label(run: ClashRun) -> str:
 def _update(c: Clash, item: dict, run: ClashRun, *, still: bool, reappeared: bool = False):
     c.type, c.distance, c.p1, c.p2 = item["type"], item["distance"], item["p1"], item["p2"]
     c.group_key = item.get("group") or c.group_key
+    c.grid = (item.get("grid") or "")[:40]
+    c.grid_cross = (item.get("grid_cross") or "")[:60]
     c.last_run = run
     if reappeared and c.status in (workflow.RESOLVED, workflow.VERIFIED):
         c.status = workflow.ASSIGNED if c.assignee_id else workflow.NEW
@@ -330,6 +344,8 @@ def _create(cs: ClashSet, run: ClashRun, item: dict, info: dict) -> Clash:
         p1=list(item["p1"]),
         p2=list(item["p2"]),
         group_key=item.get("group") or f"{ea.get('ifc_class', '')}×{eb.get('ifc_class', '')}",
+        grid=(item.get("grid") or "")[:40],
+        grid_cross=(item.get("grid_cross") or "")[:60],
         first_run=run,
         last_run=run,
         topic_guid=_topic(cs, item["a"], item["b"]),
@@ -409,10 +425,7 @@ def _comment(actor: Actor, c: Clash, text: str, photo=None) -> ClashComment:
 
 
 def clash_comment(*, actor: Actor, clash: Clash, text: str, photo=None) -> ClashComment:
-    if not actor.can("bim.view") or not (
-        actor.is_kind("regulator") or selectors.roles_in(actor, clash.project_id)
-    ):
-        raise PermissionDenied("仅本项目参建单位可发表意见", code="permission_denied")
+    require_comment(actor, clash.project_id)
     text = str(text or "").strip()
     if not text:
         raise ValidationFailed("请填写意见", code="missing_field")

@@ -23,10 +23,20 @@ CHECK_CODE = "bim_model_quantity"
 CHECK_LABEL = "申报工程量与 BIM 模型工程量核对"
 
 
-def _require(actor: Actor, project_id: int) -> None:
-    if not actor.can("bim.map_quantities") or not (
+def may_map(actor: Actor, project_id: int) -> bool:
+    """The one rule for the BoQ mapping (the pages ask it to show the form and before reading
+    one, the services before writing)."""
+    return actor.can("bim.map_quantities") and bool(
         selectors.roles_in(actor, project_id) & set(MAPPERS)
-    ):
+    )
+
+
+def require_map(actor: Actor, project_id: int) -> None:
+    _require(actor, project_id)
+
+
+def _require(actor: Actor, project_id: int) -> None:
+    if not may_map(actor, project_id):
         raise PermissionDenied(
             "仅本项目的建设、设计或施工总承包单位可维护清单对应关系", code="permission_denied"
         )

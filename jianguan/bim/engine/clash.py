@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jianguan.bim.engine import narrow, trimath
+from jianguan.bim.engine import grids, narrow, trimath
 from jianguan.bim.engine.types import Clash, Mesh, Mode
 
 TOUCH = narrow.TOUCH
@@ -192,8 +192,12 @@ def recheck(
     return Recheck(still=still, resolved=resolved, new=new)
 
 
-def group(clashes: Sequence[Clash], meshes: Sequence[Mesh]) -> list[dict]:
-    """Clashes grouped by the pair of element classes and the storey (of ``a``, else ``b``)."""
+def group(clashes: Sequence[Clash], meshes: Sequence[Mesh], axes=()) -> list[dict]:
+    """Clashes grouped by the pair of element classes, the grid line nearest the clash (with
+    ``axes``, the models' IfcGrid axes: ``grids.axes``) and the storey (of ``a``, else ``b``):
+    "the same pair of element types on the same grid line". Without grids the grid is empty
+    and the key is the class pair and storey. Each entry lists its clashes and, per clash,
+    the nearest grid intersection ("C/3") where it sits."""
     by_guid = {m.guid: m for m in meshes}
     groups: dict[str, dict] = {}
     for clash in clashes:
@@ -201,10 +205,21 @@ def group(clashes: Sequence[Clash], meshes: Sequence[Mesh]) -> list[dict]:
         a_class = ma.ifc_class if ma else ""
         b_class = mb.ifc_class if mb else ""
         storey = (ma.storey if ma else "") or (mb.storey if mb else "")
-        key = f"{a_class}|{b_class}|{storey}"
+        middle = [(u + v) / 2 for u, v in zip(clash.p1, clash.p2, strict=True)]
+        line, cross = grids.nearest(list(axes), middle)
+        key = f"{a_class}|{b_class}|{line}|{storey}" if line else f"{a_class}|{b_class}|{storey}"
         entry = groups.setdefault(
             key,
-            {"key": key, "a_class": a_class, "b_class": b_class, "storey": storey, "clashes": []},
+            {
+                "key": key,
+                "a_class": a_class,
+                "b_class": b_class,
+                "grid": line,
+                "storey": storey,
+                "clashes": [],
+                "crossings": {},
+            },
         )
         entry["clashes"].append(clash)
+        entry["crossings"][(clash.a, clash.b)] = cross
     return [groups[k] for k in sorted(groups)]

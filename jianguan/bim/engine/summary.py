@@ -8,6 +8,7 @@ No Django import.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,34 @@ class ModelError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def declared_schema(path: str | Path) -> str:
+    """The schema the file's header declares, read from its first 64 KB without parsing the
+    model (instant on a 500 MB upload); ``ModelError`` if it is not an IFC file or declares
+    a schema the platform does not take. What the header cannot tell (a broken body, no
+    elements, no geometry) only a full parse finds: ``open_model`` in the worker."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise ModelError("模型文件无法读取。", "model_unreadable") from exc
+    if not head.startswith(b"ISO-10303-21"):
+        raise ModelError(
+            "文件不是 IFC 模型（应为 ISO-10303-21 格式的 .ifc 文件）。", "model_not_ifc"
+        )
+    declared = re.search(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", head)
+    if declared is None:
+        raise ModelError("IFC 文件头缺少 FILE_SCHEMA，无法判断版本。", "model_unreadable")
+    name = declared.group(1).decode("ascii", "replace").upper()
+    # IFC4X3_ADD2 and the like: the platform takes 4.3 whatever its addendum
+    family = next((f for f in ("IFC4X3", "IFC2X3") if name.startswith(f)), name)
+    if family not in SUPPORTED_SCHEMAS:
+        raise ModelError(
+            f"不支持的 IFC 版本 {name}（支持 IFC2X3、IFC4、IFC4X3）。", "model_unknown_schema"
+        )
+    return name
 
 
 def open_model(path: str | Path) -> ifcopenshell.file:

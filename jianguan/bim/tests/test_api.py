@@ -255,3 +255,34 @@ def test_mappings_and_quantities(client, bearer, site):  # noqa: F811
     assert call(client, "delete", f"/mappings/{mapping['id']}", sup).status_code == 403
     assert call(client, "delete", f"/mappings/{mapping['id']}", des).status_code == 204
     assert LedgerEntry.objects.filter(type__startswith="bim.mapping").count() == 3
+
+
+def test_clash_groups_by_grid_line_over_the_api(client, bearer, site):  # noqa: F811
+    """A model with an IfcGrid: each clash carries its nearest grid line and intersection, and
+    the set's groups are (class pair, grid line, storey)."""
+    from jianguan.bim.services_clash import clash_run_execute
+
+    des, gc = bearer(site["designer"]), bearer(site["actors"]["contractor"])
+    b = ib.clash_model()
+    ib.add_grid(b, {"1": 0.0, "2": 5.0, "3": 10.0, "4": 25.0}, {"A": 0.0, "B": 5.0}, 60.0)
+    b.box("IfcBeam", "B3", (9.0, -1, 2), (9.3, 1, 2.4))  # a second beam through W1, near 3/A
+    rev = api_upload(client, des, site["project"].pk, ifc_bytes(b)).json()
+    services.revision_process(revision_id=rev["id"])
+    body = {"project_id": site["project"].pk, "name": "轴网", "a_revisions": [rev["id"]]}
+    cs = call(client, "post", "/clash-sets", des, body).json()
+    assert clash_run_execute(run_id=call(client, "post", f"/clash-sets/{cs['id']}/run", des).json()["id"]) == "done"  # fmt: skip
+    clashes = call(client, "get", f"/clashes?clash_set_id={cs['id']}", gc).json()
+    beams = sorted(c["grid_cross"] for c in clashes if {c["a_class"], c["b_class"]} == {"IfcBeam", "IfcWall"})  # fmt: skip
+    assert beams == ["2/A", "3/A"]
+    groups = call(client, "get", f"/clash-sets/{cs['id']}/groups", gc).json()
+    wall_beam = next(g for g in groups if {g["a_class"], g["b_class"]} == {"IfcBeam", "IfcWall"})
+    assert wall_beam["grid"] == "A" and wall_beam["storey"] == "一层" and wall_beam["n"] == 2
+    assert wall_beam["open"] == 2 and "A 轴" in wall_beam["label"] and "梁" in wall_beam["label"]
+    assert len(wall_beam["clash_ids"]) == 2 and sum(g["n"] for g in groups) == len(clashes)
+    # the grouped page shows the same groups
+    client.force_login(site["designer"].user)
+    page = client.get(f"/bim/clash-sets/{cs['id']}/?grouped=1").content.decode()
+    assert "A 轴" in page and "2 未关闭" in page
+    # another organisation sees no such set
+    other = bearer(site["actors"]["other_owner"])
+    assert call(client, "get", f"/clash-sets/{cs['id']}/groups", other).status_code in (403, 404)

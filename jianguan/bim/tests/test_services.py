@@ -183,12 +183,11 @@ def unknown_schema_model() -> bytes:
     "make, code",
     [
         (lambda: b"PK\x03\x04 not a model at all" * 10, "model_not_ifc"),
-        (no_geometry_model, "model_no_geometry"),
         (unknown_schema_model, "model_unknown_schema"),
-        (lambda: ifc_bytes(ib.Builder()), "model_no_elements"),
+        (lambda: b"ISO-10303-21;\nHEADER;\nENDSEC;\n", "model_unreadable"),  # no FILE_SCHEMA
     ],
 )
-def test_bad_model_is_refused_at_finish_and_leaves_nothing(site, make, code):
+def test_what_the_header_tells_is_refused_at_finish_and_leaves_nothing(site, make, code):
     data = make()
     with pytest.raises(ValidationFailed) as exc:
         upload(site, data)
@@ -196,6 +195,40 @@ def test_bad_model_is_refused_at_finish_and_leaves_nothing(site, make, code):
     assert not ModelRevision.objects.exists() and not UploadSession.objects.exists()
     assert not LedgerEntry.objects.filter(type="bim.revision_uploaded").exists()
     assert not list((Path(services.bim_dir()) / "uploads").glob("*"))
+
+
+def garbage_body_model() -> bytes:
+    """A valid header, then bytes that are no STEP at all (the parser skips what it cannot read)."""
+    data = ifc_bytes(ib.clash_model())
+    return data[: data.index(b"DATA;") + 5] + bytes(range(256)) * 20
+
+
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        (no_geometry_model, "model_no_geometry"),
+        (lambda: ifc_bytes(ib.Builder()), "model_no_elements"),
+        (garbage_body_model, "model_no_elements"),
+    ],
+)
+def test_a_bad_model_fails_in_the_worker_never_ready(site, make, code):
+    """Parsing is the worker's: the upload answers at once with a pending revision, which the
+    child process then fails with the reason; it never reads as ready and holds nothing."""
+    revision = upload(site, make())
+    assert revision.status == workflow.PENDING and revision.summary == {}
+    assert services.revision_process(revision_id=revision.pk) == f"failed: {code}"
+    revision.refresh_from_db()
+    assert revision.status == workflow.FAILED and revision.error_code == code
+    assert revision.error and not revision.elements.exists() and revision.summary == {}
+    assert not UploadSession.objects.exists()
+    # a failed revision is not offered to clash detection
+    with pytest.raises(ValidationFailed):
+        services_clash.clash_set_create(
+            actor=site["designer"], project=site["project"], name="x", a_revisions=[revision]
+        )
+    # and the next upload of the discipline does not take it as its predecessor
+    good = upload(site, ifc_bytes(ib.clash_model()), label="B")
+    assert good.previous_id is None
 
 
 def test_corrupted_upload_sm3_mismatch_leaves_nothing(site):

@@ -106,7 +106,8 @@ def bim(world, settings, tmp_path):  # noqa: F811
         clash_set=cs, project=project, a_guid=meshes["beam"].guid, b_guid=meshes["pipe"].guid,
         a_class="IfcBeam", b_class="IfcPipeSegment", a_name="KL-1", b_name="DN100 给水",
         storey="一层", type="hard", distance=0.1, p1=list(at(3, 0, 3.2)), p2=list(at(3, 0.3, 3.3)),
-        group_key="IfcBeam×IfcPipeSegment@A轴", first_run=run, last_run=run,
+        group_key="IfcBeam|IfcPipeSegment|A|一层", grid="A", grid_cross="A/3",
+        first_run=run, last_run=run,
     )  # fmt: skip
     return {
         **world, "project": project, "st": st, "mep": mep, "failed": failed, "cs": cs,
@@ -202,7 +203,10 @@ def test_clash_list_filters_and_groups(client, bim):
     assert client.get(url + "?status=verified").content.decode().count("data-clash=") == 0
     assert client.get(url + "?storey=二层").content.decode().count("data-clash=") == 0
     page = client.get(url + "?grouped=1&status=bogus").content.decode()
-    assert 'data-group="IfcBeam×IfcPipeSegment@A轴"' in page and "1 未关闭" in page
+    assert 'data-group="IfcBeam|IfcPipeSegment|A|一层"' in page and "1 未关闭" in page
+    assert "A 轴" in page and f'href="/bim/clashes/{bim["clash"].pk}/"' in page
+    assert "梁 × 管道（A 轴，一层）" in client.get(url).content.decode()  # the group filter
+    assert "轴网 A/3 附近" in client.get(url).content.decode()
 
 
 def test_clash_steps_only_the_actors_and_bad_input(client, bim):
@@ -362,3 +366,28 @@ def test_labels_cover_every_code_and_keep_unknown_classes():
                          (workflow.REVISION_STATUS, labels.REVISION_STATUS_CSS)):  # fmt: skip
         assert set(codes) <= set(table)
     assert {t for (_, t) in workflow.TRANSITIONS} <= set(labels.ACTIONS)
+
+
+def test_clash_step_without_a_page_reload(client, bim):
+    """htmx posts the step and swaps the facts and steps in place (the status badge out of
+    band); a refused step answers its 4xx with the message in the same fragment."""
+    c, url = bim["clash"], f"/bim/clashes/{bim['clash'].pk}/"
+    client.force_login(bim["actors"]["owner"].user)
+    page = client.get(url).content.decode()
+    assert 'hx-post="' in page and 'hx-target="#clash-state"' in page and 'id="clash-state"' in page
+    hx = {"HX-Request": "true"}
+    r = client.post(url + "act/", {"target": "accepted", "reason": " "}, headers=hx)
+    body = r.content.decode()
+    assert r.status_code == 409 and "必须说明理由" in body and "<html" not in body
+    gc = bim["orgs"]["general_contractor"]
+    r = client.post(url + "act/", {"target": "assigned", "assignee": gc.pk}, headers=hx)
+    body = r.content.decode()
+    assert r.status_code == 200 and "<html" not in body
+    assert 'id="clash-state"' in body and 'hx-swap-oob="true"' in body and "已指派" in body
+    assert gc.name in body
+    c.refresh_from_db()
+    assert c.status == "assigned"
+    # a party without the coordinator's role: 403 before the form, htmx or not
+    client.force_login(bim["actors"]["contractor"].user)
+    r = client.post(url + "act/", {"target": "new"}, headers=hx)
+    assert r.status_code in (403, 409)

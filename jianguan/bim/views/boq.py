@@ -12,17 +12,10 @@ from django.views.decorators.http import require_http_methods
 from jianguan.bim import labels, selectors, services_quantity, workflow
 from jianguan.bim.forms import MappingForm
 from jianguan.bim.models import Element, ModelQuantity
-from jianguan.core.errors import DomainError, PermissionDenied, ValidationFailed
+from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.core.permissions import permission_required
 
 MEASURE_ZH = {"m3": "体积", "m2": "面积", "m": "长度", "个": "数量", "t": "体积 × 密度"}
-
-
-def _may_map(actor, project_id: int) -> bool:
-    """The services' rule (services_quantity.mapping_create checks it again)."""
-    return actor.can("bim.map_quantities") and bool(
-        selectors.roles_in(actor, project_id) & set(services_quantity.MAPPERS)
-    )
 
 
 def _ctx(request, project, form=None, error=None) -> dict:
@@ -48,7 +41,7 @@ def _ctx(request, project, form=None, error=None) -> dict:
         "mappings": mappings,
         "form": form or MappingForm(classes=classes),
         "classes": classes,
-        "can_map": _may_map(request.actor, project.pk),
+        "can_map": services_quantity.may_map(request.actor, project.pk),
         "error": error,
     }
 
@@ -59,10 +52,7 @@ def boq_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
     if request.method == "GET":
         return render(request, "bim/boq.html", _ctx(request, project))
-    if not _may_map(request.actor, project.pk):  # 403 before the form
-        raise PermissionDenied(
-            "仅本项目的建设、设计或施工总承包单位可维护清单对应关系", code="permission_denied"
-        )
+    services_quantity.require_map(request.actor, project.pk)  # 403 before the form
     ctx = _ctx(request, project)
     form = MappingForm(request.POST, classes=ctx["classes"])
     try:

@@ -12,16 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jianguan.bim import labels, selectors, services, services_clash, viewpayload, workflow
+from jianguan.bim import labels, reads, selectors, services, services_clash, viewpayload, workflow
 from jianguan.bim.forms import ClashActForm, ClashSetForm, CommentForm
+from jianguan.bim.labels import ifc_class
 from jianguan.bim.meshcache import FileMeshCache
 from jianguan.bim.models import ClashComment, Element, ModelRevision
-from jianguan.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.projects.models import Participant
 
 LIST_LIMIT = 500
-GROUP_ITEMS = 12
 NEIGHBOUR_CANDIDATES = 800  # elements of the storey whose meshes are read for neighbours
 
 
@@ -136,25 +136,16 @@ def _filters(request, qs) -> tuple[dict, object]:
     return f, qs
 
 
-def _groups(clashes) -> list[dict]:
-    groups: dict[str, dict] = {}
-    for c in clashes:
-        g = groups.setdefault(
-            c.group_key,
-            {"key": c.group_key, "a_class": c.a_class, "b_class": c.b_class, "items": []},
-        )
-        g["items"].append(c)
-    out = []
-    for g in groups.values():
-        items = g["items"]
-        g.update(
-            n=len(items),
-            open=sum(c.status in workflow.OPEN_STATUSES for c in items),
-            items=items[:GROUP_ITEMS],
-            more=max(0, len(items) - GROUP_ITEMS),
-        )
-        out.append(g)
-    return sorted(out, key=lambda g: (-g["open"], -g["n"], g["key"]))
+def group_label(key: str) -> str:
+    """A group key ("IfcBeam|IfcWall|A|一层", or without the grid line "IfcBeam|IfcWall|一层")
+    in plain words: 梁 × 墙（A 轴，一层）."""
+    parts = key.split("|")
+    if len(parts) not in (3, 4):
+        return key
+    grid = f"{parts[2]} 轴" if len(parts) == 4 and parts[2] else ""
+    where = "，".join(w for w in (grid, parts[-1]) if w)
+    pair = f"{ifc_class(parts[0])} × {ifc_class(parts[1])}"
+    return f"{pair}（{where}）" if where else pair
 
 
 @require_GET
@@ -176,14 +167,17 @@ def clash_set_page(request: HttpRequest, pk: int) -> HttpResponse:
         "runs": runs,
         "run_busy": any(r.status in (workflow.PENDING, workflow.RUNNING) for r in runs),
         "clashes": clashes,
-        "groups": _groups(clashes) if f["grouped"] else [],
+        "groups": reads.clash_groups(qs) if f["grouped"] else [],
         "total": total,
         "shown": len(clashes),
         "f": f,
         "statuses": workflow.CLASH_STATUS,
         "types": workflow.CLASH_TYPES,
         "storeys": sorted(set(base.values_list("storey", flat=True))),
-        "group_keys": sorted(set(base.values_list("group_key", flat=True)) - {""}),
+        "group_keys": [
+            (k, group_label(k))
+            for k in sorted(set(base.values_list("group_key", flat=True)) - {""})
+        ],
         "can_coordinate": services_clash.may_coordinate(request.actor, cs.project_id),
     }
     return render(request, "bim/clash_set.html", ctx)
@@ -226,13 +220,6 @@ def _actions(actor, c) -> list[dict]:
     return out
 
 
-def _may_comment(actor, project_id: int) -> bool:
-    """The services' rule (services_clash.clash_comment checks it again)."""
-    return actor.can("bim.view") and (
-        actor.is_kind("regulator") or bool(selectors.roles_in(actor, project_id))
-    )
-
-
 def _clash_ctx(request, c, *, comment_form=None, error=None) -> dict:
     orgs = (
         Participant.objects.filter(project_id=c.project_id, is_active=True)
@@ -251,7 +238,7 @@ def _clash_ctx(request, c, *, comment_form=None, error=None) -> dict:
         "actions": _actions(request.actor, c),
         "organisations": organisations,
         "comments": list(c.comments.select_related("author")),
-        "can_comment": _may_comment(request.actor, c.project_id),
+        "can_comment": services_clash.may_comment(request.actor, c.project_id),
         "comment_form": comment_form or CommentForm(),
         "error": error,
     }
@@ -290,9 +277,15 @@ def clash_act(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.status == 403:
             raise
         c = _clash(request, pk)
-        return render(
-            request, "bim/clash.html", _clash_ctx(request, c, error=exc), status=exc.status
-        )
+        ctx = _clash_ctx(request, c, error=exc)
+        if request.htmx:  # the facts and steps swapped in place, the message with them
+            return render(
+                request, "bim/_clash_state.html", {**ctx, "partial": True}, status=exc.status
+            )
+        return render(request, "bim/clash.html", ctx, status=exc.status)
+    if request.htmx:
+        ctx = _clash_ctx(request, _clash(request, pk))
+        return render(request, "bim/_clash_state.html", {**ctx, "partial": True, "done": True})
     return redirect(reverse("bim:clash", args=[c.pk]))
 
 
@@ -302,8 +295,7 @@ def clash_comment(request: HttpRequest, pk: int) -> HttpResponse:
     c = _clash(request, pk)
     form = CommentForm(request.POST, request.FILES)
     try:
-        if not _may_comment(request.actor, c.project_id):  # 403 before the form
-            raise PermissionDenied("仅本项目参建单位可发表意见", code="permission_denied")
+        services_clash.require_comment(request.actor, c.project_id)  # 403 before the form
         if not form.is_valid():
             raise _form_error(form)
         services_clash.clash_comment(

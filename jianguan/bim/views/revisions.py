@@ -14,7 +14,6 @@ from jianguan.bim import selectors, services, viewpayload, workflow
 from jianguan.bim.forms import UploadForm
 from jianguan.bim.meshcache import FileMeshCache
 from jianguan.bim.models import BoqMapping, Element
-from jianguan.core.errors import PermissionDenied
 from jianguan.core.permissions import permission_required
 
 BUSY = (workflow.PENDING, workflow.PROCESSING)
@@ -65,10 +64,7 @@ def _api_start() -> str:
 @permission_required("bim.view")
 def upload_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for(actor=request.actor, pk=pk)
-    if not services.may_upload(request.actor, project.pk):
-        raise PermissionDenied(
-            "仅本项目的建设、设计或施工总承包单位可上传模型", code="permission_denied"
-        )
+    services.require_upload(request.actor, project.pk)  # the services' rule and message
     ctx = {
         "project": project,
         "form": UploadForm(),
