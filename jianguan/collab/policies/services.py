@@ -22,6 +22,7 @@ from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import require
 from jianguan.core.timeutil import now
 from jianguan.ledger.services import record
+from jianguan.workbench.search.index import index_on_commit
 
 TEXT_MAX = 200_000
 FIELDS = ("title", "issuer", "number", "issued_on", "effective_on", "expires_on", "summary")
@@ -91,6 +92,7 @@ def policy_create(*, actor: Actor, town_ids: Iterable[int] = (), **fields: Any) 
         obj=policy,
         payload={"title": policy.title, "number": policy.number},
     )
+    index_on_commit(kind="policies", ids=[policy.pk])
     return policy
 
 
@@ -110,6 +112,7 @@ def policy_update(
     if towns is not None:
         policy.target_towns.set(towns)
     record(actor=actor, type="policies.policy_updated", obj=policy, payload={"title": policy.title})
+    index_on_commit(kind="policies", ids=[policy.pk])
     return policy
 
 
@@ -186,6 +189,7 @@ def policy_publish(*, actor: Actor, policy: Policy) -> Policy:
     )
     ids = [o.pk for o in orgs]
     transaction.on_commit(lambda: _notify(policy, ids))
+    index_on_commit(kind="policies", ids=[policy.pk])
     return policy
 
 
