@@ -293,6 +293,10 @@ def _add_version(actor, document, upload, file_type, digest, label, reason) -> D
 
 
 def _after_upload(version_id: int, size: int) -> None:
+    if not ExtractedText.objects.filter(
+        version_id=version_id, status=ExtractedText.PENDING
+    ).exists():
+        return  # extracted already (the demo does it at once) or the version is gone
     if size <= EXTRACT_INLINE_BYTES:
         text_extract(version_id=version_id)
         return
