@@ -51,6 +51,9 @@ BCF_TO_STATUS = {
     "done": "resolved",
     "fixed": "resolved",
     "closed": "verified",
+    # Navisworks' clash statuses (New, Active, Reviewed, Approved, Resolved): "Approved" is a
+    # clash found acceptable as it is. "Reviewed" says nothing of the state: reported, kept.
+    "approved": "accepted",
 }
 STATUS_ZH = {
     "new": "新发现",

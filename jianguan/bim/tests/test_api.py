@@ -286,3 +286,48 @@ def test_clash_groups_by_grid_line_over_the_api(client, bearer, site):  # noqa: 
     # another organisation sees no such set
     other = bearer(site["actors"]["other_owner"])
     assert call(client, "get", f"/clash-sets/{cs['id']}/groups", other).status_code in (403, 404)
+
+
+def test_import_a_bcf_written_by_navisworks(client, bearer, site, tmp_path):  # noqa: F811
+    """The coordinator's Navisworks round trip: markup.bcf + viewpoint + snapshot per topic,
+    the tool's status words. Resolved and Approved apply, Reviewed is counted but changes
+    nothing, the comments arrive once, the file is kept in the ledger."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jianguan.bim.services_clash import clash_run_execute
+    from jianguan.bim.tests.test_engine_bcf import navisworks_bcf
+
+    des = bearer(site["designer"])
+    rev = api_upload(client, des, site["project"].pk, ifc_bytes(ib.clash_model())).json()
+    services.revision_process(revision_id=rev["id"])
+    body = {"project_id": site["project"].pk, "name": "结构自检", "a_revisions": [rev["id"]]}
+    cs = call(client, "post", "/clash-sets", des, body).json()
+    clash_run_execute(run_id=call(client, "post", f"/clash-sets/{cs['id']}/run", des).json()["id"])
+    clashes = list(Clash.objects.filter(clash_set_id=cs["id"]).order_by("pk"))
+    words = ["Resolved", "Approved", "Reviewed"]
+    topics = [
+        {"guid": c.topic_guid, "a": c.a_guid, "b": c.b_guid, "status": w, "text": f"意见 {w}"}
+        for c, w in zip(clashes, words, strict=False)
+    ]
+    topics.append({"guid": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "a": "x", "b": "y",
+                   "status": "Active", "text": "别的模型"})  # fmt: skip
+    data = navisworks_bcf(tmp_path / "navis.bcf", topics).read_bytes()
+
+    def post():
+        return client.post(
+            f"{URL}/clash-sets/{cs['id']}/bcf",
+            {"file": SimpleUploadedFile("Clash Detective.bcf", data)},
+            headers=des,
+        )
+
+    r = post()
+    assert r.status_code == 200, r.content
+    n = len(clashes[:3])
+    assert r.json() == {"topics": n + 1, "updated": min(n, 2), "comments": n, "unknown": 1}
+    statuses = [Clash.objects.get(pk=c.pk) for c in clashes[:3]]
+    assert statuses[0].status == "resolved" and statuses[1].status == "accepted"
+    assert statuses[1].reason and statuses[2].status == "new"
+    assert statuses[0].comments.filter(text="意见 Resolved").count() == 1
+    assert post().json()["comments"] == 0  # imported again: nothing doubled
+    entry = LedgerEntry.objects.filter(type="bim.bcf_imported").first()
+    assert json.loads(bytes(entry.leaf_input))["files"][0]["name"] == "Clash Detective.bcf"

@@ -251,3 +251,107 @@ def test_export_refuses_a_status_it_does_not_know(tmp_path):
         export([_clash(A, B, "closed")], clash_set="S", project_name="P", path=tmp_path / "x.bcf")
     assert caught.value.code == "bad_status"
     assert not (tmp_path / "x.bcf").exists()
+
+
+# A BCF 2.1 as Navisworks Manage / BIMcollab Zoom write it: bcf.version and project.bcfp at the
+# root, one folder per topic (upper-case GUID) with markup.bcf, viewpoint.bcfv and
+# snapshot.png; a Header naming the IFC file, the default XML namespace declarations, the
+# tool's own status words, comments at the markup's root pointing at the viewpoint, a
+# perspective camera, selection with OriginatingSystem/AuthoringToolId, visibility exceptions.
+NAVIS_VERSION = """<?xml version="1.0" encoding="UTF-8"?>
+<Version xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" VersionId="2.1"><DetailedVersion>2.1</DetailedVersion></Version>"""
+NAVIS_PROJECT = """<?xml version="1.0" encoding="UTF-8"?>
+<ProjectExtension xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Project ProjectId="{pid}"><Name>大兴某项目 协调</Name></Project><ExtensionSchema></ExtensionSchema></ProjectExtension>"""
+NAVIS_MARKUP = """<?xml version="1.0" encoding="utf-8"?>
+<Markup xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <Header><File IfcProject="3vB2YO$MX4xv5uCqZZG05x" isExternal="true"><Filename>结构-A.ifc</Filename><Date>2026-12-02T08:00:00+08:00</Date></File></Header>
+  <Topic Guid="{guid}" TopicType="Clash" TopicStatus="{status}">
+    <ReferenceLink>navisworks://clash/Test 1/Clash{index}</ReferenceLink>
+    <Title>Clash{index}</Title>
+    <Priority>Normal</Priority>
+    <Index>{index}</Index>
+    <Labels>Structure</Labels>
+    <CreationDate>2026-12-02T08:10:00+08:00</CreationDate>
+    <CreationAuthor>li.gong@design.example</CreationAuthor>
+    <ModifiedDate>2026-12-03T10:00:00+08:00</ModifiedDate>
+    <ModifiedAuthor>li.gong@design.example</ModifiedAuthor>
+    <AssignedTo>zhao@gc.example</AssignedTo>
+    <Description>Hard (Conservative) -0.100m</Description>
+  </Topic>
+  <Comment Guid="{comment}">
+    <Date>2026-12-03T10:00:00+08:00</Date>
+    <Author>li.gong@design.example</Author>
+    <Comment>{text}</Comment>
+    <Viewpoint Guid="{vp}" />
+    <ModifiedDate>2026-12-03T10:01:00+08:00</ModifiedDate>
+    <ModifiedAuthor>li.gong@design.example</ModifiedAuthor>
+  </Comment>
+  <Viewpoints Guid="{vp}">
+    <Viewpoint>viewpoint.bcfv</Viewpoint>
+    <Snapshot>snapshot.png</Snapshot>
+  </Viewpoints>
+</Markup>"""
+NAVIS_VIEW = """<?xml version="1.0" encoding="utf-8"?>
+<VisualizationInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" Guid="{vp}">
+  <Components>
+    <ViewSetupHints SpacesVisible="false" SpaceBoundariesVisible="false" OpeningsVisible="false" />
+    <Selection>
+      <Component IfcGuid="{a}"><OriginatingSystem>Autodesk Navisworks Manage 2024</OriginatingSystem><AuthoringToolId>345678</AuthoringToolId></Component>
+      <Component IfcGuid="{b}"><OriginatingSystem>Autodesk Navisworks Manage 2024</OriginatingSystem><AuthoringToolId>345679</AuthoringToolId></Component>
+    </Selection>
+    <Visibility DefaultVisibility="false"><Exceptions><Component IfcGuid="{a}" /><Component IfcGuid="{b}" /></Exceptions></Visibility>
+    <Coloring><Color Color="FFFF0000"><Component IfcGuid="{a}" /></Color><Color Color="FF00FF00"><Component IfcGuid="{b}" /></Color></Coloring>
+  </Components>
+  <PerspectiveCamera>
+    <CameraViewPoint><X>500012.5</X><Y>4000008.25</Y><Z>56.1</Z></CameraViewPoint>
+    <CameraDirection><X>-0.57</X><Y>-0.57</Y><Z>-0.57</Z></CameraDirection>
+    <CameraUpVector><X>0</X><Y>0</Y><Z>1</Z></CameraUpVector>
+    <FieldOfView>60</FieldOfView>
+  </PerspectiveCamera>
+</VisualizationInfo>"""
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e221bc330000000049454e44ae426082"
+)
+
+
+def navisworks_bcf(path, topics) -> Path:
+    """``topics``: dicts with guid, a, b, status (the tool's word) and text (a comment)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bcf.version", NAVIS_VERSION)
+        z.writestr("project.bcfp", NAVIS_PROJECT.format(pid=uuid.uuid4()))
+        for index, t in enumerate(topics, 1):
+            vp, comment = str(uuid.uuid4()).upper(), str(uuid.uuid4()).upper()
+            folder = t["guid"].upper()
+            z.writestr(
+                f"{folder}/markup.bcf",
+                NAVIS_MARKUP.format(index=index, vp=vp, comment=comment, **t),
+            )
+            z.writestr(f"{folder}/viewpoint.bcfv", NAVIS_VIEW.format(vp=vp, **t))
+            z.writestr(f"{folder}/snapshot.png", PNG_1PX)
+    return Path(path)
+
+
+def test_reads_a_bcf_as_navisworks_and_bimcollab_write_it(tmp_path):
+    g1, g2, g3 = topic_guid(A, B, "S"), topic_guid(A, C, "S"), topic_guid(B, C, "S")
+    path = navisworks_bcf(
+        tmp_path / "navis.bcf",
+        [
+            {"guid": g1, "a": A, "b": B, "status": "Resolved", "text": "梁已抬高 150 mm"},
+            {"guid": g2, "a": A, "b": C, "status": "Approved", "text": "按设计保留"},
+            {"guid": g3, "a": B, "b": C, "status": "Reviewed", "text": "待处理"},
+        ],
+    )
+    # bcf-client, the library the peer uses, reads the same file
+    with bcf.bcfxml.load(path) as other:
+        assert len(other.topics) == 3
+    topics = {t.guid: t for t in read(path)}
+    assert set(topics) == {g1, g2, g3}  # the upper-case folder and GUIDs read as ours
+    one, two, three = topics[g1], topics[g2], topics[g3]
+    assert (one.status, one.bcf_status, one.title) == ("resolved", "Resolved", "Clash1")
+    assert one.components == [A, B] and one.labels == ["Structure"]
+    assert one.comments[0]["text"] == "梁已抬高 150 mm"
+    assert one.comments[0]["date"] == "2026-12-03T02:00:00+00:00"  # +08:00 stored in UTC
+    assert one.comments[0]["author"] == "li.gong@design.example"
+    assert two.status == "accepted"  # Navisworks' "Approved": acceptable as it is
+    assert (three.status, three.bcf_status) == (None, "Reviewed")  # reported, not guessed
