@@ -8,12 +8,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jianguan.collab.schedule import convert, reads, selectors, services
 from jianguan.collab.schedule.engine.gantt import GanttRow, render_svg
 from jianguan.collab.schedule.models import Activity
+from jianguan.collab.schedule.table import table_rows
 from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import now
@@ -82,7 +84,7 @@ def gantt(request: HttpRequest, pk: int) -> HttpResponse:
         ctx.update(
             s=reads.schedule_read(s, reads.counts_of(s)),
             svg=gantt_svg(acts, links),
-            rows=rows,
+            table=table_rows(rows, can_keep=can_keep, csrf=get_token(request)),
             truncated=s.activities.count() > GANTT_MAX,
         )
     return render(request, "collab_schedule/gantt.html", ctx)
