@@ -11,20 +11,20 @@ from ninja.files import UploadedFile
 from jianguan.collab.tasks import reads, selectors, services
 from jianguan.collab.tasks.meetings.api import router as meetings_router
 from jianguan.collab.tasks.schemas import (
-    AttachmentRead,
-    ChecklistIn,
-    ChecklistRead,
-    ChecklistToggleIn,
-    CommentIn,
-    CommentRead,
-    LinkRead,
-    PartyRead,
     TaskAssignIn,
+    TaskAttachmentRead,
+    TaskChecklistIn,
+    TaskChecklistRead,
+    TaskChecklistToggleIn,
+    TaskCommentIn,
+    TaskCommentRead,
     TaskCreate,
     TaskDetail,
     TaskFilter,
     TaskLinkIn,
+    TaskLinkRead,
     TaskMoveIn,
+    TaskPartyRead,
     TaskRead,
 )
 from jianguan.core.api_auth import permitted
@@ -71,7 +71,7 @@ def task_mine(request: HttpRequest):
 
 @router.get(
     "/tasks/projects/{project_id}/people",
-    response={200: list[PartyRead], **ERR},
+    response={200: list[TaskPartyRead], **ERR},
     summary="项目参建单位及其人员（指派、提及、参会）",
 )
 def project_people(request: HttpRequest, project_id: str):
@@ -133,22 +133,22 @@ def task_assign(request: HttpRequest, task_id: str, data: TaskAssignIn):
 
 @router.post(
     "/tasks/{task_id}/checklist",
-    response={201: ChecklistRead, **ERR},
+    response={201: TaskChecklistRead, **ERR},
     auth=permitted(WORK),
     summary="添加检查项",
 )
-def checklist_add(request: HttpRequest, task_id: str, data: ChecklistIn):
+def checklist_add(request: HttpRequest, task_id: str, data: TaskChecklistIn):
     item = services.checklist_add(actor=request.actor, task=_task(request, task_id), text=data.text)
     return Status(201, {"id": item.pk, "text": item.text, "done": item.done})
 
 
 @router.post(
     "/tasks/{task_id}/checklist/{item_id}",
-    response={200: ChecklistRead, **ERR},
+    response={200: TaskChecklistRead, **ERR},
     auth=permitted(WORK),
     summary="勾选或取消检查项",
 )
-def checklist_toggle(request: HttpRequest, task_id: str, item_id: str, data: ChecklistToggleIn):
+def checklist_toggle(request: HttpRequest, task_id: str, item_id: str, data: TaskChecklistToggleIn):
     item = services.checklist_toggle(
         actor=request.actor,
         task=_task(request, task_id),
@@ -160,11 +160,11 @@ def checklist_toggle(request: HttpRequest, task_id: str, item_id: str, data: Che
 
 @router.post(
     "/tasks/{task_id}/comments",
-    response={201: CommentRead, **ERR},
+    response={201: TaskCommentRead, **ERR},
     auth=permitted(WORK),
     summary="发表意见（可 @ 提及项目人员）",
 )
-def comment_add(request: HttpRequest, task_id: str, data: CommentIn):
+def comment_add(request: HttpRequest, task_id: str, data: TaskCommentIn):
     task = _task(request, task_id)
     services.comment_add(actor=request.actor, task=task, body=data.body, mentions=data.mentions)
     return Status(201, _detail(request, task.pk)["comments"][-1])
@@ -172,7 +172,7 @@ def comment_add(request: HttpRequest, task_id: str, data: CommentIn):
 
 @router.post(
     "/tasks/{task_id}/attachments",
-    response={201: AttachmentRead, **ERR},
+    response={201: TaskAttachmentRead, **ERR},
     auth=permitted(WORK),
     summary="上传附件或照片（PDF/JPEG/PNG）",
 )
@@ -190,7 +190,7 @@ def attachment_add(
 
 @router.post(
     "/tasks/{task_id}/links",
-    response={201: LinkRead, **ERR},
+    response={201: TaskLinkRead, **ERR},
     auth=permitted(WORK),
     summary="关联对象（检查问题、工程变更、模型碰撞、关键节点、进度款申请）",
 )

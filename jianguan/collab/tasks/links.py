@@ -14,6 +14,15 @@ from typing import Any
 from jianguan.core.actor import Actor
 from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 
+# The kinds setup.py registers (the API lists them; a kind registered later is still accepted).
+LINK_KINDS = (
+    "compliance.finding",
+    "contracts.variation",
+    "contracts.payment_claim",
+    "bim.clash",
+    "projects.key_node",
+)
+
 
 @dataclass(frozen=True)
 class LinkKind:

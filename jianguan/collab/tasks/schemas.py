@@ -9,7 +9,8 @@ from ninja import Schema
 from pydantic import Field
 
 from jianguan.collab.tasks import workflow
-from jianguan.core.api_schemas import one_of, text
+from jianguan.collab.tasks.links import LINK_KINDS
+from jianguan.core.api_schemas import documented, one_of, text
 
 ID = Field(default=None, ge=1, le=2**62)
 
@@ -24,7 +25,7 @@ class TaskFilter(Schema):
 
 
 class TaskLinkIn(Schema):
-    kind: text(40, 1)
+    kind: text(40, 1) = documented(LINK_KINDS)
     object_id: int = Field(ge=1, le=2**62)
 
 
@@ -50,26 +51,26 @@ class TaskAssignIn(Schema):
     assignee_org_id: int | None = ID
 
 
-class ChecklistIn(Schema):
+class TaskChecklistIn(Schema):
     text: text(200, 1)
 
 
-class ChecklistToggleIn(Schema):
+class TaskChecklistToggleIn(Schema):
     done: bool
 
 
-class CommentIn(Schema):
+class TaskCommentIn(Schema):
     body: text(2000, 1)
     mentions: list[int] = Field(default_factory=list, max_length=50)
 
 
-class ChecklistRead(Schema):
+class TaskChecklistRead(Schema):
     id: int
     text: str
     done: bool
 
 
-class CommentRead(Schema):
+class TaskCommentRead(Schema):
     id: int
     author: str
     organisation: str
@@ -78,7 +79,7 @@ class CommentRead(Schema):
     created_at: dt.datetime
 
 
-class AttachmentRead(Schema):
+class TaskAttachmentRead(Schema):
     id: int
     name: str
     is_photo: bool
@@ -89,7 +90,7 @@ class AttachmentRead(Schema):
     url: str
 
 
-class LinkRead(Schema):
+class TaskLinkRead(Schema):
     id: int
     kind: str
     kind_label: str
@@ -98,7 +99,7 @@ class LinkRead(Schema):
     url: str
 
 
-class EventRead(Schema):
+class TaskEventRead(Schema):
     at: dt.datetime
     actor: str
     text: str
@@ -130,23 +131,23 @@ class TaskRead(Schema):
 class TaskDetail(TaskRead):
     description: str
     moves: list[str]
-    checklist: list[ChecklistRead]
-    comments: list[CommentRead]
-    attachments: list[AttachmentRead]
-    links: list[LinkRead]
-    history: list[EventRead]
+    checklist: list[TaskChecklistRead]
+    comments: list[TaskCommentRead]
+    attachments: list[TaskAttachmentRead]
+    links: list[TaskLinkRead]
+    history: list[TaskEventRead]
 
 
-class PersonRead(Schema):
+class TaskPersonRead(Schema):
     id: int
     name: str
 
 
-class PartyRead(Schema):
+class TaskPartyRead(Schema):
     id: int
     name: str
     role: str
-    people: list[PersonRead]
+    people: list[TaskPersonRead]
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -173,24 +174,24 @@ class MeetingMinutesIn(Schema):
     place: text(200) | None = None
 
 
-class AttendanceMark(Schema):
+class MeetingAttendanceMark(Schema):
     user_id: int = Field(ge=1, le=2**62)
     attendance: one_of(workflow.ATTENDANCE)  # type: ignore[valid-type]
 
 
-class AttendanceIn(Schema):
-    marks: list[AttendanceMark] = Field(default_factory=list, max_length=200)
+class MeetingAttendanceIn(Schema):
+    marks: list[MeetingAttendanceMark] = Field(default_factory=list, max_length=200)
     add: list[int] = Field(default_factory=list, max_length=200)
 
 
-class ActionItemIn(Schema):
+class MeetingActionItemIn(Schema):
     title: text(200, 1)
     assignee_user_id: int | None = ID
     assignee_org_id: int | None = ID
     due_on: dt.date | None = None
 
 
-class AttendeeRead(Schema):
+class MeetingAttendeeRead(Schema):
     user_id: int
     name: str
     organisation: str
@@ -198,7 +199,7 @@ class AttendeeRead(Schema):
     attendance_label: str
 
 
-class ActionItemRead(Schema):
+class MeetingActionItemRead(Schema):
     id: int
     title: str
     assignee: str
@@ -225,5 +226,5 @@ class MeetingDetail(MeetingRead):
     minutes: str
     decisions: list[str]
     minutes_sm3: str
-    attendees: list[AttendeeRead]
-    action_items: list[ActionItemRead]
+    attendees: list[MeetingAttendeeRead]
+    action_items: list[MeetingActionItemRead]

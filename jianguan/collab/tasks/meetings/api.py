@@ -8,9 +8,9 @@ from ninja import Query, Router, Status
 from jianguan.collab.tasks import reads, selectors
 from jianguan.collab.tasks.meetings import services
 from jianguan.collab.tasks.schemas import (
-    ActionItemIn,
-    ActionItemRead,
-    AttendanceIn,
+    MeetingActionItemIn,
+    MeetingActionItemRead,
+    MeetingAttendanceIn,
     MeetingCreate,
     MeetingDetail,
     MeetingFilter,
@@ -87,7 +87,7 @@ def meeting_update(request: HttpRequest, meeting_id: str, data: MeetingMinutesIn
     auth=permitted(MANAGE),
     summary="登记出席情况",
 )
-def attendance_set(request: HttpRequest, meeting_id: str, data: AttendanceIn):
+def attendance_set(request: HttpRequest, meeting_id: str, data: MeetingAttendanceIn):
     m = services.attendance_set(
         actor=request.actor,
         meeting=_meeting(request, meeting_id),
@@ -99,11 +99,11 @@ def attendance_set(request: HttpRequest, meeting_id: str, data: AttendanceIn):
 
 @router.post(
     "/meetings/{meeting_id}/action-items",
-    response={201: ActionItemRead, **ERR},
+    response={201: MeetingActionItemRead, **ERR},
     auth=permitted(MANAGE),
     summary="添加会议待办事项（纪要签发时转为任务）",
 )
-def action_item_add(request: HttpRequest, meeting_id: str, data: ActionItemIn):
+def action_item_add(request: HttpRequest, meeting_id: str, data: MeetingActionItemIn):
     item = services.action_item_add(
         actor=request.actor,
         meeting=_meeting(request, meeting_id),
