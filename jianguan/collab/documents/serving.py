@@ -13,12 +13,16 @@ from jianguan.collab.documents import workflow
 from jianguan.collab.documents.models import DocumentVersion
 from jianguan.core.errors import NotFound
 
-# The file itself may be framed by our own pages (the preview) and nothing else; no script,
-# no plugin, no form runs from it (a PDF or SVG-like payload cannot reach the session).
-FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox allow-same-origin"
-PDF_CSP = (
-    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+# The file itself may be framed by our own pages (the preview) and nothing else, and runs
+# nothing of its own in this origin: images and text in a sandbox with no script or plugin. A
+# PDF gets no sandbox and no object-src/default-src limit, which Chromium's PDF viewer (a plugin
+# embedded in the frame's synthesized document) would obey and so show nothing; its scripts
+# (PDFium's) run inside the viewer, never in this origin.
+FILE_CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'; sandbox allow-same-origin"
 )
+PDF_CSP = "frame-ancestors 'self'; script-src 'none'; form-action 'none'; base-uri 'none'"
 
 
 def file_response(version: DocumentVersion, *, download: bool = False) -> FileResponse:

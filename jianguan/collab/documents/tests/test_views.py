@@ -156,3 +156,28 @@ def test_project_page_links_here(client, login_as, site):
     c = login_as(site["actors"]["owner"])
     page = c.get(reverse("projects:detail", args=[site["project"].pk])).content.decode()
     assert reverse("collab_documents:project", args=[site["project"].pk]) in page
+
+
+def test_image_preview_inline_and_sandboxed(client, login_as, site):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    v = services.document_create(
+        actor=site["actors"]["contractor"],
+        project=site["project"],
+        upload=upload(buffer.getvalue(), "现场照片.png"),
+        title="基坑现场照片",
+        discipline="general",
+        reason="留档",
+    )
+    c = login_as(site["actors"]["supervisor"])
+    page = c.get(reverse("collab_documents:document", args=[v.document_id])).content.decode()
+    assert 'id="preview-image"' in page
+    f = c.get(reverse("collab_documents:version_file", args=[v.pk]))
+    assert f["Content-Type"] == "image/png" and f["Content-Disposition"].startswith("inline")
+    assert "sandbox" in f["Content-Security-Policy"]
+    d = c.get(reverse("collab_documents:version_file", args=[v.pk]), {"download": "1"})
+    assert d["Content-Disposition"].startswith("attachment")
