@@ -29,6 +29,7 @@ STAGE_LABELS = {
     "completion_acceptance": "竣工验收",
 }
 END_OF_DAY = dt.time(17, 0)
+REGISTER_PREFIXES = ("关键节点：", "阶段完成：")
 
 
 def _read(upload) -> tuple[bytes, str]:
@@ -100,11 +101,17 @@ def _is_register(uid: str) -> bool:
     return uid.startswith(("KN", "ST-"))
 
 
+def _exported_register(t: TaskSpec) -> bool:
+    """One of our register milestones coming back in a file we exported (renumbered): the
+    register's own take its place."""
+    return t.milestone and not t.links and t.name.startswith(REGISTER_PREFIXES)
+
+
 def _with_register(spec: ProjectSpec, project: Project) -> tuple[ProjectSpec, dict[str, dict]]:
     """The spec with the register's milestones in place of the ones it had (MS Project's UIDs
     are numbers: the "KN"/"ST-" ones are ours)."""
     extras: dict[str, dict] = {}
-    tasks = [t for t in spec.tasks if not _is_register(t.uid)]
+    tasks = [t for t in spec.tasks if not _is_register(t.uid) and not _exported_register(t)]
     for task, extra in register_milestones(project):
         tasks.append(task)
         extras[task.uid] = extra

@@ -102,15 +102,29 @@ def write(spec: ProjectSpec, computed: list[ScheduledTask] | None = None) -> byt
         _calendar(cals, cal)
     tasks = ET.SubElement(root, q("Tasks"))
     by_uid = {c.uid: c for c in computed or []}
+    numbers = _numbers([t.uid for t in spec.tasks])
     for t in spec.tasks:
-        _task(tasks, t, by_uid.get(t.uid))
+        _task(tasks, t, by_uid.get(t.uid), numbers)
     _qualify(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _task(parent: ET.Element, t, c: ScheduledTask | None) -> None:
+def _numbers(uids: list[str]) -> dict[str, str]:
+    """MS Project's UIDs are numbers: others (our register milestones) get the next free ones."""
+    taken = [int(u) for u in uids if u.isdigit()]
+    nxt = max(taken, default=0) + 1
+    out = {}
+    for u in uids:
+        if u.isdigit():
+            out[u] = u
+        else:
+            out[u], nxt = str(nxt), nxt + 1
+    return out
+
+
+def _task(parent: ET.Element, t, c: ScheduledTask | None, numbers: dict[str, str]) -> None:
     el = _sub(parent, "Task")
-    _sub(el, "UID", t.uid)
+    _sub(el, "UID", numbers[t.uid])
     _sub(el, "ID", t.id)
     _sub(el, "Name", t.name)
     _sub(el, "Manual", 1 if t.manual else 0)
@@ -125,26 +139,27 @@ def _task(parent: ET.Element, t, c: ScheduledTask | None) -> None:
     _sub(el, "DurationFormat", 8 if t.elapsed else 7)
     _sub(el, "Milestone", 1 if t.milestone else 0)
     _sub(el, "Summary", 1 if t.summary else 0)
-    _sub(el, "PercentComplete", t.percent_complete)
-    if t.actual_start:
-        _sub(el, "ActualStart", _iso(t.actual_start))
-    if t.actual_finish:
-        _sub(el, "ActualFinish", _iso(t.actual_finish))
+    # In the order of the MSPDI schema's sequence: MS Project reads the file against it.
     if c:
+        _sub(el, "Critical", 1 if c.critical else 0)
         _sub(el, "EarlyStart", _iso(c.early_start))
         _sub(el, "EarlyFinish", _iso(c.early_finish))
         _sub(el, "LateStart", _iso(c.late_start))
         _sub(el, "LateFinish", _iso(c.late_finish))
         _sub(el, "FreeSlack", c.free_float_minutes * 10)
         _sub(el, "TotalSlack", c.total_float_minutes * 10)
-        _sub(el, "Critical", 1 if c.critical else 0)
+    _sub(el, "PercentComplete", t.percent_complete)
+    if t.actual_start:
+        _sub(el, "ActualStart", _iso(t.actual_start))
+    if t.actual_finish:
+        _sub(el, "ActualFinish", _iso(t.actual_finish))
     _sub(el, "ConstraintType", CONSTRAINT_NUMBERS[t.constraint])
     _sub(el, "CalendarUID", t.calendar_uid if t.calendar_uid is not None else -1)
     if t.constraint_date:
         _sub(el, "ConstraintDate", _iso(t.constraint_date))
     for lk in t.links:
         pl = _sub(el, "PredecessorLink")
-        _sub(pl, "PredecessorUID", lk.pred_uid)
+        _sub(pl, "PredecessorUID", numbers.get(lk.pred_uid, lk.pred_uid))
         _sub(pl, "Type", LINK_TYPE_NUMBERS[lk.type])
         _sub(pl, "CrossProject", 0)
         _sub(pl, "LinkLag", lk.lag * 10)
