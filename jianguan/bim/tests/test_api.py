@@ -264,7 +264,8 @@ def test_clash_groups_by_grid_line_over_the_api(client, bearer, site):  # noqa: 
 
     des, gc = bearer(site["designer"]), bearer(site["actors"]["contractor"])
     b = ib.clash_model()
-    ib.add_grid(b, {"1": 0.0, "2": 5.0, "3": 10.0, "4": 25.0}, {"A": 0.0, "B": 5.0}, 60.0)
+    # axis A within 0.2 m of both beams' clashes, axes 2 and 3 about a metre off
+    ib.add_grid(b, {"1": 0.0, "2": 4.0, "3": 10.0, "4": 25.0}, {"A": 0.0, "B": 5.0}, 60.0)
     b.box("IfcBeam", "B3", (9.0, -1, 2), (9.3, 1, 2.4))  # a second beam through W1, near 3/A
     rev = api_upload(client, des, site["project"].pk, ifc_bytes(b)).json()
     services.revision_process(revision_id=rev["id"])
