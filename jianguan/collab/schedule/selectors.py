@@ -70,7 +70,7 @@ def schedules_visible_to(*, actor: Actor) -> QuerySet[Schedule]:
     require(actor, "collab_schedule.view")
     return (
         Schedule.objects.filter(_visible_q(actor))
-        .select_related("project")
+        .select_related("project", "imported_by")
         .order_by("project__name", "pk")
     )
 

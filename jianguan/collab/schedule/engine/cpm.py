@@ -48,6 +48,7 @@ class Activity:
     actual_start: int | None = None
     actual_finish: int | None = None
     done: bool = False  # finished: late dates pinned to the actual ones (no float left)
+    manual: bool = False  # manually scheduled (MS Project 2010+): see _backward_manual
 
 
 @dataclass
@@ -247,14 +248,23 @@ def _forward(activities, order, preds, cals, dur, project_start):
             ef[i] = cal.finish_at(w + d)
             continue
         s = _snap_start(cal, start_c, d) if start_c > -(1 << 60) else start_c
+        by_finish = None
         if finish_c is not None:
-            s = max(s, _start_for_finish(cal, finish_c, d))
-        s = _constrain_early(a, cal, d, s)
+            fs = _start_for_finish(cal, finish_c, d)
+            if fs >= s:
+                s, by_finish = fs, finish_c
+        c = _constrain_early(a, cal, d, s)
+        if c != s:
+            s, by_finish = c, None
         if a.actual_start is not None:
-            s = a.actual_start
+            s, by_finish = a.actual_start, None
         es[i] = s
         if a.actual_finish is not None:
             ef[i] = a.actual_finish
+        elif d and by_finish is not None and cal.is_working_or_end(by_finish):
+            # A finish held by an SF/FF link keeps the instant it got (MS Project writes
+            # Monday 08:00 there, not Friday 17:00: the same working minute).
+            ef[i] = by_finish
         else:
             ef[i] = s if d == 0 else cal.finish_at(cal.index(s) + d)
     return es, ef
@@ -281,10 +291,14 @@ def _constrain_early(a: Activity, cal: Calendar, d: int, s: int) -> int:
 def _backward(activities, order, succs, cals, dur, finish, es, ef):
     n = len(activities)
     plain = [a.constraint in ("ASAP", "ALAP", "SNET", "FNET") for a in activities]
+    manual = [a.manual for a in activities]
     ls = [0] * n
     lf = [0] * n
     for i in reversed(order):
         cal, d = cals[i], dur[i]
+        if manual[i]:
+            ls[i], lf[i] = _backward_manual(i, succs, cals, cal, d, finish, ls, lf)
+            continue
         finish_c = finish
         start_c = None
         for s, typ, lag, elapsed in succs[i]:
@@ -309,6 +323,22 @@ def _backward(activities, order, succs, cals, dur, finish, es, ef):
         ls[i] = st
         lf[i] = st if d == 0 else cal.finish_at(cal.index(st) + d)
     return ls, lf
+
+
+def _backward_manual(i, succs, cals, cal, d, finish, ls, lf) -> tuple[int, int]:
+    """A manually scheduled task's late dates as MS Project gives them (checked on files saved
+    by MS Project 2016 and 2019): only the links that bind its finish (FS, FF) hold it back,
+    and its late finish is the successor's date itself (Monday 08:00, not Friday 17:00)."""
+    finish_c = finish
+    for s, typ, lag, elapsed in succs[i]:
+        if typ not in ("FS", "FF"):
+            continue
+        t = ls[s] if typ == "FS" else lf[s]
+        if lag:
+            t = t - lag if elapsed else cals[s].add(t, -lag, finish=False)
+        finish_c = min(finish_c, t)
+    f = finish_c if cal.is_working_or_end(finish_c) else cal.prev_finish(finish_c)
+    return (f if d == 0 else cal.start_at(cal.index(f) - d)), f
 
 
 def _constrain_late(a: Activity, cal: Calendar, d: int, s: int) -> int:

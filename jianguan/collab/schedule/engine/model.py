@@ -168,6 +168,7 @@ def network(spec: ProjectSpec) -> tuple[list[Activity], list[Link]]:
                 actual_start=to_minutes(fixed_start) if fixed_start else None,
                 actual_finish=to_minutes(fixed_finish) if fixed_finish else None,
                 done=t.actual_finish is not None,
+                manual=t.manual,
             )
         )
     leaves = _children(spec.tasks)

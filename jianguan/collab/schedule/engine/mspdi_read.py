@@ -292,8 +292,15 @@ class _Reader:
             cross += crossed
             out.append(task)
         known = {t.uid for t in out}
+        dangling = 0
         for t in out:
-            t.links = [lk for lk in t.links if lk.pred_uid in known]
+            kept = [lk for lk in t.links if lk.pred_uid in known]
+            dangling += len(t.links) - len(kept)
+            t.links = kept
+        if dangling:  # to inactive or missing tasks
+            self.not_imported.append(
+                f"指向未导入任务的链接 {dangling} 项 (links to tasks not imported)"
+            )
         if inactive:
             self.not_imported.append(f"未激活任务 {inactive} 项 (inactive tasks: not scheduled)")
         if cross:

@@ -187,3 +187,42 @@ def test_bad_networks(acts, links, code):
     with pytest.raises(ScheduleError) as exc:
         compute(acts, links, START)
     assert exc.value.code == code
+
+
+def test_manually_scheduled_tasks_late_dates_as_ms_project_gives_them():
+    # Checked on files saved by MS Project 2016/2019 (manually scheduled tasks): only FS/FF links
+    # hold a manual task's late dates back, and its late finish is the successor's own instant.
+    # A manual 1d FS-> C 2d (Tue-Wed): A's late finish is C's late start, Tue 08:00.
+    # D manual 1d SS+4h-> E 1d: E starts Mon 13:00; D's late dates come from the project finish
+    # (Wed 17:00), not from E's late start less 4h (which would give Tue 13:00).
+    r = run(
+        [
+            Activity("A", 480, STD, manual=True),
+            Activity("C", 960, STD),
+            Activity("D", 480, STD, manual=True),
+            Activity("E", 480, STD),
+        ],
+        [Link("A", "C"), Link("D", "E", "SS", 240)],
+    )
+    assert dates(r["A"])[2:] == ("03-02 08:00", "03-03 08:00")
+    assert r["A"].total_float == 0
+    assert dates(r["D"])[2:] == ("03-04 08:00", "03-04 17:00")
+    assert r["D"].total_float == 2 * 480
+    classic = run(
+        [Activity("D", 480, STD), Activity("E", 480, STD), Activity("C", 1440, STD)],
+        [Link("D", "E", "SS", 240)],
+    )
+    assert dates(classic["D"])[2] == "03-03 13:00"
+
+
+def test_a_finish_held_by_start_to_finish_keeps_its_instant():
+    # As MS Project writes it (MPXJ's mspdirelations.xml): B 1d SF from A's start (Tue 08:00)
+    # finishes "Tue 08:00", the same working minute as Mon 17:00, and starts Mon 08:00.
+    r = run(
+        [
+            Activity("A", 480, STD, constraint="SNET", constraint_date=t("03-03T08:00")),
+            Activity("B", 480, STD),
+        ],
+        [Link("A", "B", "SF")],
+    )
+    assert dates(r["B"])[:2] == ("03-02 08:00", "03-03 08:00")

@@ -7,7 +7,8 @@ two base calendars (Standard with a holiday exception, a six-day one), summary t
 link types, a lag in days, in hours and elapsed, SNET and FNLT constraints, milestones, a
 baseline, progress, a resource and an assignment. Its EarlyStart/EarlyFinish/LateStart/
 LateFinish/TotalSlack/FreeSlack were computed by hand as MS Project computes them (finishes at the
-end of a working stretch); the import must reproduce every one."""
+end of a working stretch, except a finish held by a start-to-finish link, which keeps the
+instant it got, as in MPXJ's mspdirelations.xml); the import must reproduce every one."""
 
 from __future__ import annotations
 
