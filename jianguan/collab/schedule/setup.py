@@ -52,6 +52,45 @@ def check_schedule_baseline_slip(facts, today, thresholds):
     return level, f"作业“{slip['activity'][:60]}”完成日期比基线滞后 {days} 天"
 
 
+def _todo(actor: Actor, today: dt.date):
+    """For the general contractor of a project with a schedule: the activities whose early
+    start has passed with no progress reported (one item a project, one query)."""
+    from django.db.models import Count, Min
+
+    from jianguan.collab.schedule.models import Activity
+    from jianguan.core.timeutil import now
+    from jianguan.core.todo import TodoItem, pk_url
+    from jianguan.projects.models import Participant
+
+    if actor.organisation_id is None or not actor.can("collab_schedule.manage"):
+        return
+    mine = Participant.objects.filter(
+        organisation_id=actor.organisation_id, role="general_contractor", is_active=True
+    ).values("project_id")
+    rows = (
+        Activity.objects.filter(
+            schedule__project_id__in=mine,
+            summary=False,
+            source="plan",
+            percent_complete=0,
+            early_start__lt=now(),
+        )
+        .values("schedule__project_id", "schedule__project__name")
+        .annotate(n=Count("pk"), first=Min("early_start"))
+        .order_by("first")[:50]
+    )
+    url = pk_url("collab_schedule:gantt")
+    for row in rows:
+        yield TodoItem(
+            kind="collab_schedule.progress_due",
+            title=f"填报进度：{row['schedule__project__name']}，{row['n']} 项作业已到计划开始时间尚未填报",
+            url=url(row["schedule__project_id"]),
+            due=row["first"],
+            overdue=True,
+            module="collab_schedule",
+        )
+
+
 def _sees(actor: Actor, project_id: int | None) -> bool:
     from jianguan.projects.models import Participant
 
@@ -82,12 +121,14 @@ def _may_use(actor: Actor, project) -> bool:
 def register_all() -> None:
     from jianguan.collab.schedule import permissions  # noqa: F401  (registers grants)
     from jianguan.core.demo import register_seeder
+    from jianguan.core.todo import register_todo
     from jianguan.ledger import labels, visibility
     from jianguan.projects import facts as project_facts
     from jianguan.projects import warnings as warning_rules
     from jianguan.projects.links import ProjectLink, register_project_link
     from jianguan.web.nav import NavItem, register
 
+    register_todo("collab_schedule.progress_due", "进度待填报", _todo)
     labels.register(
         {
             "collab_schedule.imported": "导入进度计划（MSPDI）",

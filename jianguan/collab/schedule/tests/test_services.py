@@ -167,3 +167,21 @@ def test_api_journey_and_refusals(site, as_):
     )
     r = gc.upload(f"{BASE}/projects/{pid}/import", {}, file=upload(b"<Project xmlns='x'/>"))
     assert r.status_code == 400 and r.json()["code"].startswith("mspdi_")
+
+
+def test_general_contractor_has_progress_to_report_in_the_todo_list(site):
+    from jianguan.core.timeutil import today_local
+    from jianguan.core.todo import todo_for
+
+    a = site["actors"]
+    services.schedule_import(actor=a["contractor"], project=site["project"], upload=upload())
+    items = [
+        i
+        for i in todo_for(a["contractor"], today_local())
+        if i.kind == "collab_schedule.progress_due"
+    ]
+    assert len(items) == 1 and "项作业已到计划开始时间尚未填报" in items[0].title
+    assert items[0].url == f"/collab/schedule/projects/{site['project'].pk}/"
+    assert not [
+        i for i in todo_for(a["supervisor"], today_local()) if i.kind.startswith("collab_schedule")
+    ]
