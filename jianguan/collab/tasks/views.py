@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jianguan.collab.tasks import links, reads, selectors, services, workflow
-from jianguan.collab.tasks.forms import TaskForm, lines, split_assignee
+from jianguan.collab.tasks.forms import TaskForm, assignee_choices, lines, split_assignee
 from jianguan.collab.tasks.models import TaskAttachment
 from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 from jianguan.core.permissions import permission_required
@@ -69,7 +69,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         "f": f,
         "statuses": workflow.STATUS,
         "priorities": workflow.PRIORITY,
-        "parties": selectors.party_people(project.pk),
+        "assignee_options": assignee_choices(selectors.party_people(project.pk)),
         "can_work": can_work,
     }
     return render(request, "collab_tasks/board.html", ctx)
