@@ -202,7 +202,8 @@ def _stamp(actor: Actor, s: Submittal, rev: SubmittalRevision, decision: str) ->
         original = fh.read()
     words = workflow.STAMP_WORDS[decision]
     org = s.reviewer_org.name
-    reviewer = actor.display_name or "（未登记姓名）"
+    # by name on the stamp, never the login
+    reviewer = getattr(actor.user, "display_name", "") or "（未登记姓名）"
     document, content = document_issue(
         actor=actor,
         obj=rev,
