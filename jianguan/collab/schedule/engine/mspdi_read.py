@@ -152,7 +152,14 @@ class _Reader:
             cal_uid = next(iter(calendars))
         tasks = self.tasks()
         for name, label in (("Resources/Resource", "资源"), ("Assignments/Assignment", "资源分配")):
-            found = [e for e in self.all(r, name) if self.f(e, "UID") not in (None, "0")]
+            # MS Project writes a placeholder assignment (resource -65535) for every task
+            # without resources, and a resource UID 0 for the project itself: neither is one.
+            found = [
+                e
+                for e in self.all(r, name)
+                if self.f(e, "UID") not in (None, "0")
+                and self.f(e, "ResourceUID") not in ("-65535", "0")
+            ]
             if found:
                 self.not_imported.append(
                     f"{label} {len(found)} 项 ({name.split('/')[0]}: not imported)"
