@@ -196,7 +196,7 @@ def task_create(
 
 def _locked(task: Task) -> Task:
     return (
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))  # the assignee (outer join) is not locked
         .select_related("project", "assignee_org", "assignee_user")
         .get(pk=task.pk)
     )

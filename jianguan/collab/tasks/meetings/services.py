@@ -49,7 +49,9 @@ def _people(project_id: int, user_ids: Iterable[int]) -> dict[int, int]:
 
 def _editable(actor: Actor, meeting: Meeting) -> Meeting:
     services.require_party(actor, meeting.project_id, PERMISSION)
-    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
+    )
     if meeting.organiser_org_id != actor.organisation_id and not selectors.is_manager(
         actor, meeting.project_id
     ):
