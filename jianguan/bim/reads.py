@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Greatest, Least
 
 from jianguan.bim import workflow
 from jianguan.bim.models import (
@@ -195,18 +196,23 @@ def clash_groups(clashes) -> list[dict]:
     from jianguan.bim.labels import ifc_class
 
     keys = ("a_class", "b_class", "grid", "storey")
+    # the pair of types unordered (which element is "a" follows the GUIDs in a set checked
+    # against itself): beam × wall and wall × beam are one group
+    clashes = clashes.order_by().annotate(
+        first=Least("a_class", "b_class"), second=Greatest("a_class", "b_class")
+    )
     rows = list(
-        clashes.order_by()
-        .values(*keys)
-        .annotate(
+        clashes.values("first", "second", "grid", "storey").annotate(
             n=Count("pk"),
             open=Count("pk", filter=Q(status__in=workflow.OPEN_STATUSES)),
             hard=Count("pk", filter=Q(type="hard")),
         )
     )
+    for g in rows:
+        g["a_class"], g["b_class"] = g.pop("first"), g.pop("second")
     rows.sort(key=lambda g: (-g["open"], -g["n"], *(g[k] for k in keys)))
     samples: dict[tuple, list[int]] = {}
-    for values in clashes.order_by("pk").values_list(*keys, "pk"):
+    for values in clashes.order_by("pk").values_list("first", "second", "grid", "storey", "pk"):
         ids = samples.setdefault(values[:4], [])
         if len(ids) < GROUP_SAMPLE:
             ids.append(values[4])

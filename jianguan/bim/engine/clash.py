@@ -202,8 +202,8 @@ def group(clashes: Sequence[Clash], meshes: Sequence[Mesh], axes=()) -> list[dic
     groups: dict[str, dict] = {}
     for clash in clashes:
         ma, mb = by_guid.get(clash.a), by_guid.get(clash.b)
-        a_class = ma.ifc_class if ma else ""
-        b_class = mb.ifc_class if mb else ""
+        # the pair of types unordered: which element comes first follows their GUIDs
+        a_class, b_class = sorted((ma.ifc_class if ma else "", mb.ifc_class if mb else ""))
         storey = (ma.storey if ma else "") or (mb.storey if mb else "")
         middle = [(u + v) / 2 for u, v in zip(clash.p1, clash.p2, strict=True)]
         line, cross = grids.nearest(list(axes), middle)
