@@ -17,8 +17,8 @@ from jianguan.collab.dailylogs import selectors, services, workflow
 from jianguan.collab.dailylogs.models import DailyLog
 from jianguan.collab.dailylogs.schemas import (
     AddendumIn,
+    DailyLogFindingRead,
     FindingIn,
-    FindingRead,
     LogCreateIn,
     LogRead,
     LogUpdateIn,
@@ -226,7 +226,7 @@ def log_addendum(request: HttpRequest, log_id: str, data: AddendumIn):
 
 @router.post(
     "/dailylogs/logs/{log_id}/finding",
-    response={201: FindingRead, **ERR},
+    response={201: DailyLogFindingRead, **ERR},
     auth=permitted("compliance.inspect_as_supervisor"),
     summary="监理日志提出检查问题（下达整改通知单）",
 )

@@ -120,7 +120,7 @@ class PrefillRead(Schema):
     manpower: list[ManpowerRead]
 
 
-class FindingRead(Schema):
+class DailyLogFindingRead(Schema):
     order_id: int
     number: str
     log_id: int

@@ -14,7 +14,7 @@ from jianguan.accounts.models import OrganisationKind
 from jianguan.collab.policies import selectors, services, workflow
 from jianguan.collab.policies.models import Policy
 from jianguan.collab.policies.schemas import (
-    AttachmentRead,
+    PolicyAttachmentRead,
     PolicyDetail,
     PolicyIn,
     PolicyPage,
@@ -179,7 +179,7 @@ def policy_update(request: HttpRequest, policy_id: str, data: PolicyUpdateIn):
 
 @router.post(
     "/policies/{policy_id}/attachments",
-    response={201: AttachmentRead, **ERR},
+    response={201: PolicyAttachmentRead, **ERR},
     auth=permitted("policies.manage"),
     summary="上传政策附件（PDF）",
 )

@@ -54,7 +54,7 @@ class PolicyQuery(Schema):
     offset: int = Field(0, ge=0, le=100_000)
 
 
-class AttachmentRead(Schema):
+class PolicyAttachmentRead(Schema):
     id: int
     name: str
     size: int
@@ -81,7 +81,7 @@ class PolicyRead(Schema):
     status: str
     status_label: str
     published_at: dt.datetime | None
-    attachments: list[AttachmentRead]
+    attachments: list[PolicyAttachmentRead]
 
 
 class PolicyDetail(PolicyRead):
@@ -97,7 +97,7 @@ class PolicyPage(Schema):
     items: list[PolicyRead]
 
 
-class ReceiptRead(Schema):
+class PolicyReceiptRead(Schema):
     organisation_id: int
     organisation_name: str
     organisation_kind_label: str
@@ -115,4 +115,4 @@ class TrackingRead(Schema):
     acknowledged: int
     read_percent: str
     acknowledged_percent: str
-    receipts: list[ReceiptRead]
+    receipts: list[PolicyReceiptRead]

@@ -14,7 +14,6 @@ from jianguan.collab.rfis import selectors, services, services_submittal, workfl
 from jianguan.collab.rfis.models import Rfi, Submittal
 from jianguan.collab.rfis.schemas import (
     ResubmitForm,
-    ReviewIn,
     RfiActIn,
     RfiCommentIn,
     RfiDetail,
@@ -26,6 +25,7 @@ from jianguan.collab.rfis.schemas import (
     SubmittalFilter,
     SubmittalForm,
     SubmittalRead,
+    SubmittalReviewIn,
 )
 from jianguan.core.api_auth import permitted
 from jianguan.core.api_params import path_id
@@ -332,7 +332,7 @@ def submittal_get(request: HttpRequest, submittal_id: str):
     auth=permitted("collab_rfis.review"),
     summary="监理审查（通过的版次加盖审查章）",
 )
-def submittal_review(request: HttpRequest, submittal_id: str, data: ReviewIn):
+def submittal_review(request: HttpRequest, submittal_id: str, data: SubmittalReviewIn):
     s = _submittal(request, submittal_id)
     services_submittal.submittal_review(
         actor=request.actor, submittal=s, decision=data.decision, comments=data.comments

@@ -134,7 +134,7 @@ class ResubmitForm(Schema):
     note: Text
 
 
-class ReviewIn(Schema):
+class SubmittalReviewIn(Schema):
     decision: str = documented(workflow.DECISIONS)
     comments: Text = ""
 
