@@ -28,6 +28,18 @@ from jianguan.registry.models import (
     RegisteredPerson,
 )
 
+# The layout as the import form shows it (the module's docstring says the same for developers;
+# pages speak Chinese only).
+LAYOUT = (
+    "Excel 文件（.xlsx）：第一行为表头，自第二行起为数据，空行跳过。\n"
+    "工作表「资质」：A 资质类别 | B 资质等级（特级/一级/二级/三级） | C 证书编号 | D 发证机关 | "
+    "E 有效期起 | F 有效期至\n"
+    "工作表「人员」：A 姓名 | B 身份证号（脱敏） | C 证书类别（注册建造师/总监理工程师/安全员/"
+    "注册造价工程师/注册监理工程师） | D 专业 | E 等级（一级/二级；注册建造师必填） | F 证书编号 | "
+    "G 有效期至\n"
+    "日期为 Excel 日期或 YYYY-MM-DD 格式的文本；两个工作表至少有一个。"
+)
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 QUALIFICATION_SHEET = "资质"

@@ -34,7 +34,7 @@ def _credentials_context(request: HttpRequest, org, **extra) -> dict:
         "persons": _badged(creds["persons"], today),
         "can_manage": _can_manage(request.actor, org),
         "form": extra.pop("form", None) or ImportForm(),
-        "layout": importer.__doc__,
+        "layout": importer.LAYOUT,
         **extra,
     }
 

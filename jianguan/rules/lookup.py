@@ -6,6 +6,7 @@ Code asks here; it never hard-codes a number of the law.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,8 +78,18 @@ def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     )
 
 
-def is_workday(day: dt.date) -> bool:
-    return workdays.make_is_workday(_overrides(day, day))(day)
+def is_workday(day: dt.date, *, provisional: bool = False) -> bool:
+    """`provisional`: Monday–Friday in a year whose holiday arrangement is not yet known (a
+    reminder or a to-do must not fail on New Year's Day; a statutory clock should be strict)."""
+    return workdays.make_is_workday(_overrides(day, day), strict=not provisional)(day)
+
+
+def workday_checker(
+    start: dt.date, end: dt.date, *, provisional: bool = False
+) -> Callable[[dt.date], bool]:
+    """is_workday for the days start..end with the overrides read in one query (a to-do
+    provider asks several days on every page)."""
+    return workdays.make_is_workday(_overrides(start, end), strict=not provisional)
 
 
 def add_working_days(start: dt.date, days: int, *, provisional: bool = False) -> dt.date:

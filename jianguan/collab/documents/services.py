@@ -23,7 +23,7 @@ from jianguan.ledger.services import record
 from jianguan.projects.models import Project
 
 log = logging.getLogger(__name__)
-SEARCH_KIND = "documents"
+SEARCH_KIND = "project_documents"
 # Product settings (not numbers of the law): the largest version accepted, and the size above
 # which a PDF's text is extracted by the task worker instead of at once after the upload.
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024

@@ -77,6 +77,7 @@ def _may_view(actor: Actor, project) -> bool:
 def register_all() -> None:
     from jianguan.collab.documents import permissions  # noqa: F401  (registers grants)
     from jianguan.collab.documents.models import Document, DocumentVersion, Folder, Transmittal
+    from jianguan.collab.documents.services import SEARCH_KIND
     from jianguan.core import periodic
     from jianguan.core.demo import register_seeder
     from jianguan.ledger import labels, visibility
@@ -102,7 +103,7 @@ def register_all() -> None:
     for model in (Folder, Document, DocumentVersion, Transmittal):
         visibility.register("collab_documents", model._meta.model_name, sees_project_of(model))
     register_search_source(
-        "documents",
+        SEARCH_KIND,
         "项目文件",
         model=Document,
         row=_search_row,

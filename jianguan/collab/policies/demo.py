@@ -15,7 +15,7 @@ from jianguan.collab.policies.models import Policy
 from jianguan.core.demo import clock
 from jianguan.core.timeutil import SHANGHAI, today_local
 
-NOTE = "\n\n（演示摘要，正式内容以发文机关公布的文本为准。）"
+NOTE = "\n\n（摘要，正式内容以发文机关公布的文本为准。）"
 GC, SUP, LAB, SPEC = (
     "general_contractor",
     "supervisor",

@@ -43,6 +43,13 @@ class PolicyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's look without a script (the CSP allows none inline): boxes but checkboxes.
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "form-control"
+
     def fields_for_service(self) -> dict:
         d = self.cleaned_data
         return {

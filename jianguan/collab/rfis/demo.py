@@ -65,7 +65,7 @@ def _pdf(title: str, pages: int = 3) -> SimpleUploadedFile:
         canv.setFont(font(), 16)
         canv.drawString(72, 760, title)
         canv.setFont(font(), 11)
-        canv.drawString(72, 730, f"第 {i + 1} 页 / 共 {pages} 页（演示文件）")
+        canv.drawString(72, 730, f"第 {i + 1} 页 / 共 {pages} 页")
         canv.showPage()
     canv.save()
     return SimpleUploadedFile(f"{title}.pdf", buf.getvalue(), content_type="application/pdf")

@@ -17,6 +17,8 @@ WARNING_CODE = "warning.rfi_overdue_days"
 
 
 def _todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
+    from django.db.models import Q
+
     from jianguan.collab.rfis import selectors, workflow
 
     if not actor.can("collab_rfis.view") or actor.organisation_id is None:
@@ -38,23 +40,27 @@ def _todo(actor: Actor, today: dt.date) -> Iterator[TodoItem]:
             module="collab_rfis",
         )
     org = actor.organisation_id
-    subs = selectors.submittals_visible_to(actor=actor)
-    for s in subs.filter(state=workflow.UNDER_REVIEW, reviewer_org_id=org)[:200]:
-        yield TodoItem(
-            kind="collab_rfis.submittal_review",
-            title=f"审查报审：{s.number} {s.title}（{s.project.name}）",
-            url=sub_url(s.pk),
-            due=s.due_on,
-            overdue=bool(s.due_on and s.due_on < today),
-            module="collab_rfis",
-        )
-    for s in subs.filter(state=workflow.REJECTED, submitter_org_id=org)[:200]:
-        yield TodoItem(
-            kind="collab_rfis.submittal_revise",
-            title=f"修改后重新报审：{s.number} {s.title}（{s.project.name}）",
-            url=sub_url(s.pk),
-            module="collab_rfis",
-        )
+    subs = selectors.submittals_visible_to(actor=actor).filter(
+        Q(state=workflow.UNDER_REVIEW, reviewer_org_id=org)
+        | Q(state=workflow.REJECTED, submitter_org_id=org)
+    )
+    for s in subs[:400]:  # one query for both lists
+        if s.state == workflow.UNDER_REVIEW:
+            yield TodoItem(
+                kind="collab_rfis.submittal_review",
+                title=f"审查报审：{s.number} {s.title}（{s.project.name}）",
+                url=sub_url(s.pk),
+                due=s.due_on,
+                overdue=bool(s.due_on and s.due_on < today),
+                module="collab_rfis",
+            )
+        else:
+            yield TodoItem(
+                kind="collab_rfis.submittal_revise",
+                title=f"修改后重新报审：{s.number} {s.title}（{s.project.name}）",
+                url=sub_url(s.pk),
+                module="collab_rfis",
+            )
     if actor.is_kind("regulator"):
         esc = selectors.escalated_to_regulator(actor=actor)
         for r in esc["rfis"]:

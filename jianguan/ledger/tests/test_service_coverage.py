@@ -44,6 +44,21 @@ LEDGER_APPENDS = (inspect.unwrap(LEDGER_RECORD), inspect.unwrap(LEDGER_RECORD_MA
 
 # Writes that are not decisions about a regulated object. Each needs its reason.
 NOT_REGULATED: dict[str, str] = {
+    # Collaboration (issue 20): the project team's working record. What decides something is
+    # ledgered (a task's creation, assignment and status; issued minutes; document versions;
+    # signed logs; published policies and acknowledgements); drafts, chatter and derived data
+    # are not regulated decisions.
+    "jianguan.collab.documents.services.text_extract": "search text derived from a ledgered version",
+    "jianguan.collab.policies.services.policy_read": "a read receipt; the acknowledgement is ledgered",
+    "jianguan.collab.schedule.services.schedule_recompute": "dates derived from the ledgered import and progress",
+    "jianguan.collab.tasks.meetings.services.action_item_add": "a draft of the minutes; issuing them is ledgered",
+    "jianguan.collab.tasks.meetings.services.attendance_set": "a draft of the minutes; issuing them is ledgered",
+    "jianguan.collab.tasks.meetings.services.meeting_update": "a draft meeting; issuing the minutes is ledgered",
+    "jianguan.collab.tasks.services.checklist_add": "a working note on a task; its status is ledgered",
+    "jianguan.collab.tasks.services.checklist_toggle": "a working note on a task; its status is ledgered",
+    "jianguan.collab.tasks.services.comment_add": "discussion on a task; its status is ledgered",
+    "jianguan.collab.tasks.services.link_add": "a cross-reference between records, decides nothing",
+    "jianguan.collab.tasks.services.overdue_sweep": "marks a reminder as sent (notification state)",
     # Transport of a sealed package: nothing is a bid until upload_complete, which is ledgered
     # with the package's SM3 (the receipt); a started or partial upload decides nothing.
     "jianguan.tendering.bids.services.upload_start": "opens a transfer; the bid is ledgered at completion",

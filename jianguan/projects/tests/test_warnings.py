@@ -22,6 +22,9 @@ THRESHOLDS = {
     w.CREDENTIAL: {"blue": 60, "yellow": 30, "orange": 7, "red": 0},
     w.RECTIFICATION: {"blue": 7, "yellow": 15, "orange": 30, "red": 60},
     w.APPROVAL: {"blue": 1, "yellow": 10, "orange": 20, "red": 30},
+    # registered by the collaboration apps (their boundaries: jianguan/collab/rfis/tests)
+    "warning.task_overdue_days": {"blue": 1, "yellow": 7, "orange": 15, "red": 30},
+    "warning.rfi_overdue_days": {"blue": 1, "yellow": 5, "orange": 10, "red": 20},
 }
 
 

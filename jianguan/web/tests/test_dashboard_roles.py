@@ -27,6 +27,7 @@ PANELS = {
     "contracts_claims",
     "experts_committees",
     "hazard_stats",
+    "collab_rfis_escalated",
 }
 # persona -> the panels its dashboard shows (all others must be absent)
 EXPECTED = {
@@ -37,6 +38,7 @@ EXPECTED = {
         "tendering",
         "contracts_claims",
         "hazard_stats",
+        "collab_rfis_escalated",  # the demo's unanswered letter, escalated to the regulator
     },
     "owner": {"projects", "tendering", "contracts_money"},
     "contractor": {"projects", "compliance", "contracts_claims"},

@@ -60,6 +60,10 @@ def register_search_source(
 ) -> None:
     if not kind.replace("_", "").isalnum():
         raise ValueError(f"search source kind {kind!r}: letters, digits and _ only")
+    if kind in _SOURCES and _SOURCES[kind].model is not model:
+        # One kind, one model: a second app's source of the same kind would silently take the
+        # first one's place (the collaboration documents once hid the tender documents).
+        raise ValueError(f"search source kind {kind!r} is already {_SOURCES[kind].model}")
     _SOURCES[kind] = SearchSource(kind, label, model, row, visible, order, queryset, visible_via)
 
 

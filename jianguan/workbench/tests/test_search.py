@@ -148,6 +148,8 @@ def test_sealed_bids_and_committees_are_no_source():
         "persons",
         "orders",
         "documents",
+        "project_documents",  # collaboration: a project's documents and drawings
+        "policies",  # published policies
     }
 
 

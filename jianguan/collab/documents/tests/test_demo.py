@@ -33,5 +33,5 @@ def test_the_demo_has_documents_drawings_and_transmittals(demo_district):
     assert not any(states["施工组织设计报审"])
     contractor = actor_for(User.objects.get(username="contractor"))
     groups = {g.kind: g for g in search(actor=contractor, query="土钉墙").groups}
-    assert groups["documents"].items[0].object_id == plan.pk
+    assert groups["project_documents"].items[0].object_id == plan.pk
     assert demo.seed() == {"skipped": True}

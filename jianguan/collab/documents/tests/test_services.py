@@ -246,10 +246,13 @@ def test_chinese_pdf_text_found_by_both_searches(site, django_capture_on_commit_
     assert "礼贤" in hits[0]["snippet"]
     result = search(actor=site["actors"]["owner"], query="钻孔灌注桩")
     groups = {g.kind: g for g in result.groups}
-    assert "documents" in groups and groups["documents"].items[0].object_id == v.document_id
+    assert (
+        "project_documents" in groups
+        and groups["project_documents"].items[0].object_id == v.document_id
+    )
     # another owner's member finds nothing of this project
     other = search(actor=site["actors"]["other_owner"], query="钻孔灌注桩")
-    assert all(g.kind != "documents" or not g.items for g in other.groups)
+    assert all(g.kind != "project_documents" or not g.items for g in other.groups)
     assert (
         selectors.search(
             actor=site["actors"]["owner"], project_id=site["project"].pk, query="不存在的词语组合"

@@ -40,6 +40,7 @@ def entries(rfi, type_):
     return LedgerEntry.objects.filter(type=type_, object_id=str(rfi.pk))
 
 
+@pytest.mark.rule("rfi.answer_working_days.*", "rfi.answer_working_days.technical")
 def test_journey_ask_return_resubmit_answer_close(team, clock):
     a = team["actors"]
     rfi = raise_rfi(team)
@@ -75,6 +76,7 @@ def test_journey_ask_return_resubmit_answer_close(team, clock):
     assert body(resubmit)["files"][0]["sm3"] == rfi.attachments.get().sm3
 
 
+@pytest.mark.rule("rfi.answer_working_days.urgent")
 def test_urgent_uses_its_own_clock_and_numbers_run_per_project(team, clock):
     rfi = raise_rfi(team, kind=workflow.CONTACT, priority=workflow.URGENT)
     assert rfi.number == "LX-0001"
@@ -130,6 +132,11 @@ def _sweep_at(clock, day):
     return services.clock_sweep(today=day)
 
 
+@pytest.mark.rule("rfi.remind_before_working_days")
+@pytest.mark.rule("rfi.escalate_level*_working_days")
+@pytest.mark.rule("rfi.escalate_level1_working_days")
+@pytest.mark.rule("rfi.escalate_level2_working_days")
+@pytest.mark.rule("rfi.escalate_level3_working_days")
 def test_escalation_by_the_clock_level_by_level(team, clock):
     a = team["actors"]
     rfi = raise_rfi(team, kind=workflow.CONTACT)

@@ -37,6 +37,7 @@ def body(entry) -> dict:
     return json.loads(bytes(entry.leaf_input))
 
 
+@pytest.mark.rule("submittal.review_working_days.*", "submittal.review_working_days.special_scheme")
 def test_approval_stamps_the_pdf_and_puts_its_sm3_on_the_ledger(team, clock):
     s = submit(team)
     assert s.number == "BS-0001" and s.state == workflow.UNDER_REVIEW
