@@ -35,5 +35,18 @@ def subjects(S: dict, project, actor) -> None:
         organiser_org_id=gc.organisation_id,
     )
     S["project@own"]["item_id"] = item.pk
-    S["task@own"] = {"pk": task.pk, "task_id": task.pk, "item_id": item.pk, "file_id": photo.pk}
+    # A link's target is named, not generated: a generated object_id (1) names nothing on
+    # PostgreSQL, whose sequences survive the rolled-back tests before the district.
+    from jianguan.projects.models import KeyNode
+
+    node = KeyNode.objects.filter(project=project).order_by("pk").first() or (
+        KeyNode.objects.create(project=project, code="matrix", name="访问矩阵节点", sequence=99)
+    )
+    S["task@own"] = {
+        "pk": task.pk,
+        "task_id": task.pk,
+        "item_id": item.pk,
+        "file_id": photo.pk,
+        "node_id": node.pk,
+    }
     S["meeting@own"] = {"pk": meeting.pk, "meeting_id": meeting.pk}
