@@ -165,18 +165,30 @@ def rfi_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "collab_rfis/rfi.html", _rfi_ctx(request, rfi))
 
 
-def _rfi_post(request: HttpRequest, pk: int, write) -> HttpResponse:
-    rfi = selectors.rfi_get(actor=request.actor, pk=pk)
+def _post_on(request: HttpRequest, pk: int, write, *, get, template: str, ctx, url: str):
+    """Run one write on the object; a refused input shows the object's page again with the
+    message (403/404 go to the platform's pages), a done one goes back to it."""
+    obj = get(actor=request.actor, pk=pk)
     try:
-        write(rfi)
+        write(obj)
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
-        rfi = selectors.rfi_get(actor=request.actor, pk=pk)
-        return render(
-            request, "collab_rfis/rfi.html", _rfi_ctx(request, rfi, exc), status=exc.status
-        )
-    return redirect("collab_rfis:rfi", pk)
+        obj = get(actor=request.actor, pk=pk)
+        return render(request, template, ctx(request, obj, exc), status=exc.status)
+    return redirect(url, pk)
+
+
+def _rfi_post(request: HttpRequest, pk: int, write) -> HttpResponse:
+    return _post_on(
+        request,
+        pk,
+        write,
+        get=selectors.rfi_get,
+        template="collab_rfis/rfi.html",
+        ctx=_rfi_ctx,
+        url="collab_rfis:rfi",
+    )
 
 
 @require_POST
@@ -318,20 +330,15 @@ def submittal_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submittal_post(request: HttpRequest, pk: int, write) -> HttpResponse:
-    s = selectors.submittal_get(actor=request.actor, pk=pk)
-    try:
-        write(s)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        s = selectors.submittal_get(actor=request.actor, pk=pk)
-        return render(
-            request,
-            "collab_rfis/submittal.html",
-            _submittal_ctx(request, s, exc),
-            status=exc.status,
-        )
-    return redirect("collab_rfis:submittal", pk)
+    return _post_on(
+        request,
+        pk,
+        write,
+        get=selectors.submittal_get,
+        template="collab_rfis/submittal.html",
+        ctx=_submittal_ctx,
+        url="collab_rfis:submittal",
+    )
 
 
 @require_POST
