@@ -153,6 +153,10 @@ def _register_routers() -> None:
     api.add_router("/collab", "jianguan.collab.rfis.api.router")
     api.add_router("/collab", "jianguan.collab.dailylogs.api.router")
     api.add_router("/collab", "jianguan.collab.policies.api.router")
+    api.add_router("/cost", "jianguan.cost.payments.api.router")
+    api.add_router("/cost", "jianguan.cost.settlement.api.router")
+    api.add_router("/cost", "jianguan.cost.audit.api.router")
+    api.add_router("/cost", "jianguan.cost.control.api.router")
     # GET /me/notifications beside accounts' /me and /me/todo (no path of theirs starts so).
     api.add_router("/me", "jianguan.workbench.notifications.api.router")
 

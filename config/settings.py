@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "jianguan.collab.rfis",
     "jianguan.collab.dailylogs",
     "jianguan.collab.policies",
+    "jianguan.cost.payments",
+    "jianguan.cost.settlement",
+    "jianguan.cost.audit",
+    "jianguan.cost.control",
     "jianguan.web",
 ]
 

@@ -596,6 +596,9 @@ def _bim_subjects(S: dict, project) -> None:
 COLLAB_WORLDS = [
     f"jianguan.collab.{app}.tests.access_world"
     for app in ("tasks", "schedule", "documents", "rfis", "dailylogs", "policies")
+] + [
+    f"jianguan.cost.{app}.tests.access_world"
+    for app in ("payments", "settlement", "audit", "control")
 ]
 
 

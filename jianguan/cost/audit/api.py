@@ -1,0 +1,7 @@
+"""结算审计 over the API (/api/v1/cost/...)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["结算审计"])

@@ -1,0 +1,7 @@
+"""What 结算审计 registers with the platform (called from the app's ready())."""
+
+from __future__ import annotations
+
+
+def register_all() -> None:
+    pass

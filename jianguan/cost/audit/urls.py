@@ -1,0 +1,3 @@
+app_name = "cost_audit"
+
+urlpatterns: list = []

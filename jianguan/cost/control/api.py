@@ -1,0 +1,7 @@
+"""投资控制与跟踪审计 over the API (/api/v1/cost/...)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["投资控制与跟踪审计"])

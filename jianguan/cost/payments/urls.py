@@ -1,0 +1,3 @@
+app_name = "cost_payments"
+
+urlpatterns: list = []
