@@ -243,6 +243,20 @@ def _require_contractor(actor: Actor, contract: Contract) -> None:
     require_party(actor, contract, "contractor", message="只有本合同的承包人可以申报进度款")
 
 
+def _require_opinions_answered(contract: Contract) -> None:
+    """全过程跟踪审计: the owner answers every opinion of the tracking auditor on this contract
+    before its next claim goes in (issue 21 part 7; the opinions live in cost_control)."""
+    from jianguan.cost.control.gates import unanswered_opinions
+
+    n = unanswered_opinions(contract)
+    if n:
+        raise Conflict(
+            f"本合同尚有 {n} 条跟踪审计意见未经建设单位答复，答复后才能提交进度款申请",
+            code="tracking_opinions_unanswered",
+            details={"unanswered": n},
+        )
+
+
 def _lock_claim(claim: PaymentClaim) -> PaymentClaim:
     return PaymentClaim.objects.select_for_update().select_related("contract").get(pk=claim.pk)
 
@@ -356,6 +370,7 @@ def claim_submit(*, actor: Actor, claim: PaymentClaim) -> PaymentClaim:
         claim = _lock_claim(claim)
         wf(workflow.check_claim_editable, claim.status)
         require_in_force(claim.contract)
+        _require_opinions_answered(claim.contract)
         checks = [c.as_dict() for c in claim_checks(claim)]
         failed = [c for c in checks if not c["passed"]]
         if failed:
