@@ -4,4 +4,4 @@ from __future__ import annotations
 
 
 def register_all() -> None:
-    pass
+    from jianguan.cost.settlement import permissions  # noqa: F401  (registers grants)

@@ -1,0 +1,658 @@
+"""竣工结算: the writes from the contractor's draft to the audited figure.
+
+The contractor drafts the final account after completion acceptance (generated from the BoQ
+at final quantities, the approved variations and 签证, and what stage settlements already
+settled), adds claims, price adjustments and deductions, and submits it; the owner reviews it
+within the period of 建设工程价款结算暂行办法 第十四条 (by amount band, rule data), silence
+having the consequence the contract states; the audit firm (helper A's cost_audit, through
+`final_account_audit_start` / `final_account_audit_finish`) fixes the audited figure; the
+owner confirms it. Signing, the final payment and closing are in closing.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from jianguan.contracts import workflow as cwf
+from jianguan.contracts.models import BoqItem, Contract, Variation
+from jianguan.core.actor import Actor
+from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jianguan.core.timeutil import now, today_local
+from jianguan.cost.settlement import workflow as wf
+from jianguan.cost.settlement.models import (
+    FinalAccount,
+    FinalAccountLine,
+    SettlementTerms,
+    StageSettlementLine,
+)
+from jianguan.ledger.services import record
+from jianguan.rules.lookup import rule_value
+
+CONFLICT_CODES = {"wrong_status", "account_locked"}
+
+
+def check(call: Any, *args: Any) -> Any:
+    """Run a pure check; its TransitionError becomes a 400 or, for a wrong state, a 409."""
+    try:
+        return call(*args)
+    except wf.TransitionError as exc:
+        cls = Conflict if exc.code in CONFLICT_CODES else ValidationFailed
+        raise cls(str(exc), code=exc.code) from None
+
+
+def rule_decimal(code: str, on: dt.date) -> Decimal:
+    return Decimal(str(rule_value(code, on=on)))
+
+
+def is_party(actor: Actor, contract: Contract, *fields: str) -> bool:
+    return actor.is_system or any(
+        getattr(contract, f"{f}_id") == actor.organisation_id for f in fields
+    )
+
+
+def require(actor: Actor, permission: str, contract: Contract, *fields: str, message: str):
+    """Permission first (403 before any 400): the grant, then the party of the contract."""
+    if not actor.can(permission) or not is_party(actor, contract, *fields):
+        raise PermissionDenied(message, code="permission_denied")
+
+
+def _text(value: Any, label: str, max_len: int, *, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationFailed(f"请填写{label}", code="field_missing")
+    if len(text) > max_len:
+        raise ValidationFailed(f"{label}不得超过 {max_len} 个字", code="field_too_long")
+    return text
+
+
+def _locked(account: FinalAccount) -> FinalAccount:
+    return (
+        FinalAccount.objects.select_for_update()
+        .select_related("contract", "project")
+        .get(pk=account.pk)
+    )
+
+
+def terms_for(contract: Contract) -> SettlementTerms | None:
+    return SettlementTerms.objects.filter(contract=contract).first()
+
+
+def material_band(contract: Contract, on: dt.date) -> Decimal:
+    terms = terms_for(contract)
+    if terms is not None and terms.material_risk_band is not None:
+        return terms.material_risk_band
+    return rule_decimal("settlement.material_risk_band", on)
+
+
+def review_period_days(amount: Decimal, on: dt.date) -> int:
+    """建设工程价款结算暂行办法 第十四条: 20 / 30 / 45 / 60 days by the submitted amount."""
+    bands = [
+        (Decimal("5000000"), int(rule_value("settlement.owner_review_days.below_5m", on=on))),
+        (Decimal("20000000"), int(rule_value("settlement.owner_review_days.5m_20m", on=on))),
+        (Decimal("50000000"), int(rule_value("settlement.owner_review_days.20m_50m", on=on))),
+    ]
+    top = int(rule_value("settlement.owner_review_days.above_50m", on=on))
+    return wf.review_days(amount, bands, top)
+
+
+def _total(account: FinalAccount) -> Decimal:
+    s = FinalAccountLine.objects.filter(account=account).aggregate(s=Sum("claimed_amount"))["s"]
+    return wf.money(s or 0)
+
+
+@transaction.atomic
+def settlement_terms_set(
+    *,
+    actor: Actor,
+    contract: Contract,
+    silence_consequence: str,
+    submit_days: int | None = None,
+    material_risk_band: Any = None,
+) -> SettlementTerms:
+    """The owner records what the contract says about the final account (GF-2017-0201 14)."""
+    require(
+        actor,
+        "cost_settlement.review",
+        contract,
+        "employer",
+        message="只有本合同的发包人可以约定结算条款",
+    )
+    if silence_consequence not in wf.SILENCE_CONSEQUENCES:
+        raise ValidationFailed("请选择发包人逾期未答复的后果", code="unknown_consequence")
+    if submit_days is not None and not (1 <= int(submit_days) <= 365):
+        raise ValidationFailed("提交期限须为 1 到 365 天", code="submit_days")
+    band = None
+    if material_risk_band not in (None, ""):
+        band = check(wf.amount_input, material_risk_band, "材料价格风险幅度")
+        if band >= 1:
+            raise ValidationFailed("材料价格风险幅度须小于 100%", code="band_too_large")
+    if FinalAccount.objects.filter(contract=contract).exclude(status=wf.DRAFT).exists():
+        raise Conflict("竣工结算已提交，不能再修改结算条款", code="account_locked")
+    terms, _ = SettlementTerms.objects.update_or_create(
+        contract=contract,
+        defaults={
+            "silence_consequence": silence_consequence,
+            "submit_days": submit_days,
+            "material_risk_band": band,
+            "set_by": actor.username,
+        },
+    )
+    record(
+        actor=actor,
+        type="cost_settlement.terms_set",
+        obj=terms,
+        payload={
+            "contract": contract.number,
+            "silence_consequence": silence_consequence,
+            "submit_days": submit_days,
+            "material_risk_band": band,
+        },
+    )
+    return terms
+
+
+# --- drafting ---------------------------------------------------------------------------
+
+
+def _next_number(contract: Contract) -> str:
+    return f"JS-{contract.number}"[:32]
+
+
+def build_lines(account: FinalAccount) -> list[FinalAccountLine]:
+    """The generated lines: what stage settlements settled (not audited again), each BoQ line
+    at its current quantity less what was settled in stages, and each approved variation or
+    签证 for the part of its amount not already in the BoQ's quantities (an approved
+    variation's lines change BoQ quantities or add BoQ lines, so counting them again would
+    count them twice). Three queries."""
+    contract = account.contract
+    lines: list[FinalAccountLine] = []
+    staged: dict[int, Decimal] = {}
+    stage_rows = (
+        StageSettlementLine.objects.filter(stage__contract=contract, stage__status=wf.STAGE_AGREED)
+        .select_related("stage", "boq_item")
+        .order_by("stage__period_start", "pk")
+    )
+    for sl in stage_rows:
+        staged[sl.boq_item_id] = staged.get(sl.boq_item_id, Decimal(0)) + sl.quantity
+        lines.append(
+            FinalAccountLine(
+                source_kind=wf.STAGE_SETTLED,
+                source_id=sl.pk,
+                code=sl.boq_item.code,
+                name=sl.boq_item.name,
+                unit=sl.boq_item.unit,
+                quantity=sl.quantity,
+                unit_rate=sl.unit_rate,
+                claimed_amount=sl.amount,
+                settled_amount=sl.amount,
+                stage_settled=True,
+                note=f"过程结算 {sl.stage.number}",
+            )
+        )
+    for item in BoqItem.objects.filter(contract=contract).order_by("sequence"):
+        rest = max(item.current_quantity - staged.get(item.pk, Decimal(0)), Decimal(0))
+        lines.append(
+            FinalAccountLine(
+                source_kind=wf.BOQ,
+                source_id=item.pk,
+                code=item.code,
+                name=item.name,
+                feature=item.feature,
+                unit=item.unit,
+                contract_quantity=item.quantity,
+                quantity=rest,
+                unit_rate=item.unit_rate,
+                claimed_amount=wf.line_amount(rest, item.unit_rate),
+            )
+        )
+    variations = (
+        Variation.objects.filter(contract=contract, status=cwf.V_APPROVED)
+        .annotate(in_boq=Sum("lines__amount_delta"))
+        .order_by("decided_at", "pk")
+    )
+    for v in variations:
+        in_boq = wf.money(v.in_boq or 0)
+        rest = wf.money(v.amount - in_boq)
+        lines.append(
+            FinalAccountLine(
+                source_kind=wf.VISA if v.kind == "site_instruction" else wf.VARIATION,
+                source_id=v.pk,
+                code=v.number,
+                name=v.title,
+                unit="项",
+                quantity=Decimal(1),
+                unit_rate=rest,
+                claimed_amount=rest,
+                note=f"批准金额 {v.amount} 元，其中 {in_boq} 元已计入清单工程量",
+            )
+        )
+    for i, line in enumerate(lines, start=1):
+        line.account = account
+        line.sequence = i
+    return lines
+
+
+@transaction.atomic
+def final_account_create(*, actor: Actor, contract: Contract) -> FinalAccount:
+    """The contractor opens the final account once the completion acceptance is signed
+    (京质量条例 48: the completion date is the last of the five signatures)."""
+    require(
+        actor,
+        "cost_settlement.prepare",
+        contract,
+        "contractor",
+        message="只有本合同的承包人可以编制竣工结算",
+    )
+    contract = Contract.objects.select_for_update().select_related("project").get(pk=contract.pk)
+    if contract.kind != "main":
+        raise ValidationFailed("竣工结算按施工总承包合同编制", code="not_main_contract")
+    if contract.status not in (*cwf.IN_FORCE, cwf.COMPLETED):
+        raise Conflict("合同尚未签订生效", code="contract_not_in_force")
+    completed = contract.project.completion_date
+    if completed is None:
+        raise Conflict(
+            "工程尚未竣工验收（五方责任主体尚未全部签署竣工验收记录），不能编制竣工结算",
+            code="completion_not_accepted",
+        )
+    if FinalAccount.objects.filter(contract=contract).exists():
+        raise Conflict("本合同已有竣工结算", code="account_exists")
+    terms = terms_for(contract)
+    days = (
+        terms.submit_days
+        if terms and terms.submit_days
+        else int(rule_value("settlement.final_account_submit_days", on=completed))
+    )
+    account = FinalAccount.objects.create(
+        contract=contract,
+        project=contract.project,
+        number=_next_number(contract),
+        completion_date=completed,
+        submit_due_on=wf.due_date(completed, days),
+        created_by=actor.username,
+    )
+    FinalAccountLine.objects.bulk_create(build_lines(account), batch_size=2000)
+    account.submitted_amount = _total(account)
+    account.save(update_fields=["submitted_amount", "updated_at"])
+    record(
+        actor=actor,
+        type="cost_settlement.account_created",
+        obj=account,
+        payload={
+            "contract": contract.number,
+            "completion_date": completed,
+            "submit_due_on": account.submit_due_on,
+            "amount": account.submitted_amount,
+        },
+    )
+    return account
+
+
+def _draft(actor: Actor, account: FinalAccount) -> FinalAccount:
+    require(
+        actor,
+        "cost_settlement.prepare",
+        account.contract,
+        "contractor",
+        message="只有本合同的承包人可以修改竣工结算",
+    )
+    account = _locked(account)
+    check(wf.check_editable, account.status)
+    return account
+
+
+@transaction.atomic
+def final_account_quantities_set(
+    *, actor: Actor, account: FinalAccount, quantities: dict[str, Any]
+) -> FinalAccount:
+    """The contractor's final quantities, by BoQ code. A code not in the contract's BoQ is
+    refused (new work comes in only through an approved variation), as is a line settled in
+    a stage settlement (agreed already). All or nothing."""
+    account = _draft(actor, account)
+    if not quantities:
+        raise ValidationFailed("请填写结算工程量", code="field_missing")
+    by_code = {
+        line.code: line
+        for line in FinalAccountLine.objects.filter(account=account, source_kind=wf.BOQ)
+    }
+    changed = []
+    for code, value in quantities.items():
+        line = by_code.get(str(code).strip())
+        if line is None:
+            raise ValidationFailed(
+                f"合同工程量清单中没有项目编码 {code}：清单外的工作须通过已批准的变更计列",
+                code="line_not_in_contract",
+            )
+        q = check(wf.amount_input, value, f"{line.code} 结算工程量")
+        line.quantity = q.quantize(wf.MILLI)
+        line.claimed_amount = wf.line_amount(line.quantity, line.unit_rate)
+        changed.append(line)
+    FinalAccountLine.objects.bulk_update(changed, ["quantity", "claimed_amount", "updated_at"])
+    account.submitted_amount = _total(account)
+    account.save(update_fields=["submitted_amount", "updated_at"])
+    return account
+
+
+@transaction.atomic
+def final_account_line_add(
+    *,
+    actor: Actor,
+    account: FinalAccount,
+    kind: str,
+    name: str,
+    amount: Any = None,
+    base_price: Any = None,
+    market_price: Any = None,
+    quantity: Any = None,
+    unit: str = "",
+    note: str = "",
+) -> FinalAccountLine:
+    """A claim (索赔), a material price adjustment (beyond the contract's risk band only) or a
+    deduction (扣减, entered as a positive amount and counted negative)."""
+    account = _draft(actor, account)
+    if kind not in wf.MANUAL_KINDS:
+        raise ValidationFailed("只能手工增加索赔、材料调差或扣减项", code="unknown_kind")
+    name = _text(name, "项目名称", 200, required=True)
+    unit = _text(unit, "计量单位", 20)
+    note = _text(note, "说明", 500)
+    fields: dict[str, Any] = {"quantity": Decimal(1), "unit": unit or "项"}
+    if kind == wf.PRICE_ADJUSTMENT:
+        base = check(wf.amount_input, base_price, "基准单价", allow_zero=False)
+        market = check(wf.amount_input, market_price, "信息价")
+        qty = check(wf.amount_input, quantity, "材料用量", allow_zero=False).quantize(wf.MILLI)
+        band = material_band(account.contract, account.completion_date)
+        value = check(wf.price_adjustment, base, market, qty, band)
+        if value == 0:
+            raise ValidationFailed(
+                f"信息价与基准单价相差未超过风险幅度 {band * 100:.1f}%，不调整",
+                code="within_risk_band",
+            )
+        fields.update(
+            quantity=qty,
+            unit=unit or "",
+            base_price=base,
+            market_price=market,
+            unit_rate=wf.money(value / qty),
+        )
+        note = note or f"风险幅度 ±{band * 100:.1f}%，超出部分调整"
+    else:
+        value = wf.money(check(wf.amount_input, amount, "金额", allow_zero=False))
+        if kind == wf.DEDUCTION:
+            value = -value
+        fields["unit_rate"] = value
+    seq = FinalAccountLine.objects.filter(account=account).aggregate(m=Max("sequence"))["m"] or 0
+    line = FinalAccountLine.objects.create(
+        account=account,
+        sequence=seq + 1,
+        source_kind=kind,
+        name=name,
+        claimed_amount=value,
+        note=note,
+        **fields,
+    )
+    account.submitted_amount = _total(account)
+    account.save(update_fields=["submitted_amount", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def final_account_line_remove(*, actor: Actor, line: FinalAccountLine) -> None:
+    account = _draft(actor, line.account)
+    if line.source_kind not in wf.MANUAL_KINDS:
+        raise ValidationFailed("由合同生成的结算明细不能删除", code="generated_line")
+    line.delete()
+    account.submitted_amount = _total(account)
+    account.save(update_fields=["submitted_amount", "updated_at"])
+
+
+def _kind_totals(account: FinalAccount, field: str = "claimed_amount") -> dict[str, Decimal]:
+    rows = (
+        FinalAccountLine.objects.filter(account=account)
+        .values("source_kind")
+        .annotate(s=Sum(field))
+        .order_by("source_kind")
+    )
+    return {r["source_kind"]: wf.money(r["s"] or 0) for r in rows}
+
+
+@transaction.atomic
+def final_account_submit(*, actor: Actor, account: FinalAccount) -> FinalAccount:
+    """Submit to the owner: the review clock starts (暂行办法 第十四条, by amount band)."""
+    account = _draft(actor, account)
+    account.status = check(wf.transition, account.status, "submit")
+    today = today_local()
+    account.submitted_amount = _total(account)
+    if account.submitted_amount <= 0:
+        raise ValidationFailed("竣工结算金额须大于 0", code="empty_account")
+    days = review_period_days(account.submitted_amount, today)
+    terms = terms_for(account.contract)
+    account.submitted_at = now()
+    account.submitted_by = actor.username
+    account.review_due_on = wf.due_date(today, days)
+    account.silence_consequence = terms.silence_consequence if terms else "deemed_accepted"
+    account.owner_decision = ""
+    account.review_lapsed_on = None
+    account.save()
+    record(
+        actor=actor,
+        type="cost_settlement.account_submitted",
+        obj=account,
+        payload={
+            "amount": account.submitted_amount,
+            "by_kind": _kind_totals(account),
+            "review_days": days,
+            "review_due_on": account.review_due_on,
+            "late": today > account.submit_due_on,
+            "silence_consequence": account.silence_consequence,
+        },
+    )
+    return account
+
+
+@transaction.atomic
+def final_account_owner_review(
+    *, actor: Actor, account: FinalAccount, decision: str, opinion: str = ""
+) -> FinalAccount:
+    """The owner accepts the final account for audit, or returns it with reasons."""
+    require(
+        actor,
+        "cost_settlement.review",
+        account.contract,
+        "employer",
+        message="只有本合同的发包人可以审核竣工结算",
+    )
+    if decision not in ("accept", "return"):
+        raise ValidationFailed("审核结论须为通过或退回", code="unknown_decision")
+    opinion = _text(opinion, "审核意见", 1000, required=decision == "return")
+    account = _locked(account)
+    action = "owner_accept" if decision == "accept" else "owner_return"
+    account.status = check(wf.transition, account.status, action)
+    account.owner_opinion = opinion
+    account.owner_reviewed_at = now()
+    account.owner_reviewed_by = actor.username
+    if decision == "accept":
+        account.owner_decision = "accepted"
+    else:
+        account.review_due_on = None
+    account.save()
+    record(
+        actor=actor,
+        type=f"cost_settlement.account_{'accepted' if decision == 'accept' else 'returned'}",
+        obj=account,
+        payload={"amount": account.submitted_amount, "opinion": opinion},
+    )
+    return account
+
+
+@transaction.atomic
+def final_account_review_lapse(
+    *, actor: Actor, account: FinalAccount, today: dt.date | None = None
+) -> FinalAccount:
+    """The owner let the review period pass: the consequence the contract states applies
+    (暂行办法 第十六条: deemed accepted where the contract says so), recorded once."""
+    if not actor.is_system:
+        raise PermissionDenied("审核期限届满由系统按合同约定处理", code="permission_denied")
+    today = today or today_local()
+    account = _locked(account)
+    if account.status != wf.SUBMITTED or not account.review_due_on:
+        return account
+    if today <= account.review_due_on or account.review_lapsed_on:
+        return account
+    account.review_lapsed_on = today
+    if account.silence_consequence == "deemed_accepted":
+        account.status = check(wf.transition, account.status, "deemed")
+        account.owner_decision = "deemed_accepted"
+        account.owner_reviewed_at = now()
+    else:
+        account.owner_decision = "lapsed"
+    account.save()
+    record(
+        actor=actor,
+        type="cost_settlement.review_lapsed",
+        obj=account,
+        payload={
+            "review_due_on": account.review_due_on,
+            "consequence": account.silence_consequence,
+            "decision": account.owner_decision,
+        },
+    )
+    return account
+
+
+def clock_sweep(today: dt.date | None = None) -> int:
+    """Apply the contract's consequence to every final account whose review period ran out."""
+    from jianguan.core.actor import SYSTEM
+
+    today = today or today_local()
+    n = 0
+    due = FinalAccount.objects.filter(
+        status=wf.SUBMITTED, review_due_on__lt=today, review_lapsed_on__isnull=True
+    )
+    for account in due:
+        final_account_review_lapse(actor=SYSTEM, account=account, today=today)
+        n += 1
+    return n
+
+
+# --- the audit (called by cost_audit) -------------------------------------------------------
+
+
+def _require_auditor(actor: Actor, account: FinalAccount) -> None:
+    require(
+        actor,
+        "cost_settlement.audit",
+        account.contract,
+        "auditor",
+        "finance_bureau",
+        message="只有本合同的审计机构或财政评审机构可以办理结算审计",
+    )
+
+
+@transaction.atomic
+def final_account_audit_start(*, actor: Actor, account: FinalAccount) -> FinalAccount:
+    _require_auditor(actor, account)
+    account = _locked(account)
+    account.status = check(wf.transition, account.status, "audit_start")
+    account.audit_started_at = now()
+    account.save(update_fields=["status", "audit_started_at", "updated_at"])
+    record(
+        actor=actor,
+        type="cost_settlement.audit_started",
+        obj=account,
+        payload={"amount": account.submitted_amount},
+    )
+    return account
+
+
+def _settled_value(line: FinalAccountLine, value: Any) -> Decimal:
+    """Within [0, claimed] for a positive line; a deduction stays a deduction (≤ 0)."""
+    v = wf.money(check(wf.signed_input, value, f"第 {line.sequence} 行审定金额"))
+    if line.claimed_amount >= 0 and not (0 <= v <= line.claimed_amount):
+        raise ValidationFailed(
+            f"第 {line.sequence} 行审定金额须在 0 到送审金额 {line.claimed_amount} 元之间",
+            code="cut_out_of_range",
+        )
+    if line.claimed_amount < 0 and v > 0:
+        raise ValidationFailed(
+            f"第 {line.sequence} 行为扣减项，审定金额不能为正", code="cut_out_of_range"
+        )
+    return v
+
+
+@transaction.atomic
+def final_account_audit_finish(
+    *,
+    actor: Actor,
+    account: FinalAccount,
+    settled: dict[int, Decimal],
+    report_reference: str,
+) -> FinalAccount:
+    """The audited figure line by line (line id → settled amount; a line not named keeps its
+    submitted amount). Lines settled in stage settlements are not audited again (RULES B5)."""
+    _require_auditor(actor, account)
+    report_reference = _text(report_reference, "审计报告文号", 200, required=True)
+    account = _locked(account)
+    check(wf.transition, account.status, "audit_finish")
+    lines = list(FinalAccountLine.objects.filter(account=account))
+    by_id = {line.pk: line for line in lines}
+    for key, value in (settled or {}).items():
+        line = by_id.get(int(key)) if str(key).lstrip("-").isdigit() else None
+        if line is None:
+            raise ValidationFailed(f"本结算中没有明细 {key}", code="line_not_in_account")
+        if line.stage_settled:
+            raise ValidationFailed(
+                f"第 {line.sequence} 行已在过程结算中确认，竣工结算审计不再重复审核",
+                code="stage_settled_not_reaudited",
+            )
+        line.settled_amount = _settled_value(line, value)
+    for line in lines:
+        if line.settled_amount is None:
+            line.settled_amount = line.claimed_amount
+    FinalAccountLine.objects.bulk_update(lines, ["settled_amount"], batch_size=2000)
+    account.status = wf.AUDITED
+    account.audited_amount = wf.money(sum((x.settled_amount for x in lines), Decimal(0)))
+    account.report_reference = report_reference
+    account.audit_finished_at = now()
+    account.save()
+    record(
+        actor=actor,
+        type="cost_settlement.audit_finished",
+        obj=account,
+        payload={
+            "submitted": account.submitted_amount,
+            "audited": account.audited_amount,
+            "reduction": wf.money(account.submitted_amount - account.audited_amount),
+            "report_reference": report_reference,
+            "by_kind": _kind_totals(account, "settled_amount"),
+        },
+    )
+    return account
+
+
+@transaction.atomic
+def final_account_confirm(*, actor: Actor, account: FinalAccount) -> FinalAccount:
+    """The owner confirms the audited figure as the settled amount; the parties sign next."""
+    require(
+        actor,
+        "cost_settlement.review",
+        account.contract,
+        "employer",
+        message="只有本合同的发包人可以确认结算金额",
+    )
+    account = _locked(account)
+    account.status = check(wf.transition, account.status, "confirm")
+    account.settled_amount = account.audited_amount
+    account.confirmed_at = now()
+    account.confirmed_by = actor.username
+    account.save()
+    record(
+        actor=actor,
+        type="cost_settlement.amount_confirmed",
+        obj=account,
+        payload={"settled": account.settled_amount, "report_reference": account.report_reference},
+    )
+    return account
