@@ -134,6 +134,7 @@ def _contract_signed(people, project, auditor, gc, owner, start, rows, target) -
         tender_code=f"ZB-{start.year}-{project.pk:04d}",
         start_on=start,
         auditor=auditor,
+        advance_ratio="0.10",
         progress_ratio="0.85",
         retention_form="cash",
         retention_ratio="0.03",

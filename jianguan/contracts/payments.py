@@ -47,6 +47,7 @@ class Limits:
     security_ratio_max: Decimal  # performance_bond.ratio_max (招标投标法实施条例 58)
     labour_cycle_max_months: int  # wage.payment_cycle_max (保障农民工工资支付条例 24)
     retention_not_with_bond: bool  # retention.not_with_performance_bond
+    advance_ratio_max: Decimal = Decimal("0.3")  # advance.ratio_max (价款结算暂行办法 12)
 
 
 def check_terms(terms: Terms, limits: Limits) -> list[tuple[str, str]]:
@@ -102,8 +103,10 @@ def check_terms(terms: Terms, limits: Limits) -> list[tuple[str, str]]:
                 "（《保障农民工工资支付条例》第二十四条）",
             )
         )
-    if not Decimal(0) <= terms.advance_ratio <= Decimal("0.3"):
-        problems.append(("advance_ratio_range", "预付款比例须在 0 至 30% 之间"))
+    if not Decimal(0) <= terms.advance_ratio <= limits.advance_ratio_max:
+        problems.append(
+            ("advance_ratio_range", f"预付款比例须在 0 至 {limits.advance_ratio_max:.0%} 之间")
+        )
     return problems
 
 
@@ -148,6 +151,47 @@ def amount_due(
         cumulative_value=money(approved_cumulative_value),
         cumulative_payable=money(previous_cumulative_payable + payable),
     )
+
+
+# --- advance recovery (扣回预付款) ---------------------------------------------------------
+
+
+def advance_recovery(
+    *,
+    outstanding: Decimal,
+    price: Decimal,
+    start_ratio: Decimal,
+    rate: Decimal,
+    previous_cumulative_value: Decimal,
+    cumulative_value: Decimal,
+    payable: Decimal,
+) -> Decimal:
+    """The advance recovered from one approved period, on the schedule the contract states:
+    recovery starts once the approved cumulative value reaches ``start_ratio`` × price, and takes
+    ``rate`` of the period's value above that point, never more than what is outstanding nor
+    more than the period's payable (the net payment is never negative). A period that crosses
+    the start point counts only its value above it.
+    """
+    for name, v in (
+        ("outstanding", outstanding),
+        ("price", price),
+        ("start_ratio", start_ratio),
+        ("rate", rate),
+        ("previous_cumulative_value", previous_cumulative_value),
+        ("cumulative_value", cumulative_value),
+        ("payable", payable),
+    ):
+        if not Decimal(v).is_finite() or v < 0:
+            raise ValueError(f"{name} must be a finite, non-negative amount")
+    if start_ratio > 1 or rate > 1:
+        raise ValueError("start_ratio and rate are ratios in [0, 1]")
+    if outstanding == 0 or cumulative_value <= previous_cumulative_value:
+        return Decimal("0.00")
+    threshold = money(price * start_ratio)
+    base = cumulative_value - max(previous_cumulative_value, threshold)
+    if base <= 0:
+        return Decimal("0.00")
+    return money(min(base * rate, outstanding, payable))
 
 
 # --- automatic checks before anyone reviews ---------------------------------------------------

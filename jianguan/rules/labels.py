@@ -33,6 +33,7 @@ CLOCK_UNITS = {"day", "working_day", "month", "year", "hour"}
 GROUPS: dict[str, str] = {
     "abnormally_low_bid": "异常低价",
     "acceptance": "质量验收",
+    "advance": "预付款",
     "access_standard": "准入标准",
     "archive": "工程档案",
     "award": "定标与中标通知",
@@ -82,6 +83,7 @@ GROUPS: dict[str, str] = {
     "submittal": "报审报验",
     "tender": "招标",
     "tender_notice": "招标公告",
+    "tracking_audit": "全过程跟踪审计",
     "variation": "变更与签证",
     "wage": "农民工工资",
     "wage_account": "工资专用账户",

@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from jianguan.contracts import workflow
+from jianguan.contracts.claims import deductions
 from jianguan.contracts.models import Payment, PaymentClaim
 from jianguan.core.actor import Actor
 from jianguan.core.pdf import Seal, esc, grid, person, render, style
@@ -101,6 +102,8 @@ def certificate_facts(claim: PaymentClaim) -> dict:
             ("进度款支付比例", _ratio(c.progress_ratio)),
             ("本期应付金额", _yuan(claim.payable_amount)),
             ("本期扣留质量保证金", _yuan(claim.retention_amount)),
+            *[(label, _yuan(amount)) for label, amount in deductions.lines(claim)],
+            ("本期实付金额", _yuan(deductions.net_payable(claim)) if claim.approved_at else "—"),
             ("累计已支付", _yuan(paid)),
             ("当前状态", workflow.CLAIM_STATUSES.get(claim.status, claim.status)),
         ],

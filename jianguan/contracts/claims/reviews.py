@@ -11,6 +11,7 @@ from django.db import transaction
 
 from jianguan.compliance.services.credit import credit_record_make
 from jianguan.contracts import payments, workflow
+from jianguan.contracts.claims import deductions
 from jianguan.contracts.claims.selectors import (
     PARTY_STAGE,
     approved_quantities,
@@ -261,6 +262,7 @@ def _approve(
     claim.status = workflow.C_APPROVED
     claim.approved_at = now()
     claim.save()
+    deductions.on_approve(actor, claim)  # e.g. 扣回预付款 (cost payments), stored by its app
     cut_value = claim.claimed_value - due.period_value
     reduction_ratio = (
         (cut_value / claim.claimed_value).quantize(Decimal("0.0001"))

@@ -12,6 +12,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from jianguan.contracts import payments, workflow
+from jianguan.contracts.claims import deductions
 from jianguan.contracts.claims.selectors import approved_quantities, claim_checks
 from jianguan.contracts.models import BoqItem, ClaimLine, Contract, Payment, PaymentClaim
 from jianguan.contracts.services.common import (
@@ -436,7 +437,8 @@ def payment_record(
         approved_on = timezone.localtime(claim.approved_at).date()
         if paid_on < approved_on:
             raise ValidationFailed("支付日期不能早于审定日期", code="bad_date")
-        remaining = (claim.payable_amount or Decimal(0)) - claim.paid_amount
+        net = deductions.net_payable(claim)  # less 扣回预付款 etc. (claims/deductions.py)
+        remaining = net - claim.paid_amount
         if value > remaining:
             raise ValidationFailed(
                 "支付金额超过审定应付金额",
@@ -453,7 +455,7 @@ def payment_record(
         claim.paid_amount = Payment.objects.filter(claim=claim).aggregate(s=Sum("amount"))[
             "s"
         ] or Decimal(0)
-        if claim.paid_amount >= (claim.payable_amount or Decimal(0)):
+        if claim.paid_amount >= net:
             claim.status = workflow.C_PAID
         claim.save(update_fields=["paid_amount", "status", "updated_at"])
         record(

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jianguan.contracts import selectors, workflow
-from jianguan.contracts.claims import pdf
+from jianguan.contracts.claims import deductions, pdf
 from jianguan.contracts.claims import reviews as review_services
 from jianguan.contracts.claims import selectors as claim_selectors
 from jianguan.contracts.claims import services as claim_services
@@ -284,6 +284,8 @@ def _render_claim(
         "checks": checks or [],
         "is_draft": is_draft,
         "hide_approved": hide,
+        "claim_deductions": [] if hide else deductions.lines(claim),
+        "claim_net_payable": None if hide else deductions.net_payable(claim),
         "steps": _steps(claim),
         "stages": [(s, STEP_SHORT[s]) for s in workflow.CHAIN],
         "error": error,
@@ -294,7 +296,7 @@ def _render_claim(
         or (
             PaymentForm(
                 initial={
-                    "amount": max((claim.payable_amount or 0) - paid_total, Decimal("0.00")),
+                    "amount": max(deductions.net_payable(claim) - paid_total, Decimal("0.00")),
                     "paid_on": today_local(),
                 }
             )

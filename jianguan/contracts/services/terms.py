@@ -171,6 +171,7 @@ def limits(on: dt.date | None = None) -> tuple[payments.Limits, dict[str, Any]]:
         "security": "performance_bond.ratio_max",
         "labour": "wage.payment_cycle_max",
         "not_with_bond": "retention.not_with_performance_bond",
+        "advance": "advance.ratio_max",
     }
     rules = {k: rule(c, on=on) for k, c in codes.items()}
     return (
@@ -180,6 +181,7 @@ def limits(on: dt.date | None = None) -> tuple[payments.Limits, dict[str, Any]]:
             security_ratio_max=Decimal(str(rules["security"].value)),
             labour_cycle_max_months=int(rules["labour"].value),
             retention_not_with_bond=bool(rules["not_with_bond"].value),
+            advance_ratio_max=Decimal(str(rules["advance"].value)),
         ),
         rules,
     )

@@ -32,6 +32,8 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "collab_rfis",  # an RFI with a cost impact becomes a variation of the seeded contract
         "collab_dailylogs",  # manpower prefilled from the seeded attendance
         "collab_policies",
+        "cost_payments",  # an advance before the claims it is recovered from
+        "cost_settlement",  # the final account after the payments it deducts
         "notifications",
         "search_index",
     ]

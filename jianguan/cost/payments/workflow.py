@@ -86,6 +86,12 @@ def check_advance_amount(
         )
 
 
+def below_principle(contract_ratio: Decimal, ratio_min: Decimal) -> bool:
+    """An agreed advance below the 10 % that 价款结算暂行办法 第十二条 sets "in principle" is
+    shown, not refused (0: the contract pays no advance)."""
+    return Decimal(0) < contract_ratio < ratio_min
+
+
 def check_guarantee(
     amount: Decimal, guarantee_amount: Decimal, expires_on: dt.date, today: dt.date
 ):

@@ -25,6 +25,10 @@ THRESHOLDS = {
     # registered by the collaboration apps (their boundaries: jianguan/collab/rfis/tests)
     "warning.task_overdue_days": {"blue": 1, "yellow": 7, "orange": 15, "red": 30},
     "warning.rfi_overdue_days": {"blue": 1, "yellow": 5, "orange": 10, "red": 20},
+    # the final account's overpayment not returned (jianguan/cost/settlement/tests)
+    "warning.settlement_refund_overdue_days": {"blue": 1, "yellow": 15, "orange": 30, "red": 60},
+    # retention not released in time (jianguan/cost/payments/tests)
+    "warning.retention_release_overdue_days": {"blue": 1, "yellow": 7, "orange": 14, "red": 30},
 }
 
 
