@@ -80,7 +80,12 @@ class FinalAccount(BaseModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.CharField(max_length=150, blank=True)
     # the position at signing (payments.position): what the final payment is computed from
-    paid_to_date = models.DecimalField("已付金额（元）", null=True, blank=True, **MONEY)
+    paid_to_date = models.DecimalField("已付进度款（元）", null=True, blank=True, **MONEY)
+    # progress certificates paid part of their value by offsetting the advance: that part
+    # was paid too (the cash went out as the advance)
+    advance_recovered = models.DecimalField(
+        "进度款中已扣回预付款（元）", null=True, blank=True, **MONEY
+    )
     retention_held = models.DecimalField("预留质量保证金（元）", null=True, blank=True, **MONEY)
     advance_outstanding = models.DecimalField("未扣回预付款（元）", null=True, blank=True, **MONEY)
     final_balance = models.DecimalField(

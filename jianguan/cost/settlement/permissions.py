@@ -40,6 +40,7 @@ register(
     "cost_settlement.sign",
     "签署结算书",
     pairs(("owner", "supervisor", "auditor"), ("admin", "signer"))
+    + [("auditor", "reviewer")]  # the audit firm's engagement reviewer signs its figure
     + [(kind, role) for kind in CONTRACTORS for role in ("admin", "signer")],
 )
 register(

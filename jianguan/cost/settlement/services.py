@@ -36,10 +36,10 @@ from jianguan.rules.lookup import rule_value
 CONFLICT_CODES = {"wrong_status", "account_locked"}
 
 
-def check(call: Any, *args: Any) -> Any:
+def check(call: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a pure check; its TransitionError becomes a 400 or, for a wrong state, a 409."""
     try:
-        return call(*args)
+        return call(*args, **kwargs)
     except wf.TransitionError as exc:
         cls = Conflict if exc.code in CONFLICT_CODES else ValidationFailed
         raise cls(str(exc), code=exc.code) from None

@@ -67,7 +67,7 @@ PARTIES = {
 }
 
 STAGE_DRAFT, STAGE_SUBMITTED, STAGE_AGREED = "draft", "submitted", "agreed"
-STAGE_STATUSES = {STAGE_DRAFT: "编制中", STAGE_SUBMITTED: "待发包人确认", STAGE_AGREED: "已确认"}
+STAGE_STATUSES = {STAGE_DRAFT: "已退回", STAGE_SUBMITTED: "待发包人确认", STAGE_AGREED: "已确认"}
 
 PAYMENT, REFUND = "payment", "refund"
 PAYMENT_DIRECTIONS = {PAYMENT: "支付结算尾款", REFUND: "承包人退还超付款"}
@@ -151,17 +151,23 @@ def due_date(start: dt.date, days: int) -> dt.date:
 @dataclass(frozen=True)
 class FinalBalance:
     settled: Decimal
-    paid_to_date: Decimal
+    paid_to_date: Decimal  # cash paid on progress certificates
+    advance_recovered: Decimal  # offset against the advance on those certificates
     retention_held: Decimal
     advance_outstanding: Decimal
 
     @property
+    def paid(self) -> Decimal:
+        """What the certificates paid: the cash, and the part settled by recovering the
+        advance (that money went out earlier as the advance)."""
+        return money(self.paid_to_date + self.advance_recovered)
+
+    @property
     def balance(self) -> Decimal:
         """Final payment = settled − paid − retention held − advance not recovered; negative
-        means the contractor was overpaid and must return the difference."""
-        return money(
-            self.settled - self.paid_to_date - self.retention_held - self.advance_outstanding
-        )
+        means the contractor was overpaid and must return the difference. Equivalently:
+        settled − retention held − every yuan the contractor received (advance included)."""
+        return money(self.settled - self.paid - self.retention_held - self.advance_outstanding)
 
 
 def remaining(balance: Decimal, payments: Iterable[tuple[str, Decimal]]) -> Decimal:
