@@ -44,6 +44,10 @@ LEDGER_APPENDS = (inspect.unwrap(LEDGER_RECORD), inspect.unwrap(LEDGER_RECORD_MA
 
 # Writes that are not decisions about a regulated object. Each needs its reason.
 NOT_REGULATED: dict[str, str] = {
+    # The final account (issue 21): the contractor's draft; submitting it records every figure.
+    "jianguan.cost.settlement.services.final_account_quantities_set": "the contractor's draft; the submission is ledgered with its figures",
+    "jianguan.cost.settlement.services.final_account_line_add": "the contractor's draft; the submission is ledgered with its figures",
+    "jianguan.cost.settlement.services.final_account_line_remove": "the contractor's draft; the submission is ledgered with its figures",
     # Collaboration (issue 20): the project team's working record. What decides something is
     # ledgered (a task's creation, assignment and status; issued minutes; document versions;
     # signed logs; published policies and acknowledgements); drafts, chatter and derived data
