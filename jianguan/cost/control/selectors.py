@@ -81,7 +81,7 @@ def project_for(*, actor: Actor, pk: int) -> Project:
 # --- investment figures ------------------------------------------------------------------------
 
 
-def _settled(ids: list[int]) -> dict[int, Decimal]:
+def _settled(ids) -> dict[int, Decimal]:
     """Settled amounts of the main contracts' final accounts (helper app cost_settlement, when
     installed): a project counts as settled only when every committed main contract is."""
     try:
@@ -112,11 +112,13 @@ def _settled(ids: list[int]) -> dict[int, Decimal]:
     }
 
 
-def figures_for(projects: list[Project]) -> dict[int, fig.Figures]:
-    """Figures of many projects in six aggregate queries (plus the settlement's one or two)."""
+def figures_for(projects: list, *, scope=None) -> dict[int, fig.Figures]:
+    """Figures of many projects in six aggregate queries (plus the settlement's one or two).
+    `projects` need pk and budget; `scope` (a queryset of their pks) replaces the id list in
+    the queries for the district's thousands of projects."""
     from jianguan.tendering.models import Lot
 
-    ids = [p.pk for p in projects]
+    ids = scope if scope is not None else [p.pk for p in projects]
     contracts = {
         r["project_id"]: r
         for r in Contract.objects.filter(project_id__in=ids, kind="main", status__in=COMMITTED)
@@ -137,7 +139,8 @@ def figures_for(projects: list[Project]) -> dict[int, fig.Figures]:
         .annotate(s=Sum("paid_amount"))
         .values_list("contract__project_id", "s")
     )
-    paid.update(_advances(ids))
+    if scope is None:
+        paid.update(_advances(ids))
     plans = {
         r["project_id"]: r
         for r in CostPlan.objects.filter(project_id__in=ids).values(
@@ -170,7 +173,7 @@ def figures_for(projects: list[Project]) -> dict[int, fig.Figures]:
     return out
 
 
-def _advances(ids: list[int]) -> dict[int, Decimal]:
+def _advances(ids) -> dict[int, Decimal]:
     """Paid to date including advance payments, where cost_payments' position is available:
     contract_position per main contract (≤ 3 queries each; only used for a handful of
     projects, the district view keeps to the progress payments)."""
