@@ -17,7 +17,7 @@ from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.money import DecimalProblem, strict_decimal
 from jianguan.core.permissions import require
-from jianguan.core.timeutil import now, today_local
+from jianguan.core.timeutil import now, to_local, today_local
 from jianguan.cost.payments import workflow as wf
 from jianguan.cost.payments.models import (
     AdvancePayment,
@@ -282,7 +282,7 @@ def advance_pay(
         wf.check_advance_transition(advance.status, wf.A_PAID)
     except wf.TransitionError as exc:
         raise _fail(exc) from None
-    if day > today_local() or (advance.decided_at and day < advance.decided_at.date()):
+    if day > today_local() or (advance.decided_at and day < to_local(advance.decided_at).date()):
         raise ValidationFailed("支付日期须在批准之后、今天之前", code="bad_date")
     advance.status = wf.A_PAID
     advance.paid_on = day
@@ -512,7 +512,7 @@ def retention_release_pay(
         wf.check_release_transition(release.status, wf.R_PAID)
     except wf.TransitionError as exc:
         raise _fail(exc) from None
-    if day > today_local() or (release.decided_at and day < release.decided_at.date()):
+    if day > today_local() or (release.decided_at and day < to_local(release.decided_at).date()):
         raise ValidationFailed("支付日期须在确认之后、今天之前", code="bad_date")
     release.status = wf.R_PAID
     release.paid_on = day
