@@ -32,6 +32,8 @@ def _documents(world) -> dict:
     from jianguan.compliance.pdf import order_document, sanction_document
     from jianguan.contracts.claims.pdf import ISSUABLE, certificate_document
     from jianguan.contracts.models import PaymentClaim
+    from jianguan.cost.audit.models import SettlementAudit
+    from jianguan.cost.audit.report import report_document
     from jianguan.experts.models import Committee
     from jianguan.experts.pdf import evaluation_report_document
     from jianguan.projects.models import Project
@@ -62,6 +64,9 @@ def _documents(world) -> dict:
         "contracts.payment_certificate": lambda: certificate_document(actor=reg, claim=claim),
         "projects.responsibility_sign": lambda: responsibility_sign_document(
             actor=reg, project=Project.objects.get(pk=s["project@own"]["pk"])
+        ),
+        "cost_audit.report": lambda: report_document(
+            actor=reg, audit=SettlementAudit.objects.get(pk=s["settlementaudit@reported"]["pk"])
         ),
     }
 

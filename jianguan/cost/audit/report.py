@@ -9,13 +9,9 @@ full line list is the Excel (20,000 lines do not belong in a printed report)."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
@@ -24,12 +20,13 @@ from jianguan.core.errors import Conflict
 from jianguan.core.pdf import Seal, esc, grid, person, render, style
 from jianguan.core.timeutil import to_local
 from jianguan.cost.audit import workflow as wf
+from jianguan.cost.audit import xlsx
 from jianguan.cost.audit.models import AuditLineResult, SettlementAudit
 from jianguan.cost.settlement import workflow as swf
 from jianguan.cost.settlement.models import FinalAccountLine
 from jianguan.ledger.services import document_issue
 
-TOP_CUTS = 200
+TOP_CUTS = 100
 
 
 def _yuan(value) -> str:
@@ -136,14 +133,26 @@ def report_facts(audit: SettlementAudit) -> dict:
     }
 
 
-def _table(rows, widths, *, header: bool = True, size: float = 8):
+def _table(rows, widths, *, header: bool = True, size: float = 8, wrap=None):
+    """A grid; only the columns in `wrap` (all when None) are wrapped paragraphs: a plain
+    string cell costs a fraction of a CJK paragraph's line breaking (the cut list is most of
+    the report's rendering time)."""
     body = style(size, leading=size * 1.4)
-    return grid(
-        [[Paragraph(esc(str(cell)), body) for cell in row] for row in rows],
+    cols = set(range(len(widths))) if wrap is None else set(wrap)
+    table = grid(
+        [
+            [
+                Paragraph(esc(str(cell)), body) if (i in cols or n == 0) else str(cell)
+                for i, cell in enumerate(row)
+            ]
+            for n, row in enumerate(rows)
+        ],
         [w * mm for w in widths],
         header=header,
         repeat_rows=1 if header else 0,
+        font_size=size,
     )
+    return table
 
 
 def report_pdf(audit: SettlementAudit, seal: Seal | None = None) -> bytes:
@@ -176,6 +185,7 @@ def report_pdf(audit: SettlementAudit, seal: Seal | None = None) -> bytes:
                 [("序号", "项目编码", "项目名称", "送审（元）", "初审审定（元）", "会商审定（元）")]
                 + f["disputed"],
                 [12, 28, 50, 27, 27, 26],
+                wrap=(2,),
             ),
         ]
     shown = min(f["cut_count"], TOP_CUTS)
@@ -189,6 +199,7 @@ def report_pdf(audit: SettlementAudit, seal: Seal | None = None) -> bytes:
             [("序号", "项目编码", "项目名称", "送审（元）", "审定（元）", "审减（元）", "审减理由")]
             + f["cuts"],
             [11, 24, 34, 23, 23, 21, 34],
+            wrap=(2, 6),
         ),
         Spacer(1, 5 * mm),
         Paragraph(
@@ -240,34 +251,25 @@ WIDTHS = [7, 16, 30, 9, 12, 12, 14, 14, 14, 40, 16, 12]
 
 
 def report_xlsx(audit: SettlementAudit) -> bytes:
-    """The Excel version: 汇总表 then 明细表 of every line (write-only: 20,000 lines in about
-    a second)."""
+    """The Excel version: 汇总表 then 明细表 of every line (jianguan.cost.audit.xlsx: 20,000
+    lines in well under a second, where openpyxl took 15 s)."""
     lines, results = _lines(audit)
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def header(sheet, titles):
-        sheet.append([_bold(sheet, t, bold) for t in titles])
-
-    s1 = book.create_sheet("竣工结算审核汇总表")
-    for i, w in enumerate([24, 18, 18, 18, 12]):
-        s1.column_dimensions[chr(ord("A") + i)].width = w
-    s1.append([f"竣工结算审核汇总表　{audit.account.number}　{audit.report_number}"])
-    header(s1, ["费用类别", "送审金额（元）", "审定金额（元）", "审减金额（元）", "审减率"])
+    summary_rows: list[list] = [
+        [f"竣工结算审核汇总表　{audit.account.number}　{audit.report_number}"],
+        ["费用类别", "送审金额（元）", "审定金额（元）", "审减金额（元）", "审减率"],
+    ]
     tot_s = tot_a = Decimal(0)
     for label, s, a in summary(audit, lines):
-        s1.append([label, s, a, s - a, float(wf.reduction_ratio(s, a))])
+        summary_rows.append([label, s, a, s - a, wf.reduction_ratio(s, a)])
         tot_s, tot_a = tot_s + s, tot_a + a
-    s1.append(["合计", tot_s, tot_a, tot_s - tot_a, float(wf.reduction_ratio(tot_s, tot_a))])
-    s2 = book.create_sheet("分部分项审核明细表")
-    for i, w in enumerate(WIDTHS):
-        s2.column_dimensions[chr(ord("A") + i)].width = w
-    header(s2, HEADER)
-    for pk, seq, kind, code, name, unit, qty, rate, claimed, settled, stage in lines:
-        res = results.get(pk)
-        audited = settled if settled is not None else claimed
-        s2.append(
-            [
+    summary_rows.append(["合计", tot_s, tot_a, tot_s - tot_a, wf.reduction_ratio(tot_s, tot_a)])
+
+    def detail():
+        yield HEADER
+        for pk, seq, kind, code, name, unit, qty, rate, claimed, settled, stage in lines:
+            res = results.get(pk)
+            audited = settled if settled is not None else claimed
+            yield [
                 seq,
                 code,
                 name,
@@ -281,13 +283,10 @@ def report_xlsx(audit: SettlementAudit) -> bytes:
                 swf.SOURCE_KINDS.get(kind, kind),
                 wf.RESPONSES.get(res[1], "") if res else "",
             ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
-
-def _bold(sheet, value, font):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    return cell
+    return xlsx.workbook(
+        [
+            ("竣工结算审核汇总表", [24, 18, 18, 18, 12], summary_rows, 2),
+            ("分部分项审核明细表", WIDTHS, detail(), 1),
+        ]
+    )

@@ -69,7 +69,8 @@ def on_behalf(actor: Actor) -> Actor:
     has already checked its own grants and parties (an owner appoints; a firm that is not the
     contract's named auditor reports), so the settlement's party check is passed, while its
     ledger entry still names this user and organisation."""
-    return dataclasses.replace(actor, is_system=True)
+    fields = {f.name: getattr(actor, f.name) for f in dataclasses.fields(Actor)}
+    return Actor(**{**fields, "is_system": True})
 
 
 def _notify(org_ids: Iterable[int | None], *, kind: str, title: str, url: str) -> None:
@@ -250,7 +251,10 @@ def cuts_set(*, actor: Actor, review: AuditReview, rows: list[tuple[Any, Any, An
         review, audit = _own_open_review(actor, review)
         checked = _checked_rows(audit, list(rows))
         AuditCut.objects.bulk_create(
-            [AuditCut(review=review, line_id=i, audited_amount=a, reason=r) for i, a, r in checked],
+            [
+                AuditCut(review_id=review.pk, line_id=i, audited_amount=a, reason=r)
+                for i, a, r in checked
+            ],
             update_conflicts=True,
             unique_fields=["review", "line"],
             update_fields=["audited_amount", "reason"],
@@ -293,12 +297,11 @@ def review_submit(*, actor: Actor, review: AuditReview, opinion: Any = "") -> Au
         review.reviewed_amount = submitted - _reduction(review)
         review.opinion, review.reviewer, review.submitted_at = opinion, actor.username, now()
         review.save()
-        cuts = [
-            {"code": code, "claimed": c, "audited": a, "reason": r}
-            for code, c, a, r in review.cuts.order_by("line__sequence").values_list(
+        cuts = list(
+            review.cuts.order_by("line__sequence").values_list(
                 "line__code", "line__claimed_amount", "audited_amount", "reason"
             )
-        ]
+        )
         record(
             actor=actor,
             type="cost_audit.review_submitted",
@@ -307,7 +310,7 @@ def review_submit(*, actor: Actor, review: AuditReview, opinion: Any = "") -> Au
                 "audit": audit.reference,
                 "stage": review.stage,
                 "opinion": opinion,
-                "cuts": cuts,
+                **cuts_payload(cuts),
                 "reviewed_amount": review.reviewed_amount,
                 "reduction": submitted - review.reviewed_amount,
             },
@@ -315,6 +318,24 @@ def review_submit(*, actor: Actor, review: AuditReview, opinion: Any = "") -> Au
         if not audit.reviews.filter(submitted_at__isnull=True).exists():
             reviews_merge(actor=actor, audit=audit)
     return review
+
+
+CUTS_LISTED = 1000
+
+
+def cuts_payload(cuts: list[tuple[str, Decimal, Decimal, str]]) -> dict:
+    """What the ledger keeps of a review's cuts: their number, the SM3 of the cut table (one
+    line "code\tclaimed\taudited\treason" per cut, in line order: anyone holding the
+    exported cuts can check them) and, up to CUTS_LISTED cuts, the cuts themselves. The
+    canonical JSON of 6,000 cuts alone took seconds; the rows stay in AuditCut, never
+    changed after the submission."""
+    from jianguan.ledger.services import sm3_hex
+
+    table = "\n".join(f"{c}\t{a:.2f}\t{b:.2f}\t{r}" for c, a, b, r in cuts)
+    out: dict = {"cut_count": len(cuts), "cuts_sm3": sm3_hex(table.encode("utf-8"))}
+    if len(cuts) <= CUTS_LISTED:
+        out["cuts"] = [{"code": c, "claimed": a, "audited": b, "reason": r} for c, a, b, r in cuts]
+    return out
 
 
 def reviews_merge(*, actor: Actor, audit: SettlementAudit, on: dt.date | None = None) -> int:
@@ -345,7 +366,7 @@ def reviews_merge(*, actor: Actor, audit: SettlementAudit, on: dt.date | None = 
     AuditLineResult.objects.bulk_create(
         [
             AuditLineResult(
-                audit=audit,
+                audit_id=audit.pk,
                 line_id=m.line_id,
                 claimed_amount=m.claimed,
                 finance_amount=m.finance,

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from jianguan.core.errors import DomainError, PermissionDenied, ValidationFailed
+from jianguan.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
 from jianguan.cost.audit import report, selectors, services, services_close
@@ -64,13 +64,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("cost_audit.engage")
 def engage(request: HttpRequest, pk: int) -> HttpResponse:
+    from jianguan.contracts.selectors import contract_list_visible_to
     from jianguan.cost.settlement.models import FinalAccount
 
-    account = next((a for a in awaiting_engagement(request.actor) if a.pk == pk), None)
+    account = FinalAccount.objects.filter(
+        pk=pk, contract__in=contract_list_visible_to(actor=request.actor)
+    ).first()
     if account is None:
-        if FinalAccount.objects.filter(pk=pk, settlement_audit__isnull=False).exists():
-            return redirect("cost_audit:index")
-        raise PermissionDenied("该竣工结算不在本单位可委托审计的范围内", code="not_appointer")
+        raise NotFound("竣工结算不存在或无权查看", code="account_not_found")
     firm = request.POST.get("firm", "")
     try:
         audit = services.audit_engage(
