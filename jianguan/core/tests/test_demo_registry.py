@@ -35,6 +35,7 @@ def test_every_app_registers_its_seeder_in_the_district_timeline():
         "cost_payments",  # an advance before the claims it is recovered from
         "cost_settlement",  # the final account after the payments it deducts
         "cost_audit",  # the audit of the final account seeded just before
+        "cost_control",  # tracking audit opinions on the claims and variations seeded above
         "notifications",
         "search_index",
     ]

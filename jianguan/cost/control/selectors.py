@@ -113,7 +113,7 @@ def _settled(ids) -> dict[int, Decimal]:
 
 
 def figures_for(projects: list, *, scope=None) -> dict[int, fig.Figures]:
-    """Figures of many projects in six aggregate queries (plus the settlement's one or two).
+    """Figures of many projects in eight aggregate queries (plus the settlement's two).
     `projects` need pk and budget; `scope` (a queryset of their pks) replaces the id list in
     the queries for the district's thousands of projects."""
     from jianguan.tendering.models import Lot
@@ -133,14 +133,16 @@ def figures_for(projects: list, *, scope=None) -> dict[int, fig.Figures]:
         .annotate(s=Sum("amount"))
         .values_list("contract__project_id", "s")
     )
+    # 累计支付: progress payments (contracts' Payment records, as cost_payments'
+    # contract_position.paid_to_date) plus the advance and the retention released
     paid = dict(
-        PaymentClaim.objects.filter(contract__project_id__in=ids, contract__kind="main")
-        .values("contract__project_id")
-        .annotate(s=Sum("paid_amount"))
-        .values_list("contract__project_id", "s")
+        Payment.objects.filter(claim__contract__project_id__in=ids, claim__contract__kind="main")
+        .values("claim__contract__project_id")
+        .annotate(s=Sum("amount"))
+        .values_list("claim__contract__project_id", "s")
     )
-    if scope is None:
-        paid.update(_advances(ids))
+    for pid, amount in _other_payments(ids).items():
+        paid[pid] = (paid.get(pid) or Decimal(0)) + amount
     plans = {
         r["project_id"]: r
         for r in CostPlan.objects.filter(project_id__in=ids).values(
@@ -173,20 +175,24 @@ def figures_for(projects: list, *, scope=None) -> dict[int, fig.Figures]:
     return out
 
 
-def _advances(ids) -> dict[int, Decimal]:
-    """Paid to date including advance payments, where cost_payments' position is available:
-    contract_position per main contract (≤ 3 queries each; only used for a handful of
-    projects, the district view keeps to the progress payments)."""
-    if len(ids) > 20:
-        return {}
+def _other_payments(ids) -> dict[int, Decimal]:
+    """Money paid outside the progress claims: the advance and the retention released (app
+    cost_payments, when installed), summed per project in two aggregate queries."""
     try:
-        from jianguan.cost.payments.position import contract_position
-    except ImportError:
+        from jianguan.cost.payments import workflow as pwf
+        from jianguan.cost.payments.models import AdvancePayment, RetentionRelease
+    except ImportError:  # the advance and retention app is not there
         return {}
     out: dict[int, Decimal] = {}
-    for c in Contract.objects.filter(project_id__in=ids, kind="main"):
-        paid = contract_position(c).paid_to_date
-        out[c.project_id] = out.get(c.project_id, Decimal(0)) + paid
+    for model, status in ((AdvancePayment, pwf.A_PAID), (RetentionRelease, pwf.R_PAID)):
+        rows = (
+            model.objects.filter(contract__project_id__in=ids, contract__kind="main", status=status)
+            .values("contract__project_id")
+            .annotate(s=Sum("amount"))
+            .values_list("contract__project_id", "s")
+        )
+        for pid, amount in rows:
+            out[pid] = out.get(pid, Decimal(0)) + (amount or 0)
     return out
 
 

@@ -136,6 +136,7 @@ def test_bad_opinions_are_refused(engaged):
         _raise(d, kind="contract")
     with pytest.raises(NotFound):
         _raise(d, sid=999999)
+    assert LedgerEntry.objects.count() == before
     run_chain(d, d["claim"])
     draft = new_claim(d, period=P2)  # a draft is not yet a fact to audit
     with pytest.raises(NotFound):
