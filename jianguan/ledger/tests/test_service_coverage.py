@@ -48,6 +48,10 @@ NOT_REGULATED: dict[str, str] = {
     "jianguan.cost.settlement.services.final_account_quantities_set": "the contractor's draft; the submission is ledgered with its figures",
     "jianguan.cost.settlement.services.final_account_line_add": "the contractor's draft; the submission is ledgered with its figures",
     "jianguan.cost.settlement.services.final_account_line_remove": "the contractor's draft; the submission is ledgered with its figures",
+    # The settlement audit (issue 21): a reviewer's draft cuts; submitting the review records them all.
+    "jianguan.cost.audit.services.cuts_set": "a reviewer's draft cuts; the submission is ledgered with the cut table",
+    "jianguan.cost.audit.services.cut_set": "a reviewer's draft cut; the submission is ledgered with the cut table",
+    "jianguan.cost.audit.services.cut_remove": "a reviewer's draft cut withdrawn; the submission is ledgered with the cut table",
     # Collaboration (issue 20): the project team's working record. What decides something is
     # ledgered (a task's creation, assignment and status; issued minutes; document versions;
     # signed logs; published policies and acknowledgements); drafts, chatter and derived data
