@@ -50,7 +50,9 @@ def parse_amount(value: Any, label: str = "审定金额", *, signed: bool = Fals
         raise ValidationFailed(f"{label}须为金额（元）", code="bad_amount") from None
     if not amount.is_finite() or (amount < 0 and not signed):
         raise ValidationFailed(f"{label}须为不小于 0 的有限金额", code="bad_amount")
-    if amount != amount.quantize(wf.FEN) or abs(amount) >= Decimal("1e14"):
+    if abs(amount) >= Decimal("1e14"):
+        raise ValidationFailed(f"{label}超出范围", code="bad_amount")
+    if amount != amount.quantize(wf.FEN):
         raise ValidationFailed(f"{label}最多精确到分", code="bad_amount")
     return amount.quantize(wf.FEN)
 
