@@ -6,7 +6,7 @@ app_name = "cost_settlement"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("projects/<int:project_pk>/", views.index, name="project"),
+    path("projects/<int:pk>/", views.project_page, name="project"),
     path("contracts/<int:pk>/", views.contract_page, name="contract"),
     path("contracts/<int:pk>/act/", views.contract_act, name="contract_act"),
     path("accounts/<int:pk>/", views.account_page, name="account"),

@@ -31,7 +31,11 @@ def _pk(pk: int) -> int:
 
 @require_GET
 @permission_required(VIEW)
-def index(request: HttpRequest, project_pk: int | None = None) -> HttpResponse:
+def index(request: HttpRequest) -> HttpResponse:
+    return _index(request, None)
+
+
+def _index(request: HttpRequest, project_pk: int | None) -> HttpResponse:
     actor = request.actor
     accounts = selectors.accounts_visible_to(actor)
     stage_qs = selectors.stages_visible_to(actor)
@@ -52,6 +56,13 @@ def index(request: HttpRequest, project_pk: int | None = None) -> HttpResponse:
         "statuses": wf.STATUSES,
     }
     return render(request, "cost_settlement/index.html", ctx)
+
+
+@require_GET
+@permission_required(VIEW)
+def project_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The final accounts and stage settlements of one project (its page's link)."""
+    return _index(request, pk)
 
 
 def _contract(request: HttpRequest, pk: int):
