@@ -102,6 +102,10 @@ def register_all() -> None:
     register_deduction(
         Deduction("advance_recovery", "扣回预付款", _deduction_amount, _deduction_on_approve)
     )
+    from jianguan.workbench.notifications.events import register_event
+
+    register_event("cost_payments.advance", "预付款待办")
+    register_event("cost_payments.retention", "质量保证金返还待办")
     register_todo("cost_payments.advance_approve", "预付款待审批", _todo)
     register_todo("cost_payments.advance_pay", "预付款待支付")
     register_todo("cost_payments.release_request", "质量保证金可申请返还")

@@ -27,8 +27,10 @@ def test_demo_advance_and_recovery(demo_district):
     expected = ((claims[1].approved_cumulative_value - start) * D("0.25")).quantize(D("0.01"))
     assert claims[0].approved_cumulative_value < start < claims[1].approved_cumulative_value
     assert r.amount == min(expected, advance.amount)
-    assert claims[1].paid_amount == deductions.net_payable(claims[1]) == (
-        claims[1].payable_amount - r.amount
+    assert (
+        claims[1].paid_amount
+        == deductions.net_payable(claims[1])
+        == (claims[1].payable_amount - r.amount)
     )
     pos = contract_position(c)
     assert pos.advance_outstanding == advance.amount - r.amount
