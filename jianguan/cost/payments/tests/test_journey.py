@@ -337,3 +337,25 @@ def test_hold_bounds(money):
         services.retention_hold_add(
             actor=m["actors"]["contractor"], contract=m["contract"], amount="1", reason="x"
         )
+
+
+def test_bank_guarantee_instead_of_retention(money):
+    """A retention bank guarantee: nothing is withheld, the position shows what it covers and
+    there is no cash to release. Claim 1 at 50 %: 34,412.81 × 3 % = 1,032.38 covered."""
+    from jianguan.contracts.models import Contract
+
+    m = money
+    Contract.objects.filter(pk=m["contract"].pk).update(retention_form="bank_guarantee")
+    m["contract"].refresh_from_db()
+    terms(m)
+    c1 = _retention(m)
+    assert c1.retention_amount == D("0.00")
+    assert c1.payable_amount == D("29250.89")  # 34,412.81 × 85 % = 29,250.8885
+    pos = contract_position(m["contract"])
+    assert (pos.retention_held, pos.retention_guaranteed) == (D("0.00"), D("1032.38"))
+    completed(m["project"], days_ago=400)
+    with pytest.raises(ValidationFailed) as e:
+        services.retention_release_request(
+            actor=m["actors"]["contractor"], contract=m["contract"], amount="0.01"
+        )
+    assert e.value.code == "above_held"
