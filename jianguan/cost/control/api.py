@@ -176,7 +176,7 @@ def district_summary(request: HttpRequest, filters: Query[CostControlDistrictFil
     summary="跟踪审计动态：已提交的变更、进度款申请、审核与支付",
 )
 def tracking_feed(request: HttpRequest, project_id: str):
-    return selectors.feed(_project(request, project_id))
+    return selectors.feed(_project(request, project_id), actor=request.actor)
 
 
 @router.post(

@@ -219,7 +219,25 @@ def contracts_of(project: Project):
 # --- tracking feed and opinions ---------------------------------------------------------------
 
 
-def feed(project: Project, *, limit: int = 300) -> list[dict]:
+def _reviews_seen_by(actor: Actor | None, qs):
+    """Submitted reviews, except that an audit firm never reads a finance review before the
+    round's audit review is in (双审双控: the same independence as contracts.claims.visibility,
+    which the tracking auditor, often the contract's auditor too, must not get round)."""
+    from django.db.models import Exists, OuterRef
+
+    qs = qs.filter(submitted_at__isnull=False)
+    if actor is not None and actor.is_kind("auditor"):
+        audit_done = Review.objects.filter(
+            claim=OuterRef("claim"),
+            round=OuterRef("round"),
+            stage=cwf.C_AUDIT,
+            submitted_at__isnull=False,
+        )
+        qs = qs.exclude(Q(stage=cwf.C_FINANCE) & ~Exists(audit_done))
+    return qs
+
+
+def feed(project: Project, *, actor: Actor | None = None, limit: int = 300) -> list[dict]:
     """Every variation, claim, review and payment of the project's contracts once it has left
     its author's drafts (a draft is not yet a fact to audit), newest first, with the number of
     opinions on each."""
@@ -256,7 +274,7 @@ def feed(project: Project, *, limit: int = 300) -> list[dict]:
                 counts,
             )
         )
-    reviews = Review.objects.filter(claim__contract_id__in=cids, submitted_at__isnull=False)
+    reviews = _reviews_seen_by(actor, Review.objects.filter(claim__contract_id__in=cids))
     for r in reviews.select_related("claim", "organisation")[:limit]:
         label = f"{r.claim.number} {r}"
         decision = cwf.DECISIONS.get(r.decision, r.decision)
@@ -306,7 +324,9 @@ def _item(kind, pk, label, contract_id, at, status, amount, counts) -> dict:
     }
 
 
-def subject_of(project: Project, kind: str, subject_id: int) -> tuple[Contract, str]:
+def subject_of(
+    project: Project, kind: str, subject_id: int, *, actor: Actor | None = None
+) -> tuple[Contract, str]:
     """The contract and name of an auditable object of the project, or 404."""
     cids = Contract.objects.filter(project=project).values("pk")
     if kind == workflow.VARIATION:
@@ -322,13 +342,10 @@ def subject_of(project: Project, kind: str, subject_id: int) -> tuple[Contract, 
         obj = obj.select_related("contract").first()
         found = (obj.contract, obj.number) if obj else None
     elif kind == workflow.REVIEW:
-        obj = (
-            Review.objects.filter(
-                pk=subject_id, claim__contract_id__in=cids, submitted_at__isnull=False
-            )
-            .select_related("claim__contract")
-            .first()
+        obj = _reviews_seen_by(
+            actor, Review.objects.filter(pk=subject_id, claim__contract_id__in=cids)
         )
+        obj = obj.select_related("claim__contract").first()
         found = (obj.claim.contract, f"{obj.claim.number} {obj}") if obj else None
     elif kind == workflow.PAYMENT:
         obj = Payment.objects.filter(pk=subject_id, claim__contract_id__in=cids)

@@ -267,7 +267,7 @@ def opinion_raise(
     except (TypeError, ValueError):
         raise NotFound("本项目没有该审计对象", code="subject_not_found") from None
     body = _text(text, "审计意见")
-    contract, label = selectors.subject_of(project, subject_kind, sid)
+    contract, label = selectors.subject_of(project, subject_kind, sid, actor=actor)
     from jianguan.rules.lookup import add_working_days
 
     today = today_local()

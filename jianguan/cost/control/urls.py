@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/payment-plan/", views.payment_plan_post, name="payment_plan"),
     path("projects/<int:pk>/tracking/", views.tracking, name="tracking"),
     path("projects/<int:pk>/engage/", views.engage_post, name="engage"),
+    path("projects/<int:pk>/engage/end/", views.engage_end_post, name="engage_end"),
     path("projects/<int:pk>/opinions/", views.opinion_post, name="opinion_new"),
     path("opinions/<int:pk>/", views.opinion_page, name="opinion"),
     path("opinions/<int:pk>/answer/", views.opinion_answer_post, name="opinion_answer"),

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from jianguan.accounts.models import Organisation
-from jianguan.core.errors import DomainError
+from jianguan.core.errors import Conflict, DomainError
 from jianguan.core.permissions import permission_required
 from jianguan.core.timeutil import today_local
 from jianguan.cost.control import curve, selectors, services, workflow
@@ -131,7 +131,7 @@ def _tracking_ctx(request: HttpRequest, project, error=None) -> dict:
     return {
         "project": project,
         "engagement": engagement,
-        "feed": selectors.feed(project),
+        "feed": selectors.feed(project, actor=actor),
         "opinions": list(selectors.opinions_of(project)),
         "may_engage": may_engage,
         "firms": list(Organisation.objects.filter(kind="auditor").order_by("name")[:200])
@@ -168,6 +168,25 @@ def engage_post(request: HttpRequest, pk: int) -> HttpResponse:
             reference=p.get("reference", ""),
             started_on=p.get("started_on", ""),
         ),
+        template="cost_control/tracking.html",
+        ctx=_tracking_ctx,
+        url="cost_control:tracking",
+    )
+
+
+@require_POST
+@permission_required("cost_control.engage")
+def engage_end_post(request: HttpRequest, pk: int) -> HttpResponse:
+    def end(project):
+        engagement = selectors.engaged_firm(project.pk)
+        if engagement is None:
+            raise Conflict("本项目没有进行中的跟踪审计委托", code="not_engaged")
+        services.engagement_end(actor=request.actor, engagement=engagement)
+
+    return _project_post(
+        request,
+        pk,
+        end,
         template="cost_control/tracking.html",
         ctx=_tracking_ctx,
         url="cost_control:tracking",

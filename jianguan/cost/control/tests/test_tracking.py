@@ -231,3 +231,33 @@ def test_answer_clock_is_the_rules_working_days_and_overdue_the_day_after(engage
         if t.kind == "cost_control.answer"
     ]
     assert not on_due[0].overdue and after[0].overdue
+
+
+def test_the_tracking_firm_does_not_see_the_finance_review_before_its_own_audit(engaged):
+    """双审双控: the feed keeps the finance review from an audit firm until the round's audit
+    review is submitted, as the contract's own pages do."""
+    from jianguan.contracts.claims import reviews
+    from jianguan.contracts.models import Review
+    from jianguan.cost.control import selectors
+
+    d = engaged
+    claim = d["claim"]
+    for persona in ("supervisor", "owner", "finance"):
+        actor = d["actors"][persona]
+        review = reviews.review_start(actor=actor, claim=claim)
+        reviews.review_submit(actor=actor, review=review, opinion="同意")
+        claim.refresh_from_db()
+    finance = Review.objects.get(claim=claim, stage="finance")
+    seen = {
+        (i["kind"], i["id"]) for i in selectors.feed(d["project"], actor=d["actors"]["auditor"])
+    }
+    assert ("review", finance.pk) not in seen
+    assert ("review", finance.pk) in {
+        (i["kind"], i["id"]) for i in selectors.feed(d["project"], actor=d["actors"]["owner"])
+    }
+    with pytest.raises(NotFound):
+        _raise(d, kind=workflow.REVIEW, sid=finance.pk)
+    auditor = d["actors"]["auditor"]
+    review = reviews.review_start(actor=auditor, claim=claim)
+    reviews.review_submit(actor=auditor, review=review, opinion="同意")
+    assert _raise(d, kind=workflow.REVIEW, sid=finance.pk).subject_kind == "review"
