@@ -198,3 +198,37 @@ def _settled_set(amounts: dict[int, Decimal], chunk: int = 1000) -> None:
                 f" column2 AS amount FROM (VALUES {values}) AS x) AS v WHERE {table}.id = v.id",
                 [p for pair in part for p in pair],
             )
+
+
+def tell(org_ids, kind: str, title: str, account: FinalAccount) -> None:
+    """Notify every active member of these organisations once the transaction commits."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from jianguan.accounts.models import Membership
+    from jianguan.workbench.notifications.services import notify
+
+    orgs = [o for o in org_ids if o]
+    ids = list(
+        Membership.objects.filter(organisation_id__in=orgs, is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    url = reverse("cost_settlement:account", args=[account.pk])
+    text = f"{title}：{account.number}（{account.project.name}）"
+    if ids:
+        transaction.on_commit(lambda: notify(recipients=ids, kind=kind, title=text, url=url))
+
+
+def completion_date_of(project) -> dt.date | None:
+    """The completion acceptance date: the register's, or, while the project has not yet
+    moved stage, the last of the five leads' signatures (京质量条例 48)."""
+    if project.completion_date is not None:
+        return project.completion_date
+    from jianguan.projects.models import CompletionSignature
+    from jianguan.projects.workflow import completion_date
+
+    signed = dict(
+        CompletionSignature.objects.filter(project=project).values_list("party", "signed_on")
+    )
+    return completion_date(signed)

@@ -37,12 +37,13 @@ def _complete(contract, gc, sup) -> bool:
     acceptance record (through the contracts and projects services)."""
     from jianguan.contracts.acceptance import services as acc
     from jianguan.contracts.models import AcceptanceItem
+    from jianguan.cost.settlement.common import completion_date_of
     from jianguan.projects.models import CompletionSignature, ProjectLead
     from jianguan.projects.services.nodes import completion_sign
     from jianguan.projects.workflow import FIVE_PARTIES
 
     project = contract.project
-    if project.completion_date is not None:
+    if completion_date_of(project) is not None:
         return True
     if project.stage != "construction":
         return False
@@ -71,9 +72,7 @@ def _complete(contract, gc, sup) -> bool:
     for party in FIVE_PARTIES:
         if party not in signed:
             completion_sign(actor=SYSTEM, project=project, party=party, signed_on=today_local())
-    project.refresh_from_db()
-    contract.project = project
-    return project.completion_date is not None
+    return completion_date_of(project) is not None
 
 
 def _actors(contract) -> dict:
@@ -185,8 +184,9 @@ def seed() -> dict[str, object]:
     a = _actors(paid)
     if all(a[k] for k in ("owner", "gc", "sup", "firm")) and _complete(paid, a["gc"], a["sup"]):
         result["journey"] = _signed_journey(paid, a)
-    second = base.exclude(pk=paid.pk).exclude(project=paid.project).order_by("number").first()
-    if second is not None:
+    # the first other contract whose project can be completed (all five leads filed, no unit
+    # project left unaccepted)
+    for second in base.exclude(project=paid.project).order_by("number")[:8]:
         b = _actors(second)
         if b["owner"] and b["gc"] and b["sup"] and _complete(second, b["gc"], b["sup"]):
             account = services.final_account_create(actor=b["gc"], contract=second)
@@ -195,4 +195,5 @@ def seed() -> dict[str, object]:
                 actor=b["owner"], account=account, decision="accept", opinion="同意送结算审计"
             )
             result["waiting_audit"] = account.number
+            break
     return result

@@ -34,11 +34,13 @@ from jianguan.cost.settlement.common import (  # noqa: F401  (others read them h
     _total,
     build_lines,
     check,
+    completion_date_of,
     is_party,
     material_band,
     require,
     review_period_days,
     rule_decimal,
+    tell,
     terms_for,
 )
 from jianguan.cost.settlement.models import (
@@ -120,7 +122,7 @@ def final_account_create(*, actor: Actor, contract: Contract) -> FinalAccount:
         raise ValidationFailed("竣工结算按施工总承包合同编制", code="not_main_contract")
     if contract.status not in (*cwf.IN_FORCE, cwf.COMPLETED):
         raise Conflict("合同尚未签订生效", code="contract_not_in_force")
-    completed = contract.project.completion_date
+    completed = completion_date_of(contract.project)
     if completed is None:
         raise Conflict(
             "工程尚未竣工验收（五方责任主体尚未全部签署竣工验收记录），不能编制竣工结算",
@@ -307,6 +309,8 @@ def final_account_submit(*, actor: Actor, account: FinalAccount) -> FinalAccount
             "silence_consequence": account.silence_consequence,
         },
     )
+    c = account.contract
+    tell([c.employer_id], "cost_settlement.review", "竣工结算待审核", account)
     return account
 
 
@@ -342,6 +346,13 @@ def final_account_owner_review(
         obj=account,
         payload={"amount": account.submitted_amount, "opinion": opinion},
     )
+    c = account.contract
+    if decision == "accept":
+        tell(
+            [c.auditor_id, c.finance_bureau_id], "cost_settlement.audit", "竣工结算待审计", account
+        )
+    else:
+        tell([c.contractor_id], "cost_settlement.returned", "竣工结算被退回修改", account)
     return account
 
 
@@ -520,5 +531,12 @@ def final_account_confirm(*, actor: Actor, account: FinalAccount) -> FinalAccoun
         type="cost_settlement.amount_confirmed",
         obj=account,
         payload={"settled": account.settled_amount, "report_reference": account.report_reference},
+    )
+    c = account.contract
+    tell(
+        [c.employer_id, c.contractor_id, c.supervisor_id, c.auditor_id],
+        "cost_settlement.sign",
+        "结算书待签署",
+        account,
     )
     return account

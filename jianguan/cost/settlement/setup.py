@@ -247,6 +247,15 @@ def register_all() -> None:
         register_todo(kind, label)
     register_todo("cost_settlement.stage_agree", "过程结算待确认", _stage_todo)
     register_todo("cost_settlement.prepare", "竣工结算待编制")
+    from jianguan.workbench.notifications.events import register_event
+
+    for kind, label in {
+        "cost_settlement.review": "竣工结算待审核",
+        "cost_settlement.audit": "竣工结算待审计",
+        "cost_settlement.returned": "竣工结算被退回",
+        "cost_settlement.sign": "结算书待签署",
+    }.items():
+        register_event(kind, label)
     labels.register(
         {
             "cost_settlement.terms_set": "约定竣工结算条款",

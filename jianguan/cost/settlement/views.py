@@ -88,7 +88,7 @@ def _contract_ctx(request, contract, error=None) -> dict:
         "consequences": wf.SILENCE_CONSEQUENCES,
         "is_owner": org == contract.employer_id and actor.can("cost_settlement.review"),
         "is_contractor": org == contract.contractor_id and actor.can("cost_settlement.prepare"),
-        "completed": contract.project.completion_date,
+        "completed": services.completion_date_of(contract.project),
         "error": error,
         "data": request.POST,
     }

@@ -26,6 +26,7 @@ from jianguan.cost.settlement import workflow as wf
 from jianguan.cost.settlement.models import FinalAccount, FinalAccountLine
 from jianguan.cost.settlement.tests.factories import add_boq, approved_variation, complete
 from jianguan.ledger.models import LedgerEntry
+from jianguan.workbench.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def types_of(account) -> list[str]:
     )
 
 
-def test_the_whole_journey(site):
+def test_the_whole_journey(site, django_capture_on_commit_callbacks):
     contract, actors, items = site["contract"], site["actors"], site["items"]
     gc, owner, auditor = actors["contractor"], actors["owner"], actors["auditor"]
 
@@ -214,8 +215,10 @@ def test_the_whole_journey(site):
     # 370,700 + 8,000 − 20,000 + 15,000
     assert account.submitted_amount == D("373700.00")
 
-    account = services.final_account_submit(actor=gc, account=account)
+    with django_capture_on_commit_callbacks(execute=True):
+        account = services.final_account_submit(actor=gc, account=account)
     assert account.status == wf.SUBMITTED
+    assert Notification.objects.filter(user=owner.user, kind="cost_settlement.review").exists()
     assert account.review_due_on == today_local() + dt.timedelta(days=20)  # below 5 million
     assert account.silence_consequence == "deemed_accepted"
     with pytest.raises(Conflict):  # locked once submitted
