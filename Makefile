@@ -33,8 +33,9 @@ lint: $(STAMP)
 test: lint test-suite
 
 # The pytest suite alone (CI lints once, then runs it on both databases side by side).
+# PYTEST_ARGS: e.g. "-n 2 --dist loadgroup" (pytest-xdist, as .ci/run does).
 test-suite: $(STAMP)
-	TESTING=1 $(PY) -m pytest
+	TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for f in bench/[!_]*.py; do TESTING=1 $(PY) $$f || exit 1; done

@@ -16,6 +16,9 @@ from jianguan.core import private_files
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Test workers running side by side (CI: `-n 2`) must not share uploads, keys or SQLite files.
+    DATA_DIR = DATA_DIR / os.environ["PYTEST_XDIST_WORKER"]
 # Owner-only (0700): it holds the database, the keys and the sealed bid packages.
 private_files.private_dir(DATA_DIR)
 
