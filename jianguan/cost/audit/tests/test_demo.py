@@ -30,3 +30,15 @@ def test_seed_runs_the_whole_audit_in_the_past(deal):
     assert account.owner_reviewed_at < audit.appointed_at < audit.reported_at < now()
     assert LedgerEntry.objects.filter(object_app="cost_audit").count() == 7
     assert seed() == {"settlement_audits": {}}  # nothing left waiting: idempotent
+
+
+def test_seed_on_an_account_accepted_today_runs_every_step_today_in_order(deal):
+    from jianguan.cost.audit.demo import seed
+    from jianguan.cost.audit.tests.conftest import LINES, make_account
+
+    account = make_account(deal["contract"], LINES)
+    account.owner_reviewed_at = now()
+    account.save(update_fields=["owner_reviewed_at"])
+    assert seed() == {"settlement_audits": {account.number: "reported"}}
+    audit = SettlementAudit.objects.get()
+    assert account.owner_reviewed_at <= audit.appointed_at <= audit.reported_at <= now()
