@@ -232,6 +232,9 @@ def _register_link_kinds() -> None:
             lambda o: o.project_id,
         )
     )
+    _offer_new_task(
+        ("compliance.finding", "contracts.variation", "contracts.payment_claim", "bim.clash")
+    )
     register_link_kind(
         LinkKind(
             "projects.key_node",
@@ -242,3 +245,29 @@ def _register_link_kinds() -> None:
             lambda o: o.project_id,
         )
     )
+
+
+def _offer_new_task(codes) -> None:
+    """ "新建任务" on the page of each object a task may be about: the new task's form opens with
+    the link filled in (the form checks party and grant again)."""
+    from django.urls import reverse
+
+    from jianguan.collab.tasks import links, selectors
+    from jianguan.core.object_actions import ObjectAction, register_object_action
+
+    def offer(code: str) -> None:
+        def project_id(obj) -> int:
+            return links.kind_of(code).project_id(obj)
+
+        def url(obj) -> str:
+            return reverse("collab_tasks:new", args=[project_id(obj)]) + f"?link={code}:{obj.pk}"
+
+        def allowed(actor, obj) -> bool:
+            return actor.can("collab_tasks.work") and selectors.is_party(actor, project_id(obj))
+
+        register_object_action(
+            code, ObjectAction("collab_tasks.new", "新建任务", "ti-checklist", url, allowed)
+        )
+
+    for code in codes:
+        offer(code)
