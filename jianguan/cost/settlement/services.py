@@ -21,11 +21,13 @@ from django.db.models import F, Max
 from jianguan.contracts import workflow as cwf
 from jianguan.contracts.models import Contract
 from jianguan.core.actor import Actor
+from jianguan.core.bulk import insert_rows
 from jianguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jianguan.core.timeutil import now, today_local
 from jianguan.cost.settlement import workflow as wf
 from jianguan.cost.settlement.common import (  # noqa: F401  (others read them here)
     CONFLICT_CODES,
+    LINE_FIELDS,
     _kind_totals,
     _locked,
     _next_number,
@@ -144,7 +146,7 @@ def final_account_create(*, actor: Actor, contract: Contract) -> FinalAccount:
         submit_due_on=wf.due_date(completed, days),
         created_by=actor.username,
     )
-    FinalAccountLine.objects.bulk_create(build_lines(account), batch_size=2000)
+    insert_rows(FinalAccountLine, LINE_FIELDS, build_lines(account))
     account.submitted_amount = _total(account)
     account.save(update_fields=["submitted_amount", "updated_at"])
     record(
