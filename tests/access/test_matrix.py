@@ -33,6 +33,16 @@ def _session_saved_when_changed(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_badges(monkeypatch):
+    """Every page's sidebar badges run every app's to-do provider (a few dozen queries); the
+    matrix asks who may reach a page, not what the badges count (the to-do and dashboard tests
+    do), and its thousands of page requests are most of the suite's longest group."""
+    from jianguan.web import context
+
+    monkeypatch.setattr(context, "_badges", lambda request: ({}, set()))
+
+
+@pytest.fixture(autouse=True)
 def _quiet():
     """Denied requests log a traceback each (django.request); thousands of them cost time."""
     logger = logging.getLogger("django.request")

@@ -704,6 +704,11 @@ def _credentials(world: World) -> None:
         world.tokens[user.username] = secret
         client = Client()
         client.force_login(user)
+        # The matrix saves no session on its requests (test_matrix.py) and runs for longer than
+        # the 30-minute idle limit on a loaded CI machine: the sessions outlive the module.
+        session = client.session
+        session.set_expiry(24 * 3600)
+        session.save()
         world.clients[user.username] = client
     world.clients["anonymous"] = Client()
     # Marked as used a moment from now: a token's last use is stamped at most once a minute,

@@ -171,8 +171,11 @@ def _waiting() -> list:
 
 
 def seed() -> dict:
+    from jianguan.cost.audit.models import SettlementAudit
     from jianguan.cost.settlement.models import FinalAccount
 
+    if SettlementAudit.objects.exists():  # seeded before: `seed_demo` again adds nothing
+        return {"skipped": "already seeded"}
     waiting = _waiting()
     if not waiting and not FinalAccount.objects.filter(settlement_audit__isnull=False).exists():
         made = _own_account()

@@ -66,6 +66,7 @@ class AuditReview(BaseModel):
     reviewed_amount = models.DecimalField("审定金额（元）", null=True, blank=True, **MONEY)
 
     class Meta:
+        verbose_name = "结算审计审核"
         constraints = [
             models.UniqueConstraint(fields=["audit", "stage"], name="cost_audit_one_review_each")
         ]
@@ -82,6 +83,7 @@ class AuditCut(models.Model):
     reason = models.CharField("审减理由", max_length=500)
 
     class Meta:
+        verbose_name = "结算审计审减"
         constraints = [
             models.UniqueConstraint(fields=["review", "line"], name="cost_audit_one_cut_per_line")
         ]
@@ -113,6 +115,7 @@ class AuditLineResult(models.Model):
     )
 
     class Meta:
+        verbose_name = "结算审计审定明细"
         constraints = [
             models.UniqueConstraint(fields=["audit", "line"], name="cost_audit_one_result_per_line")
         ]
@@ -130,3 +133,6 @@ class DisputeMeeting(BaseModel):
     attendees = models.CharField("参会单位与人员", max_length=500)
     minutes = models.TextField("会议纪要")
     recorded_by = models.CharField("记录人", max_length=150)
+
+    class Meta:
+        verbose_name = "结算争议会商"

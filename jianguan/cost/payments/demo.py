@@ -37,7 +37,10 @@ def _pick(people) -> Contract | None:
 
 def seed() -> dict[str, object]:
     from jianguan.contracts import demo as contracts_demo
+    from jianguan.cost.payments.models import AdvanceTerms
 
+    if AdvanceTerms.objects.exists():  # seeded before: `seed_demo` again adds nothing
+        return {"skipped": "already seeded"}
     people = contracts_demo._People()
     if "owner" not in people.by_name or "finance" not in people.by_name:
         return {"skipped": "no demo people"}

@@ -202,7 +202,7 @@ def build_lines(account: FinalAccount) -> list[GeneratedLine]:
                 quantity=Decimal(1),
                 unit_rate=rest,
                 claimed_amount=rest,
-                note=f"批准金额 {v.amount} 元，其中 {in_boq} 元已计入清单工程量",
+                note=f"批准金额 {v.amount:,.2f} 元，其中 {in_boq:,.2f} 元已计入清单工程量",
             )
         )
     at = timezone.now()

@@ -167,7 +167,10 @@ def _signed_journey(contract, a) -> dict:
 def seed() -> dict[str, object]:
     from jianguan.contracts.models import Contract
     from jianguan.cost.settlement import services
+    from jianguan.cost.settlement.models import FinalAccount
 
+    if FinalAccount.objects.exists():  # seeded before: `seed_demo` again adds nothing
+        return {"skipped": "already seeded"}
     base = Contract.objects.filter(
         kind="main",
         status__in=("signed", "approved"),

@@ -443,7 +443,7 @@ def _settled_value(line: FinalAccountLine, value: Any) -> Decimal:
     v = wf.money(check(wf.signed_input, value, f"第 {line.sequence} 行审定金额"))
     if line.claimed_amount >= 0 and not (0 <= v <= line.claimed_amount):
         raise ValidationFailed(
-            f"第 {line.sequence} 行审定金额须在 0 到送审金额 {line.claimed_amount} 元之间",
+            f"第 {line.sequence} 行审定金额须在 0 到送审金额 {line.claimed_amount:,.2f} 元之间",
             code="cut_out_of_range",
         )
     if line.claimed_amount < 0 and v > 0:
