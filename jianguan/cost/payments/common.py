@@ -127,3 +127,25 @@ def payer_org(contract: Contract) -> int | None:
 
 def lock(model, obj):
     return model.objects.select_for_update().select_related("contract").get(pk=obj.pk)
+
+
+def mark_paid(
+    *, actor: Actor, model, obj, check, status: str, paid_on: Any, reference: Any, after: str
+):
+    """The payer's step the advance and the retention release share: the payment date (after
+    the decision, not in the future) and the voucher number, on the locked row."""
+    from jianguan.core.timeutil import to_local, today_local
+
+    payer(actor, obj.contract)
+    day = date(paid_on, "支付日期")
+    ref = text(reference, "支付凭证号", 100)
+    obj = lock(model, obj)
+    try:
+        check(obj.status, status)
+    except wf.TransitionError as exc:
+        raise fail(exc) from None
+    if day > today_local() or (obj.decided_at and day < to_local(obj.decided_at).date()):
+        raise ValidationFailed(f"支付日期须在{after}之后、今天之前", code="bad_date")
+    obj.status, obj.paid_on, obj.paid_reference, obj.paid_by = status, day, ref, actor.username
+    obj.save()
+    return obj

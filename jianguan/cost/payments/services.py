@@ -14,7 +14,7 @@ from jianguan.contracts import payments
 from jianguan.contracts.models import Contract, PaymentClaim
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, ValidationFailed
-from jianguan.core.timeutil import now, to_local, today_local
+from jianguan.core.timeutil import now, today_local
 from jianguan.cost.payments import common as c
 from jianguan.cost.payments import workflow as wf
 from jianguan.cost.payments.common import parse_amount, parse_ratio
@@ -190,21 +190,16 @@ def advance_decide(
 def advance_pay(
     *, actor: Actor, advance: AdvancePayment, paid_on: Any, reference: Any
 ) -> AdvancePayment:
-    c.payer(actor, advance.contract)
-    day = c.date(paid_on, "支付日期")
-    ref = c.text(reference, "支付凭证号", 100)
-    advance = c.lock(AdvancePayment, advance)
-    try:
-        wf.check_advance_transition(advance.status, wf.A_PAID)
-    except wf.TransitionError as exc:
-        raise c.fail(exc) from None
-    if day > today_local() or (advance.decided_at and day < to_local(advance.decided_at).date()):
-        raise ValidationFailed("支付日期须在批准之后、今天之前", code="bad_date")
-    advance.status = wf.A_PAID
-    advance.paid_on = day
-    advance.paid_reference = ref
-    advance.paid_by = actor.username
-    advance.save()
+    advance = c.mark_paid(
+        actor=actor,
+        model=AdvancePayment,
+        obj=advance,
+        check=wf.check_advance_transition,
+        status=wf.A_PAID,
+        paid_on=paid_on,
+        reference=reference,
+        after="批准",
+    )
     record(
         actor=actor,
         type="cost_payments.advance_paid",
@@ -212,8 +207,8 @@ def advance_pay(
         payload={
             "contract": advance.contract.number,
             "amount": advance.amount,
-            "paid_on": day,
-            "reference": ref,
+            "paid_on": advance.paid_on,
+            "reference": advance.paid_reference,
         },
     )
     return advance

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from jianguan.contracts.models import Contract
 from jianguan.core.actor import Actor
 from jianguan.core.errors import Conflict, ValidationFailed
-from jianguan.core.timeutil import now, to_local, today_local
+from jianguan.core.timeutil import now, today_local
 from jianguan.cost.payments import common as c
 from jianguan.cost.payments import workflow as wf
 from jianguan.cost.payments.common import parse_amount
@@ -168,21 +168,16 @@ def retention_release_decide(
 def retention_release_pay(
     *, actor: Actor, release: RetentionRelease, paid_on: Any, reference: Any
 ) -> RetentionRelease:
-    c.payer(actor, release.contract)
-    day = c.date(paid_on, "支付日期")
-    ref = c.text(reference, "支付凭证号", 100)
-    release = c.lock(RetentionRelease, release)
-    try:
-        wf.check_release_transition(release.status, wf.R_PAID)
-    except wf.TransitionError as exc:
-        raise c.fail(exc) from None
-    if day > today_local() or (release.decided_at and day < to_local(release.decided_at).date()):
-        raise ValidationFailed("支付日期须在确认之后、今天之前", code="bad_date")
-    release.status = wf.R_PAID
-    release.paid_on = day
-    release.paid_reference = ref
-    release.paid_by = actor.username
-    release.save()
+    release = c.mark_paid(
+        actor=actor,
+        model=RetentionRelease,
+        obj=release,
+        check=wf.check_release_transition,
+        status=wf.R_PAID,
+        paid_on=paid_on,
+        reference=reference,
+        after="确认",
+    )
     released = RetentionRelease.objects.filter(
         contract=release.contract, status=wf.R_PAID
     ).aggregate(s=Sum("amount"))["s"]
@@ -193,8 +188,8 @@ def retention_release_pay(
         payload={
             "contract": release.contract.number,
             "amount": release.amount,
-            "paid_on": day,
-            "reference": ref,
+            "paid_on": release.paid_on,
+            "reference": release.paid_reference,
             "released_total": Decimal(released or 0).quantize(Decimal("0.01")),
         },
     )
